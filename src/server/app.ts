@@ -1,0 +1,116 @@
+// Composes storage, hub, transports and the HTTP/WebSocket servers; start() and stop() for main.ts and tests.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import type { Repository } from './db/repository';
+import { SqliteRepository } from './db/sqlite-repository';
+import { InProcessBus } from './hub/bus';
+import { Hub, type HubOptions } from './hub/hub';
+import { TokenBucketLimiter } from './hub/rate-limiter';
+import { OriginPolicy, ownOrigins } from './http/origins';
+import { createHttpServer } from './http/server';
+import { createWebSocketEndpoint } from './http/websocket';
+import { createLogger } from './logger';
+import type { Services } from './services';
+import { CommunicationManager } from './transports/communication-manager';
+
+export const DEFAULT_CLIENT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/client');
+
+export interface AppOptions {
+  logger?: Logger;
+  repo?: Repository;
+  hub?: HubOptions;
+  clientDir?: string;
+}
+
+/** Everything but the network: what router tests use with createCaller. */
+export async function createServices(config: Config, options: AppOptions = {}): Promise<Services> {
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL, config.LOG_FILE || null);
+  const repo = options.repo ?? SqliteRepository.open(config.DATABASE_URL);
+  const bus = new InProcessBus((error) => logger.error({ err: error }, 'bus listener failed'));
+  const hub = new Hub(repo, bus, options.hub);
+  const limiter = new TokenBucketLimiter(config.RATE_LIMIT_BURST, config.RATE_LIMIT_PER_SECOND);
+  const counters = { errors: 0 };
+  const startedAt = new Date();
+  const communication = new CommunicationManager({
+    config,
+    repo,
+    limiter,
+    counters,
+    startedAt,
+    websocketStatus: () => ({ connections: hub.presence.connectionCount, users: hub.presence.onlineUsers() }),
+  });
+  await communication.init();
+  return { config, logger, repo, hub, limiter, communication, startedAt, counters };
+}
+
+export interface App {
+  services: Services;
+  httpUrl: string;
+  wsUrl: string;
+  stop(): Promise<void>;
+}
+
+const listen = (server: Server, port: number, host: string) =>
+  new Promise<number>((resolvePort, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolvePort((server.address() as AddressInfo).port);
+    });
+  });
+
+const close = (server: Server) =>
+  new Promise<void>((done) => {
+    server.close(() => done());
+    server.closeAllConnections();
+  });
+
+const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
+
+export async function startApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const services = await createServices(config, options);
+  const wsHost = config.WEBSOCKET_HOST ?? config.HOST;
+  const samePort = config.WEBSOCKET_PORT === config.PORT && wsHost === config.HOST;
+  const clientDir = options.clientDir ?? DEFAULT_CLIENT_DIR;
+
+  // The HTTP port is known only after listen (port 0 in tests), and the origin policy needs it: build it lazily.
+  let origins = new OriginPolicy(config.CORS_ORIGINS, []);
+  const policy = {
+    allows: (req: Parameters<OriginPolicy['allows']>[0]) => origins.allows(req),
+    isListed: (o: string | undefined): o is string => origins.isListed(o),
+  } as OriginPolicy;
+
+  const http = createHttpServer(services, policy, clientDir);
+  const ws = createWebSocketEndpoint(services, policy, samePort ? { shareWith: http, path: '/ws' } : {});
+  let httpPort: number;
+  let wsPort: number;
+  try {
+    httpPort = await listen(http, config.PORT, config.HOST);
+    wsPort = samePort ? httpPort : await listen(ws.server, config.WEBSOCKET_PORT, wsHost);
+  } catch (error) {
+    await close(http);
+    await services.repo.close();
+    throw error;
+  }
+  origins = new OriginPolicy(config.CORS_ORIGINS, ownOrigins(config.HOST, httpPort));
+  const httpUrl = `http://${urlHost(config.HOST)}:${httpPort}`;
+  const wsUrl = samePort ? `ws://${urlHost(config.HOST)}:${httpPort}/ws` : `ws://${urlHost(wsHost)}:${wsPort}`;
+
+  let stopping: Promise<void> | null = null;
+  const stop = () => {
+    stopping ??= (async () => {
+      await ws.shutdown();
+      await Promise.all([close(http), samePort ? Promise.resolve() : close(ws.server)]);
+      services.hub.close();
+      await services.repo.close();
+      services.logger.info('server stopped');
+      services.logger.flush();
+    })();
+    return stopping;
+  };
+  return { services, httpUrl, wsUrl, stop };
+}

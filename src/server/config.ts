@@ -1,0 +1,143 @@
+// Every setting in one zod schema, read from the environment and CLI flags (flags win).
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+const port = (name: string) =>
+  z.coerce
+    .number({ error: `${name} must be a port number (1-65535, or 0 for any free port)` })
+    .int(`${name} must be a port number (1-65535, or 0 for any free port)`)
+    .min(0, `${name} must be a port number (1-65535, or 0 for any free port)`)
+    .max(65535, `${name} must be a port number (1-65535, or 0 for any free port)`);
+
+const bool = (name: string) =>
+  z
+    .string()
+    .transform((v) => v.trim().toLowerCase())
+    .pipe(z.enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'], { error: `${name} must be true or false` }))
+    .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+
+const nonNegative = (name: string) =>
+  z.coerce
+    .number({ error: `${name} must be a number >= 0` })
+    .min(0, `${name} must be a number >= 0`)
+    .refine(Number.isFinite, `${name} must be a number >= 0`);
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const configSchema = z.object({
+  HOST: z.string().min(1, 'HOST must not be empty').default('127.0.0.1'),
+  PORT: port('PORT').default(8080),
+  WEBSOCKET_HOST: z.string().min(1).optional(),
+  WEBSOCKET_PORT: port('WEBSOCKET_PORT').default(8765),
+  DATABASE_URL: z.string().min(1, 'DATABASE_URL must not be empty').default('./data/opencode-slack.db'),
+  AUTH_SECRET: z.string().min(32, 'AUTH_SECRET must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url({ error: 'CORS_ORIGINS must be a comma-separated list of origins like http://localhost:5173' }))),
+  LOG_LEVEL: z.enum(logLevels, { error: `LOG_LEVEL must be one of ${logLevels.join(', ')}` }).default('info'),
+  LOG_FILE: z.string().default('logs/server.log'),
+  OPENCODE_TRANSPORT: z
+    .enum(['websocket', 'telegram'], { error: 'OPENCODE_TRANSPORT must be websocket or telegram' })
+    .optional(),
+  OPENCODE_SAFE_MODE: bool('OPENCODE_SAFE_MODE').default(false),
+  TELEGRAM_BOT_TOKEN: z.string().optional(),
+  TELEGRAM_CHAT_ID: z.string().optional(),
+  TELEGRAM_API_ROOT: z.url({ error: 'TELEGRAM_API_ROOT must be a URL' }).default('https://api.telegram.org'),
+  AGENT_WORKER_COMMAND: z.string().optional(),
+  AGENT_STUCK_AFTER_MS: z.coerce
+    .number({ error: 'AGENT_STUCK_AFTER_MS must be a whole number of milliseconds' })
+    .int('AGENT_STUCK_AFTER_MS must be a whole number of milliseconds')
+    .positive('AGENT_STUCK_AFTER_MS must be a whole number of milliseconds')
+    .default(600_000),
+  PROJECT_ROOT: z.string().default(process.cwd()),
+  OPENAI_BASE_URL: z.url({ error: 'OPENAI_BASE_URL must be a URL' }).optional(),
+  OPENAI_API_KEY: z.string().optional(),
+  AGENT_MODEL: z.string().optional(),
+  RATE_LIMIT_BURST: z.coerce
+    .number({ error: 'RATE_LIMIT_BURST must be a whole number >= 1' })
+    .int('RATE_LIMIT_BURST must be a whole number >= 1')
+    .min(1, 'RATE_LIMIT_BURST must be a whole number >= 1')
+    .default(10),
+  RATE_LIMIT_PER_SECOND: nonNegative('RATE_LIMIT_PER_SECOND').default(1),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** A setting that cannot be used; `message` is one line naming it and what is allowed. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const flagToSetting = {
+  host: 'HOST',
+  port: 'PORT',
+  'websocket-port': 'WEBSOCKET_PORT',
+  'db-path': 'DATABASE_URL',
+  transport: 'OPENCODE_TRANSPORT',
+} as const;
+
+export function parseFlags(argv: string[]): Record<string, string> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: Object.fromEntries(Object.keys(flagToSetting).map((flag) => [flag, { type: 'string' }])),
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    const allowed = Object.keys(flagToSetting)
+      .map((f) => `--${f}`)
+      .join(' ');
+    throw new ConfigError(`${(error as Error).message.split('\n')[0]} (allowed flags: ${allowed})`);
+  }
+  const out: Record<string, string> = {};
+  for (const [flag, setting] of Object.entries(flagToSetting)) {
+    const value = values[flag];
+    if (typeof value === 'string') out[setting] = value;
+  }
+  return out;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = []): Config {
+  const raw: Record<string, string | undefined> = {};
+  for (const key of Object.keys(configSchema.shape)) {
+    const value = env[key];
+    // An empty variable (FOO= in .env) means "not set", so the default applies.
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  Object.assign(raw, parseFlags(argv));
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const setting = String(issue?.path[0] ?? 'configuration');
+    const message = issue?.message ?? 'invalid value';
+    throw new ConfigError(
+      message.startsWith(setting) ? `Invalid setting: ${message}` : `Invalid setting ${setting}: ${message}`,
+    );
+  }
+  const config = result.data;
+  if (!config.AUTH_SECRET && !isLoopback(config.HOST)) {
+    throw new ConfigError(
+      `Invalid setting AUTH_SECRET: required when HOST (${config.HOST}) is not a loopback address; set AUTH_SECRET (32+ characters) or bind to 127.0.0.1`,
+    );
+  }
+  const wsHost = config.WEBSOCKET_HOST ?? config.HOST;
+  if (!config.AUTH_SECRET && !isLoopback(wsHost)) {
+    throw new ConfigError(
+      `Invalid setting AUTH_SECRET: required when WEBSOCKET_HOST (${wsHost}) is not a loopback address; set AUTH_SECRET or bind to 127.0.0.1`,
+    );
+  }
+  return config;
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}

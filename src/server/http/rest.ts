@@ -1,0 +1,64 @@
+// REST compatibility routes (curl, old scripts): thin wrappers calling the same procedures via createCaller.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { TRPCError } from '@trpc/server';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
+import type { Services } from '../services';
+import { createHTTPContext } from '../trpc/context';
+import { errorData, humanMessage } from '../trpc/errors';
+import { createCaller } from '../trpc/root';
+import { BodyError, readJsonBody, sendJson } from './json';
+
+type Caller = ReturnType<typeof createCaller>;
+type Route = (caller: Caller, req: IncomingMessage, params: Record<string, string>) => Promise<unknown>;
+
+const field = (body: unknown, ...names: string[]): unknown => {
+  if (typeof body !== 'object' || body === null) return undefined;
+  for (const name of names) if (name in body) return (body as Record<string, unknown>)[name];
+  return undefined;
+};
+
+const routes: Record<string, Route> = {
+  'GET /health': (caller) => caller.health(),
+  'GET /status': async (caller) => ({
+    health: await caller.health(),
+    communication: await caller.communication.info(),
+    presence: await caller.presence.list(),
+  }),
+  'GET /communication/info': (caller) => caller.communication.info(),
+  'GET /communication/stats': (caller) => caller.communication.stats(),
+  'POST /communication/switch': async (caller, req) => {
+    const body = await readJsonBody(req);
+    const transport = field(body, 'transport_type', 'transport');
+    const info = await caller.communication.switch({ transport: transport as 'websocket' });
+    return { success: true, transport: info.type, info };
+  },
+};
+
+/** Returns false when no REST route matches, so the caller can try static files. */
+export async function handleRest(services: Services, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  const path = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '') || '/';
+  const route = routes[`${req.method} ${path}`];
+  if (!route) return false;
+  try {
+    const caller = createCaller(await createHTTPContext(services, req));
+    sendJson(res, 200, await route(caller, req, {}));
+  } catch (error) {
+    sendError(services, res, error);
+  }
+  return true;
+}
+
+function sendError(services: Services, res: ServerResponse, error: unknown): void {
+  if (error instanceof BodyError) {
+    sendJson(res, error.status, { error: { code: 'BAD_REQUEST', message: error.message } });
+    return;
+  }
+  const trpcError =
+    error instanceof TRPCError ? error : new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'internal error' });
+  const status = getHTTPStatusCodeFromError(trpcError);
+  if (status >= 500) {
+    services.counters.errors += 1;
+    services.logger.error({ err: error }, 'REST route failed');
+  }
+  sendJson(res, status, { error: { code: trpcError.code, message: humanMessage(trpcError), ...errorData(trpcError) } });
+}

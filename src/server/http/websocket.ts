@@ -1,0 +1,80 @@
+// tRPC over WebSocket: its own port, or `/ws` on the HTTP server when both ports are the same.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { applyWSSHandler } from '@trpc/server/adapters/ws';
+import { WebSocketServer } from 'ws';
+import type { Services } from '../services';
+import { wsContextFactory } from '../trpc/context';
+import { appRouter } from '../trpc/root';
+import type { OriginPolicy } from './origins';
+
+export const MAX_FRAME_BYTES = 64 * 1024;
+export const PING_MS = 30_000;
+export const PONG_WAIT_MS = 10_000;
+
+export interface WebSocketEndpoint {
+  wss: WebSocketServer;
+  /** The HTTP server that owns the port (a dedicated one unless sharing the HTTP port). */
+  server: Server;
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Asks every client to reconnect (used on SIGTERM), then closes their sockets. */
+  shutdown(): Promise<void>;
+}
+
+export function createWebSocketEndpoint(
+  services: Services,
+  origins: OriginPolicy,
+  options: { shareWith?: Server; path?: string },
+): WebSocketEndpoint {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
+  const handler = applyWSSHandler({
+    wss,
+    router: appRouter,
+    createContext: wsContextFactory(services),
+    keepAlive: { enabled: true, pingMs: PING_MS, pongWaitMs: PONG_WAIT_MS },
+    onError: ({ error, path }) => {
+      if (error.code === 'INTERNAL_SERVER_ERROR') {
+        services.counters.errors += 1;
+        services.logger.error({ err: error, path }, 'tRPC WebSocket procedure failed');
+      }
+    },
+  });
+  wss.on('connection', (socket) => socket.on('error', (err) => services.logger.debug({ err }, 'websocket error')));
+
+  const handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (options.path && path !== options.path) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    if (!origins.allows(req)) {
+      services.logger.warn({ origin: req.headers.origin }, 'websocket refused: origin not allowed');
+      const body = 'Origin not allowed: add it to CORS_ORIGINS';
+      socket.end(
+        `HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+      );
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  };
+
+  const server =
+    options.shareWith ??
+    createServer((_req, res) => {
+      res.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket' }).end('Upgrade to WebSocket here');
+    });
+  server.on('upgrade', handleUpgrade);
+
+  return {
+    wss,
+    server,
+    handleUpgrade,
+    async shutdown() {
+      handler.broadcastReconnectNotification();
+      for (const client of wss.clients) client.close(1012, 'server restarting');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,88 @@
+// The one path every message takes: parse -> validate -> persist -> publish. Depends on storage and the bus only.
+import type { ActivityEvent } from '../../shared/activity';
+import { type Message, type Origin, type SenderKind, sendInputSchema } from '../../shared/message';
+import { parseText } from '../../shared/parse';
+import { MissingReplyError, type Repository } from '../db/repository';
+import type { Bus, HubEvent } from './bus';
+import { ChatError } from './errors';
+import { Fanout } from './fanout';
+import { Presence } from './presence';
+
+export interface PostInput {
+  text: unknown;
+  replyTo?: unknown;
+  sender: string;
+  senderKind: SenderKind;
+}
+
+export interface HubOptions {
+  /** Queued messages a subscriber may fall behind by before it is disconnected. */
+  maxSubscriberQueue?: number;
+}
+
+export class Hub {
+  /** Live messages for chat.onMessage subscriptions, fed by the single bus listener below. */
+  readonly messages: Fanout<Message>;
+  readonly activity: Fanout<ActivityEvent>;
+  readonly presence: Presence;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    readonly repo: Repository,
+    readonly bus: Bus,
+    options: HubOptions = {},
+  ) {
+    this.messages = new Fanout(options.maxSubscriberQueue ?? 10_000);
+    this.activity = new Fanout(1_000);
+    this.presence = new Presence((activity) => this.bus.publish({ type: 'activity', activity }));
+    this.unsubscribe = bus.subscribe((event) => {
+      if (event.type === 'message') this.messages.publish(event.message);
+      else this.activity.publish(event.activity);
+    });
+  }
+
+  /** Validates and commits a message, then publishes it. Rejects with ChatError on bad input; nothing is written. */
+  async post(input: PostInput, origin: Origin): Promise<Message> {
+    const parsed = sendInputSchema.safeParse({ text: input.text, replyTo: input.replyTo });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = issue?.path.join('.') || 'input';
+      throw new ChatError('BAD_REQUEST', `${field}: ${issue?.message ?? 'invalid'}`);
+    }
+    const { text, replyTo } = parsed.data;
+    let message: Message;
+    try {
+      message = await this.repo.appendMessage({
+        text,
+        sender: input.sender,
+        senderKind: input.senderKind,
+        replyTo: replyTo ?? null,
+        origin,
+        ...parseText(text),
+      });
+    } catch (error) {
+      if (error instanceof MissingReplyError) throw new ChatError('BAD_REQUEST', error.message);
+      throw error;
+    }
+    // Published only now, after the commit: nobody sees a message that could still be lost.
+    this.bus.publish({ type: 'message', message });
+    return message;
+  }
+
+  publishActivity(activity: ActivityEvent): void {
+    this.bus.publish({ type: 'activity', activity });
+  }
+
+  setTyping(user: string, isTyping: boolean): void {
+    this.publishActivity({ type: 'typing', user, isTyping, at: new Date().toISOString() });
+  }
+
+  /** For in-process consumers (agents, transports, metrics): every event after commit, in id order. */
+  onEvent(listener: (event: HubEvent) => void): () => void {
+    return this.bus.subscribe(listener);
+  }
+
+  close(): void {
+    this.unsubscribe();
+  }
+}

@@ -1,0 +1,43 @@
+// Per-key token bucket: `burst` tokens, refilled at `perSecond`. rate-limiter-flexible only offers fixed
+// windows (10 per 10 s is not "10 at once, then 1 a second"), so the bucket is our own.
+
+export type TakeResult = { ok: true } | { ok: false; retryAfterMs: number };
+
+export class TokenBucketLimiter {
+  private readonly buckets = new Map<string, { tokens: number; updated: number }>();
+  hits = 0;
+
+  constructor(
+    private readonly burst: number,
+    private readonly perSecond: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  get enabled(): boolean {
+    return this.perSecond > 0;
+  }
+
+  take(key: string): TakeResult {
+    if (!this.enabled) return { ok: true };
+    const now = this.now();
+    const bucket = this.buckets.get(key) ?? { tokens: this.burst, updated: now };
+    bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.updated) / 1000) * this.perSecond);
+    bucket.updated = now;
+    this.buckets.set(key, bucket);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      this.sweep(now);
+      return { ok: true };
+    }
+    this.hits += 1;
+    return { ok: false, retryAfterMs: Math.ceil(((1 - bucket.tokens) / this.perSecond) * 1000) };
+  }
+
+  // Full buckets carry no information: drop them now and then so idle users cost nothing.
+  private sweep(now: number): void {
+    if (this.buckets.size < 10_000) return;
+    for (const [key, b] of this.buckets) {
+      if (b.tokens + ((now - b.updated) / 1000) * this.perSecond >= this.burst) this.buckets.delete(key);
+    }
+  }
+}

@@ -1,0 +1,18 @@
+// The long-lived parts a request can reach, built once by app.ts (or by a test) and handed to every context.
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import type { Repository } from './db/repository';
+import type { Hub } from './hub/hub';
+import type { TokenBucketLimiter } from './hub/rate-limiter';
+import type { CommunicationManager } from './transports/communication-manager';
+
+export interface Services {
+  config: Config;
+  logger: Logger;
+  repo: Repository;
+  hub: Hub;
+  limiter: TokenBucketLimiter;
+  communication: CommunicationManager;
+  startedAt: Date;
+  counters: { errors: number };
+}

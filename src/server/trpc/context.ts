@@ -1,0 +1,63 @@
+// Builds the per-connection (ws) or per-request (HTTP) context. Never throws: auth failures become `authError`.
+import type { IncomingMessage } from 'node:http';
+import type { CreateHTTPContextOptions } from '@trpc/server/adapters/standalone';
+import type { CreateWSSContextFnOptions } from '@trpc/server/adapters/ws';
+import { authenticate, type User } from '../auth';
+import type { Services } from '../services';
+
+export interface Connection {
+  kind: 'websocket' | 'http';
+  /** Unsent bytes in the socket's buffer (0 for HTTP). */
+  bufferedAmount(): number;
+  /** Drops the connection at once; a ws client reconnects and resumes by lastEventId. */
+  terminate(reason: string): void;
+}
+
+export interface Context {
+  services: Services;
+  user: User | null;
+  authError: string | null;
+  connection: Connection | null;
+}
+
+export function bearerToken(req: IncomingMessage): string | undefined {
+  const header = req.headers.authorization;
+  return header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+}
+
+export async function createHTTPContext(services: Services, req: IncomingMessage): Promise<Context> {
+  const userHeader = req.headers['x-user-id'];
+  const auth = await authenticate(services.config.AUTH_SECRET, {
+    token: bearerToken(req),
+    userId: Array.isArray(userHeader) ? userHeader[0] : userHeader,
+  });
+  return { services, user: auth.user, authError: auth.error, connection: null };
+}
+
+export function httpContextFactory(services: Services) {
+  return ({ req }: CreateHTTPContextOptions) => createHTTPContext(services, req);
+}
+
+export function wsContextFactory(services: Services) {
+  return async ({ res: socket, info }: CreateWSSContextFnOptions): Promise<Context> => {
+    const params = info.connectionParams ?? {};
+    const auth = await authenticate(services.config.AUTH_SECRET, { token: params.token, userId: params.userId });
+    if (auth.user && socket.readyState === socket.OPEN) {
+      const leave = services.hub.presence.connect(auth.user.id);
+      socket.once('close', leave);
+    }
+    return {
+      services,
+      user: auth.user,
+      authError: auth.error,
+      connection: {
+        kind: 'websocket',
+        bufferedAmount: () => socket.bufferedAmount,
+        terminate: (reason) => {
+          services.logger.warn({ user: auth.user?.id, reason }, 'terminating websocket connection');
+          socket.terminate();
+        },
+      },
+    };
+  };
+}

@@ -1,0 +1,44 @@
+// tRPC set-up, in the create-t3-app shape: 1. context type, 2. initialisation, 3. procedures by who may call them.
+import { initTRPC, TRPCError } from '@trpc/server';
+import { ChatError } from '../hub/errors';
+import type { Context } from './context';
+import { errorData, humanMessage } from './errors';
+
+/** 1. CONTEXT: built per ws connection / HTTP request in ./context.ts. */
+export type { Context } from './context';
+
+/** 2. INITIALISATION: domain errors carry extra data (retryAfterMs) to the client. */
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error }) {
+    return { ...shape, message: humanMessage(error), data: { ...shape.data, ...errorData(error) } };
+  },
+});
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** 3. PROCEDURES */
+const domainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof ChatError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  }
+  return result;
+});
+
+/** Anyone, signed in or not (health). */
+export const publicProcedure = t.procedure.use(domainErrors);
+
+/** A signed-in person; `ctx.user` is set. */
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED', message: ctx.authError ?? 'sign in first' });
+  return next({ ctx: { ...ctx, user: ctx.user } });
+});
+
+/** Admins only (in open mode everyone is one). */
+export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (ctx.user.role !== 'admin')
+    throw new TRPCError({ code: 'FORBIDDEN', message: `only admins may do this; ${ctx.user.id} is a ${ctx.user.role}` });
+  return next();
+});

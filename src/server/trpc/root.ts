@@ -1,0 +1,17 @@
+// The root router: one line per domain.
+import { createCallerFactory, createTRPCRouter } from './init';
+import { chatRouter } from './routers/chat';
+import { communicationRouter } from './routers/communication';
+import { healthProcedure } from './routers/health';
+import { presenceRouter } from './routers/presence';
+
+export const appRouter = createTRPCRouter({
+  health: healthProcedure,
+  chat: chatRouter,
+  presence: presenceRouter,
+  communication: communicationRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+export const createCaller = createCallerFactory(appRouter);

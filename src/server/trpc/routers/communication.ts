@@ -1,0 +1,16 @@
+// Communication: the active transport, its figures, and the admin's runtime switch.
+import type { TRPCRouterRecord } from '@trpc/server';
+import { z } from 'zod';
+import { adminProcedure, authedProcedure } from '../init';
+
+export const switchInputSchema = z.object({
+  transport: z.enum(['websocket', 'telegram'], { error: 'transport must be websocket or telegram' }),
+});
+
+export const communicationRouter = {
+  info: authedProcedure.query(({ ctx }) => ctx.services.communication.info()),
+  stats: authedProcedure.query(({ ctx }) => ctx.services.communication.stats()),
+  switch: adminProcedure
+    .input(switchInputSchema)
+    .mutation(({ ctx, input }) => ctx.services.communication.switch(input.transport)),
+} satisfies TRPCRouterRecord;

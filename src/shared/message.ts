@@ -1,0 +1,73 @@
+// The chat message contract shared by server and client: schemas, types and limits.
+import { z } from 'zod';
+
+export const MAX_TEXT_LENGTH = 4096;
+export const MAX_HISTORY_PAGE = 200;
+
+export const senderKinds = ['user', 'agent', 'system'] as const;
+export const origins = ['websocket', 'telegram', 'legacy', 'api', 'agent', 'system'] as const;
+
+export type SenderKind = (typeof senderKinds)[number];
+export type Origin = (typeof origins)[number];
+
+export const messageTextSchema = z
+  .string({ error: 'text must be a string' })
+  .trim()
+  .min(1, 'Message text is empty: type something before sending')
+  .max(MAX_TEXT_LENGTH, `Message is longer than ${MAX_TEXT_LENGTH} characters: shorten it or split it`);
+
+export const messageIdSchema = z
+  .number({ error: 'must be a message id (a positive integer)' })
+  .int('must be a message id (a positive integer)')
+  .positive('must be a message id (a positive integer)')
+  .max(Number.MAX_SAFE_INTEGER);
+
+export const sendInputSchema = z.object({
+  text: messageTextSchema,
+  replyTo: messageIdSchema.nullish(),
+});
+export type SendInput = z.infer<typeof sendInputSchema>;
+
+export const historyInputSchema = z
+  .object({
+    cursor: messageIdSchema.nullish(),
+    limit: z
+      .number()
+      .int()
+      .min(1, 'limit must be at least 1')
+      .max(MAX_HISTORY_PAGE, `limit must be at most ${MAX_HISTORY_PAGE}`)
+      .default(50),
+  })
+  .default({ limit: 50 });
+
+export const onMessageInputSchema = z
+  .object({
+    lastEventId: z
+      .string()
+      .regex(/^\d{1,15}$/, 'lastEventId must be the id of a message (digits)')
+      .nullish(),
+  })
+  .optional();
+
+export interface Message {
+  id: number;
+  text: string;
+  sender: string;
+  senderKind: SenderKind;
+  mentions: string[];
+  isCommand: boolean;
+  command: string | null;
+  commandArgs: string[];
+  replyTo: number | null;
+  origin: Origin;
+  createdAt: string;
+}
+
+export interface MessageBatch {
+  messages: Message[];
+}
+
+export interface HistoryPage {
+  messages: Message[];
+  nextCursor: number | null;
+}
