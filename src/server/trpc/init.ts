@@ -9,6 +9,8 @@ export type { Context } from './context';
 
 /** 2. INITIALISATION: domain errors carry extra data (retryAfterMs) to the client. */
 const t = initTRPC.context<Context>().create({
+  // Stack traces stay on the server unless explicitly developing.
+  isDev: process.env.NODE_ENV === 'development',
   errorFormatter({ shape, error }) {
     return { ...shape, message: humanMessage(error), data: { ...shape.data, ...errorData(error) } };
   },
