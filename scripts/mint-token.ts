@@ -15,13 +15,18 @@ function fail(message: string): never {
 let values: { user?: string; role?: string; expires?: string };
 try {
   ({ values } = parseArgs({
-    options: { user: { type: 'string' }, role: { type: 'string', default: 'user' }, expires: { type: 'string', default: '30d' } },
+    options: {
+      user: { type: 'string' },
+      role: { type: 'string', default: 'user' },
+      expires: { type: 'string', default: '30d' },
+    },
   }));
 } catch (error) {
   fail((error as Error).message);
 }
 const secret = process.env.AUTH_SECRET;
-if (!secret || secret.length < 32) fail('AUTH_SECRET must be set (32+ characters) in the environment or .env');
+if (!secret || secret.length < 32)
+  fail('AUTH_SECRET must be set (32+ characters) in the environment or .env');
 const user = userIdSchema.safeParse(values.user);
 if (!user.success) fail(`--user: ${user.error.issues[0]?.message}`);
 if (values.role !== 'user' && values.role !== 'admin') fail('--role must be user or admin');

@@ -7,12 +7,12 @@ import type { Logger } from 'pino';
 import type { Config } from './config';
 import type { Repository } from './db/repository';
 import { SqliteRepository } from './db/sqlite-repository';
-import { InProcessBus } from './hub/bus';
-import { Hub, type HubOptions } from './hub/hub';
-import { TokenBucketLimiter } from './hub/rate-limiter';
 import { OriginPolicy, ownOrigins } from './http/origins';
 import { createHttpServer } from './http/server';
 import { createWebSocketEndpoint } from './http/websocket';
+import { InProcessBus } from './hub/bus';
+import { Hub, type HubOptions } from './hub/hub';
+import { TokenBucketLimiter } from './hub/rate-limiter';
 import { createLogger } from './logger';
 import type { Services } from './services';
 import { CommunicationManager } from './transports/communication-manager';
@@ -98,7 +98,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   }
   origins = new OriginPolicy(config.CORS_ORIGINS, ownOrigins(config.HOST, httpPort));
   const httpUrl = `http://${urlHost(config.HOST)}:${httpPort}`;
-  const wsUrl = samePort ? `ws://${urlHost(config.HOST)}:${httpPort}/ws` : `ws://${urlHost(wsHost)}:${wsPort}`;
+  const wsUrl = samePort
+    ? `ws://${urlHost(config.HOST)}:${httpPort}/ws`
+    : `ws://${urlHost(wsHost)}:${wsPort}`;
 
   let stopping: Promise<void> | null = null;
   const stop = () => {

@@ -35,10 +35,12 @@ export async function verifyToken(secret: string, token: string): Promise<AuthRe
   try {
     const { payload } = await jwtVerify(token, key(secret), { algorithms: ['HS256'] });
     const claims = claimsSchema.safeParse(payload);
-    if (!claims.success) return { user: null, error: 'token claims are invalid: it needs sub (user id) and role' };
+    if (!claims.success)
+      return { user: null, error: 'token claims are invalid: it needs sub (user id) and role' };
     return { user: { id: claims.data.sub, role: claims.data.role }, error: null };
   } catch (error) {
-    if (error instanceof errors.JWTExpired) return { user: null, error: 'token expired: ask an admin for a new one' };
+    if (error instanceof errors.JWTExpired)
+      return { user: null, error: 'token expired: ask an admin for a new one' };
     return { user: null, error: 'token is invalid (bad signature or format)' };
   }
 }

@@ -13,7 +13,11 @@ const bool = (name: string) =>
   z
     .string()
     .transform((v) => v.trim().toLowerCase())
-    .pipe(z.enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'], { error: `${name} must be true or false` }))
+    .pipe(
+      z.enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'], {
+        error: `${name} must be true or false`,
+      }),
+    )
     .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
 
 const nonNegative = (name: string) =>
@@ -30,7 +34,10 @@ export const configSchema = z.object({
   WEBSOCKET_HOST: z.string().min(1).optional(),
   WEBSOCKET_PORT: port('WEBSOCKET_PORT').default(8765),
   DATABASE_URL: z.string().min(1, 'DATABASE_URL must not be empty').default('./data/opencode-slack.db'),
-  AUTH_SECRET: z.string().min(32, 'AUTH_SECRET must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
+  AUTH_SECRET: z
+    .string()
+    .min(32, 'AUTH_SECRET must be at least 32 characters (e.g. openssl rand -hex 32)')
+    .optional(),
   CORS_ORIGINS: z
     .string()
     .default('')
@@ -40,7 +47,11 @@ export const configSchema = z.object({
         .map((s) => s.trim())
         .filter(Boolean),
     )
-    .pipe(z.array(z.url({ error: 'CORS_ORIGINS must be a comma-separated list of origins like http://localhost:5173' }))),
+    .pipe(
+      z.array(
+        z.url({ error: 'CORS_ORIGINS must be a comma-separated list of origins like http://localhost:5173' }),
+      ),
+    ),
   LOG_LEVEL: z.enum(logLevels, { error: `LOG_LEVEL must be one of ${logLevels.join(', ')}` }).default('info'),
   LOG_FILE: z.string().default('logs/server.log'),
   OPENCODE_TRANSPORT: z

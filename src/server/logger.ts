@@ -3,7 +3,15 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pino, { type Logger } from 'pino';
 
-export const REDACT_PATHS = ['token', '*.token', 'authorization', '*.authorization', 'text', '*.text', 'secret'];
+export const REDACT_PATHS = [
+  'token',
+  '*.token',
+  'authorization',
+  '*.authorization',
+  'text',
+  '*.text',
+  'secret',
+];
 
 export function createLogger(level: string, file: string | null): Logger {
   const streams: pino.StreamEntry[] = [{ stream: process.stdout }];

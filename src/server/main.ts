@@ -18,7 +18,12 @@ async function main(): Promise<void> {
   const app = await startApp(config);
   const { logger } = app.services;
   logger.info(
-    { http: app.httpUrl, ws: app.wsUrl, mode: config.AUTH_SECRET ? 'token' : 'open', db: config.DATABASE_URL },
+    {
+      http: app.httpUrl,
+      ws: app.wsUrl,
+      mode: config.AUTH_SECRET ? 'token' : 'open',
+      db: config.DATABASE_URL,
+    },
     'server started',
   );
   console.log(`OpenCode-Slack is running

@@ -14,7 +14,10 @@ export function tempDir(prefix = 'ocs-test-'): string {
 }
 
 /** Starts the real app on port 0 with a file database in a temp dir unless DATABASE_URL is given. */
-export async function startTestServer(env: Record<string, string> = {}, options: AppOptions = {}): Promise<App> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: AppOptions = {},
+): Promise<App> {
   const config = testConfig({ DATABASE_URL: join(tempDir(), 'chat.db'), ...env });
   return startApp(config, { logger: pino({ level: 'silent' }), ...options });
 }

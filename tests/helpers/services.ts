@@ -9,7 +9,14 @@ import { createCaller } from '../../src/server/trpc/root';
 export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ DATABASE_URL: ':memory:', LOG_LEVEL: 'silent', LOG_FILE: '', PORT: '0', WEBSOCKET_PORT: '0', ...env });
+  return loadConfig({
+    DATABASE_URL: ':memory:',
+    LOG_LEVEL: 'silent',
+    LOG_FILE: '',
+    PORT: '0',
+    WEBSOCKET_PORT: '0',
+    ...env,
+  });
 }
 
 export async function createTestServices(env: Record<string, string> = {}): Promise<Services> {
@@ -17,6 +24,15 @@ export async function createTestServices(env: Record<string, string> = {}): Prom
   return createServices(config, { logger: pino({ level: 'silent' }) });
 }
 
-export function callerFor(services: Services, user: User | null = { id: 'alice', role: 'user' }, authError?: string) {
-  return createCaller({ services, user, authError: authError ?? (user ? null : 'sign in first'), connection: null });
+export function callerFor(
+  services: Services,
+  user: User | null = { id: 'alice', role: 'user' },
+  authError?: string,
+) {
+  return createCaller({
+    services,
+    user,
+    authError: authError ?? (user ? null : 'sign in first'),
+    connection: null,
+  });
 }

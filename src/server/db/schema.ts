@@ -17,13 +17,14 @@ export const messages = sqliteTable(
     origin: text('origin', { enum: ['websocket', 'telegram', 'legacy', 'api', 'agent', 'system'] }).notNull(),
     createdAt: text('created_at').notNull(),
   },
-  (table) => [index('messages_created_at_idx').on(table.createdAt), index('messages_origin_idx').on(table.origin)],
+  (table) => [
+    index('messages_created_at_idx').on(table.createdAt),
+    index('messages_origin_idx').on(table.origin),
+  ],
 );
 
 export const settings = sqliteTable('settings', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
-  updatedAt: text('updated_at')
-    .notNull()
-    .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`),
+  updatedAt: text('updated_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`),
 });

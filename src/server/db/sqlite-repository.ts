@@ -4,7 +4,7 @@ import type Database from 'better-sqlite3';
 import { and, asc, count, desc, eq, gt, gte, lt, sql } from 'drizzle-orm';
 import type { Message } from '../../shared/message';
 import { type Db, openSqlite } from './client';
-import { MissingReplyError, type MessageStats, type NewMessage, type Repository } from './repository';
+import { type MessageStats, MissingReplyError, type NewMessage, type Repository } from './repository';
 import { messages, settings } from './schema';
 
 type Row = typeof messages.$inferSelect;
@@ -56,7 +56,11 @@ export class SqliteRepository implements Repository {
         const createdAt = new Date().toISOString();
         for (const { message } of batch) {
           if (message.replyTo !== null) {
-            const target = tx.select({ id: messages.id }).from(messages).where(eq(messages.id, message.replyTo)).get();
+            const target = tx
+              .select({ id: messages.id })
+              .from(messages)
+              .where(eq(messages.id, message.replyTo))
+              .get();
             if (!target) {
               outcomes.push({ ok: false, error: new MissingReplyError(message.replyTo) });
               continue;
@@ -96,11 +100,20 @@ export class SqliteRepository implements Repository {
   }
 
   async messagesAfter(after: number, limit: number): Promise<Message[]> {
-    return this.db.select().from(messages).where(gt(messages.id, after)).orderBy(asc(messages.id)).limit(limit).all();
+    return this.db
+      .select()
+      .from(messages)
+      .where(gt(messages.id, after))
+      .orderBy(asc(messages.id))
+      .limit(limit)
+      .all();
   }
 
   async lastMessageId(): Promise<number> {
-    const row = this.db.select({ id: sql<number>`coalesce(max(${messages.id}), 0)` }).from(messages).get();
+    const row = this.db
+      .select({ id: sql<number>`coalesce(max(${messages.id}), 0)` })
+      .from(messages)
+      .get();
     return row?.id ?? 0;
   }
 

@@ -34,14 +34,39 @@ const routes: Record<string, Route> = {
   },
 };
 
+/** Matches "METHOD /a/:b" keys against a request; `:name` segments become decoded params. */
+function match(method: string, path: string): { route: Route; params: Record<string, string> } | null {
+  const segments = path.split('/');
+  for (const [key, route] of Object.entries(routes)) {
+    const [routeMethod, pattern = ''] = key.split(' ');
+    const parts = pattern.split('/');
+    if (routeMethod !== method || parts.length !== segments.length) continue;
+    const params: Record<string, string> = {};
+    const ok = parts.every((part, i) => {
+      const segment = segments[i] ?? '';
+      if (part.startsWith(':')) {
+        params[part.slice(1)] = decodeURIComponent(segment);
+        return segment !== '';
+      }
+      return part === segment;
+    });
+    if (ok) return { route, params };
+  }
+  return null;
+}
+
 /** Returns false when no REST route matches, so the caller can try static files. */
-export async function handleRest(services: Services, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+export async function handleRest(
+  services: Services,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<boolean> {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '') || '/';
-  const route = routes[`${req.method} ${path}`];
-  if (!route) return false;
+  const found = match(req.method ?? 'GET', path);
+  if (!found) return false;
   try {
     const caller = createCaller(await createHTTPContext(services, req));
-    sendJson(res, 200, await route(caller, req, {}));
+    sendJson(res, 200, await found.route(caller, req, found.params));
   } catch (error) {
     sendError(services, res, error);
   }
@@ -54,11 +79,15 @@ function sendError(services: Services, res: ServerResponse, error: unknown): voi
     return;
   }
   const trpcError =
-    error instanceof TRPCError ? error : new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'internal error' });
+    error instanceof TRPCError
+      ? error
+      : new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'internal error' });
   const status = getHTTPStatusCodeFromError(trpcError);
   if (status >= 500) {
     services.counters.errors += 1;
     services.logger.error({ err: error }, 'REST route failed');
   }
-  sendJson(res, status, { error: { code: trpcError.code, message: humanMessage(trpcError), ...errorData(trpcError) } });
+  sendJson(res, status, {
+    error: { code: trpcError.code, message: humanMessage(trpcError), ...errorData(trpcError) },
+  });
 }

@@ -36,7 +36,9 @@ export function serveStatic(clientDir: string, req: IncomingMessage, res: Server
   const root = resolve(clientDir);
   const index = join(root, 'index.html');
   if (!existsSync(index)) {
-    res.writeHead(200, { 'content-type': TYPES['.html'] as string }).end(req.method === 'HEAD' ? undefined : PLACEHOLDER);
+    res
+      .writeHead(200, { 'content-type': TYPES['.html'] as string })
+      .end(req.method === 'HEAD' ? undefined : PLACEHOLDER);
     return;
   }
   const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);

@@ -39,7 +39,9 @@ export function createWebSocketEndpoint(
       }
     },
   });
-  wss.on('connection', (socket) => socket.on('error', (err) => services.logger.debug({ err }, 'websocket error')));
+  wss.on('connection', (socket) =>
+    socket.on('error', (err) => services.logger.debug({ err }, 'websocket error')),
+  );
 
   const handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -61,7 +63,9 @@ export function createWebSocketEndpoint(
   const server =
     options.shareWith ??
     createServer((_req, res) => {
-      res.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket' }).end('Upgrade to WebSocket here');
+      res
+        .writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket' })
+        .end('Upgrade to WebSocket here');
     });
   server.on('upgrade', handleUpgrade);
 

@@ -1,6 +1,11 @@
 // Domain errors with the tRPC code they map to; thrown by the hub and services, mapped once in trpc/init.ts.
 
-export type ChatErrorCode = 'BAD_REQUEST' | 'NOT_FOUND' | 'TOO_MANY_REQUESTS' | 'FORBIDDEN' | 'PRECONDITION_FAILED';
+export type ChatErrorCode =
+  | 'BAD_REQUEST'
+  | 'NOT_FOUND'
+  | 'TOO_MANY_REQUESTS'
+  | 'FORBIDDEN'
+  | 'PRECONDITION_FAILED';
 
 export class ChatError extends Error {
   override name = 'ChatError';

@@ -51,7 +51,8 @@ export class Subscriber<T> {
         this.wake = resolve;
       });
     }
-    if (this.overflowed) throw new SubscriberOverflowError('subscriber fell too far behind and was disconnected');
+    if (this.overflowed)
+      throw new SubscriberOverflowError('subscriber fell too far behind and was disconnected');
     if (this.queue.length === 0) return null;
     const batch = this.queue;
     this.queue = [];

@@ -67,7 +67,13 @@ export class Presence {
         connections: e.connections,
         since: e.since,
       })),
-      ...[...this.offline].map(([name, since]) => ({ name, kind: 'user' as const, online: false, connections: 0, since })),
+      ...[...this.offline].map(([name, since]) => ({
+        name,
+        kind: 'user' as const,
+        online: false,
+        connections: 0,
+        since,
+      })),
     ].sort((a, b) => a.name.localeCompare(b.name));
     return [...people, ...this.sources.flatMap((source) => source())];
   }

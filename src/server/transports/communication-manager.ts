@@ -34,7 +34,8 @@ export interface CommunicationStats {
   uptimeSeconds: number;
 }
 
-const TELEGRAM_UNAVAILABLE = 'the Telegram bridge is not part of this build yet; websocket carries the conversation';
+const TELEGRAM_UNAVAILABLE =
+  'the Telegram bridge is not part of this build yet; websocket carries the conversation';
 
 export class CommunicationManager {
   private active: TransportType = 'websocket';

@@ -41,7 +41,10 @@ export function httpContextFactory(services: Services) {
 export function wsContextFactory(services: Services) {
   return async ({ res: socket, info }: CreateWSSContextFnOptions): Promise<Context> => {
     const params = info.connectionParams ?? {};
-    const auth = await authenticate(services.config.AUTH_SECRET, { token: params.token, userId: params.userId });
+    const auth = await authenticate(services.config.AUTH_SECRET, {
+      token: params.token,
+      userId: params.userId,
+    });
     if (auth.user && socket.readyState === socket.OPEN) {
       const leave = services.hub.presence.connect(auth.user.id);
       socket.once('close', leave);

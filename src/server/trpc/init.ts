@@ -41,6 +41,9 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
 /** Admins only (in open mode everyone is one). */
 export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
   if (ctx.user.role !== 'admin')
-    throw new TRPCError({ code: 'FORBIDDEN', message: `only admins may do this; ${ctx.user.id} is a ${ctx.user.role}` });
+    throw new TRPCError({
+      code: 'FORBIDDEN',
+      message: `only admins may do this; ${ctx.user.id} is a ${ctx.user.role}`,
+    });
   return next();
 });

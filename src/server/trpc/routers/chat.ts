@@ -23,12 +23,19 @@ export const chatRouter = {
     const taken = limiter.take(ctx.user.id);
     if (!taken.ok) {
       const seconds = Math.ceil(taken.retryAfterMs / 1000);
-      throw new ChatError('TOO_MANY_REQUESTS', `sending too fast: wait ${seconds} s (${taken.retryAfterMs} ms)`, {
-        retryAfterMs: taken.retryAfterMs,
-      });
+      throw new ChatError(
+        'TOO_MANY_REQUESTS',
+        `sending too fast: wait ${seconds} s (${taken.retryAfterMs} ms)`,
+        {
+          retryAfterMs: taken.retryAfterMs,
+        },
+      );
     }
     const origin = ctx.connection?.kind === 'websocket' ? 'websocket' : 'api';
-    return hub.post({ text: input.text, replyTo: input.replyTo, sender: ctx.user.id, senderKind: 'user' }, origin);
+    return hub.post(
+      { text: input.text, replyTo: input.replyTo, sender: ctx.user.id, senderKind: 'user' },
+      origin,
+    );
   }),
 
   history: authedProcedure.input(historyInputSchema).query(async ({ ctx, input }) => {
@@ -38,7 +45,11 @@ export const chatRouter = {
     return { messages: page, nextCursor: hasMore ? (page[0]?.id ?? null) : null };
   }),
 
-  onMessage: authedProcedure.input(onMessageInputSchema).subscription(async function* ({ ctx, input, signal }) {
+  onMessage: authedProcedure.input(onMessageInputSchema).subscription(async function* ({
+    ctx,
+    input,
+    signal,
+  }) {
     const { hub, repo } = ctx.services;
     const connection = ctx.connection;
     // Listen before reading the replay, so nothing committed meanwhile falls between the two; ids dedupe.
