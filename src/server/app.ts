@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config';
 import type { Repository } from './db/repository';
 import { SqliteRepository } from './db/sqlite-repository';
+import type { WebSocketLocation } from './http/client-config';
 import { OriginPolicy, ownOrigins } from './http/origins';
 import { createHttpServer } from './http/server';
 import { createWebSocketEndpoint } from './http/websocket';
@@ -84,7 +85,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     isListed: (o: string | undefined): o is string => origins.isListed(o),
   } as OriginPolicy;
 
-  const http = createHttpServer(services, policy, clientDir);
+  // Told to the web client by GET /config.json; filled in once the ports are known.
+  let wsLocation: WebSocketLocation = { port: null, path: '/ws' };
+  const http = createHttpServer(services, policy, clientDir, () => wsLocation);
   const ws = createWebSocketEndpoint(services, policy, samePort ? { shareWith: http, path: '/ws' } : {});
   let httpPort: number;
   let wsPort: number;
@@ -97,6 +100,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     throw error;
   }
   origins = new OriginPolicy(config.CORS_ORIGINS, ownOrigins(config.HOST, httpPort));
+  wsLocation = samePort ? { port: null, path: '/ws' } : { port: wsPort, path: '/' };
   const httpUrl = `http://${urlHost(config.HOST)}:${httpPort}`;
   const wsUrl = samePort
     ? `ws://${urlHost(config.HOST)}:${httpPort}/ws`

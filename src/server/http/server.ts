@@ -4,11 +4,17 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { Services } from '../services';
 import { httpContextFactory } from '../trpc/context';
 import { appRouter } from '../trpc/root';
+import { CLIENT_CONFIG_PATH, serveClientConfig, type WebSocketLocation } from './client-config';
 import type { OriginPolicy } from './origins';
 import { handleRest } from './rest';
 import { serveStatic } from './static';
 
-export function createHttpServer(services: Services, origins: OriginPolicy, clientDir: string): Server {
+export function createHttpServer(
+  services: Services,
+  origins: OriginPolicy,
+  clientDir: string,
+  wsLocation: () => WebSocketLocation = () => ({ port: null, path: '/ws' }),
+): Server {
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
@@ -37,6 +43,10 @@ export function createHttpServer(services: Services, origins: OriginPolicy, clie
     }
     if (req.url?.startsWith('/trpc/')) {
       trpc(req, res);
+      return;
+    }
+    if (req.method === 'GET' && req.url?.split('?')[0] === CLIENT_CONFIG_PATH) {
+      serveClientConfig(services, wsLocation, req, res);
       return;
     }
     handleRest(services, req, res)
