@@ -129,17 +129,20 @@ describe('chat.onMessage', () => {
   it('replays what was stored after lastEventId, then goes live without a gap or a duplicate', async () => {
     const caller = callerFor(services);
     for (let i = 1; i <= 3; i++) await caller.chat.send({ text: `m${i}` });
-    const controller = new AbortController();
-    const stream = await caller.chat.onMessage({ lastEventId: '1' }, { signal: controller.signal });
+    const stream = await caller.chat.onMessage({ lastEventId: '1' });
     const iterator = stream[Symbol.asyncIterator]();
     const read = async () => {
-      const [id, batch] = (await iterator.next()).value as [string, { messages: { id: number }[] }];
+      const [id, batch] = (await iterator.next()).value as unknown as [
+        string,
+        { messages: { id: number }[] },
+      ];
       return { id, ids: batch.messages.map((m) => m.id) };
     };
     expect(await read()).toEqual({ id: '3', ids: [2, 3] });
     await Promise.all([caller.chat.send({ text: 'm4' }), caller.chat.send({ text: 'm5' })]);
     expect(await read()).toEqual({ id: '5', ids: [4, 5] });
-    controller.abort();
+    await iterator.return?.();
+    expect(services.hub.messages.size).toBe(0);
   });
 });
 
