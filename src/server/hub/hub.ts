@@ -18,6 +18,8 @@ export interface PostInput {
 export interface HubOptions {
   /** Queued messages a subscriber may fall behind by before it is disconnected. */
   maxSubscriberQueue?: number;
+  /** Unsent bytes on a subscriber's socket beyond which it counts as too slow and is disconnected. */
+  maxSocketBuffer?: number;
 }
 
 export class Hub {
@@ -25,6 +27,7 @@ export class Hub {
   readonly messages: Fanout<Message>;
   readonly activity: Fanout<ActivityEvent>;
   readonly presence: Presence;
+  readonly maxSocketBuffer: number;
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -33,6 +36,7 @@ export class Hub {
     options: HubOptions = {},
   ) {
     this.messages = new Fanout(options.maxSubscriberQueue ?? 10_000);
+    this.maxSocketBuffer = options.maxSocketBuffer ?? 8 * 1024 * 1024;
     this.activity = new Fanout(1_000);
     this.presence = new Presence((activity) => this.bus.publish({ type: 'activity', activity }));
     this.unsubscribe = bus.subscribe((event) => {

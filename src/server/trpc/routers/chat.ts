@@ -14,8 +14,6 @@ import { authedProcedure } from '../init';
 
 /** Replay pages are bounded so a long absence does not become one huge frame. */
 export const REPLAY_PAGE = 250;
-/** Unsent bytes on a socket beyond which a subscriber counts as too slow and is disconnected. */
-export const MAX_SOCKET_BUFFER = 8 * 1024 * 1024;
 
 export const chatRouter = {
   send: authedProcedure.input(sendInputSchema).mutation(async ({ ctx, input }) => {
@@ -55,7 +53,7 @@ export const chatRouter = {
     // Listen before reading the replay, so nothing committed meanwhile falls between the two; ids dedupe.
     const live = hub.messages.open({
       signal,
-      isBackedUp: () => (connection?.bufferedAmount() ?? 0) > MAX_SOCKET_BUFFER,
+      isBackedUp: () => (connection?.bufferedAmount() ?? 0) > hub.maxSocketBuffer,
       onOverflow: () => connection?.terminate('subscriber fell too far behind'),
     });
     const batch = (messages: Message[]) =>
