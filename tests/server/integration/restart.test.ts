@@ -48,9 +48,19 @@ describe('server process lifecycle', () => {
 
     first.child.kill('SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
+    // Let both links notice the drop first; a send racing the close would fail rather than queue.
+    await waitFor(
+      () => [watcher, sender].every((c) => c.ws.connection?.state !== 'open'),
+      5000,
+      'drop noticed',
+    );
     await start(env);
-
-    // The sender's link reconnects by itself; its sends wait for the connection.
+    // Both links reconnect by themselves (a send issued mid-reconnect can hit a race inside @trpc/client).
+    await waitFor(
+      () => [watcher, sender].every((c) => c.ws.connection?.state === 'open'),
+      10_000,
+      'reconnected',
+    );
     for (let i = 0; i < 10; i++)
       acked.push(await sender.trpc.chat.send.mutate({ text: `after restart ${i}` }));
     await waitFor(() => seen.length >= 30, 10_000, 'resumed delivery after the restart');
