@@ -28,6 +28,11 @@ export class SqliteRepository implements Repository {
     private readonly sqlite: Database.Database,
   ) {}
 
+  /** The drizzle handle, for sibling repositories in src/server/db that share this connection. */
+  get database(): Db {
+    return this.db;
+  }
+
   static open(url: string): SqliteRepository {
     const { db, sqlite } = openSqlite(url);
     return new SqliteRepository(db, sqlite);

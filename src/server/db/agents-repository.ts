@@ -1,0 +1,81 @@
+// Storage interface for employees, tasks and task logs; Promise-returning so another database can implement it.
+import type { logStreams, smartnessLevels, taskStatuses } from './schema-agents';
+
+export type TaskStatus = (typeof taskStatuses)[number];
+export type Smartness = (typeof smartnessLevels)[number];
+export type LogStream = (typeof logStreams)[number];
+
+export interface Employee {
+  name: string;
+  role: string;
+  smartness: Smartness;
+  hiredBy: string;
+  hiredAt: string;
+}
+
+export interface Task {
+  id: number;
+  employee: string;
+  description: string;
+  status: TaskStatus;
+  model: string;
+  mode: string;
+  assignedBy: string;
+  messageId: number | null;
+  progress: string | null;
+  reason: string | null;
+  exitCode: number | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  updatedAt: string;
+}
+
+export type NewTask = Pick<Task, 'employee' | 'description' | 'model' | 'mode' | 'assignedBy' | 'messageId'>;
+export type TaskPatch = Partial<
+  Pick<Task, 'status' | 'progress' | 'reason' | 'exitCode' | 'startedAt' | 'finishedAt'>
+>;
+
+export interface TaskLogLine {
+  id: number;
+  taskId: number;
+  stream: LogStream;
+  line: string;
+  at: string;
+}
+
+export interface TaskQuery {
+  employee?: string;
+  statuses?: TaskStatus[];
+  limit?: number;
+  /** Oldest first (default) or newest first. */
+  order?: 'asc' | 'desc';
+}
+
+export interface AgentsRepository {
+  listEmployees(): Promise<Employee[]>;
+  getEmployee(name: string): Promise<Employee | null>;
+  /** Inserts; throws EmployeeExistsError when the name is taken. */
+  insertEmployee(employee: Employee): Promise<Employee>;
+  deleteEmployee(name: string): Promise<boolean>;
+  createTask(task: NewTask): Promise<Task>;
+  getTask(id: number): Promise<Task | null>;
+  listTasks(query?: TaskQuery): Promise<Task[]>;
+  updateTask(id: number, patch: TaskPatch): Promise<Task>;
+  /** Moves every task in `from` to `to` (one transaction); returns the moved tasks as they are now. */
+  moveTasks(
+    from: TaskStatus[],
+    to: TaskStatus,
+    reason: string,
+    where?: { employee?: string },
+  ): Promise<Task[]>;
+  appendTaskLog(taskId: number, lines: { stream: LogStream; line: string }[]): Promise<void>;
+  taskLog(taskId: number, afterId: number, limit: number): Promise<TaskLogLine[]>;
+}
+
+export class EmployeeExistsError extends Error {
+  constructor(readonly employee: string) {
+    super(`an employee named ${employee} already exists`);
+    this.name = 'EmployeeExistsError';
+  }
+}

@@ -1,0 +1,133 @@
+// SQLite implementation of the agents repository, sharing the chat database's connection.
+import { and, asc, desc, eq, gt, inArray, type SQL } from 'drizzle-orm';
+import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
+import {
+  type AgentsRepository,
+  type Employee,
+  EmployeeExistsError,
+  type LogStream,
+  type NewTask,
+  type Task,
+  type TaskLogLine,
+  type TaskPatch,
+  type TaskQuery,
+  type TaskStatus,
+} from './agents-repository';
+import type { Repository } from './repository';
+import { agentTaskLog, agentTasks, employees } from './schema-agents';
+import { SqliteRepository } from './sqlite-repository';
+
+// Any synchronous drizzle SQLite handle works: the tables are addressed directly, not via the relational schema.
+type AnyDb = BaseSQLiteDatabase<'sync', unknown, Record<string, unknown>>;
+
+const now = () => new Date().toISOString();
+
+export class SqliteAgentsRepository implements AgentsRepository {
+  constructor(private readonly db: AnyDb) {}
+
+  async listEmployees(): Promise<Employee[]> {
+    return this.db.select().from(employees).orderBy(asc(employees.hiredAt), asc(employees.name)).all();
+  }
+
+  async getEmployee(name: string): Promise<Employee | null> {
+    return this.db.select().from(employees).where(eq(employees.name, name)).get() ?? null;
+  }
+
+  async insertEmployee(employee: Employee): Promise<Employee> {
+    try {
+      return this.db.insert(employees).values(employee).returning().get();
+    } catch (error) {
+      if ((error as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT'))
+        throw new EmployeeExistsError(employee.name);
+      throw error;
+    }
+  }
+
+  async deleteEmployee(name: string): Promise<boolean> {
+    return this.db.delete(employees).where(eq(employees.name, name)).returning().all().length > 0;
+  }
+
+  async createTask(task: NewTask): Promise<Task> {
+    const at = now();
+    return this.db
+      .insert(agentTasks)
+      .values({ ...task, status: 'queued', createdAt: at, updatedAt: at })
+      .returning()
+      .get();
+  }
+
+  async getTask(id: number): Promise<Task | null> {
+    return this.db.select().from(agentTasks).where(eq(agentTasks.id, id)).get() ?? null;
+  }
+
+  async listTasks(query: TaskQuery = {}): Promise<Task[]> {
+    const conditions: SQL[] = [];
+    if (query.employee) conditions.push(eq(agentTasks.employee, query.employee));
+    if (query.statuses) conditions.push(inArray(agentTasks.status, query.statuses));
+    const select = this.db
+      .select()
+      .from(agentTasks)
+      .where(and(...conditions))
+      .orderBy(query.order === 'desc' ? desc(agentTasks.id) : asc(agentTasks.id));
+    return query.limit ? select.limit(query.limit).all() : select.all();
+  }
+
+  async updateTask(id: number, patch: TaskPatch): Promise<Task> {
+    const row = this.db
+      .update(agentTasks)
+      .set({ ...patch, updatedAt: now() })
+      .where(eq(agentTasks.id, id))
+      .returning()
+      .get();
+    if (!row) throw new Error(`task ${id} does not exist`);
+    return row;
+  }
+
+  async moveTasks(
+    from: TaskStatus[],
+    to: TaskStatus,
+    reason: string,
+    where: { employee?: string } = {},
+  ): Promise<Task[]> {
+    const at = now();
+    const finished = ['done', 'failed', 'cancelled', 'interrupted'].includes(to);
+    return this.db
+      .update(agentTasks)
+      .set({ status: to, reason, updatedAt: at, ...(finished ? { finishedAt: at } : {}) })
+      .where(
+        and(
+          inArray(agentTasks.status, from),
+          where.employee ? eq(agentTasks.employee, where.employee) : undefined,
+        ),
+      )
+      .returning()
+      .all()
+      .sort((a, b) => a.id - b.id);
+  }
+
+  async appendTaskLog(taskId: number, lines: { stream: LogStream; line: string }[]): Promise<void> {
+    if (lines.length === 0) return;
+    const at = now();
+    this.db
+      .insert(agentTaskLog)
+      .values(lines.map((l) => ({ taskId, stream: l.stream, line: l.line, at })))
+      .run();
+  }
+
+  async taskLog(taskId: number, afterId: number, limit: number): Promise<TaskLogLine[]> {
+    return this.db
+      .select()
+      .from(agentTaskLog)
+      .where(and(eq(agentTaskLog.taskId, taskId), gt(agentTaskLog.id, afterId)))
+      .orderBy(asc(agentTaskLog.id))
+      .limit(limit)
+      .all();
+  }
+}
+
+/** Builds the agents repository on the main repository's database. */
+export function createAgentsRepository(repo: Repository): AgentsRepository {
+  if (!(repo instanceof SqliteRepository))
+    throw new Error('the agents repository needs the SQLite repository (no other implementation yet)');
+  return new SqliteAgentsRepository(repo.database);
+}
