@@ -4,8 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
+import { AgentsService } from './agents/agents-service';
 import type { Config } from './config';
+import type { AuditRepository } from './db/audit-repository';
 import type { Repository } from './db/repository';
+import { createAgentsRepository } from './db/sqlite-agents-repository';
+import { createAuditRepository } from './db/sqlite-audit-repository';
 import { SqliteRepository } from './db/sqlite-repository';
 import type { WebSocketLocation } from './http/client-config';
 import { OriginPolicy, ownOrigins } from './http/origins';
@@ -15,6 +19,7 @@ import { InProcessBus } from './hub/bus';
 import { Hub, type HubOptions } from './hub/hub';
 import { TokenBucketLimiter } from './hub/rate-limiter';
 import { createLogger } from './logger';
+import { Metrics } from './metrics';
 import type { Services } from './services';
 import { CommunicationManager } from './transports/communication-manager';
 
@@ -23,20 +28,28 @@ export const DEFAULT_CLIENT_DIR = resolve(dirname(fileURLToPath(import.meta.url)
 export interface AppOptions {
   logger?: Logger;
   repo?: Repository;
+  audit?: AuditRepository;
   hub?: HubOptions;
   clientDir?: string;
 }
 
 /** Everything but the network: what router tests use with createCaller. */
 export async function createServices(config: Config, options: AppOptions = {}): Promise<Services> {
-  const logger = options.logger ?? createLogger(config.LOG_LEVEL, config.LOG_FILE || null);
+  const logger =
+    options.logger ??
+    createLogger(config.LOG_LEVEL, config.LOG_FILE || null, {
+      size: config.LOG_MAX_SIZE,
+      files: config.LOG_MAX_FILES,
+    });
   const repo = options.repo ?? SqliteRepository.open(config.DATABASE_URL);
   const bus = new InProcessBus((error) => logger.error({ err: error }, 'bus listener failed'));
   const hub = new Hub(repo, bus, options.hub);
   const limiter = new TokenBucketLimiter(config.RATE_LIMIT_BURST, config.RATE_LIMIT_PER_SECOND);
   const counters = { errors: 0 };
   const startedAt = new Date();
+  const agents = new AgentsService({ config, logger, hub, chat: repo, repo: createAgentsRepository(repo) });
   const communication = new CommunicationManager({
+    agentStats: () => agents.stats(),
     config,
     repo,
     limiter,
@@ -45,7 +58,18 @@ export async function createServices(config: Config, options: AppOptions = {}): 
     websocketStatus: () => ({ connections: hub.presence.connectionCount, users: hub.presence.onlineUsers() }),
   });
   await communication.init();
-  return { config, logger, repo, hub, limiter, communication, startedAt, counters };
+  const metrics = new Metrics({
+    connections: () => ({ websocket: hub.presence.connectionCount }),
+    rateLimitHits: () => limiter.hits,
+    telegramOutboxDepth: () => null,
+  });
+  hub.onEvent((event) => {
+    if (event.type === 'message') metrics.onMessage(event.message);
+  });
+  const audit = options.audit ?? createAuditRepository(repo);
+  // Listens for mentions from here on, and recovers tasks that a restart interrupted.
+  await agents.start();
+  return { config, logger, repo, hub, limiter, communication, startedAt, counters, metrics, audit, agents };
 }
 
 export interface App {
@@ -109,6 +133,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   let stopping: Promise<void> | null = null;
   const stop = () => {
     stopping ??= (async () => {
+      await services.agents.stop();
       await ws.shutdown();
       await Promise.all([close(http), samePort ? Promise.resolve() : close(ws.server)]);
       services.hub.close();

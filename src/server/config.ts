@@ -54,6 +54,16 @@ export const configSchema = z.object({
     ),
   LOG_LEVEL: z.enum(logLevels, { error: `LOG_LEVEL must be one of ${logLevels.join(', ')}` }).default('info'),
   LOG_FILE: z.string().default('logs/server.log'),
+  // Size-based rotation of LOG_FILE (pino-roll): rotate at LOG_MAX_SIZE, keep LOG_MAX_FILES old files.
+  LOG_MAX_SIZE: z
+    .string()
+    .regex(/^\d+[kmg]?$/i, 'LOG_MAX_SIZE must be a size like 10m, 512k or 1g')
+    .default('10m'),
+  LOG_MAX_FILES: z.coerce
+    .number({ error: 'LOG_MAX_FILES must be a whole number >= 1' })
+    .int('LOG_MAX_FILES must be a whole number >= 1')
+    .min(1, 'LOG_MAX_FILES must be a whole number >= 1')
+    .default(5),
   OPENCODE_TRANSPORT: z
     .enum(['websocket', 'telegram'], { error: 'OPENCODE_TRANSPORT must be websocket or telegram' })
     .optional(),

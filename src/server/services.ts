@@ -1,9 +1,12 @@
 // The long-lived parts a request can reach, built once by app.ts (or by a test) and handed to every context.
 import type { Logger } from 'pino';
+import type { AgentsService } from './agents/agents-service';
 import type { Config } from './config';
+import type { AuditRepository } from './db/audit-repository';
 import type { Repository } from './db/repository';
 import type { Hub } from './hub/hub';
 import type { TokenBucketLimiter } from './hub/rate-limiter';
+import type { Metrics } from './metrics';
 import type { CommunicationManager } from './transports/communication-manager';
 
 export interface Services {
@@ -15,4 +18,10 @@ export interface Services {
   communication: CommunicationManager;
   startedAt: Date;
   counters: { errors: number };
+  /** Prometheus metrics; transports report deliveries with metrics.observeDelivery. */
+  metrics: Metrics;
+  /** Audit log of admin actions: services.audit.record({ actor, action, target, details }). */
+  audit: AuditRepository;
+  /** AI employees: hire/fire, tasks and workers, the mention router and help loop. */
+  agents: AgentsService;
 }

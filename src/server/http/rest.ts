@@ -9,6 +9,14 @@ import { createCaller } from '../trpc/root';
 import { BodyError, readJsonBody, sendJson } from './json';
 
 type Caller = ReturnType<typeof createCaller>;
+
+/** A route result answered with a status other than 200. */
+class WithStatus {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {}
+}
 type Route = (caller: Caller, req: IncomingMessage, params: Record<string, string>) => Promise<unknown>;
 
 const field = (body: unknown, ...names: string[]): unknown => {
@@ -18,7 +26,14 @@ const field = (body: unknown, ...names: string[]): unknown => {
 };
 
 const routes: Record<string, Route> = {
-  'GET /health': (caller) => caller.health(),
+  'GET /health': async (caller, req) => {
+    const report = await caller.health();
+    // Probes that act on the status code (docker, load balancers) ask with ?strict=1.
+    const strict = ['1', 'true'].includes(
+      new URL(req.url ?? '/', 'http://localhost').searchParams.get('strict') ?? '',
+    );
+    return strict && report.status !== 'healthy' ? new WithStatus(503, report) : report;
+  },
   'GET /status': async (caller) => ({
     health: await caller.health(),
     communication: await caller.communication.info(),
@@ -66,7 +81,9 @@ export async function handleRest(
   if (!found) return false;
   try {
     const caller = createCaller(await createHTTPContext(services, req));
-    sendJson(res, 200, await found.route(caller, req, found.params));
+    const result = await found.route(caller, req, found.params);
+    if (result instanceof WithStatus) sendJson(res, result.status, result.body);
+    else sendJson(res, 200, result);
   } catch (error) {
     sendError(services, res, error);
   }
@@ -83,6 +100,7 @@ function sendError(services: Services, res: ServerResponse, error: unknown): voi
       ? error
       : new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'internal error' });
   const status = getHTTPStatusCodeFromError(trpcError);
+  services.metrics.recordError(trpcError.code);
   if (status >= 500) {
     services.counters.errors += 1;
     services.logger.error({ err: error }, 'REST route failed');

@@ -5,6 +5,7 @@ import type { Services } from '../services';
 import { httpContextFactory } from '../trpc/context';
 import { appRouter } from '../trpc/root';
 import { CLIENT_CONFIG_PATH, serveClientConfig, type WebSocketLocation } from './client-config';
+import { METRICS_PATH, serveMetrics } from './metrics-route';
 import type { OriginPolicy } from './origins';
 import { handleRest } from './rest';
 import { serveStatic } from './static';
@@ -21,6 +22,7 @@ export function createHttpServer(
     createContext: httpContextFactory(services),
     maxBodySize: 64 * 1024,
     onError: ({ error, path }) => {
+      services.metrics.recordError(error.code);
       if (error.code === 'INTERNAL_SERVER_ERROR') {
         services.counters.errors += 1;
         services.logger.error({ err: error, path }, 'tRPC HTTP procedure failed');
@@ -43,6 +45,10 @@ export function createHttpServer(
     }
     if (req.url?.startsWith('/trpc/')) {
       trpc(req, res);
+      return;
+    }
+    if (req.method === 'GET' && req.url?.split('?')[0] === METRICS_PATH) {
+      serveMetrics(services, res);
       return;
     }
     if (req.method === 'GET' && req.url?.split('?')[0] === CLIENT_CONFIG_PATH) {

@@ -33,6 +33,7 @@ export function createWebSocketEndpoint(
     createContext: wsContextFactory(services),
     keepAlive: { enabled: true, pingMs: PING_MS, pongWaitMs: PONG_WAIT_MS },
     onError: ({ error, path }) => {
+      services.metrics.recordError(error.code);
       if (error.code === 'INTERNAL_SERVER_ERROR') {
         services.counters.errors += 1;
         services.logger.error({ err: error, path }, 'tRPC WebSocket procedure failed');

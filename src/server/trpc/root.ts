@@ -1,5 +1,6 @@
 // The root router: one line per domain.
 import { createCallerFactory, createTRPCRouter } from './init';
+import { auditRouter } from './routers/audit';
 import { chatRouter } from './routers/chat';
 import { communicationRouter } from './routers/communication';
 import { healthProcedure } from './routers/health';
@@ -10,6 +11,7 @@ export const appRouter = createTRPCRouter({
   chat: chatRouter,
   presence: presenceRouter,
   communication: communicationRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -60,7 +60,7 @@ describe('token mode over WebSocket', () => {
       message: expect.stringContaining(message),
     });
     // Still connected: a public procedure works on the same socket.
-    expect((await client.health.query()).status).toBe('ok');
+    expect((await client.health.query()).status).toBe('healthy');
   });
 
   it('refuses communication.switch to a non-admin with FORBIDDEN and allows an admin', async () => {

@@ -16,10 +16,13 @@ const post = (path: string, body: string) =>
   get(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 
 describe('REST compatibility routes (open mode)', () => {
-  it('GET /health answers ok with the database and transport', async () => {
+  it('GET /health answers healthy with the database and transport', async () => {
     const { status, body } = await get('/health');
     expect(status).toBe(200);
-    expect(body).toMatchObject({ status: 'ok', transport: 'websocket', database: { ok: true } });
+    expect(body).toMatchObject({
+      status: 'healthy',
+      components: { database: { status: 'up' }, transports: { status: 'up', active: 'websocket' } },
+    });
   });
 
   it('GET /communication/info describes the websocket transport', async () => {

@@ -75,6 +75,7 @@ export const chatRouter = {
         const fresh = lastId === null ? queued : queued.filter((m) => m.id > (lastId as number));
         if (fresh.length === 0) continue;
         lastId = fresh[fresh.length - 1]?.id ?? lastId;
+        ctx.services.metrics.observeDelivery(fresh, 'websocket');
         yield batch(fresh);
       }
     } finally {

@@ -1,7 +1,8 @@
 // Communication: the active transport, its figures, and the admin's runtime switch.
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { adminProcedure, authedProcedure } from '../init';
+import { auditedProcedure } from '../audited';
+import { authedProcedure } from '../init';
 
 export const switchInputSchema = z.object({
   transport: z.enum(['websocket', 'telegram'], { error: 'transport must be websocket or telegram' }),
@@ -10,7 +11,7 @@ export const switchInputSchema = z.object({
 export const communicationRouter = {
   info: authedProcedure.query(({ ctx }) => ctx.services.communication.info()),
   stats: authedProcedure.query(({ ctx }) => ctx.services.communication.stats()),
-  switch: adminProcedure
+  switch: auditedProcedure
     .input(switchInputSchema)
     .mutation(({ ctx, input }) => ctx.services.communication.switch(input.transport)),
 } satisfies TRPCRouterRecord;
