@@ -4,11 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { AgentsService } from './agents/agents-service';
 import type { Config } from './config';
 import type { AuditRepository } from './db/audit-repository';
 import type { Repository } from './db/repository';
-import { createAgentsRepository } from './db/sqlite-agents-repository';
 import { createAuditRepository } from './db/sqlite-audit-repository';
 import { SqliteRepository } from './db/sqlite-repository';
 import type { WebSocketLocation } from './http/client-config';
@@ -47,9 +45,7 @@ export async function createServices(config: Config, options: AppOptions = {}): 
   const limiter = new TokenBucketLimiter(config.RATE_LIMIT_BURST, config.RATE_LIMIT_PER_SECOND);
   const counters = { errors: 0 };
   const startedAt = new Date();
-  const agents = new AgentsService({ config, logger, hub, chat: repo, repo: createAgentsRepository(repo) });
   const communication = new CommunicationManager({
-    agentStats: () => agents.stats(),
     config,
     repo,
     limiter,
@@ -67,9 +63,7 @@ export async function createServices(config: Config, options: AppOptions = {}): 
     if (event.type === 'message') metrics.onMessage(event.message);
   });
   const audit = options.audit ?? createAuditRepository(repo);
-  // Listens for mentions from here on, and recovers tasks that a restart interrupted.
-  await agents.start();
-  return { config, logger, repo, hub, limiter, communication, startedAt, counters, metrics, audit, agents };
+  return { config, logger, repo, hub, limiter, communication, startedAt, counters, metrics, audit };
 }
 
 export interface App {
@@ -133,7 +127,6 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   let stopping: Promise<void> | null = null;
   const stop = () => {
     stopping ??= (async () => {
-      await services.agents.stop();
       await ws.shutdown();
       await Promise.all([close(http), samePort ? Promise.resolve() : close(ws.server)]);
       services.hub.close();
