@@ -1,0 +1,97 @@
+// Client connections for both projects behind one shape: subscribers that report sequence numbers, senders that
+// send them. tRPC clients are real @trpc/client wsLink connections in token mode; baseline clients are plain ws.
+import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
+import WebSocket from 'ws';
+import type { AppRouter } from '../../src/server/trpc/root';
+
+export type OnSeq = (seq: number) => void;
+
+export interface Driver {
+  name: 'project' | 'baseline';
+  /** Opens `n` subscribed connections; resolves once every subscription is live. */
+  subscribe(n: number, onSeq: (subscriber: number, seq: number) => void): Promise<void>;
+  /** Opens a sending connection. `send` resolves when the server has accepted (project: committed) it. */
+  sender(): Promise<(seq: number) => Promise<void>>;
+  close(): Promise<void>;
+}
+
+const SEQ = /^bench (\d+)$/;
+
+export function projectDriver(wsUrl: string, token: (user: string) => Promise<string>): Driver {
+  const clients: ReturnType<typeof createWSClient>[] = [];
+  const open = async (user: string) => {
+    const ws = createWSClient({
+      url: wsUrl,
+      WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+      connectionParams: { token: await token(user) },
+      retryDelayMs: () => 200,
+    });
+    clients.push(ws);
+    return createTRPCClient<AppRouter>({ links: [wsLink({ client: ws })] });
+  };
+  return {
+    name: 'project',
+    async subscribe(n, onSeq) {
+      await Promise.all(
+        Array.from({ length: n }, async (_, i) => {
+          const trpc = await open(`sub${i}`);
+          await new Promise<void>((resolve, reject) => {
+            trpc.chat.onMessage.subscribe(undefined, {
+              onStarted: () => resolve(),
+              onError: reject,
+              onData: ({ data }) => {
+                for (const m of data.messages) {
+                  const match = SEQ.exec(m.text);
+                  if (match) onSeq(i, Number(match[1]));
+                }
+              },
+            });
+          });
+        }),
+      );
+    },
+    async sender() {
+      const trpc = await open(`sender${clients.length}`);
+      return async (seq) => {
+        await trpc.chat.send.mutate({ text: `bench ${seq}` });
+      };
+    },
+    async close() {
+      await Promise.all(clients.map((c) => c.close()));
+    },
+  };
+}
+
+export function baselineDriver(wsUrl: string): Driver {
+  const sockets: WebSocket[] = [];
+  const open = () =>
+    new Promise<WebSocket>((resolve, reject) => {
+      const ws = new WebSocket(wsUrl, { perMessageDeflate: false });
+      sockets.push(ws);
+      ws.once('open', () => resolve(ws));
+      ws.once('error', reject);
+    });
+  return {
+    name: 'baseline',
+    async subscribe(n, onSeq) {
+      await Promise.all(
+        Array.from({ length: n }, async (_, i) => {
+          const ws = await open();
+          ws.on('message', (data) => {
+            const match = SEQ.exec((JSON.parse(String(data)) as { text: string }).text);
+            if (match) onSeq(i, Number(match[1]));
+          });
+        }),
+      );
+    },
+    async sender() {
+      const ws = await open();
+      return async (seq) => {
+        ws.send(JSON.stringify({ text: `bench ${seq}` }));
+      };
+    },
+    async close() {
+      for (const ws of sockets) ws.terminate();
+    },
+  };
+}

@@ -1,0 +1,181 @@
+// The benchmark scenarios. Each runs against one driver (project or baseline) and returns its figures plus a
+// sequence report; any loss, duplication or reordering fails the whole run.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Driver } from './drivers';
+import { rssKb, type RunningServer } from './servers';
+import { addReports, checkSequence, type SequenceReport, summarize } from './stats';
+
+export interface ScenarioResult {
+  figures: Record<string, number>;
+  sequence: SequenceReport;
+}
+
+const NONE: SequenceReport = { lost: 0, duplicated: 0, reordered: 0 };
+
+/** Resolves when `done()` is true or after `ms` (then the sequence check reports what is missing). */
+async function until(done: () => boolean, ms: number): Promise<void> {
+  const deadline = performance.now() + ms;
+  while (!done() && performance.now() < deadline) await sleep(5);
+}
+
+async function fanOut(driver: Driver, subscribers: number, messages: number, pace: number | null, window: number) {
+  const received = Array.from({ length: subscribers }, () => [] as number[]);
+  const sentAt = new Float64Array(messages);
+  const latencies: number[] = [];
+  let delivered = 0;
+  let lastAt = 0;
+  await driver.subscribe(subscribers, (i, seq) => {
+    const now = performance.now();
+    received[i]?.push(seq);
+    latencies.push(now - (sentAt[seq] ?? now));
+    delivered++;
+    lastAt = now;
+  });
+  const send = await driver.sender();
+  const start = performance.now();
+  if (pace === null) {
+    let next = 0;
+    const worker = async () => {
+      while (next < messages) {
+        const seq = next++;
+        sentAt[seq] = performance.now();
+        await send(seq);
+      }
+    };
+    await Promise.all(Array.from({ length: window }, worker));
+  } else {
+    const interval = 1000 / pace;
+    for (let seq = 0; seq < messages; seq++) {
+      const wait = start + seq * interval - performance.now();
+      if (wait > 0) await sleep(wait);
+      sentAt[seq] = performance.now();
+      send(seq).catch(() => {});
+    }
+  }
+  await until(() => delivered >= subscribers * messages, 60_000);
+  const sequence = received.map((r) => checkSequence(r, messages)).reduce(addReports, NONE);
+  return { start, lastAt, delivered, latency: summarize(latencies), sequence };
+}
+
+export async function flood(driver: Driver, o: { subscribers: number; messages: number }): Promise<ScenarioResult> {
+  const r = await fanOut(driver, o.subscribers, o.messages, null, 64);
+  const seconds = (r.lastAt - r.start) / 1000;
+  return {
+    figures: {
+      'deliveries/s': Math.round(r.delivered / seconds),
+      'p50 ms': r.latency.p50,
+      'p99 ms': r.latency.p99,
+      'max ms': r.latency.max,
+    },
+    sequence: r.sequence,
+  };
+}
+
+export async function paced(
+  driver: Driver,
+  o: { subscribers: number; perSecond: number; seconds: number },
+): Promise<ScenarioResult> {
+  const r = await fanOut(driver, o.subscribers, o.perSecond * o.seconds, o.perSecond, 1);
+  return {
+    figures: { 'p50 ms': r.latency.p50, 'p99 ms': r.latency.p99, 'max ms': r.latency.max },
+    sequence: r.sequence,
+  };
+}
+
+export async function ingest(driver: Driver, o: { senders: number; messages: number }): Promise<ScenarioResult> {
+  const perSender = Math.floor(o.messages / o.senders);
+  const total = perSender * o.senders;
+  const bySender = Array.from({ length: o.senders }, () => [] as number[]);
+  let received = 0;
+  await driver.subscribe(1, (_i, seq) => {
+    bySender[seq % o.senders]?.push(Math.floor(seq / o.senders));
+    received++;
+  });
+  const senders = await Promise.all(Array.from({ length: o.senders }, () => driver.sender()));
+  const start = performance.now();
+  await Promise.all(
+    senders.map(async (send, s) => {
+      let next = 0;
+      const worker = async () => {
+        while (next < perSender) {
+          const i = next++;
+          await send(i * o.senders + s);
+        }
+      };
+      await Promise.all(Array.from({ length: 32 }, worker));
+    }),
+  );
+  await until(() => received >= total, 60_000);
+  const seconds = (performance.now() - start) / 1000;
+  return {
+    figures: { 'messages/s': Math.round(received / seconds) },
+    sequence: bySender.map((r) => checkSequence(r, perSender)).reduce(addReports, NONE),
+  };
+}
+
+export async function connections(
+  driver: Driver,
+  server: RunningServer,
+  o: { count: number },
+): Promise<ScenarioResult> {
+  await sleep(300);
+  const before = rssKb(server.pid);
+  const start = performance.now();
+  await driver.subscribe(o.count, () => {});
+  const connectMs = performance.now() - start;
+  await sleep(1500);
+  const after = rssKb(server.pid);
+  return {
+    figures: { 'KB/conn': Math.round(((after - before) / o.count) * 10) / 10, 'connect s': connectMs / 1000 },
+    sequence: NONE,
+  };
+}
+
+/** Mention -> acknowledgement latency with the deterministic responder (project only). */
+export async function agents(server: RunningServer, o: { mentions: number }): Promise<ScenarioResult | null> {
+  if (!server.httpUrl) return null;
+  const admin = await server.token('bench-admin', 'admin');
+  const hire = await fetch(`${server.httpUrl}/employees`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+    body: JSON.stringify({ name: 'benchbot', role: 'developer' }),
+  });
+  if (hire.status === 404) return null;
+  if (!hire.ok) throw new Error(`hiring the bench agent failed: ${hire.status} ${await hire.text()}`);
+  const { createTRPCClient, createWSClient, wsLink } = await import('@trpc/client');
+  const WebSocket = (await import('ws')).default;
+  const ws = createWSClient({
+    url: server.wsUrl,
+    WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+    connectionParams: { token: await server.token('asker') },
+  });
+  type Router = import('../../src/server/trpc/root').AppRouter;
+  const trpc = createTRPCClient<Router>({ links: [wsLink({ client: ws })] });
+  const acked = new Map<number, number>();
+  await new Promise<void>((resolve) => {
+    trpc.chat.onMessage.subscribe(undefined, {
+      onStarted: () => resolve(),
+      onData: ({ data }) => {
+        for (const m of data.messages) {
+          if (m.sender === 'benchbot' && m.replyTo !== null && !acked.has(m.replyTo)) acked.set(m.replyTo, performance.now());
+        }
+      },
+    });
+  });
+  const latencies: number[] = [];
+  let missing = 0;
+  for (let i = 0; i < o.mentions; i++) {
+    const start = performance.now();
+    const sent = await trpc.chat.send.mutate({ text: `@benchbot please add a login form number ${i}` });
+    await until(() => acked.has(sent.id), 5000);
+    const at = acked.get(sent.id);
+    if (at === undefined) missing++;
+    else latencies.push(at - start);
+  }
+  ws.close();
+  const l = summarize(latencies);
+  return {
+    figures: { 'p50 ms': l.p50, 'p99 ms': l.p99, 'max ms': l.max },
+    sequence: { lost: missing, duplicated: 0, reordered: 0 },
+  };
+}

@@ -1,0 +1,112 @@
+// Starts the servers under test in their own processes: the real app (token mode, SQLite in a temp dir, default
+// durability) and the raw ws relay baseline.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mintToken } from '../../src/server/auth';
+
+export const BENCH_SECRET = 'bench-secret-bench-secret-bench-secret-0123';
+
+export interface RunningServer {
+  wsUrl: string;
+  httpUrl: string | null;
+  pid: number;
+  token(user: string, role?: 'user' | 'admin'): Promise<string>;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+function waitForLine(child: ChildProcess, pattern: RegExp): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const onData = (data: Buffer) => {
+      output += String(data);
+      const match = pattern.exec(output);
+      if (match) {
+        child.stdout?.off('data', onData);
+        resolve(match);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (d) => {
+      output += String(d);
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code} before starting:\n${output}`)));
+  });
+}
+
+const stopChild = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+  });
+
+export function rssKb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+}
+
+export async function startProject(extraEnv: Record<string, string> = {}): Promise<RunningServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'ocs-bench-'));
+  const [port, wsPort] = [await freePort(), await freePort()];
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+    env: {
+      ...process.env,
+      AUTH_SECRET: BENCH_SECRET,
+      DATABASE_URL: join(dir, 'bench.db'),
+      PORT: String(port),
+      WEBSOCKET_PORT: String(wsPort),
+      RATE_LIMIT_PER_SECOND: '0',
+      LOG_LEVEL: 'warn',
+      LOG_FILE: '',
+      PROJECT_ROOT: dir,
+      ...extraEnv,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  await waitForLine(child, /OpenCode-Slack is running/);
+  child.stdout?.resume();
+  const tokens = new Map<string, Promise<string>>();
+  return {
+    wsUrl: `ws://127.0.0.1:${wsPort}`,
+    httpUrl: `http://127.0.0.1:${port}`,
+    pid: child.pid as number,
+    token(user, role = 'user') {
+      const key = `${user}:${role}`;
+      if (!tokens.has(key)) tokens.set(key, mintToken(BENCH_SECRET, { user, role }, '1h'));
+      return tokens.get(key) as Promise<string>;
+    },
+    async stop() {
+      await stopChild(child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function startBaseline(): Promise<RunningServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/lib/baseline-server.ts'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const match = await waitForLine(child, /BASELINE_PORT=(\d+)/);
+  return {
+    wsUrl: `ws://127.0.0.1:${match[1]}`,
+    httpUrl: null,
+    pid: child.pid as number,
+    token: async () => '',
+    stop: () => stopChild(child),
+  };
+}

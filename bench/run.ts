@@ -1,0 +1,156 @@
+// npm run bench [-- --smoke] [--only flood,paced] [--rounds 2]: the project against a raw ws relay, A B A B.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import { baselineDriver, type Driver, projectDriver } from './lib/drivers';
+import { agents, connections, flood, ingest, paced, type ScenarioResult } from './lib/scenarios';
+import { type RunningServer, startBaseline, startProject } from './lib/servers';
+import type { SequenceReport } from './lib/stats';
+
+const { values } = parseArgs({
+  options: {
+    smoke: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    rounds: { type: 'string' },
+    out: { type: 'string', default: 'bench/results' },
+  },
+});
+const smoke = values.smoke ?? false;
+const rounds = Number(values.rounds ?? (smoke ? 1 : 2));
+
+interface Scenario {
+  name: string;
+  conditions: string;
+  /** Figures where lower is better (latency, memory, time). */
+  lowerIsBetter: string[];
+  run(driver: Driver, server: RunningServer): Promise<ScenarioResult | null>;
+  projectOnly?: boolean;
+}
+
+const size = smoke
+  ? { subs: 5, flood: 200, pace: 50, paceSeconds: 1, ingest: 500, conns: [50], mentions: 5 }
+  : { subs: 100, flood: 5000, pace: 200, paceSeconds: 10, ingest: 20_000, conns: [1000, 5000, 10_000], mentions: 50 };
+
+const scenarios: Scenario[] = [
+  {
+    name: 'flood',
+    conditions: `${size.subs} subscribers, 1 sender, ${size.flood} messages, 64 in flight`,
+    lowerIsBetter: ['p50 ms', 'p99 ms', 'max ms'],
+    run: (d) => flood(d, { subscribers: size.subs, messages: size.flood }),
+  },
+  {
+    name: 'paced',
+    conditions: `${size.subs} subscribers, ${size.pace} msg/s for ${size.paceSeconds} s (${size.subs * size.pace} deliveries/s)`,
+    lowerIsBetter: ['p50 ms', 'p99 ms', 'max ms'],
+    run: (d) => paced(d, { subscribers: size.subs, perSecond: size.pace, seconds: size.paceSeconds }),
+  },
+  {
+    name: 'ingest',
+    conditions: `10 senders x 32 in flight, 1 subscriber, ${size.ingest} messages (project: committed, synchronous=FULL)`,
+    lowerIsBetter: [],
+    run: (d) => ingest(d, { senders: 10, messages: size.ingest }),
+  },
+  ...size.conns.map(
+    (count): Scenario => ({
+      name: `connections ${count}`,
+      conditions: `${count} idle subscribed connections; server RSS delta / count`,
+      lowerIsBetter: ['KB/conn', 'connect s'],
+      run: (d, s) => connections(d, s, { count }),
+    }),
+  ),
+  {
+    name: 'agents',
+    conditions: `${size.mentions} mentions, one at a time, deterministic responder (no baseline)`,
+    lowerIsBetter: ['p50 ms', 'p99 ms', 'max ms'],
+    projectOnly: true,
+    run: (_d, s) => agents(s, { mentions: size.mentions }),
+  },
+];
+
+const only = values.only?.split(',');
+const selected = scenarios.filter((s) => !only || only.some((o) => s.name.startsWith(o)));
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+};
+
+interface Row {
+  scenario: string;
+  metric: string;
+  project: number | null;
+  baseline: number | null;
+  ratio: number | null;
+  better: 'higher' | 'lower';
+  conditions: string;
+}
+
+const rows: Row[] = [];
+const totals: SequenceReport = { lost: 0, duplicated: 0, reordered: 0 };
+const notes: string[] = [];
+
+for (const scenario of selected) {
+  const results: Record<'project' | 'baseline', ScenarioResult[]> = { project: [], baseline: [] };
+  const kinds = scenario.projectOnly ? (['project'] as const) : (['baseline', 'project'] as const);
+  for (let round = 0; round < rounds; round++) {
+    for (const kind of kinds) {
+      const server = kind === 'project' ? await startProject() : await startBaseline();
+      const driver = kind === 'project' ? projectDriver(server.wsUrl, (u) => server.token(u)) : baselineDriver(server.wsUrl);
+      try {
+        const result = await scenario.run(driver, server);
+        if (result) {
+          results[kind].push(result);
+          for (const k of ['lost', 'duplicated', 'reordered'] as const) totals[k] += result.sequence[k];
+          const bad = result.sequence.lost + result.sequence.duplicated + result.sequence.reordered;
+          if (bad) notes.push(`${scenario.name} (${kind}, round ${round + 1}): ${JSON.stringify(result.sequence)}`);
+        } else notes.push(`${scenario.name}: skipped (the project has no /employees route yet)`);
+      } finally {
+        await driver.close();
+        await server.stop();
+      }
+      process.stderr.write(`. ${scenario.name} ${kind} round ${round + 1}\n`);
+    }
+  }
+  const metrics = Object.keys(results.project[0]?.figures ?? results.baseline[0]?.figures ?? {});
+  for (const metric of metrics) {
+    const p = results.project.length ? median(results.project.map((r) => r.figures[metric] as number)) : null;
+    const b = results.baseline.length ? median(results.baseline.map((r) => r.figures[metric] as number)) : null;
+    rows.push({
+      scenario: scenario.name,
+      metric,
+      project: p,
+      baseline: b,
+      ratio: p !== null && b ? p / b : null,
+      better: scenario.lowerIsBetter.includes(metric) ? 'lower' : 'higher',
+      conditions: scenario.conditions,
+    });
+  }
+}
+
+const fmt = (n: number | null, digits = 1) =>
+  n === null || Number.isNaN(n) ? '—' : n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(digits);
+const table = [
+  ['scenario', 'metric', 'project', 'baseline', 'ratio', 'better', 'conditions'],
+  ...rows.map((r) => [r.scenario, r.metric, fmt(r.project), fmt(r.baseline), fmt(r.ratio, 2), r.better, r.conditions]),
+];
+const widths = table[0]?.map((_, c) => Math.max(...table.map((row) => (row[c] ?? '').length))) ?? [];
+const lines = table.map((row) => row.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ').trimEnd());
+lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
+const when = new Date().toISOString();
+const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), node ${process.version}`;
+console.log(`\nbenchmark ${when}, ${machine}, ${rounds} round(s) A B alternating${smoke ? ', SMOKE sizes' : ''}`);
+console.log(lines.join('\n'));
+console.log(
+  `\nsequence check: lost ${totals.lost}, duplicated ${totals.duplicated}, reordered ${totals.reordered}`,
+);
+for (const note of notes) console.log(`note: ${note}`);
+
+mkdirSync(values.out as string, { recursive: true });
+const file = `${values.out}/bench-${when.replace(/[:.]/g, '-')}${smoke ? '-smoke' : ''}.json`;
+writeFileSync(file, JSON.stringify({ when, machine, rounds, smoke, rows, sequence: totals, notes }, null, 2));
+console.log(`written ${file}`);
+if (totals.lost + totals.duplicated + totals.reordered > 0) {
+  console.error('FAILED: deliveries were lost, duplicated or reordered');
+  process.exit(1);
+}
