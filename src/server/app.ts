@@ -9,6 +9,7 @@ import type { AuditRepository } from './db/audit-repository';
 import type { Repository } from './db/repository';
 import { createAuditRepository } from './db/sqlite-audit-repository';
 import { SqliteRepository } from './db/sqlite-repository';
+import { createTransportRepository } from './db/sqlite-transport-repository';
 import type { WebSocketLocation } from './http/client-config';
 import { OriginPolicy, ownOrigins } from './http/origins';
 import { createHttpServer } from './http/server';
@@ -48,6 +49,9 @@ export async function createServices(config: Config, options: AppOptions = {}): 
   const communication = new CommunicationManager({
     config,
     repo,
+    hub,
+    logger,
+    store: createTransportRepository(repo),
     limiter,
     counters,
     startedAt,
@@ -57,7 +61,7 @@ export async function createServices(config: Config, options: AppOptions = {}): 
   const metrics = new Metrics({
     connections: () => ({ websocket: hub.presence.connectionCount }),
     rateLimitHits: () => limiter.hits,
-    telegramOutboxDepth: () => null,
+    telegramOutboxDepth: () => (communication.telegram.configured ? communication.outboxDepth() : null),
   });
   hub.onEvent((event) => {
     if (event.type === 'message') metrics.onMessage(event.message);
@@ -114,6 +118,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     wsPort = samePort ? httpPort : await listen(ws.server, config.WEBSOCKET_PORT, wsHost);
   } catch (error) {
     await close(http);
+    await services.communication.stop();
     await services.repo.close();
     throw error;
   }
@@ -127,6 +132,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   let stopping: Promise<void> | null = null;
   const stop = () => {
     stopping ??= (async () => {
+      // Telegram polling and the outbox finish their in-flight call; legacy sockets are closed.
+      await services.communication.stop();
       await ws.shutdown();
       await Promise.all([close(http), samePort ? Promise.resolve() : close(ws.server)]);
       services.hub.close();

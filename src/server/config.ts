@@ -26,6 +26,12 @@ const nonNegative = (name: string) =>
     .min(0, `${name} must be a number >= 0`)
     .refine(Number.isFinite, `${name} must be a number >= 0`);
 
+const wholeMs = (name: string) =>
+  z.coerce
+    .number({ error: `${name} must be a whole number of milliseconds >= 0` })
+    .int(`${name} must be a whole number of milliseconds >= 0`)
+    .min(0, `${name} must be a whole number of milliseconds >= 0`);
+
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const configSchema = z.object({
@@ -71,6 +77,24 @@ export const configSchema = z.object({
   TELEGRAM_BOT_TOKEN: z.string().optional(),
   TELEGRAM_CHAT_ID: z.string().optional(),
   TELEGRAM_API_ROOT: z.url({ error: 'TELEGRAM_API_ROOT must be a URL' }).default('https://api.telegram.org'),
+  // Outbox pacing and retries (Telegram allows ~1 message/s per chat and 20/min per group); tests shrink them.
+  TELEGRAM_SEND_INTERVAL_MS: wholeMs('TELEGRAM_SEND_INTERVAL_MS').default(1000),
+  TELEGRAM_GROUP_PER_MINUTE: z.coerce
+    .number({ error: 'TELEGRAM_GROUP_PER_MINUTE must be a whole number >= 1' })
+    .int('TELEGRAM_GROUP_PER_MINUTE must be a whole number >= 1')
+    .min(1, 'TELEGRAM_GROUP_PER_MINUTE must be a whole number >= 1')
+    .default(20),
+  TELEGRAM_RETRY_BASE_MS: wholeMs('TELEGRAM_RETRY_BASE_MS').default(1000),
+  TELEGRAM_RETRY_MAX_MS: wholeMs('TELEGRAM_RETRY_MAX_MS').default(60_000),
+  // Long-polling wait per getUpdates call, and the pause after an early empty answer (emulators do not wait).
+  TELEGRAM_POLL_TIMEOUT_S: z.coerce
+    .number({ error: 'TELEGRAM_POLL_TIMEOUT_S must be a whole number of seconds (0-50)' })
+    .int('TELEGRAM_POLL_TIMEOUT_S must be a whole number of seconds (0-50)')
+    .min(0, 'TELEGRAM_POLL_TIMEOUT_S must be a whole number of seconds (0-50)')
+    .max(50, 'TELEGRAM_POLL_TIMEOUT_S must be a whole number of seconds (0-50)')
+    .default(25),
+  TELEGRAM_POLL_IDLE_MS: wholeMs('TELEGRAM_POLL_IDLE_MS').default(1000),
+  TELEGRAM_START_TIMEOUT_MS: wholeMs('TELEGRAM_START_TIMEOUT_MS').default(10_000),
   AGENT_WORKER_COMMAND: z.string().optional(),
   AGENT_STUCK_AFTER_MS: z.coerce
     .number({ error: 'AGENT_STUCK_AFTER_MS must be a whole number of milliseconds' })

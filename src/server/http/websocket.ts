@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { WebSocketServer } from 'ws';
 import type { Services } from '../services';
+import { LEGACY_PATH } from '../transports/legacy/legacy-transport';
 import { wsContextFactory } from '../trpc/context';
 import { appRouter } from '../trpc/root';
 import type { OriginPolicy } from './origins';
@@ -46,7 +47,8 @@ export function createWebSocketEndpoint(
 
   const handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (options.path && path !== options.path) {
+    const legacy = path === LEGACY_PATH;
+    if (options.path && path !== options.path && !legacy) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
@@ -58,6 +60,8 @@ export function createWebSocketEndpoint(
       );
       return;
     }
+    // Old clients of the previous server speak plain JSON on /legacy (see transports/legacy).
+    if (legacy) return services.communication.legacy.handleUpgrade(req, socket, head);
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   };
 

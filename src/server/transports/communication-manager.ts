@@ -1,9 +1,16 @@
-// Which transport carries the conversation besides the web clients, and the figures admins read about it.
-// The web (tRPC over WebSocket) side is always on; Telegram arrives with the transports issue.
+// Which transport carries the conversation besides the web clients: start-up detection, the admin's runtime
+// switch (persisted), fallback with a reason, and the figures admins read. The web side is always on.
+import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { MessageStats, Repository } from '../db/repository';
+import type { TransportRepository } from '../db/transport-repository';
 import { ChatError } from '../hub/errors';
+import type { Hub } from '../hub/hub';
 import type { TokenBucketLimiter } from '../hub/rate-limiter';
+import { LegacyTransport } from './legacy/legacy-transport';
+import { type TelegramStatus, TelegramTransport } from './telegram/telegram-transport';
+import { Handlers, type MessageHandler, type Transport } from './transport';
+import { WebSocketTransport } from './websocket-transport';
 
 export type TransportType = 'websocket' | 'telegram';
 export const TRANSPORT_SETTING = 'communication.transport';
@@ -13,15 +20,26 @@ export interface WebSocketStatus {
   users: string[];
 }
 
+export type DetectedBy =
+  | 'env'
+  | 'saved'
+  | 'safe-mode'
+  | 'telegram-settings'
+  | 'default'
+  | 'switch'
+  | 'fallback';
+
 export interface CommunicationInfo {
   type: TransportType;
   connected: boolean;
-  detectedBy: 'env' | 'saved' | 'safe-mode' | 'telegram-settings' | 'default' | 'switch';
+  detectedBy: DetectedBy;
+  /** Why the active transport is not the one asked for (a failed Telegram start), else null. */
   reason: string | null;
   switchedAt: string | null;
   transports: {
     websocket: WebSocketStatus & { connected: boolean };
-    telegram: { configured: boolean; available: boolean; reason: string };
+    telegram: TelegramStatus;
+    legacy: WebSocketStatus & { connected: boolean; path: string };
   };
 }
 
@@ -29,87 +47,200 @@ export interface CommunicationStats {
   transport: TransportType;
   messages: MessageStats;
   websocket: WebSocketStatus;
+  legacy: WebSocketStatus;
+  telegram: { outboxDepth: number; failedMessages: number; rateLimitHits: number; errors: number };
+  outboxDepth: number;
+  /** Per-user limit refusals plus Telegram 429 answers. */
   rateLimitHits: number;
   errors: number;
   uptimeSeconds: number;
 }
 
-const TELEGRAM_UNAVAILABLE =
-  'the Telegram bridge is not part of this build yet; websocket carries the conversation';
+export interface CommunicationDeps {
+  config: Config;
+  repo: Repository;
+  hub: Hub;
+  logger: Logger;
+  store: TransportRepository;
+  limiter: TokenBucketLimiter;
+  counters: { errors: number };
+  startedAt: Date;
+  websocketStatus?: () => WebSocketStatus;
+}
 
 export class CommunicationManager {
+  readonly websocket: WebSocketTransport;
+  readonly telegram: TelegramTransport;
+  readonly legacy: LegacyTransport;
   private active: TransportType = 'websocket';
-  private detectedBy: CommunicationInfo['detectedBy'] = 'default';
+  private detectedBy: DetectedBy = 'default';
   private reason: string | null = null;
   private switchedAt: string | null = null;
+  private readonly handlers: Handlers;
+  /** Switches run one at a time; a second waits for the first. */
+  private switching: Promise<unknown> = Promise.resolve();
 
-  constructor(
-    private readonly deps: {
-      config: Config;
-      repo: Repository;
-      limiter: TokenBucketLimiter;
-      counters: { errors: number };
-      startedAt: Date;
-      websocketStatus: () => WebSocketStatus;
-    },
-  ) {}
-
-  /** Start-up detection: env, then the saved choice, then safe mode, then Telegram settings, else websocket. */
-  async init(): Promise<void> {
-    const { config } = this.deps;
-    const saved = await this.deps.repo.getSetting(TRANSPORT_SETTING);
-    let wanted: TransportType = 'websocket';
-    if (config.OPENCODE_TRANSPORT) [wanted, this.detectedBy] = [config.OPENCODE_TRANSPORT, 'env'];
-    else if (saved === 'websocket' || saved === 'telegram') [wanted, this.detectedBy] = [saved, 'saved'];
-    else if (config.OPENCODE_SAFE_MODE) this.detectedBy = 'safe-mode';
-    else if (this.telegramConfigured()) [wanted, this.detectedBy] = ['telegram', 'telegram-settings'];
-    if (wanted === 'telegram') this.reason = `telegram was requested but ${TELEGRAM_UNAVAILABLE}`;
-    this.active = 'websocket';
+  constructor(private readonly deps: CommunicationDeps) {
+    const { config, hub, repo, store, logger, limiter } = deps;
+    this.websocket = new WebSocketTransport(hub, logger);
+    this.telegram = new TelegramTransport({ config, hub, repo, store, logger });
+    this.legacy = new LegacyTransport({ config, hub, limiter, logger });
+    this.handlers = new Handlers((err) => logger.error({ err }, 'communication handler failed'));
+    // The web side sees every committed message whatever the active transport, so handlers registered here
+    // (the agents) keep receiving everything across switches.
+    this.websocket.addMessageHandler((message) => this.handlers.emit(message));
   }
 
-  private telegramConfigured(): boolean {
-    return Boolean(this.deps.config.TELEGRAM_BOT_TOKEN && this.deps.config.TELEGRAM_CHAT_ID);
+  /** Start-up detection: OPENCODE_TRANSPORT, safe mode, the saved choice, Telegram settings, else websocket. */
+  async init(): Promise<void> {
+    const { config, repo } = this.deps;
+    await this.websocket.start();
+    await this.legacy.start();
+    const saved = await repo.getSetting(TRANSPORT_SETTING);
+    let wanted: TransportType = 'websocket';
+    if (config.OPENCODE_TRANSPORT) [wanted, this.detectedBy] = [config.OPENCODE_TRANSPORT, 'env'];
+    // Safe mode is the environment choosing websocket: it beats a choice saved by an earlier switch.
+    else if (config.OPENCODE_SAFE_MODE) this.detectedBy = 'safe-mode';
+    else if (saved === 'websocket' || saved === 'telegram') [wanted, this.detectedBy] = [saved, 'saved'];
+    else if (this.telegram.configured) [wanted, this.detectedBy] = ['telegram', 'telegram-settings'];
+    await this.outboxDepth();
+    if (wanted === 'telegram') {
+      try {
+        await this.telegram.start();
+        this.active = 'telegram';
+      } catch (error) {
+        this.fallBack((error as Error).message);
+      }
+    }
+  }
+
+  private fallBack(why: string): void {
+    this.active = 'websocket';
+    this.detectedBy = 'fallback';
+    this.reason = `telegram could not start (${why}); websocket carries the conversation`;
+    this.deps.logger.warn({ reason: this.reason }, 'falling back to websocket');
+  }
+
+  /** Every committed message, from any side, in id order; survives switches. Returns the remover. */
+  addMessageHandler(handler: MessageHandler): () => void {
+    return this.handlers.add(handler);
+  }
+
+  /** Posts as `senderName` through the active transport; resolves to whether it was delivered. */
+  sendMessage(text: string, senderName: string, replyTo?: number | null): Promise<boolean> {
+    return this.transport.sendMessage(text, senderName, replyTo);
+  }
+
+  isConnected(): boolean {
+    return this.transport.isConnected();
+  }
+
+  get transport(): Transport {
+    return this.active === 'telegram' ? this.telegram : this.websocket;
   }
 
   get type(): TransportType {
     return this.active;
   }
 
+  private websocketStatus(): WebSocketStatus {
+    return this.deps.websocketStatus?.() ?? this.websocket.connections();
+  }
+
   info(): CommunicationInfo {
-    const ws = this.deps.websocketStatus();
+    const legacy = this.legacy.status();
     return {
       type: this.active,
-      connected: true,
+      connected: this.isConnected(),
       detectedBy: this.detectedBy,
       reason: this.reason,
       switchedAt: this.switchedAt,
       transports: {
-        websocket: { ...ws, connected: true },
-        telegram: { configured: this.telegramConfigured(), available: false, reason: TELEGRAM_UNAVAILABLE },
+        websocket: { ...this.websocketStatus(), connected: this.websocket.isConnected() },
+        telegram: this.telegram.snapshot(),
+        legacy: {
+          connections: legacy.connections,
+          users: legacy.users,
+          connected: legacy.connected,
+          path: '/legacy',
+        },
       },
     };
   }
 
+  /** Rows waiting for Telegram (counted now). */
+  async outboxDepth(): Promise<number> {
+    const depth = await this.deps.store.outboxDepth();
+    this.telegram.outboxDepth = depth;
+    return depth;
+  }
+
   async stats(): Promise<CommunicationStats> {
-    const { repo, limiter, counters, startedAt } = this.deps;
+    const { repo, limiter, counters, startedAt, store } = this.deps;
+    const outboxDepth = await this.outboxDepth();
+    const legacy = this.legacy.status();
     return {
       transport: this.active,
       messages: await repo.messageStats(),
-      websocket: this.deps.websocketStatus(),
-      rateLimitHits: limiter.hits,
-      errors: counters.errors,
+      websocket: this.websocketStatus(),
+      legacy: { connections: legacy.connections, users: legacy.users },
+      telegram: {
+        outboxDepth,
+        failedMessages: await store.failedCount(),
+        rateLimitHits: this.telegram.rateLimitHits,
+        errors: this.telegram.errors,
+      },
+      outboxDepth,
+      rateLimitHits: limiter.hits + this.telegram.rateLimitHits,
+      errors: counters.errors + this.telegram.errors,
       uptimeSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
     };
   }
 
-  async switch(transport: TransportType): Promise<CommunicationInfo> {
-    if (transport === 'telegram')
-      throw new ChatError('PRECONDITION_FAILED', `cannot switch to telegram: ${TELEGRAM_UNAVAILABLE}`);
+  /** Admin's runtime switch: no restart, handlers untouched, the choice saved for the next start. */
+  switch(transport: TransportType): Promise<CommunicationInfo> {
+    const run = this.switching.then(() => this.doSwitch(transport));
+    this.switching = run.catch(() => {});
+    return run;
+  }
+
+  private async doSwitch(transport: TransportType): Promise<CommunicationInfo> {
+    if (transport === 'telegram') {
+      if (!this.telegram.configured)
+        throw new ChatError(
+          'PRECONDITION_FAILED',
+          'cannot switch to telegram: set TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID and restart the server',
+        );
+      if (!this.telegram.running) {
+        try {
+          await this.telegram.start();
+        } catch (error) {
+          this.fallBack((error as Error).message);
+          throw new ChatError(
+            'PRECONDITION_FAILED',
+            `cannot switch to telegram: ${(error as Error).message}`,
+          );
+        }
+      }
+    } else {
+      // Bridge off on purpose: what is said while it is off is not sent to Telegram later.
+      await this.telegram.disable();
+    }
     await this.deps.repo.setSetting(TRANSPORT_SETTING, transport);
     this.active = transport;
     this.detectedBy = 'switch';
     this.reason = null;
     this.switchedAt = new Date().toISOString();
+    this.deps.logger.info({ transport }, 'transport switched');
+    await this.outboxDepth();
     return this.info();
+  }
+
+  /** Stops every transport; queued Telegram rows stay for the next start. */
+  async stop(): Promise<void> {
+    await this.switching;
+    await this.telegram.stop();
+    await this.legacy.stop();
+    await this.websocket.stop();
   }
 }

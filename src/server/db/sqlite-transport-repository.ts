@@ -1,0 +1,224 @@
+// SQLite implementation of the Telegram bridge's storage; shares the main repository's connection.
+import { and, asc, count, eq, lt } from 'drizzle-orm';
+import type { Db } from './client';
+import type { Repository } from './repository';
+import { telegramMessageMap, telegramOutbox, telegramState, telegramUpdates } from './schema-transports';
+import { SqliteRepository } from './sqlite-repository';
+import {
+  type OutboxItem,
+  type OutboxPart,
+  type PendingUpdate,
+  STATE_FORWARD_CURSOR,
+  STATE_UPDATE_OFFSET,
+  type TransportRepository,
+} from './transport-repository';
+
+/** Processed update rows kept behind the offset, for inspection; older ones are pruned. */
+const KEEP_UPDATES = 1000;
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+export class SqliteTransportRepository implements TransportRepository {
+  constructor(private readonly db: Db) {}
+
+  async getState(key: string): Promise<string | null> {
+    return this.db.select().from(telegramState).where(eq(telegramState.key, key)).get()?.value ?? null;
+  }
+
+  async setState(key: string, value: string | null): Promise<void> {
+    writeState(this.db, key, value);
+  }
+
+  async enqueue(parts: OutboxPart[], cursor: number): Promise<void> {
+    const createdAt = new Date().toISOString();
+    this.db.transaction((tx) => {
+      for (const part of parts)
+        tx.insert(telegramOutbox)
+          .values({ ...part, status: 'pending', createdAt })
+          .run();
+      writeState(tx, STATE_FORWARD_CURSOR, String(cursor));
+    });
+  }
+
+  async nextOutbox(): Promise<OutboxItem | null> {
+    const row = this.db
+      .select()
+      .from(telegramOutbox)
+      .where(eq(telegramOutbox.status, 'pending'))
+      .orderBy(asc(telegramOutbox.id))
+      .limit(1)
+      .get();
+    if (!row) return null;
+    const { status: _status, ...item } = row;
+    return item;
+  }
+
+  async markSent(item: OutboxItem, telegramMessageId: number): Promise<void> {
+    const createdAt = new Date().toISOString();
+    this.db.transaction((tx) => {
+      tx.delete(telegramOutbox).where(eq(telegramOutbox.id, item.id)).run();
+      mapIds(tx, item.chatId, telegramMessageId, item.messageId, createdAt);
+    });
+  }
+
+  async recordAttempt(id: number, error: string): Promise<void> {
+    const row = this.db.select().from(telegramOutbox).where(eq(telegramOutbox.id, id)).get();
+    if (!row) return;
+    this.db
+      .update(telegramOutbox)
+      .set({ attempts: row.attempts + 1, lastError: error })
+      .where(eq(telegramOutbox.id, id))
+      .run();
+  }
+
+  async markFailed(id: number, error: string): Promise<void> {
+    this.db
+      .update(telegramOutbox)
+      .set({ status: 'failed', lastError: error })
+      .where(eq(telegramOutbox.id, id))
+      .run();
+  }
+
+  async outboxDepth(): Promise<number> {
+    return this.countOutbox('pending');
+  }
+
+  async failedCount(): Promise<number> {
+    return this.countOutbox('failed');
+  }
+
+  private countOutbox(status: 'pending' | 'failed'): number {
+    return (
+      this.db.select({ n: count() }).from(telegramOutbox).where(eq(telegramOutbox.status, status)).get()?.n ??
+      0
+    );
+  }
+
+  async telegramIdFor(chatId: string, messageId: number): Promise<number | null> {
+    const row = this.db
+      .select({ id: telegramMessageMap.telegramMessageId })
+      .from(telegramMessageMap)
+      .where(and(eq(telegramMessageMap.chatId, chatId), eq(telegramMessageMap.messageId, messageId)))
+      .orderBy(asc(telegramMessageMap.telegramMessageId))
+      .limit(1)
+      .get();
+    return row?.id ?? null;
+  }
+
+  async messageIdFor(chatId: string, telegramMessageId: number): Promise<number | null> {
+    const row = this.db
+      .select({ id: telegramMessageMap.messageId })
+      .from(telegramMessageMap)
+      .where(
+        and(
+          eq(telegramMessageMap.chatId, chatId),
+          eq(telegramMessageMap.telegramMessageId, telegramMessageId),
+        ),
+      )
+      .get();
+    return row?.id ?? null;
+  }
+
+  async updateStatus(updateId: number): Promise<string | null> {
+    const row = this.db
+      .select({ status: telegramUpdates.status })
+      .from(telegramUpdates)
+      .where(eq(telegramUpdates.updateId, updateId))
+      .get();
+    if (row) return row.status;
+    // Pruned rows are behind the offset: seen and finished.
+    const offset = Number((await this.getState(STATE_UPDATE_OFFSET)) ?? 0);
+    return updateId <= offset ? 'done' : null;
+  }
+
+  async beginUpdate(update: PendingUpdate): Promise<void> {
+    this.db
+      .insert(telegramUpdates)
+      .values({ ...update, status: 'pending', createdAt: new Date().toISOString() })
+      .onConflictDoNothing()
+      .run();
+  }
+
+  async completeUpdate(
+    updateId: number,
+    message: { messageId: number; chatId: string; telegramMessageId: number } | null,
+    note?: string,
+  ): Promise<void> {
+    const now = new Date().toISOString();
+    this.db.transaction((tx) => {
+      const existing = tx.select().from(telegramUpdates).where(eq(telegramUpdates.updateId, updateId)).get();
+      const values = {
+        status: message ? ('done' as const) : ('skipped' as const),
+        messageId: message?.messageId ?? null,
+        note: note ?? null,
+      };
+      if (existing)
+        tx.update(telegramUpdates).set(values).where(eq(telegramUpdates.updateId, updateId)).run();
+      else
+        tx.insert(telegramUpdates)
+          .values({ updateId, lastIdBefore: 0, payload: '{}', createdAt: now, ...values })
+          .run();
+      if (message) mapIds(tx, message.chatId, message.telegramMessageId, message.messageId, now);
+      const offset = Number(
+        tx.select().from(telegramState).where(eq(telegramState.key, STATE_UPDATE_OFFSET)).get()?.value ?? 0,
+      );
+      if (updateId > offset) writeState(tx, STATE_UPDATE_OFFSET, String(updateId));
+      tx.delete(telegramUpdates)
+        .where(
+          and(
+            lt(telegramUpdates.updateId, Math.max(offset, updateId) - KEEP_UPDATES),
+            eq(telegramUpdates.status, 'done'),
+          ),
+        )
+        .run();
+    });
+  }
+
+  async pendingUpdates(): Promise<PendingUpdate[]> {
+    return this.db
+      .select({
+        updateId: telegramUpdates.updateId,
+        lastIdBefore: telegramUpdates.lastIdBefore,
+        payload: telegramUpdates.payload,
+      })
+      .from(telegramUpdates)
+      .where(eq(telegramUpdates.status, 'pending'))
+      .orderBy(asc(telegramUpdates.updateId))
+      .all();
+  }
+}
+
+function writeState(db: Db | Tx, key: string, value: string | null): void {
+  if (value === null) {
+    db.delete(telegramState).where(eq(telegramState.key, key)).run();
+    return;
+  }
+  db.insert(telegramState)
+    .values({ key, value })
+    .onConflictDoUpdate({ target: telegramState.key, set: { value } })
+    .run();
+}
+
+function mapIds(
+  db: Db | Tx,
+  chatId: string,
+  telegramMessageId: number,
+  messageId: number,
+  createdAt: string,
+) {
+  // Telegram ids are unique per chat; an emulator restart may reuse one, and then the newest mapping wins.
+  db.insert(telegramMessageMap)
+    .values({ chatId, telegramMessageId, messageId, createdAt })
+    .onConflictDoUpdate({
+      target: [telegramMessageMap.chatId, telegramMessageMap.telegramMessageId],
+      set: { messageId, createdAt },
+    })
+    .run();
+}
+
+/** Builds the transport storage on the main repository's database. */
+export function createTransportRepository(repo: Repository): TransportRepository {
+  if (!(repo instanceof SqliteRepository))
+    throw new Error('the Telegram bridge storage needs the SQLite repository (no other implementation yet)');
+  return new SqliteTransportRepository(repo.database);
+}

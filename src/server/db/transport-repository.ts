@@ -1,0 +1,62 @@
+// Storage the Telegram bridge needs (outbox, id map, processed updates, state), behind Promise-returning methods
+// so a PostgreSQL twin can replace the SQLite one.
+
+export interface OutboxPart {
+  messageId: number;
+  part: number;
+  parts: number;
+  chatId: string;
+  html: string;
+  replyTo: number | null;
+}
+
+export interface OutboxItem extends OutboxPart {
+  id: number;
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+}
+
+export interface PendingUpdate {
+  updateId: number;
+  lastIdBefore: number;
+  payload: string;
+}
+
+export interface TransportRepository {
+  getState(key: string): Promise<string | null>;
+  setState(key: string, value: string | null): Promise<void>;
+
+  /** Queues the parts of forwarded messages and advances the forwarding cursor, in one transaction. */
+  enqueue(parts: OutboxPart[], cursor: number): Promise<void>;
+  /** The oldest pending part, or null. */
+  nextOutbox(): Promise<OutboxItem | null>;
+  /** Removes a sent part and maps its Telegram id to our message, in one transaction. */
+  markSent(item: OutboxItem, telegramMessageId: number): Promise<void>;
+  recordAttempt(id: number, error: string): Promise<void>;
+  /** A part Telegram refused for good (bad request): kept for inspection, no longer blocks the queue. */
+  markFailed(id: number, error: string): Promise<void>;
+  outboxDepth(): Promise<number>;
+  failedCount(): Promise<number>;
+
+  /** The first Telegram message id our message was sent as (or arrived as), if any. */
+  telegramIdFor(chatId: string, messageId: number): Promise<number | null>;
+  messageIdFor(chatId: string, telegramMessageId: number): Promise<number | null>;
+
+  /** 'pending' | 'done' | 'skipped', or null for an update never seen. */
+  updateStatus(updateId: number): Promise<string | null>;
+  beginUpdate(update: PendingUpdate): Promise<void>;
+  /**
+   * Finishes an update in one transaction: status, the offset, and (for a committed message) the id map.
+   * `message` null means the update was skipped (other chat, our own bot, refused by the hub).
+   */
+  completeUpdate(
+    updateId: number,
+    message: { messageId: number; chatId: string; telegramMessageId: number } | null,
+    note?: string,
+  ): Promise<void>;
+  pendingUpdates(): Promise<PendingUpdate[]>;
+}
+
+export const STATE_UPDATE_OFFSET = 'update_offset';
+export const STATE_FORWARD_CURSOR = 'forward_cursor';

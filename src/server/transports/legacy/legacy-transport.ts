@@ -1,0 +1,251 @@
+// The legacy JSON endpoint (`/legacy` on the WebSocket port): old clients of the previous server keep working,
+// through the hub like everyone else, so they see tRPC and Telegram users and are seen by them.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { authenticate, userIdSchema } from '../../auth';
+import type { Config } from '../../config';
+import { ChatError } from '../../hub/errors';
+import type { Hub } from '../../hub/hub';
+import type { TokenBucketLimiter } from '../../hub/rate-limiter';
+import { Handlers, type MessageHandler, postThroughHub, type Transport } from '../transport';
+import {
+  activityFrame,
+  chatMessageFrame,
+  errorFrame,
+  field,
+  type LegacyFrame,
+  parseFrame,
+  pongFrame,
+} from './protocol';
+
+export const LEGACY_PATH = '/legacy';
+const MAX_FRAME_BYTES = 64 * 1024;
+/** Unsent bytes beyond which a legacy client counts as too slow and is dropped. */
+const MAX_BUFFERED = 8 * 1024 * 1024;
+const PING_MS = 30_000;
+
+interface Session {
+  user: string | null;
+  role: string;
+  alive: boolean;
+  leave: (() => void) | null;
+}
+
+export class LegacyTransport implements Transport {
+  readonly name = 'legacy' as const;
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_FRAME_BYTES,
+    perMessageDeflate: false,
+  });
+  private readonly sessions = new Map<WebSocket, Session>();
+  private readonly handlers: Handlers;
+  private unsubscribe: (() => void) | null = null;
+  private pinger: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly deps: { config: Config; hub: Hub; limiter: TokenBucketLimiter; logger: Logger },
+  ) {
+    this.handlers = new Handlers((err) => deps.logger.error({ err }, 'legacy message handler failed'));
+    this.wss.on('connection', (socket) => this.accept(socket));
+  }
+
+  /** Handlers get the messages legacy clients sent, after they are committed. */
+  addMessageHandler(handler: MessageHandler): () => void {
+    return this.handlers.add(handler);
+  }
+
+  async start(): Promise<void> {
+    this.unsubscribe ??= this.deps.hub.onEvent((event) => {
+      if (event.type === 'message') this.broadcast(chatMessageFrame(event.message));
+      else {
+        const activity = event.activity;
+        // Like the web client, nobody is told that they themselves are typing.
+        const skip = activity.type === 'typing' ? activity.user : null;
+        this.broadcast(activityFrame(activity), skip);
+      }
+    });
+    this.pinger ??= setInterval(() => this.keepAlive(), PING_MS).unref();
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    if (this.pinger) clearInterval(this.pinger);
+    this.pinger = null;
+    for (const socket of this.sessions.keys()) socket.close(1001, 'server stopping');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    for (const socket of this.sessions.keys()) socket.terminate();
+  }
+
+  /** Called by the WebSocket endpoint for upgrades on LEGACY_PATH (origin already checked). */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (!this.unsubscribe) {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.wss.emit('connection', ws, req));
+  }
+
+  /** Delivered = committed: every legacy client (and every other side) receives it from the hub. */
+  async sendMessage(text: string, senderName: string, replyTo?: number | null): Promise<boolean> {
+    const message = await postThroughHub(this.deps.hub, text, senderName, replyTo, (err) =>
+      this.deps.logger.warn({ err, sender: senderName }, 'legacy transport could not post'),
+    );
+    return message !== null;
+  }
+
+  isConnected(): boolean {
+    return this.unsubscribe !== null;
+  }
+
+  status(): { connected: boolean; connections: number; users: string[] } {
+    const users = new Set<string>();
+    for (const session of this.sessions.values()) if (session.user) users.add(session.user);
+    return { connected: this.isConnected(), connections: this.sessions.size, users: [...users].sort() };
+  }
+
+  private accept(socket: WebSocket): void {
+    const session: Session = { user: null, role: 'user', alive: true, leave: null };
+    this.sessions.set(socket, session);
+    socket.on('pong', () => {
+      session.alive = true;
+    });
+    socket.on('error', (err) => this.deps.logger.debug({ err }, 'legacy socket error'));
+    socket.on('close', () => {
+      this.sessions.delete(socket);
+      session.leave?.();
+    });
+    // Frames of one connection are handled in order: an auth finishes before the next frame is read.
+    let queue = Promise.resolve();
+    socket.on('message', (data, isBinary) => {
+      const raw = isBinary ? '' : data.toString();
+      queue = queue
+        .then(() => this.onFrame(socket, session, raw))
+        .catch((err) => {
+          this.deps.logger.error({ err }, 'legacy frame failed');
+          this.send(socket, errorFrame('internal error: the frame was not processed', 'internal'));
+        });
+    });
+  }
+
+  private async onFrame(socket: WebSocket, session: Session, raw: string): Promise<void> {
+    const parsed = parseFrame(raw);
+    if (!parsed.ok) return this.send(socket, errorFrame(parsed.error));
+    const frame = parsed.frame;
+    switch (frame.type) {
+      case 'ping':
+        return this.send(socket, pongFrame());
+      case 'auth':
+        return this.auth(socket, session, frame);
+      case 'chat_message':
+        return this.chat(socket, session, frame);
+      case 'typing':
+        return this.typing(socket, session, frame);
+      default:
+        return this.send(
+          socket,
+          errorFrame(`unknown message type "${frame.type}": use auth, chat_message, typing or ping`),
+        );
+    }
+  }
+
+  private async auth(socket: WebSocket, session: Session, frame: LegacyFrame): Promise<void> {
+    if (session.user) return this.send(socket, errorFrame(`already authenticated as ${session.user}`));
+    const userId = field(frame, 'user_id', 'userId');
+    const secret = this.deps.config.AUTH_SECRET;
+    const refuse = (message: string) => {
+      this.send(socket, errorFrame(message, 'auth_failed'));
+      socket.close(4001, 'authentication failed');
+    };
+    let user: string;
+    let role: string;
+    if (secret) {
+      // Token mode: the old protocol had no tokens, so old clients add one to their auth frame.
+      const result = await authenticate(secret, { token: field(frame, 'token') });
+      if (!result.user) return refuse(`auth failed: ${result.error}`);
+      if (typeof userId === 'string' && userId !== '' && userId !== result.user.id)
+        return refuse(`auth failed: user_id ${userId} does not match the token (${result.user.id})`);
+      [user, role] = [result.user.id, result.user.role];
+    } else {
+      if (typeof userId !== 'string' || userId.trim() === '')
+        return refuse('auth failed: user_id is empty: send {"type":"auth","user_id":"<your name>"}');
+      const valid = userIdSchema.safeParse(userId.trim());
+      if (!valid.success)
+        return refuse(`auth failed: ${valid.error.issues[0]?.message ?? 'invalid user_id'}`);
+      const wanted = field(frame, 'role');
+      user = valid.data;
+      role = wanted === 'admin' ? 'admin' : 'user';
+    }
+    if (socket.readyState !== socket.OPEN) return;
+    session.user = user;
+    session.role = role;
+    session.leave = this.deps.hub.presence.connect(user);
+    this.send(socket, {
+      type: 'auth_success',
+      user_id: user,
+      role,
+      data: { user_id: user, role, online_users: this.deps.hub.presence.onlineUsers() },
+      timestamp: new Date().toISOString(),
+    });
+  }
+
+  private async chat(socket: WebSocket, session: Session, frame: LegacyFrame): Promise<void> {
+    const user = session.user;
+    if (!user) return this.send(socket, errorFrame('authenticate first: send {"type":"auth","user_id":"…"}'));
+    const taken = this.deps.limiter.take(user);
+    if (!taken.ok)
+      return this.send(
+        socket,
+        errorFrame(`sending too fast: wait ${Math.ceil(taken.retryAfterMs / 1000)} s`, 'rate_limited'),
+      );
+    const text = field(frame, 'text', 'message', 'content');
+    const replyTo = field(frame, 'reply_to', 'replyTo') ?? null;
+    try {
+      const message = await this.deps.hub.post({ text, replyTo, sender: user, senderKind: 'user' }, 'legacy');
+      this.handlers.emit(message);
+    } catch (error) {
+      if (!(error instanceof ChatError)) throw error;
+      this.send(socket, errorFrame(error.message, error.code.toLowerCase()));
+    }
+  }
+
+  private typing(socket: WebSocket, session: Session, frame: LegacyFrame): void {
+    const isTyping = field(frame, 'is_typing', 'isTyping', 'typing');
+    if (!session.user)
+      this.send(socket, errorFrame('authenticate first: send {"type":"auth","user_id":"…"}'));
+    else if (typeof isTyping !== 'boolean')
+      this.send(socket, errorFrame('typing needs "is_typing": true or false'));
+    else this.deps.hub.setTyping(session.user, isTyping);
+  }
+
+  private broadcast(frame: object, skipUser: string | null = null): void {
+    const data = JSON.stringify(frame);
+    for (const [socket, session] of this.sessions) {
+      if (!session.user || session.user === skipUser || socket.readyState !== socket.OPEN) continue;
+      if (socket.bufferedAmount > MAX_BUFFERED) {
+        this.deps.logger.warn({ user: session.user }, 'legacy client fell too far behind; dropping it');
+        socket.terminate();
+        continue;
+      }
+      socket.send(data);
+    }
+  }
+
+  private send(socket: WebSocket, frame: object): void {
+    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
+  }
+
+  private keepAlive(): void {
+    for (const [socket, session] of this.sessions) {
+      if (!session.alive) {
+        socket.terminate();
+        continue;
+      }
+      session.alive = false;
+      socket.ping();
+    }
+  }
+}

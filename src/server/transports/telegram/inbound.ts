@@ -1,0 +1,199 @@
+// Telegram -> hub: long polling, one update at a time, idempotent by update id, offset stored after the commit.
+import type { Bot } from 'grammy';
+import type { Message as TelegramMessage, Update } from 'grammy/types';
+import type { Logger } from 'pino';
+import type { Message } from '../../../shared/message';
+import type { Repository } from '../../db/repository';
+import { STATE_UPDATE_OFFSET, type TransportRepository } from '../../db/transport-repository';
+import { ChatError } from '../../hub/errors';
+import type { Hub } from '../../hub/hub';
+import { backoffMs, describeTelegramError, sleep } from './bot';
+import { telegramSender } from './format';
+
+type GrammySignal = Parameters<Bot['api']['getMe']>[0];
+
+export interface InboundOptions {
+  chatId: string;
+  botId: number;
+  pollTimeoutS: number;
+  pollIdleMs: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+}
+
+export interface InboundEvents {
+  onPollOk(): void;
+  onError(description: string): void;
+  onMessage(message: Message): void;
+}
+
+/** What a Telegram message says, as text: media without a caption become a short label. */
+function textOf(message: TelegramMessage): string {
+  if (message.text) return message.text;
+  if (message.caption) return message.caption;
+  const kinds = [
+    'photo',
+    'video',
+    'voice',
+    'audio',
+    'document',
+    'sticker',
+    'animation',
+    'location',
+    'contact',
+  ];
+  const kind = kinds.find((k) => k in message);
+  return kind ? `[${kind}]` : '[unsupported message]';
+}
+
+export class Inbound {
+  private controller = new AbortController();
+  private running: Promise<void> | null = null;
+  duplicatesIgnored = 0;
+
+  constructor(
+    private readonly bot: Bot,
+    private readonly hub: Hub,
+    private readonly repo: Repository,
+    private readonly store: TransportRepository,
+    private readonly logger: Logger,
+    private readonly options: InboundOptions,
+    private readonly events: InboundEvents,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.recover();
+    this.controller = new AbortController();
+    this.running = this.poll(this.controller.signal);
+  }
+
+  /** Aborts the waiting getUpdates; an update being committed finishes first. */
+  async stop(): Promise<void> {
+    this.controller.abort();
+    await this.running;
+    this.running = null;
+  }
+
+  /** After a crash between the hub's commit and our bookkeeping: finish, never post twice. */
+  private async recover(): Promise<void> {
+    for (const pending of await this.store.pendingUpdates()) {
+      const update = JSON.parse(pending.payload) as Update;
+      await this.commit(update, pending.lastIdBefore, true);
+    }
+  }
+
+  private async poll(signal: AbortSignal): Promise<void> {
+    let offset = Number((await this.store.getState(STATE_UPDATE_OFFSET)) ?? 0);
+    let failures = 0;
+    while (!signal.aborted) {
+      const started = Date.now();
+      let updates: Update[];
+      try {
+        updates = await this.bot.api.getUpdates(
+          { offset: offset + 1, timeout: this.options.pollTimeoutS, allowed_updates: ['message'] },
+          signal as unknown as GrammySignal,
+        );
+        failures = 0;
+        this.events.onPollOk();
+      } catch (error) {
+        if (signal.aborted) break;
+        failures += 1;
+        const description = describeTelegramError(error);
+        this.events.onError(description);
+        const delay = backoffMs(failures, this.options.retryBaseMs, this.options.retryMaxMs);
+        this.logger.warn({ description, delay }, 'telegram getUpdates failed; retrying');
+        await sleep(delay, signal);
+        continue;
+      }
+      for (const update of updates) {
+        try {
+          await this.process(update);
+          offset = Math.max(offset, update.update_id);
+        } catch (error) {
+          // Storage trouble: the update stays unconfirmed and comes back with the next getUpdates.
+          this.logger.error({ err: error, updateId: update.update_id }, 'telegram update not processed');
+          this.events.onError(`update ${update.update_id}: ${(error as Error).message}`);
+          await sleep(backoffMs(1, this.options.retryBaseMs, this.options.retryMaxMs), signal);
+          break;
+        }
+      }
+      // Real long polling waits server-side; an emulator answers at once, so pause instead of spinning.
+      if (updates.length === 0 && Date.now() - started < this.options.pollTimeoutS * 1000)
+        await sleep(this.options.pollIdleMs, signal);
+    }
+  }
+
+  private async process(update: Update): Promise<void> {
+    const seen = await this.store.updateStatus(update.update_id);
+    if (seen !== null && seen !== 'pending') {
+      this.duplicatesIgnored += 1;
+      return;
+    }
+    if (seen === 'pending') {
+      // An earlier attempt failed after the pending row: the hub may have committed it already.
+      const pending = (await this.store.pendingUpdates()).find((p) => p.updateId === update.update_id);
+      if (pending) return this.commit(update, pending.lastIdBefore, true);
+    }
+    const message = update.message;
+    if (!message || String(message.chat.id) !== this.options.chatId) {
+      await this.store.completeUpdate(update.update_id, null, 'not a message in the bridged chat');
+      return;
+    }
+    // The bot's own messages must never come back in (no loops).
+    if (message.from?.id === this.options.botId) {
+      await this.store.completeUpdate(update.update_id, null, 'sent by this bot');
+      return;
+    }
+    const lastIdBefore = await this.repo.lastMessageId();
+    await this.store.beginUpdate({
+      updateId: update.update_id,
+      lastIdBefore,
+      payload: JSON.stringify(update),
+    });
+    await this.commit(update, lastIdBefore, false);
+  }
+
+  private async commit(update: Update, lastIdBefore: number, recovering: boolean): Promise<void> {
+    const message = update.message;
+    if (!message) {
+      await this.store.completeUpdate(update.update_id, null, 'not a message');
+      return;
+    }
+    const chatId = this.options.chatId;
+    const sender = message.from ? telegramSender(message.from) : (message.chat.title ?? 'telegram');
+    const text = textOf(message);
+    if (recovering) {
+      // Updates are handled one at a time, so a Telegram message committed after lastIdBefore is this one.
+      const after = await this.repo.messagesAfter(lastIdBefore, 1000);
+      const committed = after.find(
+        (m) => m.origin === 'telegram' && m.sender === sender && m.text === text.trim(),
+      );
+      if (committed) {
+        await this.store.completeUpdate(update.update_id, {
+          messageId: committed.id,
+          chatId,
+          telegramMessageId: message.message_id,
+        });
+        return;
+      }
+    }
+    const replyTo = message.reply_to_message
+      ? await this.store.messageIdFor(chatId, message.reply_to_message.message_id)
+      : null;
+    let posted: Message;
+    try {
+      posted = await this.hub.post({ text, replyTo, sender, senderKind: 'user' }, 'telegram');
+    } catch (error) {
+      if (!(error instanceof ChatError)) throw error;
+      await this.store.completeUpdate(update.update_id, null, error.message);
+      this.logger.warn({ updateId: update.update_id, reason: error.message }, 'telegram message refused');
+      return;
+    }
+    await this.store.completeUpdate(update.update_id, {
+      messageId: posted.id,
+      chatId,
+      telegramMessageId: message.message_id,
+    });
+    this.events.onMessage(posted);
+  }
+}

@@ -1,0 +1,171 @@
+// The persistent outbox: committed hub messages are rendered into rows (with a cursor, in one transaction), and
+// one worker sends the rows in order, pacing through the throttler, waiting out 429s, backing off on outages.
+import { type Bot, GrammyError } from 'grammy';
+import type { Logger } from 'pino';
+import type { Message } from '../../../shared/message';
+import type { Repository } from '../../db/repository';
+import { STATE_FORWARD_CURSOR, type TransportRepository } from '../../db/transport-repository';
+import { backoffMs, describeTelegramError, sleep } from './bot';
+import { renderForTelegram } from './format';
+
+const PAGE = 200;
+
+// grammY's Node build types its signals with the abort-controller polyfill; Node's own is the same at run time.
+type GrammySignal = Parameters<Bot['api']['getMe']>[0];
+
+export interface OutboxOptions {
+  chatId: string;
+  retryBaseMs: number;
+  retryMaxMs: number;
+}
+
+export interface OutboxEvents {
+  onSent(): void;
+  /** Rows still pending, counted after each change. */
+  onDepth(depth: number): void;
+  onError(description: string): void;
+  /** Every part of the message was sent (true) or Telegram refused it for good (false). */
+  onSettled(messageId: number, delivered: boolean): void;
+}
+
+export class Outbox {
+  private controller = new AbortController();
+  private running: Promise<void> | null = null;
+  private pumping: Promise<void> = Promise.resolve();
+  private wake: (() => void) | null = null;
+  /** Set when rows may have arrived since the worker last looked, so a wake-up is never lost. */
+  private dirty = false;
+  failed = 0;
+
+  constructor(
+    private readonly bot: Bot,
+    private readonly repo: Repository,
+    private readonly store: TransportRepository,
+    private readonly logger: Logger,
+    private readonly options: OutboxOptions,
+    private readonly events: OutboxEvents,
+  ) {}
+
+  /** Forwarding starts after the newest message unless a cursor survived (a restart while bridged). */
+  async start(): Promise<void> {
+    if ((await this.store.getState(STATE_FORWARD_CURSOR)) === null)
+      await this.store.setState(STATE_FORWARD_CURSOR, String(await this.repo.lastMessageId()));
+    this.controller = new AbortController();
+    this.running = this.work(this.controller.signal);
+    this.pump();
+  }
+
+  /** Ends the worker after its in-flight send; rows stay queued. `forget` drops the cursor (bridge off). */
+  async stop(forget: boolean): Promise<void> {
+    this.controller.abort();
+    this.notify();
+    await this.running;
+    await this.pumping;
+    this.running = null;
+    if (forget) await this.store.setState(STATE_FORWARD_CURSOR, null);
+  }
+
+  /** Called on each committed hub event: copies everything past the cursor into the outbox, serialised. */
+  pump(): void {
+    this.pumping = this.pumping
+      .then(() => this.enqueueNew())
+      .catch((err) => {
+        this.logger.error({ err }, 'telegram outbox: could not enqueue');
+        this.events.onError(`enqueue failed: ${(err as Error).message}`);
+      });
+  }
+
+  private async enqueueNew(): Promise<void> {
+    if (this.controller.signal.aborted) return;
+    let cursor = Number((await this.store.getState(STATE_FORWARD_CURSOR)) ?? 0);
+    while (true) {
+      const page = await this.repo.messagesAfter(cursor, PAGE);
+      if (page.length === 0) break;
+      const parts = page.filter((m) => m.origin !== 'telegram').flatMap((m) => this.render(m));
+      cursor = page[page.length - 1]?.id ?? cursor;
+      await this.store.enqueue(parts, cursor);
+      if (parts.length > 0) this.events.onDepth(await this.store.outboxDepth());
+      if (page.length < PAGE) break;
+    }
+    this.notify();
+  }
+
+  private notify(): void {
+    this.dirty = true;
+    this.wake?.();
+  }
+
+  private render(message: Message) {
+    const texts = renderForTelegram(message);
+    return texts.map((html, i) => ({
+      messageId: message.id,
+      part: i + 1,
+      parts: texts.length,
+      chatId: this.options.chatId,
+      html,
+      replyTo: i === 0 ? message.replyTo : null,
+    }));
+  }
+
+  private async work(signal: AbortSignal): Promise<void> {
+    let failures = 0;
+    while (!signal.aborted) {
+      this.dirty = false;
+      const item = await this.store.nextOutbox();
+      if (!item) {
+        if (!this.dirty)
+          await new Promise<void>((resolve) => {
+            this.wake = resolve;
+          });
+        this.wake = null;
+        continue;
+      }
+      const replyTo =
+        item.replyTo === null ? null : await this.store.telegramIdFor(item.chatId, item.replyTo);
+      try {
+        const sent = await this.bot.api.sendMessage(
+          item.chatId,
+          item.html,
+          {
+            parse_mode: 'HTML',
+            link_preview_options: { is_disabled: true },
+            ...(replyTo === null
+              ? {}
+              : { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } }),
+          },
+          signal as unknown as GrammySignal,
+        );
+        await this.store.markSent(item, sent.message_id);
+        this.events.onDepth(await this.store.outboxDepth());
+        failures = 0;
+        this.events.onSent();
+        if (item.part === item.parts) this.events.onSettled(item.messageId, true);
+      } catch (error) {
+        if (signal.aborted) break;
+        const description = describeTelegramError(error);
+        this.events.onError(description);
+        if (error instanceof GrammyError && error.error_code === 429) {
+          // auto-retry gave up after its attempts: keep honouring retry_after ourselves.
+          await sleep((error.parameters.retry_after ?? 1) * 1000, signal);
+        } else if (error instanceof GrammyError && error.error_code === 400) {
+          // Telegram refuses this text for good (it would fail forever): keep it aside, unblock the queue.
+          this.failed += 1;
+          this.logger.error(
+            { id: item.id, messageId: item.messageId, description },
+            'telegram refused a message',
+          );
+          await this.store.markFailed(item.id, description);
+          this.events.onDepth(await this.store.outboxDepth());
+          this.events.onSettled(item.messageId, false);
+        } else {
+          // Outage, 5xx, bad token, bot removed from the chat: wait and retry the same row, order kept.
+          failures += 1;
+          await this.store.recordAttempt(item.id, description);
+          const delay = backoffMs(failures, this.options.retryBaseMs, this.options.retryMaxMs);
+          this.logger.warn({ description, delay }, 'telegram send failed; retrying');
+          await sleep(delay, signal);
+        }
+      }
+    }
+  }
+}
