@@ -4,9 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
+import { AgentsService } from './agents/agents-service';
 import type { Config } from './config';
 import type { AuditRepository } from './db/audit-repository';
 import type { Repository } from './db/repository';
+import { createAgentsRepository } from './db/sqlite-agents-repository';
 import { createAuditRepository } from './db/sqlite-audit-repository';
 import { SqliteRepository } from './db/sqlite-repository';
 import { createTransportRepository } from './db/sqlite-transport-repository';
@@ -46,7 +48,9 @@ export async function createServices(config: Config, options: AppOptions = {}): 
   const limiter = new TokenBucketLimiter(config.RATE_LIMIT_BURST, config.RATE_LIMIT_PER_SECOND);
   const counters = { errors: 0 };
   const startedAt = new Date();
+  const agents = new AgentsService({ config, logger, hub, chat: repo, repo: createAgentsRepository(repo) });
   const communication = new CommunicationManager({
+    agentStats: () => agents.stats(),
     config,
     repo,
     hub,
@@ -67,7 +71,9 @@ export async function createServices(config: Config, options: AppOptions = {}): 
     if (event.type === 'message') metrics.onMessage(event.message);
   });
   const audit = options.audit ?? createAuditRepository(repo);
-  return { config, logger, repo, hub, limiter, communication, startedAt, counters, metrics, audit };
+  // Listens for mentions from here on, and recovers tasks that a restart interrupted.
+  await agents.start();
+  return { config, logger, repo, hub, limiter, communication, startedAt, counters, metrics, audit, agents };
 }
 
 export interface App {
@@ -118,6 +124,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     wsPort = samePort ? httpPort : await listen(ws.server, config.WEBSOCKET_PORT, wsHost);
   } catch (error) {
     await close(http);
+    await services.agents.stop();
     await services.communication.stop();
     await services.repo.close();
     throw error;
@@ -132,6 +139,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   let stopping: Promise<void> | null = null;
   const stop = () => {
     stopping ??= (async () => {
+      await services.agents.stop();
       // Telegram polling and the outbox finish their in-flight call; legacy sockets are closed.
       await services.communication.stop();
       await ws.shutdown();

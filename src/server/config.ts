@@ -101,6 +101,16 @@ export const configSchema = z.object({
     .int('AGENT_STUCK_AFTER_MS must be a whole number of milliseconds')
     .positive('AGENT_STUCK_AFTER_MS must be a whole number of milliseconds')
     .default(600_000),
+  AGENT_POSTS_PER_HOUR: z.coerce
+    .number({ error: 'AGENT_POSTS_PER_HOUR must be a whole number >= 1' })
+    .int('AGENT_POSTS_PER_HOUR must be a whole number >= 1')
+    .min(1, 'AGENT_POSTS_PER_HOUR must be a whole number >= 1')
+    .default(20),
+  AGENT_MIN_POST_INTERVAL_MS: z.coerce
+    .number({ error: 'AGENT_MIN_POST_INTERVAL_MS must be a whole number of milliseconds >= 0' })
+    .int('AGENT_MIN_POST_INTERVAL_MS must be a whole number of milliseconds >= 0')
+    .min(0, 'AGENT_MIN_POST_INTERVAL_MS must be a whole number of milliseconds >= 0')
+    .default(2000),
   PROJECT_ROOT: z.string().default(process.cwd()),
   OPENAI_BASE_URL: z.url({ error: 'OPENAI_BASE_URL must be a URL' }).optional(),
   OPENAI_API_KEY: z.string().optional(),

@@ -1,5 +1,6 @@
 // The long-lived parts a request can reach, built once by app.ts (or by a test) and handed to every context.
 import type { Logger } from 'pino';
+import type { AgentsService } from './agents/agents-service';
 import type { Config } from './config';
 import type { AuditRepository } from './db/audit-repository';
 import type { Repository } from './db/repository';
@@ -21,4 +22,6 @@ export interface Services {
   metrics: Metrics;
   /** Audit log of admin actions: services.audit.record({ actor, action, target, details }). */
   audit: AuditRepository;
+  /** AI employees: hire/fire, tasks and workers, the mention router and help loop. */
+  agents: AgentsService;
 }

@@ -38,6 +38,8 @@ const routes: Record<string, Route> = {
     health: await caller.health(),
     communication: await caller.communication.info(),
     presence: await caller.presence.list(),
+    // Agents: statuses, running tasks and the queue.
+    ...(await caller.tasks.status()),
   }),
   'GET /communication/info': (caller) => caller.communication.info(),
   'GET /communication/stats': (caller) => caller.communication.stats(),
@@ -47,6 +49,34 @@ const routes: Record<string, Route> = {
     const info = await caller.communication.switch({ transport: transport as 'websocket' });
     return { success: true, transport: info.type, info };
   },
+  'GET /employees': (caller) => caller.employees.list(),
+  'POST /employees': async (caller, req) => {
+    const body = await readJsonBody(req);
+    const employee = await caller.employees.hire({
+      name: field(body, 'name') as string,
+      role: field(body, 'role') as string,
+      smartness: field(body, 'smartness') as 'normal',
+    });
+    return { success: true, employee };
+  },
+  'DELETE /employees/:name': async (caller, _req, params) => ({
+    success: true,
+    ...(await caller.employees.fire({ name: params.name as string })),
+  }),
+  'POST /tasks': async (caller, req) => {
+    const body = await readJsonBody(req);
+    const assigned = await caller.tasks.assign({
+      employee: field(body, 'name', 'employee') as string,
+      description: field(body, 'task', 'description') as string,
+      model: field(body, 'model') as string | undefined,
+      mode: field(body, 'mode') as string | undefined,
+    });
+    return { success: true, ...assigned };
+  },
+  'DELETE /tasks/:name': async (caller, _req, params) => ({
+    success: true,
+    task: await caller.tasks.stop({ employee: params.name as string }),
+  }),
 };
 
 /** Matches "METHOD /a/:b" keys against a request; `:name` segments become decoded params. */

@@ -1,6 +1,7 @@
 // Which transport carries the conversation besides the web clients: start-up detection, the admin's runtime
 // switch (persisted), fallback with a reason, and the figures admins read. The web side is always on.
 import type { Logger } from 'pino';
+import type { AgentStats } from '../agents/agents-service';
 import type { Config } from '../config';
 import type { MessageStats, Repository } from '../db/repository';
 import type { TransportRepository } from '../db/transport-repository';
@@ -54,6 +55,8 @@ export interface CommunicationStats {
   rateLimitHits: number;
   errors: number;
   uptimeSeconds: number;
+  /** Agent response latency (mention -> reply committed) and dropped agent posts. */
+  agents?: AgentStats;
 }
 
 export interface CommunicationDeps {
@@ -66,6 +69,7 @@ export interface CommunicationDeps {
   counters: { errors: number };
   startedAt: Date;
   websocketStatus?: () => WebSocketStatus;
+  agentStats?: () => AgentStats;
 }
 
 export class CommunicationManager {
@@ -194,6 +198,7 @@ export class CommunicationManager {
       rateLimitHits: limiter.hits + this.telegram.rateLimitHits,
       errors: counters.errors + this.telegram.errors,
       uptimeSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
+      ...(this.deps.agentStats ? { agents: this.deps.agentStats() } : {}),
     };
   }
 

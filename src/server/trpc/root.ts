@@ -3,14 +3,18 @@ import { createCallerFactory, createTRPCRouter } from './init';
 import { auditRouter } from './routers/audit';
 import { chatRouter } from './routers/chat';
 import { communicationRouter } from './routers/communication';
+import { employeesRouter } from './routers/employees';
 import { healthProcedure } from './routers/health';
 import { presenceRouter } from './routers/presence';
+import { tasksRouter } from './routers/tasks';
 
 export const appRouter = createTRPCRouter({
   health: healthProcedure,
   chat: chatRouter,
   presence: presenceRouter,
   communication: communicationRouter,
+  employees: employeesRouter,
+  tasks: tasksRouter,
   audit: auditRouter,
 });
 

@@ -1,0 +1,132 @@
+// Routes committed messages to agents: people's mentions get one reply per mentioned employee (task, status,
+// answer); agents' messages only feed the help loop, so agents never set each other off in a loop.
+import type { Logger } from 'pino';
+import type { Message } from '../../shared/message';
+import type { AgentsRepository, Employee } from '../db/agents-repository';
+import type { Hub } from '../hub/hub';
+import type { HelpDesk } from './help-desk';
+import { detectIntent, extractTaskDescription } from './intent';
+import type { LatencyRecorder } from './latency';
+import type { ChatLine, Responder } from './responder';
+import type { Roster } from './roster';
+import { statusReport } from './status-report';
+import type { TaskRunner } from './task-runner';
+import type { Voice } from './voice';
+
+export interface MentionRouterDeps {
+  hub: Hub;
+  repo: AgentsRepository;
+  roster: Roster;
+  runner: TaskRunner;
+  helpDesk: HelpDesk;
+  voice: Voice;
+  latency: LatencyRecorder;
+  responder: () => Responder;
+  history: () => Promise<ChatLine[]>;
+  logger: Logger;
+}
+
+export class MentionRouter {
+  private unsubscribe: (() => void) | null = null;
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(private readonly d: MentionRouterDeps) {}
+
+  start(): void {
+    this.unsubscribe ??= this.d.hub.onEvent((event) => {
+      if (event.type !== 'message') return;
+      const receivedAt = performance.now();
+      this.track(this.route(event.message, receivedAt));
+    });
+  }
+
+  /** Stops listening and waits for replies already under way. */
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    await Promise.all([...this.inFlight]);
+  }
+
+  /** A failing agent must never take the server down: every handler's error ends in the log. */
+  private track(work: Promise<unknown>): void {
+    const guarded = work.catch((error) =>
+      this.d.logger.error({ err: error }, 'agent failed to handle a message'),
+    );
+    this.inFlight.add(guarded);
+    void guarded.finally(() => this.inFlight.delete(guarded));
+  }
+
+  private route(message: Message, receivedAt: number): Promise<unknown> {
+    const { helpDesk, roster, runner } = this.d;
+    if (message.senderKind === 'agent') {
+      if (helpDesk.isHelpRequest(message)) return helpDesk.open(message);
+      const request = helpDesk.request(message.replyTo);
+      if (request) return helpDesk.deliver(request.agent, message);
+      return Promise.resolve();
+    }
+    if (message.senderKind !== 'user') return Promise.resolve();
+    const work: Promise<unknown>[] = [];
+    const mentioned = new Set<string>();
+    for (const name of message.mentions) {
+      const employee = roster.get(name);
+      if (!employee || mentioned.has(name)) continue;
+      mentioned.add(name);
+      // Queued per employee, in message order, so acknowledgements and the task queue keep that order.
+      work.push(
+        runner
+          .withLock(name, () => this.answer(employee, message, receivedAt))
+          .then((started) => (started ? runner.startNext(name) : undefined)),
+      );
+    }
+    const request = helpDesk.request(message.replyTo);
+    if (request && !mentioned.has(request.agent)) work.push(helpDesk.deliver(request.agent, message));
+    return Promise.all(work);
+  }
+
+  /** Replies to one mention; returns true when it queued a task. */
+  private async answer(employee: Employee, message: Message, receivedAt: number): Promise<boolean> {
+    const { runner, voice, latency } = this.d;
+    const name = employee.name;
+    const reply = async (text: string) => {
+      const posted = await voice.say(name, text, { replyTo: message.id });
+      if (posted) latency.record(performance.now() - receivedAt);
+    };
+    const intent = detectIntent(message.text, name);
+    if (intent === 'status') {
+      const queued = await this.d.repo.listTasks({ employee: name, statuses: ['queued'] });
+      await reply(statusReport(runner.active(name), queued));
+      return false;
+    }
+    // A stuck agent takes whatever it is told as help for its worker.
+    const run = runner.active(name);
+    const request = this.d.helpDesk.request(message.replyTo);
+    if (run && (run.stuck || request?.agent === name) && (await this.d.helpDesk.deliver(name, message))) {
+      latency.record(performance.now() - receivedAt);
+      return false;
+    }
+    const description = extractTaskDescription(message.text, name);
+    if (intent === 'task' && description) {
+      const { task, ahead } = await runner.enqueue({
+        employee,
+        description,
+        assignedBy: message.sender,
+        messageId: message.id,
+      });
+      const responder = this.d.responder();
+      await reply(
+        responder.acknowledge({ agent: employee, task: task.description, ahead, seed: message.id }),
+      );
+      return true;
+    }
+    const text = await this.d.responder().answer({
+      agent: { name, role: employee.role },
+      from: message.sender,
+      text: message.text,
+      intent: intent === 'question' ? 'question' : 'smalltalk',
+      history: await this.d.history(),
+      seed: message.id,
+    });
+    await reply(text);
+    return false;
+  }
+}

@@ -1,0 +1,55 @@
+// Tasks for the agents: assign, list, stop (admin or whoever assigned it), and the full worker log.
+import type { TRPCRouterRecord } from '@trpc/server';
+import { z } from 'zod';
+import { assignInputSchema, employeeNameSchema } from '../../agents/schemas';
+import { taskStatuses } from '../../db/schema-agents';
+import { authedProcedure } from '../init';
+
+const taskIdSchema = z
+  .number({ error: 'id must be a task id (a positive integer)' })
+  .int('id must be a task id (a positive integer)')
+  .positive('id must be a task id (a positive integer)');
+
+export const tasksRouter = {
+  list: authedProcedure
+    .input(
+      z
+        .object({
+          employee: employeeNameSchema.optional(),
+          status: z
+            .array(z.enum(taskStatuses, { error: `status must be one of ${taskStatuses.join(', ')}` }))
+            .optional(),
+          limit: z
+            .number()
+            .int()
+            .min(1, 'limit must be at least 1')
+            .max(500, 'limit must be at most 500')
+            .optional(),
+        })
+        .default({}),
+    )
+    .query(({ ctx, input }) =>
+      ctx.services.agents.listTasks({ employee: input.employee, statuses: input.status, limit: input.limit }),
+    ),
+
+  assign: authedProcedure
+    .input(assignInputSchema)
+    .mutation(({ ctx, input }) => ctx.services.agents.assign(input, ctx.user)),
+
+  // Admin or the assigner: checked in the service, which knows who assigned the running task.
+  stop: authedProcedure
+    .input(z.object({ employee: employeeNameSchema }))
+    .mutation(({ ctx, input }) => ctx.services.agents.stopTask(input.employee, ctx.user)),
+
+  log: authedProcedure
+    .input(
+      z.object({
+        id: taskIdSchema,
+        after: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(5000, 'limit must be at most 5000').default(1000),
+      }),
+    )
+    .query(({ ctx, input }) => ctx.services.agents.taskLog(input.id, input.after, input.limit)),
+
+  status: authedProcedure.query(({ ctx }) => ctx.services.agents.status()),
+} satisfies TRPCRouterRecord;

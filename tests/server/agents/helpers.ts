@@ -1,0 +1,64 @@
+// Test set-up for agent tests: services with a temp PROJECT_ROOT and fixture workers, and chat-reading helpers.
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Services } from '../../../src/server/services';
+import type { Message } from '../../../src/shared/message';
+import { tempDir, waitFor } from '../../helpers/server';
+import { callerFor, createTestServices } from '../../helpers/services';
+
+export const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures');
+
+/** A worker command template running one of the fixture scripts with node (argv entries, no shell). */
+export const fixtureCommand = (script: string, ...extra: string[]) =>
+  [`'${process.execPath}'`, `'${join(FIXTURES, script)}'`, ...extra].join(' ');
+
+const started: Services[] = [];
+
+export async function agentServices(env: Record<string, string> = {}): Promise<Services> {
+  const services = await createTestServices({ PROJECT_ROOT: tempDir('ocs-agents-'), ...env });
+  started.push(services);
+  return services;
+}
+
+/** Stops every worker and closes every database the test opened (call in afterEach). */
+export async function stopAgentServices(): Promise<void> {
+  const all = started.splice(0);
+  for (const services of all) {
+    await services.agents.stop();
+    await services.repo.close();
+  }
+}
+
+export async function allMessages(services: Services): Promise<Message[]> {
+  return services.repo.history(null, 200);
+}
+
+/** Waits until a message matching `match` is committed and returns it. */
+export async function waitForMessage(
+  services: Services,
+  match: (m: Message) => boolean,
+  what = 'a message',
+  timeoutMs = 10_000,
+): Promise<Message> {
+  let found: Message | undefined;
+  const deadline = Date.now() + timeoutMs;
+  while (!found) {
+    found = (await allMessages(services)).find(match);
+    if (found) break;
+    if (Date.now() > deadline) {
+      const seen = (await allMessages(services)).map((m) => `${m.sender}: ${m.text}`).join('\n');
+      throw new Error(`timed out waiting for ${what}; chat so far:\n${seen}`);
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return found;
+}
+
+export async function hire(services: Services, name: string, role: string) {
+  return callerFor(services, { id: 'boss', role: 'admin' }).employees.hire({ name, role });
+}
+
+export const say = (services: Services, user: string, text: string, replyTo?: number) =>
+  callerFor(services, { id: user, role: 'user' }).chat.send({ text, replyTo });
+
+export { callerFor, waitFor };
