@@ -1,0 +1,83 @@
+// The app shell: loads the run-time config, signs in (remembered), then shows the chat or the admin area.
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { useCallback, useEffect, useState } from 'react';
+import { AdminPanel } from './components/Admin/AdminPanel';
+import { ChatInterface } from './components/Chat/ChatInterface';
+import { JoinScreen } from './components/JoinScreen';
+import { useChatConnection } from './hooks/useChatConnection';
+import { type Identity, loadIdentity, saveIdentity, whoAmI } from './lib/identity';
+import { type ClientConfig, loadClientConfig, resolveWsUrl } from './lib/runtime-config';
+import { useChatStore } from './stores/chatStore';
+import { trpc } from './trpc';
+
+export function App() {
+  const [config, setConfig] = useState<ClientConfig | null>(null);
+  const [configError, setConfigError] = useState<string | null>(null);
+  const [identity, setIdentity] = useState<Identity | null>(() => loadIdentity());
+  const [authError, setAuthError] = useState<string | null>(null);
+
+  useEffect(() => {
+    loadClientConfig(import.meta.env.VITE_API_URL)
+      .then(setConfig)
+      .catch((error: Error) => setConfigError(error.message));
+  }, []);
+
+  const join = useCallback((next: Identity | null, error: string | null = null) => {
+    saveIdentity(next);
+    useChatStore.getState().reset();
+    useChatStore.getState().setMe(next ? whoAmI(next) : null);
+    setAuthError(error);
+    setIdentity(next);
+  }, []);
+
+  if (configError)
+    return (
+      <p role="alert" className="p-6">
+        Cannot reach the server: {configError}
+      </p>
+    );
+  if (!config) return <p className="p-6 text-slate-500">Loading…</p>;
+  // A remembered identity for the other auth mode (the server was reconfigured) means signing in again.
+  if (!identity || identity.mode !== config.authMode)
+    return <JoinScreen authMode={config.authMode} error={authError} onJoin={(next) => join(next)} />;
+  const wsUrl = resolveWsUrl(config, window.location, import.meta.env.VITE_WS_URL);
+  return <SignedIn key={wsUrl} wsUrl={wsUrl} identity={identity} onSignOut={(error) => join(null, error)} />;
+}
+
+const queryClient = new QueryClient({
+  defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } },
+});
+
+function SignedIn({
+  wsUrl,
+  identity,
+  onSignOut,
+}: {
+  wsUrl: string;
+  identity: Identity;
+  onSignOut(error?: string): void;
+}) {
+  const me = useChatStore((s) => s.me);
+  const [view, setView] = useState<'chat' | 'admin'>('chat');
+  useEffect(() => {
+    if (!useChatStore.getState().me) useChatStore.getState().setMe(whoAmI(identity));
+  }, [identity]);
+  const connection = useChatConnection(wsUrl, identity, (error) => onSignOut(error));
+  if (!connection) return null;
+  const isAdmin = me?.role === 'admin';
+  return (
+    <trpc.Provider client={connection.client.trpc} queryClient={queryClient}>
+      <QueryClientProvider client={queryClient}>
+        {view === 'admin' && isAdmin ? (
+          <AdminPanel onClose={() => setView('chat')} />
+        ) : (
+          <ChatInterface
+            connection={connection}
+            onSignOut={() => onSignOut()}
+            onOpenAdmin={isAdmin ? () => setView('admin') : undefined}
+          />
+        )}
+      </QueryClientProvider>
+    </trpc.Provider>
+  );
+}

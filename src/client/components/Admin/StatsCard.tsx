@@ -1,0 +1,53 @@
+// Figures from communication.stats: messages per hour (chart), by origin, connections, errors, uptime.
+import { trpc } from '../../trpc';
+import { PerHourChart } from './PerHourChart';
+
+export function StatsCard() {
+  const stats = trpc.communication.stats.useQuery(undefined, { refetchInterval: 10_000 });
+  const data = stats.data;
+  return (
+    <section
+      aria-labelledby="stats-title"
+      className="rounded-lg border border-slate-200 p-4 dark:border-slate-700"
+    >
+      <h2 id="stats-title" className="mb-2 font-semibold">
+        Statistics
+      </h2>
+      {stats.error && <p role="alert">{stats.error.message}</p>}
+      {data && (
+        <>
+          <dl className="grid grid-cols-2 gap-x-4 gap-y-1 text-sm sm:grid-cols-4">
+            <dt className="text-slate-500">Messages</dt>
+            <dd data-testid="stats-total">{data.messages.total}</dd>
+            <dt className="text-slate-500">Connections</dt>
+            <dd>{data.websocket.connections}</dd>
+            <dt className="text-slate-500">Rate-limit hits</dt>
+            <dd>{data.rateLimitHits}</dd>
+            <dt className="text-slate-500">Errors</dt>
+            <dd>{data.errors}</dd>
+            <dt className="text-slate-500">Telegram outbox</dt>
+            <dd>{data.outboxDepth}</dd>
+            <dt className="text-slate-500">Agent reply p50 / p99</dt>
+            <dd data-testid="stats-agent-latency">
+              {data.agents?.responseLatency.count
+                ? `${data.agents.responseLatency.p50Ms} / ${data.agents.responseLatency.p99Ms} ms`
+                : 'no replies yet'}
+            </dd>
+            <dt className="text-slate-500">Uptime</dt>
+            <dd>{Math.round(data.uptimeSeconds / 60)} min</dd>
+          </dl>
+          <h3 className="mt-4 text-sm font-medium">Messages per hour (24 h)</h3>
+          <PerHourChart perHour={data.messages.perHour} />
+          <h3 className="mt-4 text-sm font-medium">By origin</h3>
+          <ul className="text-sm" data-testid="stats-by-origin">
+            {Object.entries(data.messages.byOrigin).map(([origin, count]) => (
+              <li key={origin}>
+                {origin}: {count}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,187 @@
+// The chat screen: header with connection state, the conversation, typing line, composer, and the people list
+// (a drawer under 768 px). Slash commands the client can carry out are run here; other text is sent.
+import { LogOut, Settings, Users, X } from 'lucide-react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { Message } from '../../../shared/message';
+import type { ChatConnection } from '../../hooks/useChatConnection';
+import { errorText } from '../../hooks/useChatConnection';
+import { useTypingSignal } from '../../hooks/useTypingSignal';
+import { COMMANDS } from '../../lib/commands';
+import { useChatStore } from '../../stores/chatStore';
+import { ConnectionStatus } from './ConnectionStatus';
+import { MessageInput } from './MessageInput';
+import { MessageList, type MessageListHandle } from './MessageList';
+import { TypingIndicator } from './TypingIndicator';
+import { UserList } from './UserList';
+
+interface Props {
+  connection: ChatConnection;
+  onSignOut(): void;
+  onOpenAdmin?(): void;
+  renderExtra?(message: Message): React.ReactNode;
+}
+
+export function ChatInterface({ connection, onSignOut, onOpenAdmin, renderExtra }: Props) {
+  const me = useChatStore((s) => s.me);
+  const usersById = useChatStore((s) => s.users);
+  const replyToId = useChatStore((s) => s.replyTo);
+  const replyTo = useChatStore((s) => (s.replyTo !== null ? s.messages[s.replyTo] : undefined));
+  const users = useMemo(() => Object.values(usersById), [usersById]);
+  const [peopleOpen, setPeopleOpen] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const list = useRef<MessageListHandle>(null);
+  const typing = useTypingSignal(connection.setTyping);
+  const highlightTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  useEffect(() => () => void (highlightTimer.current && clearTimeout(highlightTimer.current)), []);
+
+  const onReply = useCallback((message: Message) => {
+    useChatStore.getState().setReplyTo(message.id);
+    document.querySelector<HTMLTextAreaElement>('[data-testid="message-input"]')?.focus();
+  }, []);
+
+  const onQuoteClick = useCallback(
+    async (id: number) => {
+      if (!(await connection.loadUntil(id))) {
+        setNotice(`Message #${id} is no longer available.`);
+        return;
+      }
+      // One frame for the list to render freshly loaded pages before scrolling into them.
+      requestAnimationFrame(() => list.current?.scrollToMessage(id));
+      useChatStore.getState().setHighlighted(id);
+      if (highlightTimer.current) clearTimeout(highlightTimer.current);
+      highlightTimer.current = setTimeout(() => useChatStore.getState().setHighlighted(null), 3_000);
+    },
+    [connection],
+  );
+
+  const runCommand = async (text: string): Promise<{ ok: boolean; error?: string } | null> => {
+    const [name, ...args] = text.trim().slice(1).split(/\s+/);
+    if (name === 'help') {
+      setNotice(COMMANDS.map((c) => `${c.usage} — ${c.description}`).join('\n'));
+      return { ok: true };
+    }
+    if (name === 'transport') {
+      const transport = args[0];
+      if (transport !== 'websocket' && transport !== 'telegram')
+        return { ok: false, error: 'usage: /transport websocket|telegram' };
+      try {
+        const info = await connection.client.trpc.communication.switch.mutate({ transport });
+        setNotice(`Transport is now ${info.type}.`);
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, error: errorText(error) };
+      }
+    }
+    return null;
+  };
+
+  const onSubmit = async (text: string) => {
+    typing.stop();
+    setNotice(null);
+    if (text.trimStart().startsWith('/')) {
+      const handled = await runCommand(text);
+      if (handled) return handled;
+    }
+    const replyTarget = useChatStore.getState().replyTo;
+    useChatStore.getState().setReplyTo(null);
+    requestAnimationFrame(() => list.current?.scrollToBottom());
+    const result = await connection.send(text, replyTarget);
+    if (!result.ok) useChatStore.getState().setReplyTo(replyTarget);
+    return result;
+  };
+
+  const mention = (name: string) => {
+    const input = document.querySelector<HTMLTextAreaElement>('[data-testid="message-input"]');
+    input?.focus();
+    setPeopleOpen(false);
+    if (input) input.setRangeText(`@${name} `, input.selectionStart, input.selectionEnd, 'end');
+    input?.dispatchEvent(new Event('input', { bubbles: true }));
+  };
+
+  return (
+    <div className="flex h-dvh flex-col bg-white text-slate-900 dark:bg-slate-900 dark:text-slate-100">
+      <header className="flex items-center gap-3 border-b border-slate-200 px-4 py-2 dark:border-slate-700">
+        <h1 className="text-base font-semibold">OpenCode-Slack</h1>
+        <ConnectionStatus />
+        <div className="ml-auto flex items-center gap-2 text-sm">
+          <span className="hidden text-slate-600 sm:inline dark:text-slate-300" data-testid="current-user">
+            {me?.id}
+            {me?.role === 'admin' ? ' (admin)' : ''}
+          </span>
+          {onOpenAdmin && (
+            <button
+              type="button"
+              data-testid="open-admin"
+              onClick={onOpenAdmin}
+              className="flex items-center gap-1 rounded px-2 py-1 hover:bg-slate-100 dark:hover:bg-slate-800"
+            >
+              <Settings size={16} aria-hidden="true" /> <span className="hidden sm:inline">Admin</span>
+            </button>
+          )}
+          <button
+            type="button"
+            onClick={() => setPeopleOpen((v) => !v)}
+            aria-expanded={peopleOpen}
+            aria-controls="people-panel"
+            aria-label="Show people and agents"
+            className="rounded p-1 hover:bg-slate-100 md:hidden dark:hover:bg-slate-800"
+          >
+            <Users size={18} aria-hidden="true" />
+          </button>
+          <button
+            type="button"
+            onClick={onSignOut}
+            aria-label="Sign out"
+            title="Sign out"
+            className="rounded p-1 hover:bg-slate-100 dark:hover:bg-slate-800"
+          >
+            <LogOut size={16} aria-hidden="true" />
+          </button>
+        </div>
+      </header>
+      <div className="relative flex min-h-0 flex-1">
+        <main className="flex min-w-0 flex-1 flex-col">
+          <MessageList
+            ref={list}
+            onReply={onReply}
+            onQuoteClick={onQuoteClick}
+            onLoadOlder={connection.loadOlder}
+            renderExtra={renderExtra}
+          />
+          {notice && (
+            <div
+              role="status"
+              data-testid="notice"
+              className="mx-4 mb-1 flex items-start gap-2 whitespace-pre-line rounded bg-slate-100 px-3 py-2 text-sm dark:bg-slate-800"
+            >
+              <span className="flex-1">{notice}</span>
+              <button type="button" aria-label="Dismiss" onClick={() => setNotice(null)}>
+                <X size={14} aria-hidden="true" />
+              </button>
+            </div>
+          )}
+          <TypingIndicator />
+          <MessageInput
+            users={users}
+            commands={COMMANDS}
+            me={me?.id ?? null}
+            replyTo={replyTo ?? null}
+            replyToId={replyToId}
+            onCancelReply={() => useChatStore.getState().setReplyTo(null)}
+            onSubmit={onSubmit}
+            onKeystroke={typing.keystroke}
+          />
+        </main>
+        <aside
+          id="people-panel"
+          className={`${
+            peopleOpen ? 'absolute inset-y-0 right-0 z-30 block shadow-xl' : 'hidden'
+          } w-64 shrink-0 overflow-y-auto border-l border-slate-200 bg-white md:static md:block md:shadow-none dark:border-slate-700 dark:bg-slate-900`}
+        >
+          <UserList users={users} me={me?.id ?? null} onMention={mention} />
+        </aside>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,216 @@
+// The composer: Enter sends, Shift+Enter adds a line, `@`/`/` autocomplete, reply preview, a counter near the
+// 4096-character limit, and server errors shown inline with the typed text kept.
+import { SendHorizontal, X } from 'lucide-react';
+import { useId, useMemo, useRef, useState } from 'react';
+import type { PresenceEntry } from '../../../shared/activity';
+import { MAX_TEXT_LENGTH, type Message } from '../../../shared/message';
+import {
+  applySuggestion,
+  type Command,
+  commandSuggestions,
+  findTrigger,
+  mentionSuggestions,
+  type Trigger,
+} from '../../lib/autocomplete';
+import { SuggestionList } from './SuggestionList';
+
+/** The counter shows once this few characters are left. */
+export const COUNTER_FROM = 500;
+
+interface Props {
+  users: PresenceEntry[];
+  commands: Command[];
+  me: string | null;
+  replyTo: Message | null;
+  replyToId: number | null;
+  onCancelReply(): void;
+  onSubmit(text: string): Promise<{ ok: boolean; error?: string }>;
+  onKeystroke?(): void;
+  disabled?: boolean;
+}
+
+export function MessageInput({
+  users,
+  commands,
+  me,
+  replyTo,
+  replyToId,
+  onCancelReply,
+  onSubmit,
+  onKeystroke,
+  disabled,
+}: Props) {
+  const [text, setText] = useState('');
+  const [caret, setCaret] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+  const [active, setActive] = useState(0);
+  const [dismissedAt, setDismissedAt] = useState<number | null>(null);
+  const [sending, setSending] = useState(false);
+  const input = useRef<HTMLTextAreaElement>(null);
+  const listId = useId();
+
+  const trigger: Trigger | null = useMemo(() => {
+    const found = findTrigger(text, caret);
+    return found && found.start !== dismissedAt ? found : null;
+  }, [text, caret, dismissedAt]);
+  const suggestions = useMemo(() => {
+    if (!trigger) return [];
+    return trigger.kind === 'mention'
+      ? mentionSuggestions(trigger.query, users, me)
+      : commandSuggestions(trigger.query, commands);
+  }, [trigger, users, me, commands]);
+  const open = trigger !== null && suggestions.length > 0;
+  const activeIndex = Math.min(active, Math.max(0, suggestions.length - 1));
+
+  const left = MAX_TEXT_LENGTH - text.length;
+  const tooLong = left < 0;
+
+  const update = (value: string, position: number) => {
+    setText(value);
+    setCaret(position);
+    setActive(0);
+    if (error) setError(null);
+  };
+
+  const pick = (index: number) => {
+    const suggestion = suggestions[index];
+    if (!trigger || !suggestion) return;
+    const next = applySuggestion(text, caret, trigger, suggestion);
+    update(next.text, next.caret);
+    requestAnimationFrame(() => {
+      input.current?.focus();
+      input.current?.setSelectionRange(next.caret, next.caret);
+    });
+  };
+
+  const submit = async () => {
+    if (sending || disabled || tooLong || text.trim() === '') return;
+    const sent = text;
+    setSending(true);
+    // Cleared at once so the optimistic copy in the list is the only place the text is shown.
+    update('', 0);
+    const result = await onSubmit(sent);
+    setSending(false);
+    if (!result.ok) {
+      update(sent, sent.length);
+      setError(result.error ?? 'could not send');
+    }
+    input.current?.focus();
+  };
+
+  const onKeyDown = (event: React.KeyboardEvent<HTMLTextAreaElement>) => {
+    if (open) {
+      if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+        event.preventDefault();
+        const step = event.key === 'ArrowDown' ? 1 : -1;
+        setActive((activeIndex + step + suggestions.length) % suggestions.length);
+        return;
+      }
+      if ((event.key === 'Enter' && !event.shiftKey) || event.key === 'Tab') {
+        event.preventDefault();
+        pick(activeIndex);
+        return;
+      }
+      if (event.key === 'Escape') {
+        event.preventDefault();
+        setDismissedAt(trigger?.start ?? null);
+        return;
+      }
+    }
+    if (event.key === 'Escape' && replyToId !== null) {
+      event.preventDefault();
+      onCancelReply();
+      return;
+    }
+    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      void submit();
+    }
+  };
+
+  return (
+    <div className="border-t border-slate-200 p-3 dark:border-slate-700">
+      {replyToId !== null && (
+        <div
+          data-testid="reply-preview"
+          data-reply-to={replyToId}
+          className="mb-2 flex items-center gap-2 rounded border-l-4 border-sky-500 bg-slate-100 px-3 py-1.5 text-sm dark:bg-slate-800"
+        >
+          <span className="min-w-0 flex-1 truncate">
+            Replying to <span className="font-semibold">{replyTo?.sender ?? `message #${replyToId}`}</span>
+            {replyTo && <span className="text-slate-500 dark:text-slate-400">: {replyTo.text}</span>}
+          </span>
+          <button
+            type="button"
+            onClick={onCancelReply}
+            aria-label="Cancel reply"
+            className="rounded p-0.5 hover:bg-slate-200 dark:hover:bg-slate-700"
+          >
+            <X size={14} aria-hidden="true" />
+          </button>
+        </div>
+      )}
+      <div className="relative flex items-end gap-2">
+        {open && trigger && (
+          <SuggestionList
+            id={listId}
+            suggestions={suggestions}
+            active={activeIndex}
+            kind={trigger.kind}
+            onPick={pick}
+          />
+        )}
+        <textarea
+          ref={input}
+          data-testid="message-input"
+          aria-label="Message"
+          aria-autocomplete="list"
+          aria-controls={open ? listId : undefined}
+          aria-activedescendant={open ? `${listId}-${activeIndex}` : undefined}
+          aria-invalid={tooLong || error !== null}
+          aria-describedby={error ? `${listId}-error` : undefined}
+          rows={Math.min(6, text.split('\n').length)}
+          value={text}
+          placeholder="Message the team — @ to mention, / for commands"
+          onChange={(event) => {
+            update(event.target.value, event.target.selectionStart);
+            onKeystroke?.();
+          }}
+          onSelect={(event) => setCaret(event.currentTarget.selectionStart)}
+          onKeyDown={onKeyDown}
+          className="max-h-40 min-h-10 flex-1 resize-none rounded-md border border-slate-300 bg-white px-3 py-2 text-[15px] outline-none focus:border-sky-500 focus:ring-2 focus:ring-sky-500/30 dark:border-slate-600 dark:bg-slate-900"
+        />
+        <button
+          type="button"
+          data-testid="send-button"
+          onClick={() => void submit()}
+          disabled={disabled || sending || tooLong || text.trim() === ''}
+          aria-label="Send message"
+          className="flex h-10 items-center gap-1 rounded-md bg-sky-600 px-3 text-white hover:bg-sky-700 disabled:cursor-not-allowed disabled:opacity-50"
+        >
+          <SendHorizontal size={16} aria-hidden="true" />
+          <span className="hidden sm:inline">Send</span>
+        </button>
+      </div>
+      <div className="mt-1 flex min-h-5 items-start justify-between gap-2 text-xs">
+        <span
+          id={`${listId}-error`}
+          role="alert"
+          data-testid="send-error"
+          className="text-red-600 dark:text-red-400"
+        >
+          {error}
+        </span>
+        {left <= COUNTER_FROM && (
+          <span
+            data-testid="char-counter"
+            aria-live="polite"
+            className={tooLong ? 'font-semibold text-red-600 dark:text-red-400' : 'text-slate-500'}
+          >
+            {tooLong ? `${-left} characters over the ${MAX_TEXT_LENGTH} limit` : `${left} characters left`}
+          </span>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,124 @@
+// One message: sender, time, the quoted message it replies to (click to jump), text, and a reply button.
+import { Bot, CornerUpLeft, Info, Reply } from 'lucide-react';
+import { memo } from 'react';
+import type { Message } from '../../../shared/message';
+import type { PendingMessage } from '../../stores/chatStore';
+import { MessageText } from './MessageText';
+
+export interface MessageItemProps {
+  message: Message | PendingMessage;
+  /** The message this one replies to, when it is loaded. */
+  original?: Message;
+  me?: string;
+  highlighted?: boolean;
+  onReply?(message: Message): void;
+  onQuoteClick?(id: number): void;
+  extra?: React.ReactNode;
+}
+
+const isStored = (m: Message | PendingMessage): m is Message => 'id' in m;
+
+const time = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+
+function preview(text: string, max = 120): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+export const MessageItem = memo(function MessageItem({
+  message,
+  original,
+  me,
+  highlighted,
+  onReply,
+  onQuoteClick,
+  extra,
+}: MessageItemProps) {
+  const stored = isStored(message);
+  const kind = stored ? message.senderKind : 'user';
+  const mentions = stored ? message.mentions : [];
+  const mentionsMe = me !== undefined && mentions.includes(me.toLowerCase());
+  return (
+    <article
+      data-testid="message-item"
+      data-message-id={stored ? message.id : undefined}
+      data-sender={message.sender}
+      data-pending={stored ? undefined : 'true'}
+      data-highlighted={highlighted ? 'true' : undefined}
+      aria-label={`${message.sender} at ${time(message.createdAt)}`}
+      className={`group relative flex gap-3 px-4 py-2 hover:bg-slate-50 dark:hover:bg-slate-800/50 ${
+        highlighted ? 'message-highlight' : ''
+      } ${mentionsMe ? 'border-l-4 border-amber-400' : 'border-l-4 border-transparent'} ${stored ? '' : 'opacity-60'}`}
+    >
+      <div
+        aria-hidden="true"
+        className={`mt-0.5 flex h-8 w-8 shrink-0 items-center justify-center rounded-full text-sm font-semibold uppercase ${
+          kind === 'agent'
+            ? 'bg-violet-200 text-violet-900 dark:bg-violet-500/30 dark:text-violet-100'
+            : kind === 'system'
+              ? 'bg-slate-200 text-slate-700 dark:bg-slate-700 dark:text-slate-200'
+              : 'bg-emerald-200 text-emerald-900 dark:bg-emerald-500/30 dark:text-emerald-100'
+        }`}
+      >
+        {kind === 'agent' ? (
+          <Bot size={16} />
+        ) : kind === 'system' ? (
+          <Info size={16} />
+        ) : (
+          message.sender.slice(0, 1)
+        )}
+      </div>
+      <div className="min-w-0 flex-1">
+        <div className="flex items-baseline gap-2 text-sm">
+          <span className="font-semibold">{message.sender}</span>
+          {kind !== 'user' && (
+            <span className="rounded bg-slate-200 px-1 text-xs text-slate-700 dark:bg-slate-700 dark:text-slate-200">
+              {kind}
+            </span>
+          )}
+          <time dateTime={message.createdAt} className="text-xs text-slate-500 dark:text-slate-400">
+            {stored ? time(message.createdAt) : 'sending…'}
+          </time>
+          {stored && message.origin !== 'websocket' && message.origin !== 'agent' && (
+            <span className="text-xs text-slate-400">via {message.origin}</span>
+          )}
+        </div>
+        {message.replyTo !== null && (
+          <button
+            type="button"
+            data-testid="reply-quote"
+            data-reply-to={message.replyTo}
+            onClick={() => message.replyTo !== null && onQuoteClick?.(message.replyTo)}
+            className="mt-1 flex max-w-full items-center gap-1 truncate rounded border-l-2 border-slate-400 bg-slate-100 px-2 py-0.5 text-left text-xs text-slate-600 hover:bg-slate-200 dark:bg-slate-800 dark:text-slate-300 dark:hover:bg-slate-700"
+            aria-label={`Replying to message ${message.replyTo}: show it`}
+          >
+            <CornerUpLeft size={12} className="shrink-0" aria-hidden="true" />
+            {original ? (
+              <span className="truncate">
+                <span className="font-semibold">{original.sender}</span>: {preview(original.text)}
+              </span>
+            ) : (
+              <span>message #{message.replyTo}</span>
+            )}
+          </button>
+        )}
+        <div className="mt-0.5 text-[15px] leading-relaxed">
+          <MessageText text={message.text} mentions={mentions} me={me} />
+        </div>
+        {extra}
+      </div>
+      {stored && onReply && (
+        <button
+          type="button"
+          data-testid="reply-button"
+          onClick={() => onReply(message)}
+          aria-label={`Reply to ${message.sender}`}
+          title="Reply"
+          className="absolute right-3 top-1 rounded border border-slate-300 bg-white p-1 text-slate-600 md:opacity-0 md:focus:opacity-100 md:group-hover:opacity-100 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-300"
+        >
+          <Reply size={14} aria-hidden="true" />
+        </button>
+      )}
+    </article>
+  );
+});

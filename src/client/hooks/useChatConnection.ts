@@ -1,0 +1,191 @@
+// The chat's connection (the old useWebSocket): a wsLink client, the resumable message stream, activity,
+// presence, history paging and sending with an optimistic copy. Everything it learns goes into chatStore.
+import { TRPCClientError } from '@trpc/client';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { Identity } from '../lib/identity';
+import { type ConnectionState, useChatStore } from '../stores/chatStore';
+import { type ChatClient, createChatClient } from '../trpc';
+
+export const HISTORY_PAGE = 50;
+
+export interface SendResult {
+  ok: boolean;
+  error?: string;
+}
+
+export interface ChatConnection {
+  client: ChatClient;
+  send(text: string, replyTo: number | null): Promise<SendResult>;
+  /** Loads the page before the oldest loaded message; resolves false when there is nothing older. */
+  loadOlder(): Promise<boolean>;
+  /** Loads older pages until `id` is in the store (for jumping to a quoted message). */
+  loadUntil(id: number): Promise<boolean>;
+  setTyping(isTyping: boolean): void;
+}
+
+export function errorText(error: unknown): string {
+  if (error instanceof TRPCClientError) return error.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
+let tempCounter = 0;
+
+export function useChatConnection(
+  wsUrl: string,
+  identity: Identity,
+  onAuthError: (message: string) => void,
+): ChatConnection | null {
+  const store = useChatStore;
+  // Created inside the effect (not in a memo) so StrictMode's mount-unmount-mount gets a live client.
+  const [client, setClient] = useState<ChatClient | null>(null);
+  const loadingOlder = useRef<Promise<boolean> | null>(null);
+  const authErrorRef = useRef(onAuthError);
+  authErrorRef.current = onAuthError;
+
+  useEffect(() => {
+    let retryAt: number | null = null;
+    const client = createChatClient(wsUrl, identity, {
+      onRetryScheduled: (delay) => {
+        retryAt = Date.now() + delay;
+        const { state, error } = store.getState().connection;
+        if (state !== 'connected')
+          store.getState().setConnection(navigator.onLine ? 'reconnecting' : 'offline', retryAt, error);
+      },
+    });
+    setClient(client);
+    const { trpc, ws } = client;
+    let disposed = false;
+    let everConnected = false;
+    const subs: { unsubscribe(): void }[] = [];
+
+    const refreshPresence = () =>
+      trpc.presence.list
+        .query()
+        .then((list) => !disposed && store.getState().setUsers(list))
+        .catch(() => undefined);
+
+    const stateSub = ws.connectionState.subscribe({
+      next: (s) => {
+        let state: ConnectionState;
+        if (s.state === 'pending') {
+          state = 'connected';
+          if (everConnected) void refreshPresence();
+          everConnected = true;
+        } else if (s.state === 'idle') state = 'offline';
+        else if (!navigator.onLine) state = 'offline';
+        else state = everConnected || s.error ? 'reconnecting' : 'connecting';
+        const wait = state === 'reconnecting' && retryAt !== null && retryAt > Date.now();
+        store.getState().setConnection(state, wait ? retryAt : null, s.error?.message ?? null);
+      },
+    });
+    const goneOffline = () => store.getState().setConnection('offline');
+    const backOnline = () => {
+      if (store.getState().connection.state === 'offline') store.getState().setConnection('reconnecting');
+    };
+    window.addEventListener('offline', goneOffline);
+    window.addEventListener('online', backOnline);
+
+    (async () => {
+      try {
+        const page = await trpc.chat.history.query({ limit: HISTORY_PAGE });
+        if (disposed) return;
+        store.getState().addHistory(page.messages, page.nextCursor, true);
+        // Resume right after the newest message we have; '0' replays anything that raced the first page.
+        const lastId = page.messages[page.messages.length - 1]?.id ?? 0;
+        subs.push(
+          trpc.chat.onMessage.subscribe(
+            { lastEventId: String(lastId) },
+            {
+              onData: (event) => store.getState().addMessages(event.data.messages),
+              onError: (error) => store.getState().setConnection('reconnecting', null, errorText(error)),
+            },
+          ),
+          trpc.chat.onActivity.subscribe(undefined, {
+            onData: (event) => store.getState().applyActivity(event),
+          }),
+        );
+        await refreshPresence();
+      } catch (error) {
+        if (disposed) return;
+        if (error instanceof TRPCClientError && error.data?.code === 'UNAUTHORIZED')
+          authErrorRef.current(error.message);
+        else store.getState().setConnection('reconnecting', null, errorText(error));
+      }
+    })();
+
+    const typingTimer = setInterval(() => store.getState().expireTyping(), 500);
+    return () => {
+      disposed = true;
+      clearInterval(typingTimer);
+      for (const sub of subs) sub.unsubscribe();
+      stateSub.unsubscribe();
+      window.removeEventListener('offline', goneOffline);
+      window.removeEventListener('online', backOnline);
+      void client.close();
+      setClient(null);
+    };
+  }, [wsUrl, identity]);
+
+  const send = useCallback(
+    async (text: string, replyTo: number | null): Promise<SendResult> => {
+      if (!client) return { ok: false, error: 'not connected yet' };
+      const me = store.getState().me;
+      tempCounter += 1;
+      const tempId = `pending-${Date.now()}-${tempCounter}`;
+      store.getState().addPending({
+        tempId,
+        text,
+        replyTo,
+        sender: me?.id ?? '',
+        createdAt: new Date().toISOString(),
+      });
+      try {
+        const message = await client.trpc.chat.send.mutate({ text, replyTo });
+        store.getState().confirmPending(tempId, message);
+        return { ok: true };
+      } catch (error) {
+        store.getState().dropPending(tempId);
+        return { ok: false, error: errorText(error) };
+      }
+    },
+    [client],
+  );
+
+  const loadOlder = useCallback((): Promise<boolean> => {
+    loadingOlder.current ??= (async () => {
+      try {
+        const { olderCursor, historyLoaded } = store.getState();
+        if (!client) return false;
+        if (!historyLoaded || olderCursor === null) return false;
+        const page = await client.trpc.chat.history.query({ cursor: olderCursor, limit: HISTORY_PAGE });
+        store.getState().addHistory(page.messages, page.nextCursor);
+        return page.messages.length > 0;
+      } finally {
+        loadingOlder.current = null;
+      }
+    })();
+    return loadingOlder.current;
+  }, [client]);
+
+  const loadUntil = useCallback(
+    async (id: number): Promise<boolean> => {
+      while (!(id in store.getState().messages)) {
+        if (!(await loadOlder())) return id in store.getState().messages;
+      }
+      return true;
+    },
+    [loadOlder],
+  );
+
+  const setTyping = useCallback(
+    (isTyping: boolean) => {
+      client?.trpc.chat.setTyping.mutate({ isTyping }).catch(() => undefined);
+    },
+    [client],
+  );
+
+  return useMemo<ChatConnection | null>(
+    () => (client ? { client, send, loadOlder, loadUntil, setTyping } : null),
+    [client, send, loadOlder, loadUntil, setTyping],
+  );
+}

@@ -1,0 +1,12 @@
+// Slash commands offered by the `/` autocomplete. Those with `run` are carried out by the client through the
+// typed API; any other text starting with `/` is sent as a message (the server marks it as a command).
+import type { Command } from './autocomplete';
+
+export const COMMANDS: Command[] = [
+  { name: 'help', usage: '/help', description: 'list the commands' },
+  {
+    name: 'transport',
+    usage: '/transport websocket|telegram',
+    description: 'switch the active transport (admin)',
+  },
+];

@@ -1,0 +1,219 @@
+// Client state in one zustand store: messages by id (plus own messages still sending), people and agents,
+// who is typing, the connection state, the signed-in user, the reply target and the highlighted message.
+import { create } from 'zustand';
+import type { ActivityEvent, PresenceEntry } from '../../shared/activity';
+import type { Message } from '../../shared/message';
+import type { Me } from '../lib/identity';
+
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline';
+
+/** How long "x is typing" stays up without a fresh typing event: senders refresh it well within this. */
+export const TYPING_TTL_MS = 3_000;
+
+export interface PendingMessage {
+  tempId: string;
+  text: string;
+  replyTo: number | null;
+  sender: string;
+  createdAt: string;
+}
+
+export interface ChatState {
+  me: Me | null;
+  messages: Record<number, Message>;
+  /** Stored message ids, ascending. */
+  order: number[];
+  /** Own messages sent but not yet confirmed, shown at once below the stored ones. */
+  pending: PendingMessage[];
+  /** Older messages loaded by scrolling up; the list shifts its first index by this many. */
+  prepended: number;
+  /** Whether chat.history has older pages; null until the first page has loaded. */
+  olderCursor: number | null;
+  historyLoaded: boolean;
+  users: Record<string, PresenceEntry>;
+  /** user -> time (ms) their typing indicator expires. */
+  typing: Record<string, number>;
+  connection: { state: ConnectionState; retryAt: number | null; error: string | null };
+  replyTo: number | null;
+  highlighted: number | null;
+
+  setMe(me: Me | null): void;
+  /** Live or replayed messages: inserted by id, duplicates ignored, matching pending copies reconciled. */
+  addMessages(messages: Message[]): void;
+  /** A history page (oldest first). `initial` is the newest page, loaded once on start. */
+  addHistory(messages: Message[], nextCursor: number | null, initial?: boolean): void;
+  addPending(pending: PendingMessage): void;
+  /** The send succeeded: the pending copy is replaced by the stored message. */
+  confirmPending(tempId: string, message: Message): void;
+  /** The send failed: the pending copy goes away (the input keeps the text). */
+  dropPending(tempId: string): void;
+  setUsers(users: PresenceEntry[]): void;
+  applyActivity(event: ActivityEvent, now?: number): void;
+  expireTyping(now?: number): void;
+  setConnection(state: ConnectionState, retryAt?: number | null, error?: string | null): void;
+  setReplyTo(id: number | null): void;
+  setHighlighted(id: number | null): void;
+  reset(): void;
+}
+
+const initial = {
+  me: null,
+  messages: {},
+  order: [],
+  pending: [],
+  prepended: 0,
+  olderCursor: null,
+  historyLoaded: false,
+  users: {},
+  typing: {},
+  connection: { state: 'connecting' as ConnectionState, retryAt: null, error: null },
+  replyTo: null,
+  highlighted: null,
+} satisfies Partial<ChatState>;
+
+/** Merges sorted-unique `ids` into a sorted-unique array. */
+function mergeIds(order: number[], ids: number[]): number[] {
+  if (ids.length === 0) return order;
+  const last = order[order.length - 1];
+  const sorted = [...ids].sort((a, b) => a - b);
+  if (last === undefined || (sorted[0] as number) > last) return [...order, ...sorted];
+  return [...new Set([...order, ...sorted])].sort((a, b) => a - b);
+}
+
+export const useChatStore = create<ChatState>()((set, get) => ({
+  ...initial,
+
+  setMe: (me) => set({ me }),
+
+  addMessages: (incoming) => {
+    const state = get();
+    const fresh = incoming.filter((m) => !(m.id in state.messages));
+    if (fresh.length === 0) return;
+    const messages = { ...state.messages };
+    for (const m of fresh) messages[m.id] = m;
+    // A stored copy of one of our own pending messages may arrive before the send call returns: the oldest
+    // pending message with the same text is that one.
+    let pending = state.pending;
+    for (const m of fresh) {
+      if (m.sender !== state.me?.id) continue;
+      const index = pending.findIndex((p) => p.text.trim() === m.text && p.replyTo === m.replyTo);
+      if (index >= 0) pending = pending.filter((_, i) => i !== index);
+    }
+    // The sender stopped typing once their message is in.
+    let typing = state.typing;
+    if (fresh.some((m) => m.sender in typing)) {
+      typing = { ...typing };
+      for (const m of fresh) delete typing[m.sender];
+    }
+    set({
+      messages,
+      order: mergeIds(
+        state.order,
+        fresh.map((m) => m.id),
+      ),
+      pending,
+      typing,
+    });
+  },
+
+  addHistory: (page, nextCursor, isInitial = false) => {
+    const state = get();
+    const fresh = page.filter((m) => !(m.id in state.messages));
+    const messages = { ...state.messages };
+    for (const m of fresh) messages[m.id] = m;
+    const oldest = state.order[0];
+    const older = oldest === undefined ? fresh.length : fresh.filter((m) => m.id < oldest).length;
+    set({
+      messages,
+      order: mergeIds(
+        state.order,
+        fresh.map((m) => m.id),
+      ),
+      prepended: isInitial ? state.prepended : state.prepended + older,
+      olderCursor: nextCursor,
+      historyLoaded: true,
+    });
+  },
+
+  addPending: (pending) => set((s) => ({ pending: [...s.pending, pending] })),
+
+  confirmPending: (tempId, message) => {
+    set((s) => ({ pending: s.pending.filter((p) => p.tempId !== tempId) }));
+    get().addMessages([message]);
+  },
+
+  dropPending: (tempId) => set((s) => ({ pending: s.pending.filter((p) => p.tempId !== tempId) })),
+
+  setUsers: (list) => set({ users: Object.fromEntries(list.map((u) => [u.name, u])) }),
+
+  applyActivity: (event, now = Date.now()) => {
+    const state = get();
+    if (event.type === 'typing') {
+      if (event.user === state.me?.id) return;
+      const typing = { ...state.typing };
+      if (event.isTyping) typing[event.user] = now + TYPING_TTL_MS;
+      else delete typing[event.user];
+      set({ typing });
+      return;
+    }
+    if (event.type === 'presence') {
+      const previous = state.users[event.user];
+      const entry: PresenceEntry = {
+        ...previous,
+        name: event.user,
+        kind: event.kind,
+        online: event.online,
+        connections: event.online ? Math.max(1, previous?.connections ?? 1) : 0,
+        since: event.at,
+      };
+      set({ users: { ...state.users, [event.user]: entry } });
+      return;
+    }
+    const previous = state.users[event.agent];
+    const entry: PresenceEntry = {
+      connections: 0,
+      since: event.at,
+      ...previous,
+      name: event.agent,
+      kind: 'agent',
+      online: event.status !== 'offline',
+      status: event.status,
+      task: event.task,
+    };
+    set({ users: { ...state.users, [event.agent]: entry } });
+  },
+
+  expireTyping: (now = Date.now()) => {
+    const typing = get().typing;
+    const alive = Object.entries(typing).filter(([, until]) => until > now);
+    if (alive.length !== Object.keys(typing).length) set({ typing: Object.fromEntries(alive) });
+  },
+
+  setConnection: (state, retryAt = null, error = null) => set({ connection: { state, retryAt, error } }),
+
+  setReplyTo: (replyTo) => set({ replyTo }),
+
+  setHighlighted: (highlighted) => set({ highlighted }),
+
+  reset: () => set({ ...initial }),
+}));
+
+/** Messages in display order: stored ones by id, then own messages still sending. */
+export function selectTimeline(state: Pick<ChatState, 'messages' | 'order'>): Message[] {
+  return state.order.map((id) => state.messages[id] as Message);
+}
+
+/** Names currently typing, sorted, for "alice is typing…". */
+export function typingNames(typing: Record<string, number>, now = Date.now()): string[] {
+  return Object.entries(typing)
+    .filter(([, until]) => until > now)
+    .map(([name]) => name)
+    .sort();
+}
+
+export function typingText(names: string[]): string {
+  if (names.length === 0) return '';
+  if (names.length === 1) return `${names[0]} is typing…`;
+  if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
+  return `${names.length} people are typing…`;
+}
