@@ -52,3 +52,107 @@ describe('tasks and workers', () => {
     expect(progress[0]?.text).toContain('reading the code');
   });
 });
+
+describe('worker failures and control', () => {
+  it('reports a failing worker with its exit code and last error line', async () => {
+    const services = await agentServices({ AGENT_WORKER_COMMAND: fixtureCommand('fail-worker.mjs') });
+    await hire(services, 'tess', 'tester');
+    await say(services, 'carol', '@tess can you fix the tests');
+
+    const failed = await waitForMessage(services, (m) => m.text.startsWith('❌ Failed'));
+    expect(failed.text).toBe('❌ Failed: fix the tests (exit 3)\nError: 2 tests failed in login.test.ts');
+    const [task] = await callerFor(services).tasks.list({ employee: 'tess' });
+    expect(task).toMatchObject({ status: 'failed', exitCode: 3 });
+    expect(task?.reason).toContain('Error: 2 tests failed');
+  });
+
+  it('says plainly that the default worker is not installed and fails the task', async () => {
+    // The default command (opencode) is not installed on this machine.
+    const services = await agentServices();
+    await hire(services, 'alice', 'developer');
+    const mention = await say(services, 'carol', '@alice please add a login form');
+
+    const plain = await waitForMessage(services, (m) => m.text.startsWith("I can't start work"));
+    expect(plain.text).toBe("I can't start work: `opencode` is not installed; set AGENT_WORKER_COMMAND");
+    expect(plain.replyTo).toBe(mention.id);
+    await waitFor(() => services.agents.roster.status('alice') === 'idle');
+    const [task] = await callerFor(services).tasks.list({ employee: 'alice' });
+    expect(task).toMatchObject({
+      status: 'failed',
+      reason: '`opencode` is not installed; set AGENT_WORKER_COMMAND',
+    });
+  });
+
+  it('queues a second task behind the running one, says so, and starts it when the first is stopped', async () => {
+    const services = await agentServices({ AGENT_WORKER_COMMAND: fixtureCommand('slow-worker.mjs') });
+    await hire(services, 'alice', 'developer');
+    await say(services, 'carol', '@alice please build the API');
+    await waitFor(() => services.agents.runner.active('alice') !== null, 5000, 'first task running');
+    const second = await say(services, 'carol', '@alice please write the docs');
+
+    const ack = await waitForMessage(services, (m) => m.sender === 'alice' && m.replyTo === second.id);
+    expect(ack.text).toMatch(/write the docs/);
+    expect(ack.text).toMatch(/queued, position 2|queued at position 2/);
+    const queued = await callerFor(services).tasks.list({ employee: 'alice', status: ['queued'] });
+    expect(queued.map((t) => t.description)).toEqual(['write the docs']);
+
+    const stopped = await callerFor(services, { id: 'carol', role: 'user' }).tasks.stop({
+      employee: 'alice',
+    });
+    expect(stopped).toMatchObject({
+      description: 'build the API',
+      status: 'cancelled',
+      reason: 'stopped by carol',
+    });
+    await waitForMessage(services, (m) => m.text === '⏹ Stopped: build the API');
+    await waitFor(() => services.agents.runner.active('alice')?.task.description === 'write the docs');
+  });
+
+  it('stops the whole process group, children included', async () => {
+    const services = await agentServices({ AGENT_WORKER_COMMAND: fixtureCommand('slow-worker.mjs') });
+    await hire(services, 'alice', 'developer');
+    await callerFor(services).tasks.assign({ employee: 'alice', description: 'run the dev server' });
+    let line = '';
+    await waitFor(() => {
+      line = services.agents.runner.active('alice')?.progress ?? '';
+      return line.startsWith('worker');
+    });
+    const [, workerPid, childPid] = /worker (\d+) child (\d+)/.exec(line) ?? [];
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    expect(alive(Number(childPid))).toBe(true);
+
+    await callerFor(services).tasks.stop({ employee: 'alice' });
+    expect(alive(Number(workerPid))).toBe(false);
+    await waitFor(() => !alive(Number(childPid)), 5000, 'the child to be gone');
+  });
+
+  it('passes placeholders as single argv entries and runs in PROJECT_ROOT with a session folder', async () => {
+    const services = await agentServices({
+      AGENT_WORKER_COMMAND: `${fixtureCommand('argv-worker.mjs')} --model {model} --task {task}`,
+    });
+    await hire(services, 'alice', 'developer');
+    const { task } = await callerFor(services).tasks.assign({
+      employee: 'alice',
+      description: 'fix "quotes"; rm -rf / && echo $HOME',
+      model: 'local/test-model',
+    });
+    await waitForMessage(services, (m) => m.text.startsWith('✅ Done'));
+    const { lines } = await callerFor(services).tasks.log({ id: task.id });
+    const seen = JSON.parse(lines[0]?.line ?? '{}');
+    expect(seen.argv).toEqual([
+      '--model',
+      'local/test-model',
+      '--task',
+      'fix "quotes"; rm -rf / && echo $HOME',
+    ]);
+    expect(seen.cwd).toBe(services.config.PROJECT_ROOT);
+    expect(seen.helpFile).toBe(`${services.config.PROJECT_ROOT}/sessions/alice/help.md`);
+  });
+});
