@@ -117,9 +117,11 @@ export class Inbound {
           break;
         }
       }
-      // Real long polling waits server-side; an emulator answers at once, so pause instead of spinning.
-      if (updates.length === 0 && Date.now() - started < this.options.pollTimeoutS * 1000)
-        await sleep(this.options.pollIdleMs, signal);
+      // Real long polling waits server-side; short polling (timeout 0) or an emulator answers at once, so
+      // pause instead of spinning.
+      const { pollTimeoutS, pollIdleMs } = this.options;
+      if (updates.length === 0 && (pollTimeoutS === 0 || Date.now() - started < (pollTimeoutS * 1000) / 2))
+        await sleep(pollIdleMs, signal);
     }
   }
 

@@ -100,10 +100,14 @@ export class TelegramTransport implements Transport {
         this.connected = true;
       },
     });
+    // One getMe, bounded: bot.init() would retry network errors until the timeout and hide the cause.
+    const signal = AbortSignal.timeout(config.TELEGRAM_START_TIMEOUT_MS);
     try {
-      await bot.init(AbortSignal.timeout(config.TELEGRAM_START_TIMEOUT_MS) as Parameters<Bot['init']>[0]);
+      bot.botInfo = await bot.api.getMe(signal as Parameters<Bot['api']['getMe']>[0]);
     } catch (error) {
-      const reason = `getMe failed: ${describeTelegramError(error)}`;
+      const reason = signal.aborted
+        ? `getMe failed: no answer from ${config.TELEGRAM_API_ROOT} within ${config.TELEGRAM_START_TIMEOUT_MS} ms`
+        : `getMe failed: ${describeTelegramError(error)}`;
       this.recordError(reason);
       throw new Error(reason);
     }

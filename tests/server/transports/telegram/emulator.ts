@@ -1,0 +1,187 @@
+// Test edge of the world: the telegram-test-api Bot API emulator on a free loopback port, a record of what the
+// bot sent, and a tiny HTTP proxy in front of it that can answer 429 / 401 or repeat updates.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import TelegramServer from 'telegram-test-api';
+
+export const TOKEN = '123456:test-token';
+export const CHAT_ID = 1;
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export interface SentByBot {
+  telegramId: number;
+  text: string;
+  parseMode: string | undefined;
+  replyTo: number | null;
+  chatId: string;
+}
+
+/** The emulator plus every message the bot sent, kept across emulator restarts (its own storage is wiped). */
+export class Emulator {
+  readonly server: TelegramServer;
+  readonly sent: SentByBot[] = [];
+  running = false;
+
+  private constructor(readonly port: number) {
+    this.server = new TelegramServer({ port, host: '127.0.0.1', storeTimeout: 600 });
+    this.server.on('AddedBotMessage', () => {
+      const last = this.server.storage.botMessages.at(-1);
+      if (!last) return;
+      const message = last.message as unknown as Record<string, unknown>;
+      const reply = message.reply_parameters as { message_id?: number } | undefined;
+      this.sent.push({
+        telegramId: last.messageId,
+        text: String(message.text),
+        parseMode: message.parse_mode as string | undefined,
+        replyTo: reply?.message_id ?? null,
+        chatId: String(message.chat_id),
+      });
+    });
+  }
+
+  static async start(): Promise<Emulator> {
+    const emulator = new Emulator(await freePort());
+    await emulator.resume();
+    return emulator;
+  }
+
+  get apiRoot(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async resume(): Promise<void> {
+    await this.server.start();
+    this.running = true;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    await this.server.stop();
+  }
+
+  /** A Telegram user writes in the chat; resolves to the Telegram message id the emulator gave it. */
+  async userSays(
+    text: string,
+    options: { userName?: string; firstName?: string; replyTo?: number; chatId?: number } = {},
+  ): Promise<number> {
+    const client = this.server.getClient(TOKEN, {
+      userName: options.userName ?? 'tg_alice',
+      firstName: options.firstName ?? 'Alice',
+      chatId: options.chatId ?? CHAT_ID,
+    });
+    const extra = options.replyTo ? { reply_to_message: { message_id: options.replyTo } } : {};
+    const message = client.makeMessage(text, extra as never);
+    await client.sendMessage(message);
+    const update = this.server.storage.userMessages.at(-1);
+    if (!update) throw new Error('the emulator did not store the user message');
+    return update.messageId;
+  }
+}
+
+export interface ProxyRule {
+  /** Answer this many sendMessage calls with 429 retry_after=`retryAfter`. */
+  tooManyRequests?: number;
+  retryAfter?: number;
+  /** Tokens the proxy refuses with 401 (as Telegram does for a revoked or mistyped token). */
+  badTokens?: string[];
+  /** Deliver the next non-empty getUpdates answer twice (as after a lost acknowledgement). */
+  repeatUpdates?: boolean;
+}
+
+/** A tiny HTTP proxy in front of the emulator; records when each method was called. */
+export class ApiProxy {
+  readonly calls: { method: string; at: number; status: number }[] = [];
+  private repeat: unknown[] | null = null;
+
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+    readonly rule: ProxyRule,
+  ) {}
+
+  static async start(target: () => string, rule: ProxyRule): Promise<ApiProxy> {
+    let proxy: ApiProxy | null = null;
+    const server = createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const body = Buffer.concat(chunks);
+      const method = (req.url ?? '').split('/').at(-1)?.split('?')[0] ?? '';
+      const answer = (status: number, json: unknown) => {
+        proxy?.calls.push({ method, at: Date.now(), status });
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
+      };
+      const p = proxy as ApiProxy;
+      if (p.rule.badTokens?.some((t) => req.url?.includes(`/bot${t}/`)))
+        return answer(401, { ok: false, error_code: 401, description: 'Unauthorized' });
+      if (method === 'sendMessage' && (p.rule.tooManyRequests ?? 0) > 0) {
+        p.rule.tooManyRequests = (p.rule.tooManyRequests ?? 0) - 1;
+        const retryAfter = p.rule.retryAfter ?? 1;
+        return answer(429, {
+          ok: false,
+          error_code: 429,
+          description: `Too Many Requests: retry after ${retryAfter}`,
+          parameters: { retry_after: retryAfter },
+        });
+      }
+      try {
+        const upstream = await fetch(`${target()}${req.url}`, {
+          method: req.method,
+          headers: { 'content-type': req.headers['content-type'] ?? 'application/json' },
+          body: req.method === 'GET' || req.method === 'HEAD' ? undefined : body,
+        });
+        const json = (await upstream.json()) as { ok: boolean; result?: unknown };
+        if (method === 'getUpdates' && Array.isArray(json.result)) {
+          if (p.repeat) {
+            json.result = [...p.repeat, ...json.result];
+            p.repeat = null;
+          } else if (p.rule.repeatUpdates && json.result.length > 0) {
+            p.repeat = json.result;
+            p.rule.repeatUpdates = false;
+          }
+        }
+        answer(upstream.status, json);
+      } catch {
+        answer(502, { ok: false, error_code: 502, description: 'Bad Gateway' });
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    proxy = new ApiProxy(server, (server.address() as AddressInfo).port, rule);
+    return proxy;
+  }
+
+  get apiRoot(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+}
+
+/** Settings for a fast bridge against the emulator (pacing and backoff shrunk, as the brief asks). */
+export function telegramEnv(apiRoot: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    TELEGRAM_BOT_TOKEN: TOKEN,
+    TELEGRAM_CHAT_ID: String(CHAT_ID),
+    TELEGRAM_API_ROOT: apiRoot,
+    TELEGRAM_SEND_INTERVAL_MS: '0',
+    TELEGRAM_RETRY_BASE_MS: '50',
+    TELEGRAM_RETRY_MAX_MS: '300',
+    TELEGRAM_POLL_TIMEOUT_S: '1',
+    TELEGRAM_POLL_IDLE_MS: '20',
+    TELEGRAM_START_TIMEOUT_MS: '3000',
+    RATE_LIMIT_PER_SECOND: '0',
+    ...extra,
+  };
+}
