@@ -14,7 +14,7 @@ export const employeeNameSchema = z
   .regex(/^[a-z0-9_-]+$/, 'name may only use letters, digits, "_" and "-" (e.g. alice or fe-dev)')
   // Mentions are normalised (trailing -/_ and "-bot" dropped): such a name could never be mentioned.
   .regex(/^[a-z0-9].*[a-z0-9]$/, 'name must start and end with a letter or digit')
-  .refine((name) => !name.endsWith('-bot'), 'name must not end in "-bot" (@alice-bot means @alice)')
+  .refine((name) => !name.endsWith('-bot'), 'name must not end in -bot (@alice-bot means @alice)')
   .refine((name) => !RESERVED_NAMES.includes(name), {
     error: `name is reserved (${RESERVED_NAMES.join(', ')}); pick another`,
   });
