@@ -1,7 +1,7 @@
 // SQLite implementation of the repository, with group commit: appends queued in one event-loop turn share a
 // single transaction (one fsync), so synchronous=FULL durability does not cost throughput.
 import type Database from 'better-sqlite3';
-import { and, asc, count, desc, eq, gt, gte, lt, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Message } from '../../shared/message';
 import { type Db, openSqlite } from './client';
 import { type MessageStats, MissingReplyError, type NewMessage, type Repository } from './repository';
@@ -17,16 +17,84 @@ interface Pending {
 
 const toMessage = (row: Row): Message => ({ ...row });
 
+const MESSAGE_COLUMNS =
+  'id, text, sender, sender_kind, mentions, is_command, command, command_args, reply_to, origin, created_at';
+
+interface RawRow {
+  id: number;
+  text: string;
+  sender: string;
+  sender_kind: Message['senderKind'];
+  mentions: string;
+  is_command: number;
+  command: string | null;
+  command_args: string;
+  reply_to: number | null;
+  origin: Message['origin'];
+  created_at: string;
+}
+
+const fromRaw = (r: RawRow): Message => ({
+  id: r.id,
+  text: r.text,
+  sender: r.sender,
+  senderKind: r.sender_kind,
+  mentions: JSON.parse(r.mentions),
+  isCommand: r.is_command === 1,
+  command: r.command,
+  commandArgs: JSON.parse(r.command_args),
+  replyTo: r.reply_to,
+  origin: r.origin,
+  createdAt: r.created_at,
+});
+
+type Outcome = { ok: true; message: Message } | { ok: false; error: unknown };
+
 export class SqliteRepository implements Repository {
   private pending: Pending[] = [];
   private flushScheduled = false;
   private idle: Promise<void> = Promise.resolve();
   private releaseIdle: (() => void) | null = null;
+  // The hot path uses statements prepared once: building a query per insert cost more than the insert itself.
+  private readonly insertStatement: Database.Statement;
+  private readonly existsStatement: Database.Statement;
+  private readonly afterStatement: Database.Statement;
+  private readonly commitBatch: (batch: Pending[]) => Outcome[];
 
   constructor(
     private readonly db: Db,
     private readonly sqlite: Database.Database,
-  ) {}
+  ) {
+    this.insertStatement = sqlite.prepare(
+      `INSERT INTO messages (text, sender, sender_kind, mentions, is_command, command, command_args, reply_to, origin, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.existsStatement = sqlite.prepare('SELECT 1 FROM messages WHERE id = ?').pluck();
+    this.afterStatement = sqlite.prepare(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id > ? ORDER BY id LIMIT ?`,
+    );
+    this.commitBatch = sqlite.transaction((batch: Pending[]) => {
+      const createdAt = new Date().toISOString();
+      return batch.map(({ message: m }): Outcome => {
+        if (m.replyTo !== null && this.existsStatement.get(m.replyTo) === undefined) {
+          return { ok: false, error: new MissingReplyError(m.replyTo) };
+        }
+        const { lastInsertRowid } = this.insertStatement.run(
+          m.text,
+          m.sender,
+          m.senderKind,
+          JSON.stringify(m.mentions),
+          m.isCommand ? 1 : 0,
+          m.command,
+          JSON.stringify(m.commandArgs),
+          m.replyTo,
+          m.origin,
+          createdAt,
+        );
+        return { ok: true, message: { id: Number(lastInsertRowid), ...m, createdAt } };
+      });
+    });
+  }
 
   /** The drizzle handle, for sibling repositories in src/server/db that share this connection. */
   get database(): Db {
@@ -55,30 +123,9 @@ export class SqliteRepository implements Repository {
     const batch = this.pending;
     this.pending = [];
     this.flushScheduled = false;
-    const outcomes: ({ ok: true; message: Message } | { ok: false; error: unknown })[] = [];
+    let outcomes: Outcome[];
     try {
-      this.db.transaction((tx) => {
-        const createdAt = new Date().toISOString();
-        for (const { message } of batch) {
-          if (message.replyTo !== null) {
-            const target = tx
-              .select({ id: messages.id })
-              .from(messages)
-              .where(eq(messages.id, message.replyTo))
-              .get();
-            if (!target) {
-              outcomes.push({ ok: false, error: new MissingReplyError(message.replyTo) });
-              continue;
-            }
-          }
-          const row = tx
-            .insert(messages)
-            .values({ ...message, createdAt })
-            .returning()
-            .get();
-          outcomes.push({ ok: true, message: toMessage(row) });
-        }
-      });
+      outcomes = this.commitBatch(batch);
     } catch (error) {
       // The whole transaction rolled back: nothing of this batch was written.
       for (const item of batch) item.reject(error);
@@ -86,9 +133,9 @@ export class SqliteRepository implements Repository {
       return;
     }
     batch.forEach((item, i) => {
-      const outcome = outcomes[i];
-      if (outcome?.ok) item.resolve(outcome.message);
-      else item.reject(outcome?.error);
+      const outcome = outcomes[i] as Outcome;
+      if (outcome.ok) item.resolve(outcome.message);
+      else item.reject(outcome.error);
     });
     this.releaseIdle?.();
   }
@@ -105,13 +152,7 @@ export class SqliteRepository implements Repository {
   }
 
   async messagesAfter(after: number, limit: number): Promise<Message[]> {
-    return this.db
-      .select()
-      .from(messages)
-      .where(gt(messages.id, after))
-      .orderBy(asc(messages.id))
-      .limit(limit)
-      .all();
+    return (this.afterStatement.all(after, limit) as RawRow[]).map(fromRaw);
   }
 
   async lastMessageId(): Promise<number> {

@@ -8,6 +8,7 @@ import { LEGACY_PATH } from '../transports/legacy/legacy-transport';
 import { wsContextFactory } from '../trpc/context';
 import { appRouter } from '../trpc/root';
 import type { OriginPolicy } from './origins';
+import { wsEncoder } from './ws-encoder';
 
 export const MAX_FRAME_BYTES = 64 * 1024;
 export const PING_MS = 30_000;
@@ -33,6 +34,7 @@ export function createWebSocketEndpoint(
     router: appRouter,
     createContext: wsContextFactory(services),
     keepAlive: { enabled: true, pingMs: PING_MS, pongWaitMs: PONG_WAIT_MS },
+    experimental_encoder: wsEncoder,
     onError: ({ error, path }) => {
       services.metrics.recordError(error.code);
       if (error.code === 'INTERNAL_SERVER_ERROR') {

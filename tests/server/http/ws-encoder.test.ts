@@ -1,0 +1,58 @@
+import { jsonEncoder } from '@trpc/server/adapters/ws';
+import { describe, expect, it } from 'vitest';
+import { wsEncoder } from '../../../src/server/http/ws-encoder';
+import type { Message } from '../../../src/shared/message';
+
+const message = (id: number, text = `m${id}`): Message => ({
+  id,
+  text,
+  sender: 'alice',
+  senderKind: 'user',
+  mentions: [],
+  isCommand: false,
+  command: null,
+  commandArgs: [],
+  replyTo: null,
+  origin: 'websocket',
+  createdAt: '2026-01-01T00:00:00.000Z',
+});
+
+const frame = (subscription: number, messages: Message[]) => ({
+  id: subscription,
+  jsonrpc: '2.0',
+  result: {
+    type: 'data',
+    id: String(messages.at(-1)?.id),
+    data: { id: String(messages.at(-1)?.id), data: { messages } },
+  },
+});
+
+describe('wsEncoder', () => {
+  it('produces exactly what JSON encoding would, for batches and everything else', () => {
+    const batch = [message(1, 'quote " and \\ and \u2028 and </script>'), message(2)];
+    for (const data of [
+      frame(7, batch),
+      { id: 1, result: { type: 'started' } },
+      { id: null, error: { code: -32700, message: 'bad' } },
+      { id: 3, result: { type: 'data', data: { ok: true } } },
+    ]) {
+      expect(JSON.parse(wsEncoder.encode(data) as string)).toEqual(
+        JSON.parse(jsonEncoder.encode(data) as string),
+      );
+    }
+  });
+
+  it('serializes a shared batch once and reuses it for every subscriber', () => {
+    const batch = [message(1), message(2)];
+    const a = wsEncoder.encode(frame(1, [...batch])) as string;
+    const b = wsEncoder.encode(frame(2, [...batch])) as string;
+    expect(a.replace('"id":1', '"id":2')).toBe(b);
+  });
+
+  it('does not confuse a batch that merely starts with the same message', () => {
+    const first = message(1);
+    wsEncoder.encode(frame(1, [first, message(2)]));
+    const longer = JSON.parse(wsEncoder.encode(frame(1, [first, message(2), message(3)])) as string);
+    expect(longer.result.data.data.messages.map((m: Message) => m.id)).toEqual([1, 2, 3]);
+  });
+});
