@@ -1,4 +1,6 @@
-// End to end in real Chromium: two people chat through the real server and the built client.
+// End to end in real Chromium against the real server and the built client: two people chat, mention an agent
+// through the autocomplete, reply in threads, see each other typing, and hostile text stays text.
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/server/app';
 import { startTestServer } from '../helpers/server';
@@ -14,10 +16,17 @@ import {
 
 let app: App;
 let session: BrowserSession;
+let alice: Page;
+let bob: Page;
 
 beforeAll(async () => {
   session = await launchBrowser();
   app = await startTestServer();
+  await app.services.agents.hire({ name: 'ada', role: 'developer', smartness: 'normal' }, 'test');
+  alice = await session.newPage();
+  bob = await session.newPage();
+  await joinAs(alice, app.httpUrl, 'alice');
+  await joinAs(bob, app.httpUrl, 'bob');
 }, 120_000);
 
 afterAll(async () => {
@@ -25,13 +34,8 @@ afterAll(async () => {
   await app?.stop();
 });
 
-describe('chat between two browsers', () => {
+describe('chat in the browser', () => {
   it('delivers a message from one person to another, once, in both windows', async () => {
-    const alice = await session.newPage();
-    const bob = await session.newPage();
-    await joinAs(alice, app.httpUrl, 'alice');
-    await joinAs(bob, app.httpUrl, 'bob');
-
     await sendMessage(alice, 'hello bob, this is alice');
     await messageLocator(bob, 'hello bob, this is alice').waitFor();
     await sendMessage(bob, 'hi alice!');
@@ -41,9 +45,128 @@ describe('chat between two browsers', () => {
       await expect.poll(() => shownMessageIds(page)).toHaveLength(2);
       expect(await page.locator('[data-testid="message-item"][data-pending]').count()).toBe(0);
     }
-    const first = messageLocator(bob, 'hello bob, this is alice');
-    expect(await first.getAttribute('data-sender')).toBe('alice');
+    expect(await messageLocator(bob, 'hello bob, this is alice').getAttribute('data-sender')).toBe('alice');
     await expect.poll(() => alice.getByTestId('user-list').textContent()).toContain('bob');
+    expect(await alice.getByTestId('message-input').inputValue()).toBe('');
+  });
+
+  it('picks a mention from the @ autocomplete with the keyboard, and the agent answers', async () => {
+    const input = bob.getByTestId('message-input');
+    await input.click();
+    await input.pressSequentially('@ad');
+    const suggestions = bob.getByTestId('mention-suggestions');
+    await suggestions.waitFor();
+    const first = suggestions.getByRole('option').first();
+    expect(await first.getAttribute('data-value')).toBe('ada');
+    expect(await first.textContent()).toContain('developer');
+    await input.press('Enter');
+    expect(await input.inputValue()).toBe('@ada ');
+    await expect.poll(() => suggestions.count()).toBe(0);
+
+    await input.pressSequentially('what do you think about our test suite?');
+    await input.press('Enter');
+    const asked = messageLocator(alice, 'what do you think about our test suite?').and(
+      alice.locator('[data-sender="bob"]'),
+    );
+    await asked.waitFor();
+    expect(await asked.locator('[data-mention="ada"]').textContent()).toBe('@ada');
+
+    const askedId = await asked.getAttribute('data-message-id');
+    const answer = alice.locator(`[data-testid="message-item"][data-sender="ada"]`, {
+      has: alice.locator(`[data-testid="reply-quote"][data-reply-to="${askedId}"]`),
+    });
+    await answer.waitFor({ timeout: 15_000 });
     await screenshot(alice, 'main-screen');
+  });
+
+  it('offers commands after a leading slash', async () => {
+    const input = alice.getByTestId('message-input');
+    await input.fill('');
+    await input.pressSequentially('/he');
+    const commands = alice.getByTestId('command-suggestions');
+    await commands.waitFor();
+    await input.press('Tab');
+    expect(await input.inputValue()).toBe('/help ');
+    await input.press('Enter');
+    expect(await alice.getByTestId('notice').textContent()).toContain('/transport');
+  });
+
+  it('threads a reply under its original, and the quote jumps to and highlights it', async () => {
+    await sendMessage(alice, 'the original question about deploys');
+    const original = messageLocator(bob, 'the original question about deploys');
+    await original.waitFor();
+    const originalId = Number(await original.getAttribute('data-message-id'));
+
+    await original.hover();
+    await original.getByTestId('reply-button').click();
+    const preview = bob.getByTestId('reply-preview');
+    expect(await preview.getAttribute('data-reply-to')).toBe(String(originalId));
+    expect(await preview.textContent()).toContain('the original question about deploys');
+    await sendMessage(bob, 'a threaded answer');
+    await expect.poll(() => preview.count()).toBe(0);
+
+    // Enough later messages that the original leaves the first page and the rendered window.
+    for (let i = 0; i < 70; i++)
+      await app.services.hub.post({ text: `filler ${i}`, sender: 'carol', senderKind: 'user' }, 'api');
+    const reply = messageLocator(alice, 'a threaded answer');
+    await reply.waitFor();
+    await messageLocator(alice, 'filler 69').waitFor();
+    await alice.reload();
+    await alice.locator('[data-testid="connection-status"][data-state="connected"]').waitFor();
+    await messageLocator(alice, 'filler 69').waitFor();
+    expect(await alice.locator(`[data-message-id="${originalId}"]`).count()).toBe(0);
+
+    // Scroll the reply into view through the list, then click its quote.
+    const replyId = (await app.services.repo.history(null, 200)).find(
+      (m) => m.text === 'a threaded answer',
+    )?.id;
+    expect(replyId).toBeDefined();
+    await alice.getByTestId('message-list').hover();
+    await expect
+      .poll(async () => {
+        await alice.mouse.wheel(0, -800);
+        return alice.locator(`[data-message-id="${replyId}"]`).count();
+      })
+      .toBe(1);
+    const quote = alice.locator(`[data-message-id="${replyId}"] [data-testid="reply-quote"]`);
+    expect(await quote.textContent()).toContain('the original question about deploys');
+    await quote.click();
+    const highlighted = alice.locator(`[data-message-id="${originalId}"][data-highlighted="true"]`);
+    await highlighted.waitFor();
+    expect(await highlighted.isVisible()).toBe(true);
+  });
+
+  it('shows who is typing and clears it after they stop', async () => {
+    const indicator = alice.getByTestId('typing-indicator');
+    await bob.getByTestId('message-input').fill('');
+    await bob.getByTestId('message-input').pressSequentially('I am writing some');
+    await expect.poll(() => indicator.textContent()).toBe('bob is typing…');
+    // Three seconds of silence: bob's client says it stopped (and alice's would expire it anyway).
+    await expect.poll(() => indicator.textContent(), { timeout: 10_000 }).toBe('');
+    // Bob's own window never shows himself typing.
+    expect(await bob.getByTestId('typing-indicator').textContent()).toBe('');
+  });
+
+  it('renders hostile markup as inert text', async () => {
+    const payloads = [
+      '<img src=x onerror="window.__xss = 1">',
+      '<script>window.__xss = 2</script>',
+      '[click me](javascript:window.__xss=3)',
+      'javascript:window.__xss=4 and <a href="javascript:window.__xss=5">link</a>',
+      'a real link https://example.com/docs?q=1.',
+    ];
+    for (const text of payloads) await sendMessage(bob, text);
+    // Alice is still scrolled up at the thread from the previous test: new messages wait below.
+    await alice.getByTestId('jump-to-latest').click();
+    for (const text of payloads) await messageLocator(alice, text.slice(0, 20)).first().waitFor();
+
+    for (const page of [alice, bob]) {
+      const list = page.getByTestId('message-list');
+      for (const text of payloads) expect(await list.textContent()).toContain(text);
+      expect(await list.locator('img, script, iframe').count()).toBe(0);
+      const hrefs = await list.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+      expect(hrefs).toEqual(['https://example.com/docs?q=1']);
+      expect(await page.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
+    }
   });
 });

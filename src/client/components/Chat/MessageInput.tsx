@@ -45,7 +45,6 @@ export function MessageInput({
   const [error, setError] = useState<string | null>(null);
   const [active, setActive] = useState(0);
   const [dismissedAt, setDismissedAt] = useState<number | null>(null);
-  const [sending, setSending] = useState(false);
   const input = useRef<HTMLTextAreaElement>(null);
   const listId = useId();
 
@@ -84,15 +83,16 @@ export function MessageInput({
   };
 
   const submit = async () => {
-    if (sending || disabled || tooLong || text.trim() === '') return;
+    if (disabled || tooLong || text.trim() === '') return;
     const sent = text;
-    setSending(true);
-    // Cleared at once so the optimistic copy in the list is the only place the text is shown.
+    // Cleared at once so the optimistic copy in the list is the only place the text is shown; sends do not
+    // wait for each other, so a quick second message is never swallowed.
     update('', 0);
     const result = await onSubmit(sent);
-    setSending(false);
     if (!result.ok) {
-      update(sent, sent.length);
+      // The typed text is kept: put it back unless something new has been typed meanwhile.
+      const current = input.current?.value ?? '';
+      if (current === '') update(sent, sent.length);
       setError(result.error ?? 'could not send');
     }
     input.current?.focus();
@@ -184,7 +184,7 @@ export function MessageInput({
           type="button"
           data-testid="send-button"
           onClick={() => void submit()}
-          disabled={disabled || sending || tooLong || text.trim() === ''}
+          disabled={disabled || tooLong || text.trim() === ''}
           aria-label="Send message"
           className="flex h-10 items-center gap-1 rounded-md bg-sky-600 px-3 text-white hover:bg-sky-700 disabled:cursor-not-allowed disabled:opacity-50"
         >

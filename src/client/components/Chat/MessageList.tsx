@@ -1,6 +1,7 @@
 // The conversation, virtualised (react-virtuoso): sticks to the bottom for new messages, loads older pages when
 // scrolled to the top, and scrolls to + highlights a quoted message on request.
-import { forwardRef, useCallback, useImperativeHandle, useMemo, useRef } from 'react';
+import { ArrowDown } from 'lucide-react';
+import { forwardRef, useCallback, useImperativeHandle, useMemo, useRef, useState } from 'react';
 import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
 import type { Message } from '../../../shared/message';
 import { type PendingMessage, selectTimeline, useChatStore } from '../../stores/chatStore';
@@ -53,6 +54,7 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
   const historyLoaded = useChatStore((s) => s.historyLoaded);
   const me = useChatStore((s) => s.me?.id);
   const virtuoso = useRef<VirtuosoHandle>(null);
+  const [atBottom, setAtBottom] = useState(true);
 
   const rows = useMemo<Row[]>(
     () => [...selectTimeline({ messages: messagesById, order }), ...pending],
@@ -110,7 +112,7 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
       role="log"
       aria-label="Messages"
       aria-live="polite"
-      className="min-h-0 flex-1"
+      className="relative min-h-0 flex-1"
     >
       <Virtuoso<Row, ListContext>
         ref={virtuoso}
@@ -125,7 +127,19 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
         increaseViewportBy={{ top: 400, bottom: 400 }}
         context={{ hasOlder: olderCursor !== null, empty: rows.length === 0 }}
         components={COMPONENTS}
+        atBottomStateChange={setAtBottom}
+        atBottomThreshold={60}
       />
+      {!atBottom && (
+        <button
+          type="button"
+          data-testid="jump-to-latest"
+          onClick={() => virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'auto' })}
+          className="absolute bottom-3 right-4 flex items-center gap-1 rounded-full bg-sky-600 px-3 py-1 text-xs text-white shadow hover:bg-sky-700"
+        >
+          <ArrowDown size={14} aria-hidden="true" /> Latest messages
+        </button>
+      )}
     </div>
   );
 });
