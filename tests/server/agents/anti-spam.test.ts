@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PostLimiter } from '../../../src/server/agents/post-limiter';
+import type { Message } from '../../../src/shared/message';
 import {
   agentServices,
   allMessages,
@@ -36,7 +37,7 @@ describe('anti-spam limiter', () => {
     const services = await agentServices({ AGENT_POSTS_PER_HOUR: '1' });
     await hire(services, 'alice', 'developer');
     await hire(services, 'bob', 'designer');
-    const asks = [];
+    const asks: Message[] = [];
     for (const text of [
       'I need help with the CSS grid, any ideas?',
       'Still stuck with the CSS colors, any ideas?',

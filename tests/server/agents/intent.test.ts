@@ -31,9 +31,12 @@ describe('task description', () => {
   it.each([
     ['@alice please add a login form', 'add a login form'],
     ['@alice can you fix the tests?', 'fix the tests'],
-    ['hey @alice, could you review @bob\'s PR please?', "review @bob's PR"],
+    ["hey @alice, could you review @bob's PR please?", "review @bob's PR"],
     ['@Alice-bot: write docs for the API. Thanks!', 'write docs for the API'],
-    ['@alice @bob please add "Sign in" to the header (not the footer)', 'add "Sign in" to the header (not the footer)'],
+    [
+      '@alice @bob please add "Sign in" to the header (not the footer)',
+      'add "Sign in" to the header (not the footer)',
+    ],
     ['please @alice refactor the auth module', 'refactor the auth module'],
   ])('%s -> %s', (text, description) => {
     expect(extractTaskDescription(text, 'alice')).toBe(description);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findExecutable, fillTemplate, splitCommand } from '../../../src/server/agents/command-template';
+import { fillTemplate, findExecutable, splitCommand } from '../../../src/server/agents/command-template';
 import { Worker, WorkerNotInstalledError } from '../../../src/server/agents/worker';
 import { waitFor } from '../../helpers/server';
 import { FIXTURES } from './helpers';
@@ -34,9 +34,9 @@ describe('command template', () => {
 
 describe('worker process', () => {
   it('refuses a program that is not installed', () => {
-    expect(() => Worker.start(['opencode-definitely-missing', 'run'], { cwd: '/', onLine: () => {} })).toThrow(
-      WorkerNotInstalledError,
-    );
+    expect(() =>
+      Worker.start(['opencode-definitely-missing', 'run'], { cwd: '/', onLine: () => {} }),
+    ).toThrow(WorkerNotInstalledError);
   });
 
   it('splits output into lines per stream and reports the exit code', async () => {
@@ -46,7 +46,10 @@ describe('worker process', () => {
       onLine: (stream, line) => lines.push(`${stream}: ${line}`),
     });
     expect(await worker.exited).toMatchObject({ code: 3, stopped: false });
-    expect(lines).toEqual(['stdout: running the test suite', 'stderr: Error: 2 tests failed in login.test.ts']);
+    expect(lines).toEqual([
+      'stdout: running the test suite',
+      'stderr: Error: 2 tests failed in login.test.ts',
+    ]);
   });
 
   it('kills a worker that ignores SIGTERM with SIGKILL after the grace period', async () => {
