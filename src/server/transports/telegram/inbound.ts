@@ -12,6 +12,12 @@ import { telegramSender } from './format';
 
 type GrammySignal = Parameters<Bot['api']['getMe']>[0];
 
+/**
+ * On stop, a getUpdates in flight gets this long to answer before it is aborted: updates it brings are
+ * committed rather than dropped (Telegram would re-send unconfirmed ones, but emulators and proxies may not).
+ */
+export const STOP_GRACE_MS = 1000;
+
 export interface InboundOptions {
   chatId: string;
   botId: number;
@@ -47,7 +53,10 @@ function textOf(message: TelegramMessage): string {
 }
 
 export class Inbound {
+  /** Ends the loop and cuts sleeps short. */
   private controller = new AbortController();
+  /** Aborts a getUpdates in flight (after STOP_GRACE_MS). */
+  private fetchController = new AbortController();
   private running: Promise<void> | null = null;
   duplicatesIgnored = 0;
 
@@ -64,13 +73,16 @@ export class Inbound {
   async start(): Promise<void> {
     await this.recover();
     this.controller = new AbortController();
-    this.running = this.poll(this.controller.signal);
+    this.fetchController = new AbortController();
+    this.running = this.poll(this.controller.signal, this.fetchController.signal);
   }
 
-  /** Aborts the waiting getUpdates; an update being committed finishes first. */
+  /** Ends polling: a getUpdates in flight gets a short grace, an update being committed finishes first. */
   async stop(): Promise<void> {
     this.controller.abort();
+    const grace = setTimeout(() => this.fetchController.abort(), STOP_GRACE_MS);
     await this.running;
+    clearTimeout(grace);
     this.running = null;
   }
 
@@ -82,7 +94,7 @@ export class Inbound {
     }
   }
 
-  private async poll(signal: AbortSignal): Promise<void> {
+  private async poll(signal: AbortSignal, fetchSignal: AbortSignal): Promise<void> {
     let offset = Number((await this.store.getState(STATE_UPDATE_OFFSET)) ?? 0);
     let failures = 0;
     while (!signal.aborted) {
@@ -91,12 +103,12 @@ export class Inbound {
       try {
         updates = await this.bot.api.getUpdates(
           { offset: offset + 1, timeout: this.options.pollTimeoutS, allowed_updates: ['message'] },
-          signal as unknown as GrammySignal,
+          fetchSignal as unknown as GrammySignal,
         );
         failures = 0;
         this.events.onPollOk();
       } catch (error) {
-        if (signal.aborted) break;
+        if (fetchSignal.aborted) break;
         failures += 1;
         const description = describeTelegramError(error);
         this.events.onError(description);
