@@ -36,7 +36,6 @@ interface Run {
   helpFile: string;
   stuck: boolean;
   lastOutputAt: number;
-  lastProgressPostAt: number;
   progress: string | null;
   /** Last meaningful lines, for the result message. */
   tail: { stream: OutputStream; line: string }[];
@@ -58,6 +57,8 @@ export interface RunView {
 export class TaskRunner {
   private readonly runs = new Map<string, Run>();
   private readonly chains = new Map<string, Promise<unknown>>();
+  /** Per agent, not per task: back-to-back tasks do not reset the 30 s progress window. */
+  private readonly lastProgressPostAt = new Map<string, number>();
   private shuttingDown = false;
 
   constructor(private readonly o: RunnerOptions) {}
@@ -192,7 +193,6 @@ export class TaskRunner {
       helpFile,
       stuck: false,
       lastOutputAt: Date.now(),
-      lastProgressPostAt: 0,
       progress: null,
       tail: [],
       pendingLog: [],
@@ -234,8 +234,9 @@ export class TaskRunner {
       this.o.roster.setStatus(run.task.employee, 'working', run.task.description);
     }
     const interval = this.o.progressIntervalMs ?? PROGRESS_INTERVAL_MS;
-    if (Date.now() - run.lastProgressPostAt >= interval && !this.shuttingDown) {
-      run.lastProgressPostAt = Date.now();
+    const agent = run.task.employee;
+    if (Date.now() - (this.lastProgressPostAt.get(agent) ?? 0) >= interval && !this.shuttingDown) {
+      this.lastProgressPostAt.set(agent, Date.now());
       void this.o.voice.say(run.task.employee, `🔄 ${clip(run.task.description, 60)}: ${clip(text, 160)}`, {
         unsolicited: true,
       });

@@ -53,6 +53,19 @@ describe('tasks and workers', () => {
   });
 });
 
+describe('progress throttling', () => {
+  it('posts at most one progress line per 30 s per agent, even across back-to-back tasks', async () => {
+    const services = await agentServices({ AGENT_WORKER_COMMAND: fixtureCommand('progress-worker.mjs') });
+    await hire(services, 'alice', 'developer');
+    await callerFor(services).tasks.assign({ employee: 'alice', description: 'first job' });
+    await callerFor(services).tasks.assign({ employee: 'alice', description: 'second job' });
+    await waitForMessage(services, (m) => m.text.startsWith('✅ Done: second job'));
+
+    const progress = (await allMessages(services)).filter((m) => m.text.startsWith('🔄'));
+    expect(progress.map((m) => m.text)).toEqual(['🔄 first job: reading the code']);
+  });
+});
+
 describe('worker failures and control', () => {
   it('reports a failing worker with its exit code and last error line', async () => {
     const services = await agentServices({ AGENT_WORKER_COMMAND: fixtureCommand('fail-worker.mjs') });
