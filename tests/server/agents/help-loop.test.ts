@@ -15,9 +15,10 @@ import {
 
 afterEach(stopAgentServices);
 
+// One second of silence: long enough that a slow node start-up on a busy machine does not count as stuck.
 const helpEnv = () => ({
   AGENT_WORKER_COMMAND: fixtureCommand('help-worker.mjs'),
-  AGENT_STUCK_AFTER_MS: '300',
+  AGENT_STUCK_AFTER_MS: '1000',
 });
 
 describe('help loop', () => {
