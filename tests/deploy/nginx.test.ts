@@ -1,0 +1,183 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { PRODUCTION_NGINX, renderNginxConf, TEMPLATE } from '../../scripts/nginx-conf';
+import type { App } from '../../src/server/app';
+import { PING_MS } from '../../src/server/http/websocket';
+import { freePort } from '../helpers/process';
+import { connectClient, startTestServer, tempDir, waitFor } from '../helpers/server';
+
+const template = readFileSync(TEMPLATE, 'utf8');
+
+let app: App;
+let nginx: ChildProcess;
+let base: string;
+let output = '';
+let exited = false;
+
+beforeAll(async () => {
+  // Separate HTTP and WebSocket ports, as in production.
+  app = await startTestServer({ WEBSOCKET_PORT: String(await freePort()) });
+  const prefix = tempDir('ocs-nginx-');
+  const client = join(prefix, 'client');
+  mkdirSync(join(client, 'assets'), { recursive: true });
+  writeFileSync(join(client, 'index.html'), '<!doctype html><title>OpenCode-Slack</title>');
+  writeFileSync(join(client, 'assets', 'app-1234.js'), 'console.log("client")');
+  for (const dir of ['logs', 'var', 'run']) mkdirSync(join(prefix, dir));
+  // nginx started as root serves files as an unprivileged worker: the temp folders must be readable.
+  for (const dir of [prefix, client, join(client, 'assets')]) chmodSync(dir, 0o755);
+  const port = await freePort();
+  const conf = join(prefix, 'nginx.conf');
+  writeFileSync(
+    conf,
+    renderNginxConf(template, {
+      OCS_LISTEN: `127.0.0.1:${port}`,
+      OCS_HTTP_UPSTREAM: new URL(app.httpUrl).host,
+      OCS_WS_UPSTREAM: new URL(app.wsUrl).host,
+      OCS_CLIENT_ROOT: client,
+      OCS_NGINX_RUN: join(prefix, 'run'),
+      OCS_NGINX_LOG: join(prefix, 'logs'),
+      OCS_NGINX_VAR: join(prefix, 'var'),
+    }),
+  );
+  nginx = spawn(
+    'nginx',
+    ['-p', prefix, '-c', conf, '-e', join(prefix, 'logs', 'startup.log'), '-g', 'daemon off;'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  nginx.stdout?.on('data', (d) => {
+    output += String(d);
+  });
+  nginx.stderr?.on('data', (d) => {
+    output += String(d);
+  });
+  nginx.once('exit', () => {
+    exited = true;
+  });
+  base = `127.0.0.1:${port}`;
+  let up = false;
+  const probe = () =>
+    fetch(`http://${base}/api/health`).then(
+      () => {
+        up = true;
+      },
+      () => {},
+    );
+  await waitFor(
+    () => {
+      if (exited) throw new Error(`nginx exited:\n${output}`);
+      if (!up) void probe();
+      return up;
+    },
+    15_000,
+    'nginx to listen',
+  );
+});
+
+afterAll(async () => {
+  if (nginx && !exited) {
+    const done = new Promise((resolve) => nginx.once('exit', resolve));
+    nginx.kill('SIGQUIT');
+    await done;
+  }
+  await app?.stop();
+});
+
+describe('deploy/nginx.conf', () => {
+  it('is the template rendered with the production defaults, and nginx accepts it', () => {
+    expect(readFileSync('deploy/nginx.conf', 'utf8')).toBe(renderNginxConf(template, PRODUCTION_NGINX));
+    const prefix = tempDir('ocs-nginx-t-');
+    const check = spawnSync('nginx', ['-t', '-p', prefix, '-c', join(process.cwd(), 'deploy/nginx.conf')], {
+      encoding: 'utf8',
+    });
+    expect(check.stderr).toContain('syntax is ok');
+  });
+
+  it('keeps WebSockets open longer than the server ping interval', () => {
+    for (const path of ['/ws', '/legacy']) {
+      const block = new RegExp(`location = ${path} \\{([^}]*)\\}`).exec(template)?.[1] ?? '';
+      expect(block).toContain('proxy_pass http://opencode_ws;');
+      const seconds = Number(/proxy_read_timeout (\d+)s;/.exec(block)?.[1]);
+      expect(seconds * 1000).toBeGreaterThan(2 * PING_MS);
+      // A proxy_set_header here would drop the server-level Upgrade/Connection headers.
+      expect(block).not.toContain('proxy_set_header');
+    }
+    expect(template).toContain('proxy_set_header Upgrade $http_upgrade;');
+    expect(template).toContain('proxy_set_header Connection $connection_upgrade;');
+  });
+
+  it('carries a tRPC subscription and mutation over /ws', async () => {
+    const client = connectClient(`ws://${base}/ws`, { userId: 'paz' });
+    const received: string[] = [];
+    const sub = client.trpc.chat.onMessage.subscribe(
+      {},
+      { onData: (event) => received.push(...event.data.messages.map((m) => m.text)) },
+    );
+    await waitFor(() => app.services.hub.messages.size === 1, 10_000, 'subscription through nginx');
+    await client.trpc.chat.send.mutate({ text: 'through the proxy' });
+    await waitFor(() => received.includes('through the proxy'), 10_000, 'message through nginx');
+    sub.unsubscribe();
+    await client.close();
+  });
+
+  it('passes REST calls under /api and at their own paths, and tRPC over HTTP under /trpc', async () => {
+    const health = await fetch(`http://${base}/api/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'healthy' });
+
+    const switched = await fetch(`http://${base}/api/communication/switch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ transport_type: 'websocket' }),
+    });
+    expect(await switched.json()).toMatchObject({ success: true, transport: 'websocket' });
+
+    const strict = await fetch(`http://${base}/health?strict=1`);
+    expect(strict.status).toBe(200);
+
+    const sent = await fetch(`http://${base}/trpc/chat.send`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-user-id': 'quin' },
+      body: JSON.stringify({ text: 'over http via nginx' }),
+    });
+    expect(((await sent.json()) as { result: { data: { origin: string } } }).result.data.origin).toBe('api');
+  });
+
+  it('tells the web client to use /ws on the proxy origin', async () => {
+    const res = await fetch(`http://${base}/config.json`);
+    expect(await res.json()).toMatchObject({ ws: { sameOrigin: true, path: '/ws' } });
+  });
+
+  it('carries the legacy JSON protocol over /legacy', async () => {
+    const ws = new WebSocket(`ws://${base}/legacy`);
+    const frames: { type: string }[] = [];
+    ws.on('message', (data) => frames.push(JSON.parse(String(data))));
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    ws.send(JSON.stringify({ type: 'ping' }));
+    await waitFor(() => frames.some((f) => f.type === 'pong'), 10_000, 'pong through nginx');
+    ws.close();
+  });
+
+  it('serves the client files, falling back to index.html for client routes', async () => {
+    const page = await fetch(`http://${base}/rooms/general`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<title>OpenCode-Slack</title>');
+    const asset = await fetch(`http://${base}/assets/app-1234.js`);
+    expect(asset.headers.get('cache-control')).toContain('immutable');
+    expect(await asset.text()).toBe('console.log("client")');
+    expect((await fetch(`http://${base}/assets/missing.js`)).status).toBe(404);
+  });
+
+  it('serves /metrics to the host itself', async () => {
+    const res = await fetch(`http://${base}/metrics`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('ocs_messages_total');
+  });
+});
