@@ -7,12 +7,13 @@ import type { Services } from '../services';
 import { LEGACY_PATH } from '../transports/legacy/legacy-transport';
 import { wsContextFactory } from '../trpc/context';
 import { appRouter } from '../trpc/root';
+import { startHeartbeat } from './heartbeat';
 import type { OriginPolicy } from './origins';
 import { wsEncoder } from './ws-encoder';
 
 export const MAX_FRAME_BYTES = 64 * 1024;
+/** Silent sockets are pinged every PING_MS and dropped after a whole interval without an answer. */
 export const PING_MS = 30_000;
-export const PONG_WAIT_MS = 10_000;
 
 export interface WebSocketEndpoint {
   wss: WebSocketServer;
@@ -26,14 +27,13 @@ export interface WebSocketEndpoint {
 export function createWebSocketEndpoint(
   services: Services,
   origins: OriginPolicy,
-  options: { shareWith?: Server; path?: string },
+  options: { shareWith?: Server; path?: string; pingMs?: number },
 ): WebSocketEndpoint {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
   const handler = applyWSSHandler({
     wss,
     router: appRouter,
     createContext: wsContextFactory(services),
-    keepAlive: { enabled: true, pingMs: PING_MS, pongWaitMs: PONG_WAIT_MS },
     experimental_encoder: wsEncoder,
     onError: ({ error, path }) => {
       services.metrics.recordError(error.code);
@@ -43,6 +43,7 @@ export function createWebSocketEndpoint(
       }
     },
   });
+  const stopHeartbeat = startHeartbeat(wss, options.pingMs ?? PING_MS);
   wss.on('connection', (socket) =>
     socket.on('error', (err) => services.logger.debug({ err }, 'websocket error')),
   );
@@ -81,6 +82,7 @@ export function createWebSocketEndpoint(
     server,
     handleUpgrade,
     async shutdown() {
+      stopHeartbeat();
       handler.broadcastReconnectNotification();
       for (const client of wss.clients) client.close(1012, 'server restarting');
       await new Promise((resolve) => setTimeout(resolve, 50));
