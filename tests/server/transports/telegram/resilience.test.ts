@@ -52,7 +52,10 @@ describe('Telegram bridge under trouble', () => {
 
     await waitFor(() => emulator?.sent.length === 1, 10_000, 'the message after the 429');
     expect(emulator?.sent.map((s) => s.text)).toEqual(['<b>alice</b>: slow down please']);
-    const sends = proxy?.calls.filter((c) => c.method === 'sendMessage') ?? [];
+    // The proxy logs a call as it answers, just after the emulator stored the message.
+    const sendCalls = () => proxy?.calls.filter((c) => c.method === 'sendMessage') ?? [];
+    await waitFor(() => sendCalls().length === 2, 5000, 'the proxy to log the retry');
+    const sends = sendCalls();
     expect(sends.map((c) => c.status)).toEqual([429, 200]);
     // Not earlier than Telegram asked (a lower bound, not a performance claim).
     expect((sends[1]?.at ?? 0) - (sends[0]?.at ?? 0)).toBeGreaterThanOrEqual(950);
