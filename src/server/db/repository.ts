@@ -1,18 +1,9 @@
 // The narrow storage interface everything outside src/server/db talks to. Promises throughout, so a
 // PostgreSQL implementation can replace the SQLite one without touching callers.
-import type { Message, Origin, SenderKind } from '../../shared/message';
+import type { Message, Origin } from '../../shared/message';
 
-export interface NewMessage {
-  text: string;
-  sender: string;
-  senderKind: SenderKind;
-  mentions: string[];
-  isCommand: boolean;
-  command: string | null;
-  commandArgs: string[];
-  replyTo: number | null;
-  origin: Origin;
-}
+/** A message as the hub hands it over: everything but what storage assigns (id, createdAt). */
+export type NewMessage = Omit<Message, 'id' | 'createdAt'>;
 
 export interface MessageStats {
   total: number;
