@@ -1,6 +1,8 @@
-// The admin area beside the chat: transport and switch, statistics (and employees/tasks when the server has them).
+// The admin area beside the chat: transport and switch, employees (hire/fire), tasks (stop, logs), statistics.
 import { ArrowLeft } from 'lucide-react';
+import { EmployeesCard } from './EmployeesCard';
 import { StatsCard } from './StatsCard';
+import { TasksCard } from './TasksCard';
 import { TransportCard } from './TransportCard';
 
 export function AdminPanel({ onClose }: { onClose(): void }) {
@@ -22,6 +24,8 @@ export function AdminPanel({ onClose }: { onClose(): void }) {
       </header>
       <div className="mx-auto grid max-w-4xl gap-4 p-4">
         <TransportCard />
+        <EmployeesCard />
+        <TasksCard />
         <StatsCard />
       </div>
     </div>

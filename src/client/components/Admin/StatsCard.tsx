@@ -10,9 +10,20 @@ export function StatsCard() {
       aria-labelledby="stats-title"
       className="rounded-lg border border-slate-200 p-4 dark:border-slate-700"
     >
-      <h2 id="stats-title" className="mb-2 font-semibold">
-        Statistics
-      </h2>
+      <div className="mb-2 flex items-center justify-between">
+        <h2 id="stats-title" className="font-semibold">
+          Statistics
+        </h2>
+        <button
+          type="button"
+          data-testid="stats-refresh"
+          onClick={() => void stats.refetch()}
+          disabled={stats.isFetching}
+          className="rounded px-2 py-0.5 text-sm hover:bg-slate-100 disabled:opacity-50 dark:hover:bg-slate-800"
+        >
+          Refresh
+        </button>
+      </div>
       {stats.error && <p role="alert">{stats.error.message}</p>}
       {data && (
         <>

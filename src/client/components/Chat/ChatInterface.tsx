@@ -8,6 +8,9 @@ import { errorText } from '../../hooks/useChatConnection';
 import { useTypingSignal } from '../../hooks/useTypingSignal';
 import { COMMANDS } from '../../lib/commands';
 import { useChatStore } from '../../stores/chatStore';
+import { TaskBadge } from '../Tasks/TaskBadge';
+import { TaskLogDialog } from '../Tasks/TaskLogDialog';
+import { useTaskIndex } from '../Tasks/useTaskIndex';
 import { ConnectionStatus } from './ConnectionStatus';
 import { MessageInput } from './MessageInput';
 import { MessageList, type MessageListHandle } from './MessageList';
@@ -18,10 +21,9 @@ interface Props {
   connection: ChatConnection;
   onSignOut(): void;
   onOpenAdmin?(): void;
-  renderExtra?(message: Message): React.ReactNode;
 }
 
-export function ChatInterface({ connection, onSignOut, onOpenAdmin, renderExtra }: Props) {
+export function ChatInterface({ connection, onSignOut, onOpenAdmin }: Props) {
   const me = useChatStore((s) => s.me);
   const usersById = useChatStore((s) => s.users);
   const replyToId = useChatStore((s) => s.replyTo);
@@ -32,6 +34,15 @@ export function ChatInterface({ connection, onSignOut, onOpenAdmin, renderExtra 
   const list = useRef<MessageListHandle>(null);
   const typing = useTypingSignal(connection.setTyping);
   const highlightTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const taskFor = useTaskIndex();
+  const [logTask, setLogTask] = useState<number | null>(null);
+  const renderExtra = useCallback(
+    (message: Message) => {
+      const task = taskFor(message);
+      return task ? <TaskBadge task={task} onOpenLog={setLogTask} /> : null;
+    },
+    [taskFor],
+  );
 
   useEffect(() => () => void (highlightTimer.current && clearTimeout(highlightTimer.current)), []);
 
@@ -55,25 +66,68 @@ export function ChatInterface({ connection, onSignOut, onOpenAdmin, renderExtra 
     [connection],
   );
 
+  /** Commands the client carries out through the API; null means "not ours: send it as a message". */
   const runCommand = async (text: string): Promise<{ ok: boolean; error?: string } | null> => {
     const [name, ...args] = text.trim().slice(1).split(/\s+/);
-    if (name === 'help') {
-      setNotice(COMMANDS.map((c) => `${c.usage} — ${c.description}`).join('\n'));
-      return { ok: true };
-    }
-    if (name === 'transport') {
-      const transport = args[0];
-      if (transport !== 'websocket' && transport !== 'telegram')
-        return { ok: false, error: 'usage: /transport websocket|telegram' };
+    const api = connection.client.trpc;
+    const usage = (command: string) => ({
+      ok: false,
+      error: `usage: ${COMMANDS.find((c) => c.name === command)?.usage ?? `/${command}`}`,
+    });
+    const attempt = async (work: () => Promise<string>) => {
       try {
-        const info = await connection.client.trpc.communication.switch.mutate({ transport });
-        setNotice(`Transport is now ${info.type}.`);
+        setNotice(await work());
         return { ok: true };
       } catch (error) {
         return { ok: false, error: errorText(error) };
       }
+    };
+    switch (name) {
+      case 'help':
+        setNotice(COMMANDS.map((c) => `${c.usage} — ${c.description}`).join('\n'));
+        return { ok: true };
+      case 'transport': {
+        const transport = args[0];
+        if (transport !== 'websocket' && transport !== 'telegram') return usage('transport');
+        return attempt(
+          async () => `Transport is now ${(await api.communication.switch.mutate({ transport })).type}.`,
+        );
+      }
+      case 'hire': {
+        const [employee, ...role] = args;
+        if (!employee || role.length === 0) return usage('hire');
+        return attempt(async () => {
+          const hired = await api.employees.hire.mutate({ name: employee, role: role.join(' ') });
+          return `Hired ${hired.name} (${hired.role}).`;
+        });
+      }
+      case 'fire': {
+        if (!args[0]) return usage('fire');
+        const employee = args[0];
+        return attempt(async () => {
+          await api.employees.fire.mutate({ name: employee });
+          return `Fired ${employee}.`;
+        });
+      }
+      case 'task': {
+        const [employee, ...words] = args;
+        if (!employee || words.length === 0) return usage('task');
+        return attempt(async () => {
+          const { task, ahead } = await api.tasks.assign.mutate({ employee, description: words.join(' ') });
+          return `Task #${task.id} for ${task.employee}: ${task.description}${ahead ? ` (${ahead} ahead in the queue)` : ''}`;
+        });
+      }
+      case 'stop': {
+        if (!args[0]) return usage('stop');
+        const employee = args[0];
+        return attempt(async () => {
+          const task = await api.tasks.stop.mutate({ employee });
+          return `Stopping ${employee}: ${task.description}`;
+        });
+      }
+      default:
+        return null;
     }
-    return null;
   };
 
   const onSubmit = async (text: string) => {
@@ -182,6 +236,7 @@ export function ChatInterface({ connection, onSignOut, onOpenAdmin, renderExtra 
           <UserList users={users} me={me?.id ?? null} onMention={mention} />
         </aside>
       </div>
+      {logTask !== null && <TaskLogDialog taskId={logTask} onClose={() => setLogTask(null)} />}
     </div>
   );
 }

@@ -1,0 +1,139 @@
+// Employees (the AI agents): who is on the team with status and current task; admins hire and fire here.
+import { useState } from 'react';
+import { SMARTNESS, type Smartness } from '../../lib/api-types';
+import { trpc } from '../../trpc';
+
+export function EmployeesCard() {
+  const utils = trpc.useUtils();
+  const employees = trpc.employees.list.useQuery(undefined, { refetchInterval: 5_000 });
+  const refresh = () => Promise.all([utils.employees.invalidate(), utils.tasks.invalidate()]);
+  const hire = trpc.employees.hire.useMutation({ onSuccess: refresh });
+  const fire = trpc.employees.fire.useMutation({ onSuccess: refresh });
+  const [name, setName] = useState('');
+  const [role, setRole] = useState('developer');
+  const [smartness, setSmartness] = useState<Smartness>('normal');
+
+  const field =
+    'rounded-md border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-800';
+  return (
+    <section
+      aria-labelledby="employees-title"
+      className="rounded-lg border border-slate-200 p-4 dark:border-slate-700"
+    >
+      <h2 id="employees-title" className="mb-2 font-semibold">
+        Employees
+      </h2>
+      {employees.error && <p role="alert">{employees.error.message}</p>}
+      <table className="w-full text-left text-sm" data-testid="employees-table">
+        <thead className="text-xs uppercase text-slate-500">
+          <tr>
+            <th className="py-1">Name</th>
+            <th>Role</th>
+            <th>Status</th>
+            <th>Current task</th>
+            <th>
+              <span className="sr-only">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {employees.data?.map((e) => (
+            <tr
+              key={e.name}
+              data-employee={e.name}
+              className="border-t border-slate-100 dark:border-slate-800"
+            >
+              <td className="py-1 font-medium">{e.name}</td>
+              <td>
+                {e.role}
+                {e.smartness === 'smart' ? ' (smart)' : ''}
+              </td>
+              <td>{e.status}</td>
+              <td className="max-w-xs truncate" title={e.currentTask?.description}>
+                {e.currentTask?.description ?? '—'}
+              </td>
+              <td className="text-right">
+                <button
+                  type="button"
+                  data-testid={`fire-${e.name}`}
+                  disabled={fire.isPending}
+                  onClick={() => {
+                    if (window.confirm(`Fire ${e.name}? Their running task is stopped.`))
+                      fire.mutate({ name: e.name });
+                  }}
+                  className="rounded px-2 py-0.5 text-red-700 hover:bg-red-50 disabled:opacity-50 dark:text-red-400 dark:hover:bg-red-950"
+                >
+                  Fire
+                </button>
+              </td>
+            </tr>
+          ))}
+          {employees.data?.length === 0 && (
+            <tr>
+              <td colSpan={5} className="py-2 text-slate-500">
+                Nobody hired yet.
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+      {fire.error && (
+        <p role="alert" className="mt-2 text-sm text-red-600 dark:text-red-400">
+          {fire.error.message}
+        </p>
+      )}
+      <form
+        className="mt-3 flex flex-wrap items-end gap-2"
+        aria-label="Hire an employee"
+        onSubmit={(event) => {
+          event.preventDefault();
+          hire.mutate({ name, role, smartness }, { onSuccess: () => setName('') });
+        }}
+      >
+        <label className="flex flex-col text-xs">
+          Name
+          <input
+            data-testid="hire-name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            className={field}
+          />
+        </label>
+        <label className="flex flex-col text-xs">
+          Role
+          <input
+            data-testid="hire-role"
+            value={role}
+            onChange={(e) => setRole(e.target.value)}
+            className={field}
+          />
+        </label>
+        <label className="flex flex-col text-xs">
+          Smartness
+          <select
+            value={smartness}
+            onChange={(e) => setSmartness(e.target.value as Smartness)}
+            className={field}
+          >
+            {SMARTNESS.map((s) => (
+              <option key={s}>{s}</option>
+            ))}
+          </select>
+        </label>
+        <button
+          type="submit"
+          data-testid="hire-submit"
+          disabled={hire.isPending}
+          className="rounded-md bg-sky-600 px-3 py-1 text-sm text-white hover:bg-sky-700 disabled:opacity-50"
+        >
+          Hire
+        </button>
+      </form>
+      {hire.error && (
+        <p role="alert" data-testid="hire-error" className="mt-2 text-sm text-red-600 dark:text-red-400">
+          {hire.error.message}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,128 @@
+// End to end in real Chromium, token mode: people sign in with tokens, only admins get the admin area, where
+// they see the transport, hire an agent, follow its task (log opened from the chat message) and stop it.
+import { join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../src/server/app';
+import { mintToken } from '../../src/server/auth';
+import { startTestServer, tempDir } from '../helpers/server';
+import { TEST_SECRET } from '../helpers/services';
+import {
+  type BrowserSession,
+  launchBrowser,
+  messageLocator,
+  screenshot,
+  sendMessage,
+} from './helpers/browser';
+
+// A real child process that prints a line and keeps working until stopped.
+const WORKER = `'${process.execPath}' '${join(resolve('tests/fixtures'), 'slow-worker.mjs')}'`;
+
+let app: App;
+let session: BrowserSession;
+
+beforeAll(async () => {
+  session = await launchBrowser();
+  app = await startTestServer({
+    AUTH_SECRET: TEST_SECRET,
+    AGENT_WORKER_COMMAND: WORKER,
+    PROJECT_ROOT: tempDir('ocs-e2e-agents-'),
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await session?.close();
+  await app?.stop();
+});
+
+async function joinWithToken(page: Page, token: string): Promise<void> {
+  await page.goto(`${app.httpUrl}/`);
+  await page.getByTestId('join-token').fill(token);
+  await page.getByTestId('join-submit').click();
+}
+
+describe('token mode and the admin area', () => {
+  let admin: Page;
+  let user: Page;
+
+  it('turns away a token the server does not accept', async () => {
+    const page = await session.newPage();
+    const forged = await mintToken('another-secret-another-secret-0123456789', {
+      user: 'mallory',
+      role: 'admin',
+    });
+    await joinWithToken(page, forged);
+    await page.getByTestId('join-error').waitFor();
+    expect(await page.getByTestId('join-error').textContent()).toContain('token is invalid');
+  });
+
+  it('signs in with tokens and shows the admin area to admins only', async () => {
+    user = await session.newPage();
+    admin = await session.newPage();
+    await joinWithToken(user, await mintToken(TEST_SECRET, { user: 'ula', role: 'user' }));
+    await joinWithToken(admin, await mintToken(TEST_SECRET, { user: 'root', role: 'admin' }));
+    for (const page of [user, admin])
+      await page.locator('[data-testid="connection-status"][data-state="connected"]').waitFor();
+    expect(await user.getByTestId('current-user').textContent()).toBe('ula');
+    expect(await user.getByTestId('open-admin').count()).toBe(0);
+
+    // The token is remembered: a reload goes straight back into the chat.
+    await user.reload();
+    await user.locator('[data-testid="connection-status"][data-state="connected"]').waitFor();
+
+    await admin.getByTestId('open-admin').click();
+    await admin.getByTestId('admin-panel').waitFor();
+    await expect.poll(() => admin.getByTestId('active-transport').textContent()).toBe('websocket');
+  });
+
+  it('reports a refused transport switch from the server', async () => {
+    await admin.getByTestId('switch-telegram').click();
+    await admin.getByTestId('switch-error').waitFor();
+    expect(await admin.getByTestId('switch-error').textContent()).toMatch(/telegram/i);
+    expect(await admin.getByTestId('active-transport').textContent()).toBe('websocket');
+  });
+
+  it('hires an agent that then takes a task from the chat, with its log one click away', async () => {
+    await admin.getByTestId('hire-name').fill('ada');
+    await admin.getByTestId('hire-role').fill('developer');
+    await admin.getByTestId('hire-submit').click();
+    await admin.locator('[data-testid="employees-table"] [data-employee="ada"]').waitFor();
+
+    await sendMessage(user, '@ada please add a login form');
+    const ask = messageLocator(user, 'please add a login form').and(user.locator('[data-sender="ula"]'));
+    await ask.waitFor();
+    const badge = ask.getByTestId('task-badge');
+    await badge.waitFor({ timeout: 15_000 });
+    await user.locator('[data-testid="message-item"][data-sender="ada"]').first().waitFor();
+    await expect.poll(() => badge.textContent(), { timeout: 15_000 }).toContain('running');
+
+    await badge.getByTestId('open-task-log').click();
+    const log = user.getByTestId('task-log');
+    await log.waitFor();
+    await expect.poll(() => log.textContent(), { timeout: 15_000 }).toMatch(/worker \d+ child \d+/);
+    await user.keyboard.press('Escape');
+    await expect.poll(() => log.count()).toBe(0);
+  });
+
+  it('lists the running task for the admin, who stops it', async () => {
+    const row = admin.locator('[data-testid="tasks-table"] tr[data-status="running"]').first();
+    await row.waitFor({ timeout: 10_000 });
+    const id = await row.getAttribute('data-task-id');
+    await admin.getByTestId(`stop-task-${id}`).click();
+    await admin
+      .locator(`[data-testid="tasks-table"] tr[data-task-id="${id}"][data-status="cancelled"]`)
+      .waitFor({
+        timeout: 15_000,
+      });
+    await messageLocator(user, 'Stopped').waitFor({ timeout: 15_000 });
+  });
+
+  it('shows statistics with the hourly chart', async () => {
+    await admin.getByTestId('stats-refresh').click();
+    await expect
+      .poll(async () => Number(await admin.getByTestId('stats-total').textContent()))
+      .toBeGreaterThan(0);
+    expect(await admin.getByTestId('per-hour-chart').locator('rect').count()).toBeGreaterThan(0);
+    await screenshot(admin, 'admin-screen');
+  });
+});
