@@ -63,7 +63,12 @@ export async function createServices(config: Config, options: AppOptions = {}): 
   });
   await communication.init();
   const metrics = new Metrics({
-    connections: () => ({ websocket: hub.presence.connectionCount }),
+    connections: () => ({
+      websocket: hub.presence.connectionCount,
+      legacy: communication.legacy.status().connections,
+      // Telegram has no client connections: 1 while its bridge is connected to the Bot API.
+      telegram: communication.telegram.isConnected() ? 1 : 0,
+    }),
     rateLimitHits: () => limiter.hits,
     telegramOutboxDepth: () => (communication.telegram.configured ? communication.outboxDepth() : null),
   });

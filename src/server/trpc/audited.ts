@@ -1,5 +1,6 @@
-// Admin procedures that leave a row in the audit log: who called which procedure, with what, and how it ended.
-import { adminProcedure } from './init';
+// Procedures that leave a row in the audit log: who called which procedure, with what, and how it ended.
+import type { Services } from '../services';
+import { adminProcedure, authedProcedure } from './init';
 
 /** Input fields naming what an admin action is about, in the order they are looked for. */
 const TARGET_FIELDS = ['transport', 'name', 'employee', 'task', 'taskId', 'id'];
@@ -15,14 +16,20 @@ function describe(input: unknown): { target: string | null; details: Record<stri
   return { target: field ? String(record[field]) : null, details };
 }
 
-/** Use instead of adminProcedure for actions to audit (communication.switch, employees.hire/fire, tasks.stop). */
-export const auditedProcedure = adminProcedure.use(async ({ ctx, path, getRawInput, next }) => {
-  const result = await next();
-  const { target, details } = describe(await getRawInput().catch(() => undefined));
+interface Call {
+  services: Services;
+  actor: string;
+  action: string;
+  input: unknown;
+  result: { ok: true } | { ok: false; error: { message: string } };
+}
+
+async function record({ services, actor, action, input, result }: Call): Promise<void> {
+  const { target, details } = describe(input);
   try {
-    await ctx.services.audit.record({
-      actor: ctx.user.id,
-      action: path,
+    await services.audit.record({
+      actor,
+      action,
       target,
       details,
       outcome: result.ok ? 'ok' : 'error',
@@ -30,7 +37,22 @@ export const auditedProcedure = adminProcedure.use(async ({ ctx, path, getRawInp
     });
   } catch (error) {
     // The action itself has happened (or failed) already; a lost audit row must not change its answer.
-    ctx.services.logger.error({ err: error, action: path, actor: ctx.user.id }, 'audit log write failed');
+    services.logger.error({ err: error, action, actor }, 'audit log write failed');
   }
+}
+
+/** Admin-only and audited: communication.switch, employees.hire, employees.fire. */
+export const auditedProcedure = adminProcedure.use(async ({ ctx, path, getRawInput, next }) => {
+  const result = await next();
+  const input = await getRawInput().catch(() => undefined);
+  await record({ services: ctx.services, actor: ctx.user.id, action: path, input, result });
+  return result;
+});
+
+/** Signed-in and audited, for actions the service authorises itself (tasks.stop: admin or the assigner). */
+export const auditedAuthedProcedure = authedProcedure.use(async ({ ctx, path, getRawInput, next }) => {
+  const result = await next();
+  const input = await getRawInput().catch(() => undefined);
+  await record({ services: ctx.services, actor: ctx.user.id, action: path, input, result });
   return result;
 });

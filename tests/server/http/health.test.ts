@@ -23,7 +23,12 @@ describe('GET /health and the health procedure', () => {
       version: '0.1.0',
       components: {
         database: { status: 'up', lastMessageId: 0 },
-        transports: { status: 'up', active: 'websocket', connections: { websocket: 0 } },
+        transports: {
+          status: 'up',
+          active: 'websocket',
+          connections: { websocket: 0, legacy: 0, telegram: 0 },
+        },
+        agents: { status: 'up', count: 0 },
         disk: { status: expect.stringMatching(/^(up|low)$/) },
       },
     });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import type { App } from '../../../src/server/app';
 import { connectClient, startTestServer, type TestClient, waitFor } from '../../helpers/server';
 
@@ -59,6 +60,19 @@ describe('GET /metrics', () => {
     expect(value(text, 'ocs_errors_total{code="BAD_REQUEST"}')).toBe(1);
     expect(value(text, 'ocs_telegram_outbox_depth')).toBe(0);
     sub.unsubscribe();
+  });
+
+  it('counts legacy WebSocket connections under their own transport', async () => {
+    const legacy = new WebSocket(app.wsUrl.replace(/\/ws$/, '/legacy'));
+    await new Promise((resolve, reject) => {
+      legacy.once('open', resolve);
+      legacy.once('error', reject);
+    });
+    await waitFor(() => app.services.communication.legacy.status().connections === 1, 5000, 'legacy session');
+    expect(value(await scrape(), 'ocs_open_connections{transport="legacy"}')).toBe(1);
+    legacy.close();
+    await waitFor(() => app.services.communication.legacy.status().connections === 0, 5000, 'legacy close');
+    expect(value(await scrape(), 'ocs_open_connections{transport="legacy"}')).toBe(0);
   });
 
   it('exposes the process metrics, event-loop lag included', async () => {

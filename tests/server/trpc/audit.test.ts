@@ -68,4 +68,22 @@ describe('audit log of admin actions', () => {
     const ann = await caller.audit.list({ actor: 'ann' });
     expect(ann.entries.map((e) => e.target)).toEqual(['e3', 'e1']);
   });
+
+  it('records hiring, firing and stopping a task, refused ones included', async () => {
+    const services = await createTestServices();
+    const caller = callerFor(services, admin);
+    await caller.employees.hire({ name: 'ada', role: 'developer', smartness: 'normal' });
+    // Nothing is running: the stop is refused, and that attempt is on record too.
+    await expect(caller.tasks.stop({ employee: 'ada' })).rejects.toThrow();
+    await caller.employees.fire({ name: 'ada' });
+
+    const { entries } = await caller.audit.list();
+    expect(entries.map((e) => [e.action, e.target, e.outcome, e.actor])).toEqual([
+      ['employees.fire', 'ada', 'ok', 'root'],
+      ['tasks.stop', 'ada', 'error', 'root'],
+      ['employees.hire', 'ada', 'ok', 'root'],
+    ]);
+    expect(entries[2]?.details).toEqual({ name: 'ada', role: 'developer', smartness: 'normal' });
+    await services.agents.stop();
+  });
 });

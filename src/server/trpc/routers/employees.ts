@@ -2,16 +2,17 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { employeeNameSchema, hireInputSchema } from '../../agents/schemas';
-import { adminProcedure, authedProcedure } from '../init';
+import { auditedProcedure } from '../audited';
+import { authedProcedure } from '../init';
 
 export const employeesRouter = {
   list: authedProcedure.query(({ ctx }) => ctx.services.agents.list()),
 
-  hire: adminProcedure
+  hire: auditedProcedure
     .input(hireInputSchema)
     .mutation(({ ctx, input }) => ctx.services.agents.hire(input, ctx.user.id)),
 
-  fire: adminProcedure
+  fire: auditedProcedure
     .input(z.object({ name: employeeNameSchema }))
     .mutation(({ ctx, input }) => ctx.services.agents.fire(input.name, ctx.user.id)),
 } satisfies TRPCRouterRecord;

@@ -3,6 +3,7 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { assignInputSchema, employeeNameSchema } from '../../agents/schemas';
 import { taskStatuses } from '../../db/schema-agents';
+import { auditedAuthedProcedure } from '../audited';
 import { authedProcedure } from '../init';
 
 const taskIdSchema = z
@@ -37,7 +38,7 @@ export const tasksRouter = {
     .mutation(({ ctx, input }) => ctx.services.agents.assign(input, ctx.user)),
 
   // Admin or the assigner: checked in the service, which knows who assigned the running task.
-  stop: authedProcedure
+  stop: auditedAuthedProcedure
     .input(z.object({ employee: employeeNameSchema }))
     .mutation(({ ctx, input }) => ctx.services.agents.stopTask(input.employee, ctx.user)),
 
