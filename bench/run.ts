@@ -29,7 +29,15 @@ interface Scenario {
 
 const size = smoke
   ? { subs: 5, flood: 200, pace: 50, paceSeconds: 1, ingest: 500, conns: [50], mentions: 5 }
-  : { subs: 100, flood: 5000, pace: 200, paceSeconds: 10, ingest: 20_000, conns: [1000, 5000, 10_000], mentions: 50 };
+  : {
+      subs: 100,
+      flood: 5000,
+      pace: 200,
+      paceSeconds: 10,
+      ingest: 20_000,
+      conns: [1000, 5000, 10_000],
+      mentions: 50,
+    };
 
 const scenarios: Scenario[] = [
   {
@@ -96,14 +104,18 @@ for (const scenario of selected) {
   for (let round = 0; round < rounds; round++) {
     for (const kind of kinds) {
       const server = kind === 'project' ? await startProject() : await startBaseline();
-      const driver = kind === 'project' ? projectDriver(server.wsUrl, (u) => server.token(u)) : baselineDriver(server.wsUrl);
+      const driver =
+        kind === 'project'
+          ? projectDriver(server.wsUrl, (u) => server.token(u))
+          : baselineDriver(server.wsUrl);
       try {
         const result = await scenario.run(driver, server);
         if (result) {
           results[kind].push(result);
           for (const k of ['lost', 'duplicated', 'reordered'] as const) totals[k] += result.sequence[k];
           const bad = result.sequence.lost + result.sequence.duplicated + result.sequence.reordered;
-          if (bad) notes.push(`${scenario.name} (${kind}, round ${round + 1}): ${JSON.stringify(result.sequence)}`);
+          if (bad)
+            notes.push(`${scenario.name} (${kind}, round ${round + 1}): ${JSON.stringify(result.sequence)}`);
         } else notes.push(`${scenario.name}: skipped (the project has no /employees route yet)`);
       } finally {
         await driver.close();
@@ -115,7 +127,9 @@ for (const scenario of selected) {
   const metrics = Object.keys(results.project[0]?.figures ?? results.baseline[0]?.figures ?? {});
   for (const metric of metrics) {
     const p = results.project.length ? median(results.project.map((r) => r.figures[metric] as number)) : null;
-    const b = results.baseline.length ? median(results.baseline.map((r) => r.figures[metric] as number)) : null;
+    const b = results.baseline.length
+      ? median(results.baseline.map((r) => r.figures[metric] as number))
+      : null;
     rows.push({
       scenario: scenario.name,
       metric,
@@ -132,14 +146,29 @@ const fmt = (n: number | null, digits = 1) =>
   n === null || Number.isNaN(n) ? '—' : n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(digits);
 const table = [
   ['scenario', 'metric', 'project', 'baseline', 'ratio', 'better', 'conditions'],
-  ...rows.map((r) => [r.scenario, r.metric, fmt(r.project), fmt(r.baseline), fmt(r.ratio, 2), r.better, r.conditions]),
+  ...rows.map((r) => [
+    r.scenario,
+    r.metric,
+    fmt(r.project),
+    fmt(r.baseline),
+    fmt(r.ratio, 2),
+    r.better,
+    r.conditions,
+  ]),
 ];
 const widths = table[0]?.map((_, c) => Math.max(...table.map((row) => (row[c] ?? '').length))) ?? [];
-const lines = table.map((row) => row.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ').trimEnd());
+const lines = table.map((row) =>
+  row
+    .map((cell, c) => cell.padEnd(widths[c] ?? 0))
+    .join('  ')
+    .trimEnd(),
+);
 lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
 const when = new Date().toISOString();
 const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), node ${process.version}`;
-console.log(`\nbenchmark ${when}, ${machine}, ${rounds} round(s) A B alternating${smoke ? ', SMOKE sizes' : ''}`);
+console.log(
+  `\nbenchmark ${when}, ${machine}, ${rounds} round(s) A B alternating${smoke ? ', SMOKE sizes' : ''}`,
+);
 console.log(lines.join('\n'));
 console.log(
   `\nsequence check: lost ${totals.lost}, duplicated ${totals.duplicated}, reordered ${totals.reordered}`,

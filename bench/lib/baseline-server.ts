@@ -1,7 +1,12 @@
 // The raw ws broadcast baseline: relays each frame to every other client. No parsing, no storage, no auth.
 import { WebSocketServer } from 'ws';
 
-const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false, maxPayload: 64 * 1024 });
+const wss = new WebSocketServer({
+  host: '127.0.0.1',
+  port: 0,
+  perMessageDeflate: false,
+  maxPayload: 64 * 1024,
+});
 wss.on('connection', (socket) => {
   socket.on('message', (data, isBinary) => {
     for (const client of wss.clients) if (client !== socket) client.send(data, { binary: isBinary });

@@ -2,7 +2,7 @@
 // sequence report; any loss, duplication or reordering fails the whole run.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Driver } from './drivers';
-import { rssKb, type RunningServer } from './servers';
+import { type RunningServer, rssKb } from './servers';
 import { addReports, checkSequence, type SequenceReport, summarize } from './stats';
 
 export interface ScenarioResult {
@@ -18,7 +18,13 @@ async function until(done: () => boolean, ms: number): Promise<void> {
   while (!done() && performance.now() < deadline) await sleep(5);
 }
 
-async function fanOut(driver: Driver, subscribers: number, messages: number, pace: number | null, window: number) {
+async function fanOut(
+  driver: Driver,
+  subscribers: number,
+  messages: number,
+  pace: number | null,
+  window: number,
+) {
   const received = Array.from({ length: subscribers }, () => [] as number[]);
   const sentAt = new Float64Array(messages);
   const latencies: number[] = [];
@@ -57,7 +63,10 @@ async function fanOut(driver: Driver, subscribers: number, messages: number, pac
   return { start, lastAt, delivered, latency: summarize(latencies), sequence };
 }
 
-export async function flood(driver: Driver, o: { subscribers: number; messages: number }): Promise<ScenarioResult> {
+export async function flood(
+  driver: Driver,
+  o: { subscribers: number; messages: number },
+): Promise<ScenarioResult> {
   const r = await fanOut(driver, o.subscribers, o.messages, null, 64);
   const seconds = (r.lastAt - r.start) / 1000;
   return {
@@ -82,7 +91,10 @@ export async function paced(
   };
 }
 
-export async function ingest(driver: Driver, o: { senders: number; messages: number }): Promise<ScenarioResult> {
+export async function ingest(
+  driver: Driver,
+  o: { senders: number; messages: number },
+): Promise<ScenarioResult> {
   const perSender = Math.floor(o.messages / o.senders);
   const total = perSender * o.senders;
   const bySender = Array.from({ length: o.senders }, () => [] as number[]);
@@ -157,7 +169,8 @@ export async function agents(server: RunningServer, o: { mentions: number }): Pr
       onStarted: () => resolve(),
       onData: ({ data }) => {
         for (const m of data.messages) {
-          if (m.sender === 'benchbot' && m.replyTo !== null && !acked.has(m.replyTo)) acked.set(m.replyTo, performance.now());
+          if (m.sender === 'benchbot' && m.replyTo !== null && !acked.has(m.replyTo))
+            acked.set(m.replyTo, performance.now());
         }
       },
     });

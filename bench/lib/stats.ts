@@ -16,7 +16,12 @@ export interface LatencySummary {
 export function summarize(latencies: number[]): LatencySummary {
   const sorted = Float64Array.from(latencies).sort();
   const list = Array.from(sorted);
-  return { p50: percentile(list, 50), p99: percentile(list, 99), max: list.at(-1) ?? Number.NaN, count: list.length };
+  return {
+    p50: percentile(list, 50),
+    p99: percentile(list, 99),
+    max: list.at(-1) ?? Number.NaN,
+    count: list.length,
+  };
 }
 
 export interface SequenceReport {
@@ -46,5 +51,9 @@ export function checkSequence(received: number[], expected: number): SequenceRep
 }
 
 export function addReports(a: SequenceReport, b: SequenceReport): SequenceReport {
-  return { lost: a.lost + b.lost, duplicated: a.duplicated + b.duplicated, reordered: a.reordered + b.reordered };
+  return {
+    lost: a.lost + b.lost,
+    duplicated: a.duplicated + b.duplicated,
+    reordered: a.reordered + b.reordered,
+  };
 }

@@ -1,0 +1,31 @@
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/server';
+
+// A smoke run of the benchmark harness so it keeps working; the figures themselves are not asserted (they come
+// from `npm run bench` on a quiet machine, never from a timed test).
+describe('benchmark harness', () => {
+  it('runs every scenario against both servers and reports no loss, duplication or reordering', () => {
+    const out = tempDir('ocs-bench-smoke-');
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--smoke', '--out', out], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain('sequence check: lost 0, duplicated 0, reordered 0');
+    const [file] = readdirSync(out);
+    const report = JSON.parse(readFileSync(join(out, file as string), 'utf8')) as {
+      rows: { scenario: string; metric: string; project: number | null; baseline: number | null }[];
+    };
+    const scenarios = new Set(report.rows.map((r) => r.scenario));
+    expect([...scenarios]).toEqual(['flood', 'paced', 'ingest', 'connections 50', 'agents']);
+    for (const row of report.rows.filter((r) => r.scenario !== 'agents')) {
+      // Memory deltas over 50 connections are within GC noise and may be negative; they only need to be figures.
+      const check = row.metric === 'KB/conn' ? Number.isFinite : (n: number | null) => (n ?? 0) > 0;
+      expect(check(row.project), `${row.scenario} ${row.metric} project`).toBe(true);
+      expect(check(row.baseline), `${row.scenario} ${row.metric} baseline`).toBe(true);
+    }
+  }, 150_000);
+});
