@@ -169,4 +169,22 @@ describe('chat in the browser', () => {
       expect(await page.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
     }
   });
+
+  it('fits a phone: the people list folds away behind a button, and dark mode follows the system', async () => {
+    const phone = await session.newPage({ viewport: { width: 390, height: 800 }, colorScheme: 'dark' });
+    await joinAs(phone, app.httpUrl, 'pat');
+    const people = phone.getByTestId('user-list');
+    expect(await people.isVisible()).toBe(false);
+    await messageLocator(phone, 'a real link').waitFor();
+    await screenshot(phone, 'phone-chat');
+    await phone.getByRole('button', { name: 'Show people and agents' }).click();
+    await people.waitFor();
+    expect(await people.textContent()).toContain('ada');
+    const background = await phone
+      .locator('body > #root > div')
+      .evaluate((el) => getComputedStyle(el).backgroundColor);
+    await screenshot(phone, 'phone-dark');
+    expect(background).not.toBe('rgb(255, 255, 255)');
+    await screenshot(phone, 'phone-dark');
+  });
 });

@@ -10,7 +10,10 @@ export const SCREENSHOTS = resolve('test-results/e2e');
 
 export interface BrowserSession {
   browser: Browser;
-  newPage(options?: { viewport?: { width: number; height: number } }): Promise<Page>;
+  newPage(options?: {
+    viewport?: { width: number; height: number };
+    colorScheme?: 'light' | 'dark';
+  }): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -38,6 +41,7 @@ export async function launchBrowser(): Promise<BrowserSession> {
       // Each page gets its own context: separate localStorage, like two people on two machines.
       const context = await browser.newContext({
         viewport: options.viewport ?? { width: 1280, height: 900 },
+        colorScheme: options.colorScheme ?? 'light',
       });
       contexts.push(context);
       const page = await context.newPage();

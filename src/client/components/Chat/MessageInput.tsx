@@ -171,7 +171,7 @@ export function MessageInput({
           aria-describedby={error ? `${listId}-error` : undefined}
           rows={Math.min(6, text.split('\n').length)}
           value={text}
-          placeholder="Message the team — @ to mention, / for commands"
+          placeholder="Message — @ to mention, / for commands"
           onChange={(event) => {
             update(event.target.value, event.target.selectionStart);
             onKeystroke?.();
