@@ -64,6 +64,61 @@ export function useChatConnection(
         .then((list) => !disposed && store.getState().setUsers(list))
         .catch(() => undefined);
 
+    const isAuthError = (error: unknown) =>
+      error instanceof TRPCClientError && error.data?.code === 'UNAUTHORIZED';
+    // The id of the last streamed message: where a fresh subscription resumes (own sends confirmed by the
+    // mutation may be newer, so the store's newest id is not a safe resume point).
+    let streamedUpTo = 0;
+    const subscribeMessages = () => {
+      const sub = trpc.chat.onMessage.subscribe(
+        { lastEventId: String(streamedUpTo) },
+        {
+          onData: (event) => {
+            const batch = event.data.messages;
+            streamedUpTo = batch[batch.length - 1]?.id ?? streamedUpTo;
+            store.getState().addMessages(batch);
+          },
+          onError: (error) => {
+            if (disposed) return;
+            if (isAuthError(error)) return authErrorRef.current(error.message);
+            // Dropped connections are resumed by the wsLink itself; an error result ends the stream: reopen it.
+            store.getState().setConnection('reconnecting', null, errorText(error));
+            setTimeout(() => !disposed && subs.push(subscribeMessages()), 1_000);
+          },
+        },
+      );
+      return sub;
+    };
+
+    let started = false;
+    let starting = false;
+    const start = async () => {
+      if (started || starting) return;
+      starting = true;
+      try {
+        const page = await trpc.chat.history.query({ limit: HISTORY_PAGE });
+        if (disposed) return;
+        store.getState().addHistory(page.messages, page.nextCursor, true);
+        // Resume right after the newest message we have; 0 replays anything that raced the first page.
+        streamedUpTo = page.messages[page.messages.length - 1]?.id ?? 0;
+        subs.push(
+          subscribeMessages(),
+          trpc.chat.onActivity.subscribe(undefined, {
+            onData: (event) => store.getState().applyActivity(event),
+          }),
+        );
+        started = true;
+        await refreshPresence();
+      } catch (error) {
+        if (disposed) return;
+        if (isAuthError(error)) authErrorRef.current(errorText(error));
+        else store.getState().setConnection('reconnecting', null, errorText(error));
+      } finally {
+        starting = false;
+      }
+    };
+    void start();
+
     const stateSub = ws.connectionState.subscribe({
       next: (s) => {
         let state: ConnectionState;
@@ -71,6 +126,8 @@ export function useChatConnection(
           state = 'connected';
           if (everConnected) void refreshPresence();
           everConnected = true;
+          // The first load failed (server down when the page opened): try again now that it is back.
+          if (!started) void start();
         } else if (s.state === 'idle') state = 'offline';
         else if (!navigator.onLine) state = 'offline';
         else state = everConnected || s.error ? 'reconnecting' : 'connecting';
@@ -84,34 +141,6 @@ export function useChatConnection(
     };
     window.addEventListener('offline', goneOffline);
     window.addEventListener('online', backOnline);
-
-    (async () => {
-      try {
-        const page = await trpc.chat.history.query({ limit: HISTORY_PAGE });
-        if (disposed) return;
-        store.getState().addHistory(page.messages, page.nextCursor, true);
-        // Resume right after the newest message we have; '0' replays anything that raced the first page.
-        const lastId = page.messages[page.messages.length - 1]?.id ?? 0;
-        subs.push(
-          trpc.chat.onMessage.subscribe(
-            { lastEventId: String(lastId) },
-            {
-              onData: (event) => store.getState().addMessages(event.data.messages),
-              onError: (error) => store.getState().setConnection('reconnecting', null, errorText(error)),
-            },
-          ),
-          trpc.chat.onActivity.subscribe(undefined, {
-            onData: (event) => store.getState().applyActivity(event),
-          }),
-        );
-        await refreshPresence();
-      } catch (error) {
-        if (disposed) return;
-        if (error instanceof TRPCClientError && error.data?.code === 'UNAUTHORIZED')
-          authErrorRef.current(error.message);
-        else store.getState().setConnection('reconnecting', null, errorText(error));
-      }
-    })();
 
     const typingTimer = setInterval(() => store.getState().expireTyping(), 500);
     return () => {
