@@ -96,6 +96,11 @@ describe('token mode and the admin area', () => {
     await user.locator('[data-testid="message-item"][data-sender="ada"]').first().waitFor();
     await expect.poll(() => badge.textContent(), { timeout: 15_000 }).toContain('running');
 
+    // The people list shows the agent at work on it.
+    const adaEntry = user.locator('[data-testid="user-list"] [data-user="ada"][data-status="working"]');
+    await adaEntry.waitFor();
+    expect(await adaEntry.textContent()).toContain('add a login form');
+
     await badge.getByTestId('open-task-log').click();
     const log = user.getByTestId('task-log');
     await log.waitFor();

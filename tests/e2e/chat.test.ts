@@ -59,6 +59,7 @@ describe('chat in the browser', () => {
     const first = suggestions.getByRole('option').first();
     expect(await first.getAttribute('data-value')).toBe('ada');
     expect(await first.textContent()).toContain('developer');
+    await screenshot(bob, 'mention-suggestions');
     await input.press('Enter');
     expect(await input.inputValue()).toBe('@ada ');
     await expect.poll(() => suggestions.count()).toBe(0);
