@@ -14,16 +14,21 @@ import {
   screenshot,
   sendMessage,
 } from './helpers/browser';
+import { freePort } from './helpers/ports';
 
 // A real child process that prints a line and keeps working until stopped.
 const WORKER = `'${process.execPath}' '${join(resolve('tests/fixtures'), 'slow-worker.mjs')}'`;
 
 let app: App;
 let session: BrowserSession;
+let wsPort: number;
 
 beforeAll(async () => {
   session = await launchBrowser();
+  // WebSocket on its own port, as in production (the other suites share the HTTP port).
+  wsPort = await freePort();
   app = await startTestServer({
+    WEBSOCKET_PORT: String(wsPort),
     AUTH_SECRET: TEST_SECRET,
     AGENT_WORKER_COMMAND: WORKER,
     PROJECT_ROOT: tempDir('ocs-e2e-agents-'),
@@ -59,11 +64,15 @@ describe('token mode and the admin area', () => {
   it('signs in with tokens and shows the admin area to admins only', async () => {
     user = await session.newPage();
     admin = await session.newPage();
+    const sockets: string[] = [];
+    user.on('websocket', (socket) => sockets.push(socket.url()));
     await joinWithToken(user, await mintToken(TEST_SECRET, { user: 'ula', role: 'user' }));
     await joinWithToken(admin, await mintToken(TEST_SECRET, { user: 'root', role: 'admin' }));
     for (const page of [user, admin])
       await page.locator('[data-testid="connection-status"][data-state="connected"]').waitFor();
     expect(await user.getByTestId('current-user').textContent()).toBe('ula');
+    // Found through /config.json: the page's host, the WebSocket port.
+    expect(sockets[0]).toMatch(new RegExp(`^ws://127\\.0\\.0\\.1:${wsPort}/`));
     expect(await user.getByTestId('open-admin').count()).toBe(0);
 
     // The token is remembered: a reload goes straight back into the chat.
