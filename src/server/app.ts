@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
+import { RevokedUsers } from './access/revoked-users';
 import { AgentsService } from './agents/agents-service';
 import type { Config } from './config';
 import type { AuditRepository } from './db/audit-repository';
@@ -13,6 +14,7 @@ import { createAuditRepository } from './db/sqlite-audit-repository';
 import { SqliteRepository } from './db/sqlite-repository';
 import { createTransportRepository } from './db/sqlite-transport-repository';
 import type { WebSocketLocation } from './http/client-config';
+import { ConnectionLimits } from './http/connection-limits';
 import { OriginPolicy, ownOrigins } from './http/origins';
 import { createHttpServer } from './http/server';
 import { createWebSocketEndpoint } from './http/websocket';
@@ -76,9 +78,29 @@ export async function createServices(config: Config, options: AppOptions = {}): 
     if (event.type === 'message') metrics.onMessage(event.message);
   });
   const audit = options.audit ?? createAuditRepository(repo);
+  const revoked = new RevokedUsers(repo);
+  await revoked.load();
+  const connections = new ConnectionLimits(
+    config.WS_MAX_CONNECTIONS_PER_IP,
+    config.WS_MAX_CONNECTIONS_PER_USER,
+  );
   // Listens for mentions from here on, and recovers tasks that a restart interrupted.
   await agents.start();
-  return { config, logger, repo, hub, limiter, communication, startedAt, counters, metrics, audit, agents };
+  return {
+    config,
+    logger,
+    repo,
+    hub,
+    limiter,
+    communication,
+    startedAt,
+    counters,
+    metrics,
+    audit,
+    agents,
+    revoked,
+    connections,
+  };
 }
 
 export interface App {

@@ -121,6 +121,17 @@ export const configSchema = z.object({
     .min(1, 'RATE_LIMIT_BURST must be a whole number >= 1')
     .default(10),
   RATE_LIMIT_PER_SECOND: nonNegative('RATE_LIMIT_PER_SECOND').default(1),
+  // Open WebSocket connections (tRPC and legacy) per client IP, and per signed-in user (tRPC).
+  WS_MAX_CONNECTIONS_PER_IP: z.coerce
+    .number({ error: 'WS_MAX_CONNECTIONS_PER_IP must be a whole number >= 1' })
+    .int('WS_MAX_CONNECTIONS_PER_IP must be a whole number >= 1')
+    .min(1, 'WS_MAX_CONNECTIONS_PER_IP must be a whole number >= 1')
+    .default(100),
+  WS_MAX_CONNECTIONS_PER_USER: z.coerce
+    .number({ error: 'WS_MAX_CONNECTIONS_PER_USER must be a whole number >= 1' })
+    .int('WS_MAX_CONNECTIONS_PER_USER must be a whole number >= 1')
+    .min(1, 'WS_MAX_CONNECTIONS_PER_USER must be a whole number >= 1')
+    .default(20),
 });
 
 export type Config = z.infer<typeof configSchema>;

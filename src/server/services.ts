@@ -1,9 +1,11 @@
 // The long-lived parts a request can reach, built once by app.ts (or by a test) and handed to every context.
 import type { Logger } from 'pino';
+import type { RevokedUsers } from './access/revoked-users';
 import type { AgentsService } from './agents/agents-service';
 import type { Config } from './config';
 import type { AuditRepository } from './db/audit-repository';
 import type { Repository } from './db/repository';
+import type { ConnectionLimits } from './http/connection-limits';
 import type { Hub } from './hub/hub';
 import type { TokenBucketLimiter } from './hub/rate-limiter';
 import type { Metrics } from './metrics';
@@ -24,4 +26,8 @@ export interface Services {
   audit: AuditRepository;
   /** AI employees: hire/fire, tasks and workers, the mention router and help loop. */
   agents: AgentsService;
+  /** People whose access an admin revoked: their tokens are refused. */
+  revoked: RevokedUsers;
+  /** Open WebSocket connections per IP and per user, and each user's sockets. */
+  connections: ConnectionLimits;
 }

@@ -7,6 +7,7 @@ import type { Services } from '../services';
 import { LEGACY_PATH } from '../transports/legacy/legacy-transport';
 import { wsContextFactory } from '../trpc/context';
 import { appRouter } from '../trpc/root';
+import { ConnectionLimits } from './connection-limits';
 import { startHeartbeat } from './heartbeat';
 import type { OriginPolicy } from './origins';
 import { wsEncoder } from './ws-encoder';
@@ -63,6 +64,18 @@ export function createWebSocketEndpoint(
       );
       return;
     }
+    const ip = ConnectionLimits.ipOf(req);
+    const admitted = services.connections.admitIp(ip);
+    if (!admitted.ok) {
+      services.logger.warn({ ip }, 'websocket refused: too many connections from this address');
+      const body = admitted.reason;
+      socket.end(
+        `HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+      return;
+    }
+    // The TCP socket outlives every protocol on it: its close is the one event both endpoints share.
+    socket.once('close', admitted.release);
     // Old clients of the previous server speak plain JSON on /legacy (see transports/legacy).
     if (legacy) return services.communication.legacy.handleUpgrade(req, socket, head);
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));

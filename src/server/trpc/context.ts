@@ -2,7 +2,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { CreateHTTPContextOptions } from '@trpc/server/adapters/standalone';
 import type { CreateWSSContextFnOptions } from '@trpc/server/adapters/ws';
-import { authenticate, type User } from '../auth';
+import { type AuthResult, authenticate, type User } from '../auth';
 import type { Services } from '../services';
 
 export interface Connection {
@@ -31,7 +31,14 @@ export async function createHTTPContext(services: Services, req: IncomingMessage
     token: bearerToken(req),
     userId: Array.isArray(userHeader) ? userHeader[0] : userHeader,
   });
-  return { services, user: auth.user, authError: auth.error, connection: null };
+  const { user, error } = refuseRevoked(services, auth);
+  return { services, user, authError: error, connection: null };
+}
+
+/** A valid token of a user an admin revoked is refused like a bad one (only possible in token mode). */
+function refuseRevoked(services: Services, auth: AuthResult): AuthResult {
+  if (!auth.user || !services.revoked.has(auth.user.id)) return auth;
+  return { user: null, error: `access revoked: ${auth.user.id} was removed by an admin` };
 }
 
 export function httpContextFactory(services: Services) {
@@ -41,13 +48,24 @@ export function httpContextFactory(services: Services) {
 export function wsContextFactory(services: Services) {
   return async ({ res: socket, info }: CreateWSSContextFnOptions): Promise<Context> => {
     const params = info.connectionParams ?? {};
-    const auth = await authenticate(services.config.AUTH_SECRET, {
-      token: params.token,
-      userId: params.userId,
-    });
+    let auth = refuseRevoked(
+      services,
+      await authenticate(services.config.AUTH_SECRET, { token: params.token, userId: params.userId }),
+    );
     if (auth.user && socket.readyState === socket.OPEN) {
-      const leave = services.hub.presence.connect(auth.user.id);
-      socket.once('close', leave);
+      const admitted = services.connections.admitUser(auth.user.id, socket);
+      if (admitted.ok) {
+        const leave = services.hub.presence.connect(auth.user.id);
+        socket.once('close', () => {
+          admitted.release();
+          leave();
+        });
+      } else {
+        // Closed rather than answered: an extra connection must not hold server resources. 1008 = policy.
+        services.logger.warn({ user: auth.user.id }, 'websocket refused: too many connections for this user');
+        socket.close(1008, admitted.reason);
+        auth = { user: null, error: admitted.reason };
+      }
     }
     return {
       services,

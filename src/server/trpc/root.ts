@@ -7,6 +7,7 @@ import { employeesRouter } from './routers/employees';
 import { healthProcedure } from './routers/health';
 import { presenceRouter } from './routers/presence';
 import { tasksRouter } from './routers/tasks';
+import { usersRouter } from './routers/users';
 
 export const appRouter = createTRPCRouter({
   health: healthProcedure,
@@ -16,6 +17,7 @@ export const appRouter = createTRPCRouter({
   employees: employeesRouter,
   tasks: tasksRouter,
   audit: auditRouter,
+  users: usersRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,26 @@
+// Users (people): admins revoke ("fire") and restore a person's access; revoked tokens stop working at once.
+import type { TRPCRouterRecord } from '@trpc/server';
+import { z } from 'zod';
+import { userIdSchema } from '../../auth';
+import { auditedProcedure } from '../audited';
+import { adminProcedure } from '../init';
+
+export const userInputSchema = z.object({ user: userIdSchema });
+
+export const usersRouter = {
+  revoked: adminProcedure.query(({ ctx }) => ({ users: ctx.services.revoked.list() })),
+
+  revoke: auditedProcedure.input(userInputSchema).mutation(async ({ ctx, input }) => {
+    const changed = await ctx.services.revoked.revoke(input.user);
+    // Open connections were signed in before: close them, and their reconnect is refused by the context.
+    const dropped = ctx.services.connections.dropUser(input.user, 'access revoked');
+    ctx.services.logger.info({ user: input.user, by: ctx.user.id, dropped }, 'user access revoked');
+    return { user: input.user, changed, droppedConnections: dropped };
+  }),
+
+  restore: auditedProcedure.input(userInputSchema).mutation(async ({ ctx, input }) => {
+    const changed = await ctx.services.revoked.restore(input.user);
+    ctx.services.logger.info({ user: input.user, by: ctx.user.id }, 'user access restored');
+    return { user: input.user, changed };
+  }),
+} satisfies TRPCRouterRecord;

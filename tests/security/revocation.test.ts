@@ -1,0 +1,77 @@
+// Revoking a person's access: open connections are dropped, the token is refused everywhere, restore undoes it.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { App } from '../../src/server/app';
+import { mintToken } from '../../src/server/auth';
+import { connectClient, startTestServer, type TestClient, tempDir, waitFor } from '../helpers/server';
+import { TEST_SECRET } from '../helpers/services';
+
+const started: App[] = [];
+const clients: TestClient[] = [];
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  for (const app of started.splice(0)) await app.stop();
+});
+
+const server = async (env: Record<string, string> = {}) => {
+  const app = await startTestServer({ AUTH_SECRET: TEST_SECRET, ...env });
+  started.push(app);
+  return app;
+};
+const client = (app: App, token: string) => {
+  const c = connectClient(app.wsUrl, { token });
+  clients.push(c);
+  return c;
+};
+
+describe('revoking a user', () => {
+  it('drops their open connection and refuses the still-valid token until restored', async () => {
+    const app = await server();
+    const admin = client(app, await mintToken(TEST_SECRET, { user: 'root', role: 'admin' }));
+    const carol = client(app, await mintToken(TEST_SECRET, { user: 'carol', role: 'user' }));
+    const errors: string[] = [];
+    let started = false;
+    carol.trpc.chat.onMessage.subscribe(
+      {},
+      {
+        onStarted: () => {
+          started = true;
+        },
+        onError: (error) => errors.push(String(error.data?.code)),
+      },
+    );
+    await carol.trpc.chat.send.mutate({ text: 'before' });
+    await waitFor(() => started, 5000, 'carol’s subscription');
+    expect(app.services.connections.userConnections('carol')).toBe(1);
+
+    const revoked = await admin.trpc.users.revoke.mutate({ user: 'carol' });
+    expect(revoked).toEqual({ user: 'carol', changed: true, droppedConnections: 1 });
+    // Her client reconnects at once and resubscribes; the new connection is refused by its context.
+    await waitFor(() => errors.includes('UNAUTHORIZED'), 5000, 'carol’s subscription to be refused');
+    expect(app.services.connections.userConnections('carol')).toBe(0);
+    await expect(carol.trpc.chat.send.mutate({ text: 'after' })).rejects.toMatchObject({
+      data: { code: 'UNAUTHORIZED' },
+      message: 'access revoked: carol was removed by an admin',
+    });
+    expect(await admin.trpc.users.revoked.query()).toEqual({ users: ['carol'] });
+
+    await admin.trpc.users.restore.mutate({ user: 'carol' });
+    const again = client(app, await mintToken(TEST_SECRET, { user: 'carol', role: 'user' }));
+    expect((await again.trpc.chat.send.mutate({ text: 'back' })).sender).toBe('carol');
+  });
+
+  it('keeps the revocation across a restart on the same database', async () => {
+    const db = `${tempDir()}/chat.db`;
+    const first = await server({ DATABASE_URL: db });
+    const admin = client(first, await mintToken(TEST_SECRET, { user: 'root', role: 'admin' }));
+    await admin.trpc.users.revoke.mutate({ user: 'dave' });
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await first.stop();
+
+    const second = await server({ DATABASE_URL: db });
+    const res = await fetch(`${second.httpUrl}/communication/info`, {
+      headers: { authorization: `Bearer ${await mintToken(TEST_SECRET, { user: 'dave', role: 'admin' })}` },
+    });
+    expect(res.status).toBe(401);
+    expect(await res.text()).toContain('access revoked: dave');
+  });
+});
