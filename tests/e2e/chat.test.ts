@@ -176,11 +176,15 @@ describe('chat in the browser', () => {
     await joinAs(phone, app.httpUrl, 'pat');
     const people = phone.getByTestId('user-list');
     expect(await people.isVisible()).toBe(false);
-    await messageLocator(phone, 'a real link').waitFor();
     await screenshot(phone, 'phone-chat');
     await phone.getByRole('button', { name: 'Show people and agents' }).click();
     await people.waitFor();
     expect(await people.textContent()).toContain('ada');
+    // Tapping a name mentions it and folds the list away again.
+    await people.getByRole('button', { name: 'Mention ada' }).click();
+    expect(await phone.getByTestId('message-input').inputValue()).toBe('@ada ');
+    expect(await people.isVisible()).toBe(false);
+    await phone.getByRole('button', { name: 'Show people and agents' }).click();
     const background = await phone
       .locator('body > #root > div')
       .evaluate((el) => getComputedStyle(el).backgroundColor);

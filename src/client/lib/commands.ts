@@ -1,5 +1,5 @@
-// Slash commands offered by the `/` autocomplete. Those with `run` are carried out by the client through the
-// typed API; any other text starting with `/` is sent as a message (the server marks it as a command).
+// Slash commands offered by the `/` autocomplete. ChatInterface carries these out through the typed API; any
+// other text starting with `/` is sent as a message (the server marks it as a command).
 import type { Command } from './autocomplete';
 
 export const COMMANDS: Command[] = [
