@@ -10,6 +10,7 @@ import { appRouter } from '../trpc/root';
 import { ConnectionLimits } from './connection-limits';
 import { startHeartbeat } from './heartbeat';
 import type { OriginPolicy } from './origins';
+import { isClientProtocolError } from './ws-client-errors';
 import { wsEncoder } from './ws-encoder';
 
 export const MAX_FRAME_BYTES = 64 * 1024;
@@ -37,6 +38,11 @@ export function createWebSocketEndpoint(
     createContext: wsContextFactory(services),
     experimental_encoder: wsEncoder,
     onError: ({ error, path }) => {
+      // The socket is closed (1009, 1007…) by ws; a client's bad frame must not count or log as our failure.
+      if (isClientProtocolError(error)) {
+        services.logger.debug({ err: error.cause ?? error }, 'websocket client broke the protocol');
+        return;
+      }
       services.metrics.recordError(error.code);
       if (error.code === 'INTERNAL_SERVER_ERROR') {
         services.counters.errors += 1;
