@@ -48,14 +48,19 @@ export function createBot(config: Config, token: string, observer: ApiObserver):
   return bot;
 }
 
-/** One line for people: what went wrong talking to Telegram. */
+/** One line for people: what went wrong talking to Telegram (logged, stored, shown: never with the token). */
 export function describeTelegramError(error: unknown): string {
   if (error instanceof GrammyError) return `${error.method}: ${error.error_code} ${error.description}`;
   if (error instanceof HttpError) {
     const cause = error.error instanceof Error ? error.error.message : String(error.error);
-    return `network error: ${cause}`;
+    return redactBotToken(`network error: ${cause}`);
   }
-  return error instanceof Error ? error.message : String(error);
+  return redactBotToken(error instanceof Error ? error.message : String(error));
+}
+
+/** Network errors quote the request URL, and the Bot API puts the token in it: /bot<id>:<secret>/method. */
+export function redactBotToken(text: string): string {
+  return text.replace(/\/bot\d+:[A-Za-z0-9_-]+/g, '/bot[redacted]');
 }
 
 /** Retry delay for attempt n (1-based): base * 2^(n-1), capped. */
