@@ -73,6 +73,8 @@ export async function startProject(extraEnv: Record<string, string> = {}): Promi
       PORT: String(port),
       WEBSOCKET_PORT: String(wsPort),
       RATE_LIMIT_PER_SECOND: '0',
+      // Every bench client connects from 127.0.0.1: lift the per-IP cap for the connection scenarios.
+      WS_MAX_CONNECTIONS_PER_IP: '1000000',
       LOG_LEVEL: 'warn',
       LOG_FILE: '',
       PROJECT_ROOT: dir,
