@@ -2,6 +2,9 @@
 // once the connection says who it is), and the sockets of each user, so revoking a user can drop them.
 import type { IncomingMessage } from 'node:http';
 
+const isLoopbackPeer = (address: string) =>
+  address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
+
 export interface Closable {
   close(code?: number, reason?: string): void;
   terminate(): void;
@@ -18,9 +21,18 @@ export class ConnectionLimits {
     readonly maxPerUser: number,
   ) {}
 
-  /** The peer address; behind a proxy every client shares the proxy's, so the per-IP cap must allow for it. */
+  /**
+   * The client's address. A reverse proxy on the same host (deploy/nginx.conf) makes every peer 127.0.0.1, which
+   * would put all people under one per-IP cap: from a loopback peer only, the address the proxy saw is trusted
+   * (the last X-Forwarded-For entry, which the proxy appends itself, or X-Real-IP).
+   */
   static ipOf(req: IncomingMessage): string {
-    return req.socket.remoteAddress ?? 'unknown';
+    const peer = req.socket.remoteAddress ?? 'unknown';
+    if (!isLoopbackPeer(peer)) return peer;
+    const forwarded = req.headers['x-forwarded-for'];
+    const last = (Array.isArray(forwarded) ? forwarded.join(',') : forwarded)?.split(',').pop()?.trim();
+    const real = req.headers['x-real-ip'];
+    return last || (typeof real === 'string' && real.trim()) || peer;
   }
 
   /** Counts one more connection from `ip`, or refuses it; `release` must run when that connection ends. */
