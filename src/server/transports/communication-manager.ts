@@ -9,6 +9,7 @@ import { ChatError } from '../hub/errors';
 import type { Hub } from '../hub/hub';
 import type { TokenBucketLimiter } from '../hub/rate-limiter';
 import { LegacyTransport } from './legacy/legacy-transport';
+import { backoffMs } from './telegram/bot';
 import { type TelegramStatus, TelegramTransport } from './telegram/telegram-transport';
 import { Handlers, type MessageHandler, type Transport } from './transport';
 import { WebSocketTransport } from './websocket-transport';
@@ -28,7 +29,9 @@ export type DetectedBy =
   | 'telegram-settings'
   | 'default'
   | 'switch'
-  | 'fallback';
+  | 'fallback'
+  /** Telegram came back after a start-up fallback and took over again by itself. */
+  | 'recovered';
 
 export interface CommunicationInfo {
   type: TransportType;
@@ -83,6 +86,9 @@ export class CommunicationManager {
   private readonly handlers: Handlers;
   /** Switches run one at a time; a second waits for the first. */
   private switching: Promise<unknown> = Promise.resolve();
+  private recovery: NodeJS.Timeout | null = null;
+  private recoveryAttempts = 0;
+  private stopped = false;
 
   constructor(private readonly deps: CommunicationDeps) {
     const { config, hub, repo, store, logger, limiter } = deps;
@@ -114,8 +120,44 @@ export class CommunicationManager {
         this.active = 'telegram';
       } catch (error) {
         this.fallBack((error as Error).message);
+        this.scheduleRecovery();
       }
     }
+  }
+
+  /**
+   * Telegram was wanted at start-up but unreachable (an outage, a restart during one): keep trying with backoff
+   * and take over again when it answers, so the outbox sends the backlog from its saved cursor. An admin's switch
+   * in the meantime ends the attempts.
+   */
+  private scheduleRecovery(): void {
+    if (this.recovery || this.stopped) return;
+    this.recoveryAttempts += 1;
+    const { TELEGRAM_RETRY_BASE_MS, TELEGRAM_RETRY_MAX_MS } = this.deps.config;
+    const delay = backoffMs(this.recoveryAttempts, TELEGRAM_RETRY_BASE_MS, TELEGRAM_RETRY_MAX_MS);
+    this.recovery = setTimeout(() => {
+      this.recovery = null;
+      const attempt = this.switching.then(() => this.recover());
+      this.switching = attempt.catch(() => {});
+    }, delay);
+    this.recovery.unref();
+  }
+
+  private async recover(): Promise<void> {
+    if (this.stopped || this.detectedBy !== 'fallback' || this.active === 'telegram') return;
+    try {
+      await this.telegram.start();
+    } catch (error) {
+      this.reason = `telegram could not start (${(error as Error).message}); websocket carries the conversation, retrying`;
+      this.scheduleRecovery();
+      return;
+    }
+    this.active = 'telegram';
+    this.detectedBy = 'recovered';
+    this.reason = null;
+    this.switchedAt = new Date().toISOString();
+    this.recoveryAttempts = 0;
+    this.deps.logger.info('telegram reachable again: bridge back on');
   }
 
   private fallBack(why: string): void {
@@ -243,6 +285,8 @@ export class CommunicationManager {
 
   /** Stops every transport; queued Telegram rows stay for the next start. */
   async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.recovery) clearTimeout(this.recovery);
     await this.switching;
     await this.telegram.stop();
     await this.legacy.stop();
