@@ -1,6 +1,7 @@
 // Chaos-run clients: tRPC clients that resume their stream by lastEventId, and legacy clients that backfill over
 // HTTP after a reconnect. Each keeps its view (what it saw) and sends its quota exactly once, also across a
-// SIGKILL: a send that failed is looked up in the history (the old process is dead, so absent = never committed).
+// SIGKILL: tRPC clients retry with the same clientId (the server commits it once); the legacy protocol has no such
+// key, so a legacy send that failed is looked up in the history (the old process is dead: absent = never committed).
 import WebSocket from 'ws';
 import type { Message } from '../../src/shared/message';
 import { connectClient, type TestClient } from '../../tests/helpers/server';
@@ -75,31 +76,17 @@ export class TrpcChaosClient {
       this.disconnects += 1;
       this.client.ws.connection?.ws.close();
     }
-    const floor = this.received.at(-1) ?? 0;
+    // The clientId makes the retry safe whatever happened to the first try (never sent, lost with a killed
+    // server, or committed with its answer lost): the server commits a sender's clientId once.
+    const clientId = text.replace(/[^A-Za-z0-9_.:-]/g, '_');
     while (true) {
       try {
-        await this.client.trpc.chat.send.mutate({ text });
+        await this.client.trpc.chat.send.mutate({ text, clientId });
         this.sent += 1;
         return;
       } catch {
         this.retries += 1;
-        // The server died mid-send: once it is back, the history says whether the message was committed.
-        while (true) {
-          try {
-            const found = await findAfter(
-              (cursor) => this.client.trpc.chat.history.query({ cursor, limit: 200 }),
-              text,
-              floor,
-            );
-            if (found !== null) {
-              this.sent += 1;
-              return;
-            }
-            break;
-          } catch {
-            await sleep(100);
-          }
-        }
+        await sleep(100);
       }
     }
   }

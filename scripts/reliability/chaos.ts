@@ -50,6 +50,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
   const env = {
     ...telegramEnv(emulator.apiRoot),
     TELEGRAM_GROUP_PER_MINUTE: '1000000',
+    // The emulator has no bot-wide limit; Telegram's 30/s would make draining 10,000 messages take minutes.
+    TELEGRAM_GLOBAL_PER_SECOND: '100000',
     PORT: String(httpPort),
     WEBSOCKET_PORT: String(wsPort),
     DATABASE_URL: dbPath,

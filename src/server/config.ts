@@ -79,6 +79,12 @@ export const configSchema = z.object({
   TELEGRAM_API_ROOT: z.url({ error: 'TELEGRAM_API_ROOT must be a URL' }).default('https://api.telegram.org'),
   // Outbox pacing and retries (Telegram allows ~1 message/s per chat and 20/min per group); tests shrink them.
   TELEGRAM_SEND_INTERVAL_MS: wholeMs('TELEGRAM_SEND_INTERVAL_MS').default(1000),
+  // Bot-wide Telegram send limit (Telegram allows about 30/s); emulators in tests take more.
+  TELEGRAM_GLOBAL_PER_SECOND: z.coerce
+    .number({ error: 'TELEGRAM_GLOBAL_PER_SECOND must be a whole number >= 1' })
+    .int('TELEGRAM_GLOBAL_PER_SECOND must be a whole number >= 1')
+    .min(1, 'TELEGRAM_GLOBAL_PER_SECOND must be a whole number >= 1')
+    .default(30),
   TELEGRAM_GROUP_PER_MINUTE: z.coerce
     .number({ error: 'TELEGRAM_GROUP_PER_MINUTE must be a whole number >= 1' })
     .int('TELEGRAM_GROUP_PER_MINUTE must be a whole number >= 1')

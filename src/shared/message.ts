@@ -22,9 +22,15 @@ export const messageIdSchema = z
   .positive('must be a message id (a positive integer)')
   .max(Number.MAX_SAFE_INTEGER);
 
+/** A sender-chosen id that makes a retried send idempotent: the same sender and clientId commit once. */
+export const clientIdSchema = z
+  .string({ error: 'clientId must be a string' })
+  .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'clientId must be 1-64 letters, digits, ".", "_", ":" or "-"');
+
 export const sendInputSchema = z.object({
   text: messageTextSchema,
   replyTo: messageIdSchema.nullish(),
+  clientId: clientIdSchema.nullish(),
 });
 export type SendInput = z.infer<typeof sendInputSchema>;
 
@@ -61,6 +67,8 @@ export interface Message {
   replyTo: number | null;
   origin: Origin;
   createdAt: string;
+  /** The sender's idempotency key when it gave one (lets a client match its optimistic copy), else null. */
+  clientId: string | null;
 }
 
 export interface MessageBatch {

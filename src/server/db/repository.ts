@@ -3,7 +3,7 @@
 import type { Message, Origin } from '../../shared/message';
 
 /** A message as the hub hands it over: everything but what storage assigns (id, createdAt). */
-export type NewMessage = Omit<Message, 'id' | 'createdAt'>;
+export type NewMessage = Omit<Message, 'id' | 'createdAt' | 'clientId'> & { clientId?: string | null };
 
 export interface MessageStats {
   total: number;
@@ -13,7 +13,10 @@ export interface MessageStats {
 }
 
 export interface Repository {
-  /** Commits one message (grouped with concurrent appends into one transaction) and returns it with its id. */
+  /**
+   * Commits one message (grouped with concurrent appends into one transaction) and returns it with its id.
+   * Rejects with MissingReplyError, or DuplicateClientIdError when the sender already used the clientId.
+   */
   appendMessage(message: NewMessage): Promise<Message>;
   /** Newest `limit` messages older than `before` (all when null), oldest first. */
   history(before: number | null, limit: number): Promise<Message[]>;
@@ -25,6 +28,14 @@ export interface Repository {
   setSetting(key: string, value: string): Promise<void>;
   /** Waits for pending appends, then closes the database. */
   close(): Promise<void>;
+}
+
+/** The sender already committed a message with this clientId: `existing` is that message (a retried send). */
+export class DuplicateClientIdError extends Error {
+  constructor(readonly existing: Message) {
+    super(`clientId ${existing.clientId} was already used by ${existing.sender} (message ${existing.id})`);
+    this.name = 'DuplicateClientIdError';
+  }
 }
 
 /** The message a new one replies to does not exist. */

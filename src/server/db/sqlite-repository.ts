@@ -4,7 +4,13 @@ import type Database from 'better-sqlite3';
 import { and, count, desc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Message } from '../../shared/message';
 import { type Db, openSqlite } from './client';
-import { type MessageStats, MissingReplyError, type NewMessage, type Repository } from './repository';
+import {
+  DuplicateClientIdError,
+  type MessageStats,
+  MissingReplyError,
+  type NewMessage,
+  type Repository,
+} from './repository';
 import { messages, settings } from './schema';
 
 type Row = typeof messages.$inferSelect;
@@ -18,7 +24,7 @@ interface Pending {
 const toMessage = (row: Row): Message => ({ ...row });
 
 const MESSAGE_COLUMNS =
-  'id, text, sender, sender_kind, mentions, is_command, command, command_args, reply_to, origin, created_at';
+  'id, text, sender, sender_kind, mentions, is_command, command, command_args, reply_to, origin, created_at, client_id';
 
 interface RawRow {
   id: number;
@@ -32,6 +38,7 @@ interface RawRow {
   reply_to: number | null;
   origin: Message['origin'];
   created_at: string;
+  client_id: string | null;
 }
 
 const fromRaw = (r: RawRow): Message => ({
@@ -46,6 +53,7 @@ const fromRaw = (r: RawRow): Message => ({
   replyTo: r.reply_to,
   origin: r.origin,
   createdAt: r.created_at,
+  clientId: r.client_id,
 });
 
 type Outcome = { ok: true; message: Message } | { ok: false; error: unknown };
@@ -58,6 +66,7 @@ export class SqliteRepository implements Repository {
   // The hot path uses statements prepared once: building a query per insert cost more than the insert itself.
   private readonly insertStatement: Database.Statement;
   private readonly existsStatement: Database.Statement;
+  private readonly byClientIdStatement: Database.Statement;
   private readonly afterStatement: Database.Statement;
   private readonly commitBatch: (batch: Pending[]) => Outcome[];
 
@@ -66,16 +75,25 @@ export class SqliteRepository implements Repository {
     private readonly sqlite: Database.Database,
   ) {
     this.insertStatement = sqlite.prepare(
-      `INSERT INTO messages (text, sender, sender_kind, mentions, is_command, command, command_args, reply_to, origin, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO messages (text, sender, sender_kind, mentions, is_command, command, command_args, reply_to, origin, created_at, client_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.existsStatement = sqlite.prepare('SELECT 1 FROM messages WHERE id = ?').pluck();
+    this.byClientIdStatement = sqlite.prepare(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE sender = ? AND client_id = ?`,
+    );
     this.afterStatement = sqlite.prepare(
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id > ? ORDER BY id LIMIT ?`,
     );
     this.commitBatch = sqlite.transaction((batch: Pending[]) => {
       const createdAt = new Date().toISOString();
       return batch.map(({ message: m }): Outcome => {
+        const clientId = m.clientId ?? null;
+        if (clientId !== null) {
+          // Checked inside the transaction, so a retry in the same batch sees the first copy too.
+          const existing = this.byClientIdStatement.get(m.sender, clientId) as RawRow | undefined;
+          if (existing) return { ok: false, error: new DuplicateClientIdError(fromRaw(existing)) };
+        }
         if (m.replyTo !== null && this.existsStatement.get(m.replyTo) === undefined) {
           return { ok: false, error: new MissingReplyError(m.replyTo) };
         }
@@ -90,8 +108,9 @@ export class SqliteRepository implements Repository {
           m.replyTo,
           m.origin,
           createdAt,
+          clientId,
         );
-        return { ok: true, message: { id: Number(lastInsertRowid), ...m, createdAt } };
+        return { ok: true, message: { id: Number(lastInsertRowid), ...m, createdAt, clientId } };
       });
     });
   }

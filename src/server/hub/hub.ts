@@ -2,7 +2,7 @@
 import type { ActivityEvent } from '../../shared/activity';
 import { type Message, type Origin, type SenderKind, sendInputSchema } from '../../shared/message';
 import { parseText } from '../../shared/parse';
-import { MissingReplyError, type Repository } from '../db/repository';
+import { DuplicateClientIdError, MissingReplyError, type Repository } from '../db/repository';
 import type { Bus, HubEvent } from './bus';
 import { ChatError } from './errors';
 import { Fanout } from './fanout';
@@ -11,6 +11,8 @@ import { Presence } from './presence';
 export interface PostInput {
   text: unknown;
   replyTo?: unknown;
+  /** Idempotency key: a retry with the same sender and clientId returns the first copy, published once. */
+  clientId?: unknown;
   sender: string;
   senderKind: SenderKind;
 }
@@ -47,13 +49,17 @@ export class Hub {
 
   /** Validates and commits a message, then publishes it. Rejects with ChatError on bad input; nothing is written. */
   async post(input: PostInput, origin: Origin): Promise<Message> {
-    const parsed = sendInputSchema.safeParse({ text: input.text, replyTo: input.replyTo });
+    const parsed = sendInputSchema.safeParse({
+      text: input.text,
+      replyTo: input.replyTo,
+      clientId: input.clientId,
+    });
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const field = issue?.path.join('.') || 'input';
       throw new ChatError('BAD_REQUEST', `${field}: ${issue?.message ?? 'invalid'}`);
     }
-    const { text, replyTo } = parsed.data;
+    const { text, replyTo, clientId } = parsed.data;
     let message: Message;
     try {
       message = await this.repo.appendMessage({
@@ -61,11 +67,17 @@ export class Hub {
         sender: input.sender,
         senderKind: input.senderKind,
         replyTo: replyTo ?? null,
+        clientId: clientId ?? null,
         origin,
         ...parseText(text),
       });
     } catch (error) {
       if (error instanceof MissingReplyError) throw new ChatError('BAD_REQUEST', error.message);
+      if (error instanceof DuplicateClientIdError) {
+        // A retry of a send that was committed (its answer lost on the way): the same message, not a new one.
+        if (error.existing.text === text) return error.existing;
+        throw new ChatError('BAD_REQUEST', `clientId ${clientId} was already used for a different message`);
+      }
       throw error;
     }
     // Published only now, after the commit: nobody sees a message that could still be lost.

@@ -19,6 +19,7 @@ const msg = (id: number, text = `message ${id}`, sender = 'bob', replyTo: number
   replyTo,
   origin: 'websocket',
   createdAt: new Date(1_700_000_000_000 + id * 1000).toISOString(),
+  clientId: null,
 });
 
 const store = () => useChatStore.getState();

@@ -15,6 +15,7 @@ const message = (id: number, text = `m${id}`): Message => ({
   replyTo: null,
   origin: 'websocket',
   createdAt: '2026-01-01T00:00:00.000Z',
+  clientId: null,
 });
 
 const frame = (subscription: number, messages: Message[]) => ({

@@ -170,3 +170,41 @@ describe('chat.setTyping and presence', () => {
     ]);
   });
 });
+
+describe('chat.send with a clientId', () => {
+  it('commits a retried send once and publishes it once', async () => {
+    const feed = services.hub.messages.open();
+    const caller = callerFor(services);
+    const [first, retry] = await Promise.all([
+      caller.chat.send({ text: 'only once', clientId: 'alice-1' }),
+      caller.chat.send({ text: 'only once', clientId: 'alice-1' }),
+    ]);
+    const later = await caller.chat.send({ text: 'only once', clientId: 'alice-1' });
+    expect(retry).toEqual(first);
+    expect(later).toEqual(first);
+    expect(first.clientId).toBe('alice-1');
+    expect(await services.repo.lastMessageId()).toBe(1);
+    expect((await feed.next())?.map((m) => m.id)).toEqual([1]);
+    expect(feed.pending).toBe(0);
+  });
+
+  it('keeps client ids per sender, and refuses one reused for a different text', async () => {
+    await callerFor(services).chat.send({ text: 'mine', clientId: 'k1' });
+    const bobs = await callerFor(services, { id: 'bob', role: 'user' }).chat.send({
+      text: 'his',
+      clientId: 'k1',
+    });
+    expect(bobs.id).toBe(2);
+    const error = await codeOf(callerFor(services).chat.send({ text: 'something else', clientId: 'k1' }));
+    expect(error).toEqual({
+      code: 'BAD_REQUEST',
+      message: 'clientId k1 was already used for a different message',
+    });
+    expect(await services.repo.lastMessageId()).toBe(2);
+  });
+
+  it('rejects a malformed clientId', async () => {
+    const error = await codeOf(callerFor(services).chat.send({ text: 'x', clientId: 'has spaces' }));
+    expect(error.code).toBe('BAD_REQUEST');
+  });
+});

@@ -24,7 +24,11 @@ export function createBot(config: Config, token: string, observer: ApiObserver):
   bot.api.config.use(
     apiThrottler({
       // Bot-wide: Telegram's ~30 messages per second.
-      global: { reservoir: 30, reservoirRefreshAmount: 30, reservoirRefreshInterval: 1000 },
+      global: {
+        reservoir: config.TELEGRAM_GLOBAL_PER_SECOND,
+        reservoirRefreshAmount: config.TELEGRAM_GLOBAL_PER_SECOND,
+        reservoirRefreshInterval: 1000,
+      },
       group: {
         maxConcurrent: 1,
         minTime: interval,

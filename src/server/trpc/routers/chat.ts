@@ -31,7 +31,13 @@ export const chatRouter = {
     }
     const origin = ctx.connection?.kind === 'websocket' ? 'websocket' : 'api';
     return hub.post(
-      { text: input.text, replyTo: input.replyTo, sender: ctx.user.id, senderKind: 'user' },
+      {
+        text: input.text,
+        replyTo: input.replyTo,
+        clientId: input.clientId,
+        sender: ctx.user.id,
+        senderKind: 'user',
+      },
       origin,
     );
   }),

@@ -15,6 +15,7 @@ const msg = (id: number, text: string, extra: Partial<Message> = {}): Message =>
   replyTo: null,
   origin: 'websocket',
   createdAt: '2026-01-01T10:00:00.000Z',
+  clientId: null,
   ...extra,
 });
 

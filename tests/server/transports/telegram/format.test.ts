@@ -19,6 +19,7 @@ const message = (over: Partial<Message>): Message => ({
   replyTo: null,
   origin: 'websocket',
   createdAt: new Date().toISOString(),
+  clientId: null,
   ...over,
 });
 
