@@ -29,6 +29,8 @@ export function errorText(error: unknown): string {
 }
 
 let tempCounter = 0;
+/** Tries of one send when the connection fails under it (answers from the server are never retried). */
+const SEND_ATTEMPTS = 3;
 
 export function useChatConnection(
   wsUrl: string,
@@ -160,7 +162,8 @@ export function useChatConnection(
       if (!client) return { ok: false, error: 'not connected yet' };
       const me = store.getState().me;
       tempCounter += 1;
-      const tempId = `pending-${Date.now()}-${tempCounter}`;
+      // Unique across this person's tabs and devices too: it is the send's idempotency key on the server.
+      const tempId = `pending-${Date.now()}-${tempCounter}-${Math.random().toString(36).slice(2, 10)}`;
       store.getState().addPending({
         tempId,
         text,
@@ -168,13 +171,21 @@ export function useChatConnection(
         sender: me?.id ?? '',
         createdAt: new Date().toISOString(),
       });
-      try {
-        const message = await client.trpc.chat.send.mutate({ text, replyTo });
-        store.getState().confirmPending(tempId, message);
-        return { ok: true };
-      } catch (error) {
-        store.getState().dropPending(tempId);
-        return { ok: false, error: errorText(error) };
+      // The temp id doubles as the idempotency key: when the connection drops mid-send the same send is
+      // retried, and the server commits it once whether or not the first try got through.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const message = await client.trpc.chat.send.mutate({ text, replyTo, clientId: tempId });
+          store.getState().confirmPending(tempId, message);
+          return { ok: true };
+        } catch (error) {
+          const answered = (error as { data?: { code?: string } }).data?.code !== undefined;
+          if (answered || attempt >= SEND_ATTEMPTS) {
+            store.getState().dropPending(tempId);
+            return { ok: false, error: errorText(error) };
+          }
+          await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+        }
       }
     },
     [client],

@@ -96,7 +96,10 @@ export const useChatStore = create<ChatState>()((set, get) => ({
     let pending = state.pending;
     for (const m of fresh) {
       if (m.sender !== state.me?.id) continue;
-      const index = pending.findIndex((p) => p.text.trim() === m.text && p.replyTo === m.replyTo);
+      const index =
+        m.clientId !== null
+          ? pending.findIndex((p) => p.tempId === m.clientId)
+          : pending.findIndex((p) => p.text.trim() === m.text && p.replyTo === m.replyTo);
       if (index >= 0) pending = pending.filter((_, i) => i !== index);
     }
     // The sender stopped typing once their message is in.

@@ -56,6 +56,13 @@ describe('chatStore', () => {
     expect(store().pending).toEqual([]);
   });
 
+  it('matches a stored message to its pending copy by clientId when two pending ones read the same', () => {
+    store().addPending({ tempId: 't1', text: 'ok', replyTo: null, sender: 'alice', createdAt: '' });
+    store().addPending({ tempId: 't2', text: 'ok', replyTo: null, sender: 'alice', createdAt: '' });
+    store().addMessages([{ ...msg(10, 'ok', 'alice'), clientId: 't2' }]);
+    expect(store().pending.map((p) => p.tempId)).toEqual(['t1']);
+  });
+
   it('does not take someone else’s identical message for an own pending one', () => {
     store().addPending({ tempId: 't1', text: 'same', replyTo: null, sender: 'alice', createdAt: '' });
     store().addMessages([msg(9, 'same', 'bob')]);
