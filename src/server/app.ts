@@ -9,16 +9,18 @@ import { AgentsService } from './agents/agents-service';
 import type { Config } from './config';
 import type { AuditRepository } from './db/audit-repository';
 import type { Repository } from './db/repository';
-import { createAgentsRepository } from './db/sqlite-agents-repository';
-import { createAuditRepository } from './db/sqlite-audit-repository';
-import { SqliteRepository } from './db/sqlite-repository';
-import { createTransportRepository } from './db/sqlite-transport-repository';
+import {
+  agentsRepositoryFor,
+  auditRepositoryFor,
+  busFor,
+  openRepository,
+  transportRepositoryFor,
+} from './db/storage';
 import type { WebSocketLocation } from './http/client-config';
 import { ConnectionLimits } from './http/connection-limits';
 import { OriginPolicy, ownOrigins } from './http/origins';
 import { createHttpServer } from './http/server';
 import { createWebSocketEndpoint } from './http/websocket';
-import { InProcessBus } from './hub/bus';
 import { Hub, type HubOptions } from './hub/hub';
 import { TokenBucketLimiter } from './hub/rate-limiter';
 import { createLogger } from './logger';
@@ -44,20 +46,20 @@ export async function createServices(config: Config, options: AppOptions = {}): 
       size: config.LOG_MAX_SIZE,
       files: config.LOG_MAX_FILES,
     });
-  const repo = options.repo ?? SqliteRepository.open(config.DATABASE_URL);
-  const bus = new InProcessBus((error) => logger.error({ err: error }, 'bus listener failed'));
+  const repo = options.repo ?? (await openRepository(config.DATABASE_URL));
+  const bus = await busFor(repo, logger, (error) => logger.error({ err: error }, 'bus listener failed'));
   const hub = new Hub(repo, bus, options.hub);
   const limiter = new TokenBucketLimiter(config.RATE_LIMIT_BURST, config.RATE_LIMIT_PER_SECOND);
   const counters = { errors: 0 };
   const startedAt = new Date();
-  const agents = new AgentsService({ config, logger, hub, chat: repo, repo: createAgentsRepository(repo) });
+  const agents = new AgentsService({ config, logger, hub, chat: repo, repo: agentsRepositoryFor(repo) });
   const communication = new CommunicationManager({
     agentStats: () => agents.stats(),
     config,
     repo,
     hub,
     logger,
-    store: createTransportRepository(repo),
+    store: transportRepositoryFor(repo),
     limiter,
     counters,
     startedAt,
@@ -77,7 +79,7 @@ export async function createServices(config: Config, options: AppOptions = {}): 
   hub.onEvent((event) => {
     if (event.type === 'message') metrics.onMessage(event.message);
   });
-  const audit = options.audit ?? createAuditRepository(repo);
+  const audit = options.audit ?? auditRepositoryFor(repo);
   const revoked = new RevokedUsers(repo);
   await revoked.load();
   const connections = new ConnectionLimits(

@@ -1,0 +1,18 @@
+// Advisory lock keys shared by every instance on one PostgreSQL database, and the NOTIFY channels.
+export const LOCKS = {
+  /** Held while migrations run, so instances starting together do not race. */
+  migrate: 7_341_001,
+  /** Taken (per transaction) before a message takes its id, so ids commit in id order. */
+  messages: 7_341_002,
+  /** The Telegram bridge leader (poller + forwarder). */
+  telegram: 7_341_003,
+  /** The agents leader (mention answers, tasks). */
+  agents: 7_341_004,
+} as const;
+
+export const CHANNELS = {
+  /** Payload: the newest committed message id. A doorbell only; the tailer reads the rows. */
+  messages: 'ocs_messages',
+  /** Payload: JSON { instance, activity } for typing and presence. */
+  activity: 'ocs_activity',
+} as const;

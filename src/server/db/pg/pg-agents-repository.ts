@@ -1,0 +1,124 @@
+// PostgreSQL implementation of the agents repository (employees, tasks, task logs), sharing the chat pool.
+import { and, asc, desc, eq, gt, inArray, type SQL } from 'drizzle-orm';
+import {
+  type AgentsRepository,
+  type Employee,
+  EmployeeExistsError,
+  type LogStream,
+  type NewTask,
+  type Task,
+  type TaskLogLine,
+  type TaskPatch,
+  type TaskQuery,
+  type TaskStatus,
+} from '../agents-repository';
+import type { PgDb } from './client';
+import { agentTaskLog, agentTasks, employees } from './schema-agents';
+
+const now = () => new Date().toISOString();
+
+const isUniqueViolation = (error: unknown) =>
+  (error as { code?: string }).code === '23505' ||
+  (error as { cause?: { code?: string } }).cause?.code === '23505';
+
+export class PgAgentsRepository implements AgentsRepository {
+  constructor(private readonly db: PgDb) {}
+
+  async listEmployees(): Promise<Employee[]> {
+    return this.db.select().from(employees).orderBy(asc(employees.hiredAt), asc(employees.name));
+  }
+
+  async getEmployee(name: string): Promise<Employee | null> {
+    const rows = await this.db.select().from(employees).where(eq(employees.name, name));
+    return rows[0] ?? null;
+  }
+
+  async insertEmployee(employee: Employee): Promise<Employee> {
+    try {
+      const rows = await this.db.insert(employees).values(employee).returning();
+      return rows[0] as Employee;
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new EmployeeExistsError(employee.name);
+      throw error;
+    }
+  }
+
+  async deleteEmployee(name: string): Promise<boolean> {
+    const rows = await this.db.delete(employees).where(eq(employees.name, name)).returning();
+    return rows.length > 0;
+  }
+
+  async createTask(task: NewTask): Promise<Task> {
+    const at = now();
+    const rows = await this.db
+      .insert(agentTasks)
+      .values({ ...task, status: 'queued', createdAt: at, updatedAt: at })
+      .returning();
+    return rows[0] as Task;
+  }
+
+  async getTask(id: number): Promise<Task | null> {
+    const rows = await this.db.select().from(agentTasks).where(eq(agentTasks.id, id));
+    return rows[0] ?? null;
+  }
+
+  async listTasks(query: TaskQuery = {}): Promise<Task[]> {
+    const conditions: SQL[] = [];
+    if (query.employee) conditions.push(eq(agentTasks.employee, query.employee));
+    if (query.statuses) conditions.push(inArray(agentTasks.status, query.statuses));
+    const select = this.db
+      .select()
+      .from(agentTasks)
+      .where(and(...conditions))
+      .orderBy(query.order === 'desc' ? desc(agentTasks.id) : asc(agentTasks.id));
+    return query.limit ? select.limit(query.limit) : select;
+  }
+
+  async updateTask(id: number, patch: TaskPatch): Promise<Task> {
+    const rows = await this.db
+      .update(agentTasks)
+      .set({ ...patch, updatedAt: now() })
+      .where(eq(agentTasks.id, id))
+      .returning();
+    if (!rows[0]) throw new Error(`task ${id} does not exist`);
+    return rows[0];
+  }
+
+  async moveTasks(
+    from: TaskStatus[],
+    to: TaskStatus,
+    reason: string,
+    where: { employee?: string } = {},
+  ): Promise<Task[]> {
+    const at = now();
+    const finished = ['done', 'failed', 'cancelled', 'interrupted'].includes(to);
+    const rows = await this.db
+      .update(agentTasks)
+      .set({ status: to, reason, updatedAt: at, ...(finished ? { finishedAt: at } : {}) })
+      .where(
+        and(
+          inArray(agentTasks.status, from),
+          where.employee ? eq(agentTasks.employee, where.employee) : undefined,
+        ),
+      )
+      .returning();
+    return rows.sort((a, b) => a.id - b.id);
+  }
+
+  async appendTaskLog(taskId: number, lines: { stream: LogStream; line: string }[]): Promise<void> {
+    if (lines.length === 0) return;
+    const at = now();
+    await this.db
+      .insert(agentTaskLog)
+      .values(lines.map((l) => ({ taskId, stream: l.stream, line: l.line, at })));
+  }
+
+  async taskLog(taskId: number, afterId: number, limit: number): Promise<TaskLogLine[]> {
+    return this.db
+      .select()
+      .from(agentTaskLog)
+      .where(and(eq(agentTaskLog.taskId, taskId), gt(agentTaskLog.id, afterId)))
+      .orderBy(asc(agentTaskLog.id))
+      .limit(limit);
+  }
+}

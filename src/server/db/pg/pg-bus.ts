@@ -1,0 +1,165 @@
+// The hub's event bus across instances. Messages: every instance runs one tailer that reads `id > lastSeen` in id
+// order and hands each message to its local listeners — woken by the pg_notify doorbell, after its LISTEN
+// connection (re)connects, and every few seconds as a safety net, so a lost notification loses nothing. A local
+// post only rings the tailer, so local and remote messages reach listeners in one order. Typing and presence
+// travel as NOTIFY payloads (ephemeral, like on one instance).
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import type { ActivityEvent } from '../../../shared/activity';
+import type { Bus, BusListener, HubEvent } from '../../hub/bus';
+import { CHANNELS } from './locks';
+import type { PgRepository } from './pg-repository';
+
+const PAGE = 500;
+
+export interface PgBusOptions {
+  /** Safety-net read interval. */
+  pollMs?: number;
+  reconnectMs?: number;
+}
+
+export class PgBus implements Bus {
+  readonly instanceId = randomUUID();
+  private readonly listeners = new Set<BusListener>();
+  private lastSeen = 0;
+  private reading: Promise<void> | null = null;
+  private again = false;
+  private listener: pg.Client | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+  private readonly pollMs: number;
+  private readonly reconnectMs: number;
+
+  constructor(
+    private readonly repo: PgRepository,
+    private readonly logger: Logger,
+    private readonly onListenerError: (error: unknown) => void,
+    options: PgBusOptions = {},
+  ) {
+    this.pollMs = options.pollMs ?? 2000;
+    this.reconnectMs = options.reconnectMs ?? 500;
+  }
+
+  /** Starts after the newest committed message: subscriptions replay older ones themselves (lastEventId). */
+  async start(): Promise<void> {
+    this.lastSeen = await this.repo.lastMessageId();
+    await this.connect();
+    this.timer = setInterval(() => this.poke(), this.pollMs);
+    this.timer.unref();
+  }
+
+  publish(event: HubEvent): void {
+    if (event.type === 'message') {
+      // Committed already; the tailer delivers it in id order with everything other instances committed.
+      this.poke();
+      return;
+    }
+    this.deliver(event);
+    const payload = JSON.stringify({ instance: this.instanceId, activity: event.activity });
+    this.repo.pool.query('SELECT pg_notify($1, $2)', [CHANNELS.activity, payload]).catch((err) => {
+      this.logger.warn({ err }, 'cluster bus: could not share activity');
+    });
+  }
+
+  subscribe(listener: BusListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Reads whatever committed since the last read; concurrent pokes coalesce into one more read. */
+  poke(): void {
+    if (this.closed) return;
+    if (this.reading) {
+      this.again = true;
+      return;
+    }
+    this.reading = (async () => {
+      do {
+        this.again = false;
+        try {
+          await this.readNew();
+        } catch (err) {
+          // The safety net (or the next doorbell) retries from the same lastSeen: nothing is skipped.
+          this.logger.warn({ err }, 'cluster bus: could not read new messages');
+        }
+      } while (this.again && !this.closed);
+      this.reading = null;
+    })();
+  }
+
+  private async readNew(): Promise<void> {
+    while (!this.closed) {
+      const page = await this.repo.messagesAfter(this.lastSeen, PAGE);
+      for (const message of page) {
+        this.lastSeen = message.id;
+        this.deliver({ type: 'message', message });
+      }
+      if (page.length < PAGE) return;
+    }
+  }
+
+  private deliver(event: HubEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.onListenerError(error);
+      }
+    }
+  }
+
+  private async connect(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.repo.handle.url });
+    client.on('notification', (n) => {
+      if (n.channel === CHANNELS.messages) this.poke();
+      else if (n.channel === CHANNELS.activity && n.payload) this.onActivity(n.payload);
+    });
+    client.on('error', () => this.reconnect(client));
+    client.on('end', () => this.reconnect(client));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANNELS.messages}`);
+      await client.query(`LISTEN ${CHANNELS.activity}`);
+    } catch (err) {
+      this.logger.warn({ err }, 'cluster bus: LISTEN connection failed; retrying');
+      this.reconnect(client);
+      return;
+    }
+    this.listener = client;
+    // Anything committed while we were not listening is read now.
+    this.poke();
+  }
+
+  private reconnect(client: pg.Client): void {
+    if (this.closed || this.reconnectTimer || (this.listener !== client && this.listener !== null)) return;
+    this.listener = null;
+    client.end().catch(() => {});
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      void this.connect();
+    }, this.reconnectMs);
+  }
+
+  private onActivity(payload: string): void {
+    let parsed: { instance?: string; activity?: ActivityEvent };
+    try {
+      parsed = JSON.parse(payload);
+    } catch {
+      return;
+    }
+    if (parsed.instance === this.instanceId || !parsed.activity) return;
+    this.deliver({ type: 'activity', activity: parsed.activity });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    const client = this.listener;
+    this.listener = null;
+    await client?.end().catch(() => {});
+    await this.reading;
+  }
+}

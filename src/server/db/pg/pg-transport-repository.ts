@@ -1,0 +1,212 @@
+// PostgreSQL implementation of the Telegram bridge's storage (outbox, id map, processed updates, state).
+import { and, asc, count, eq, lt, sql } from 'drizzle-orm';
+import {
+  type OutboxItem,
+  type OutboxPart,
+  type PendingUpdate,
+  STATE_FORWARD_CURSOR,
+  STATE_UPDATE_OFFSET,
+  type TransportRepository,
+} from '../transport-repository';
+import type { PgDb } from './client';
+import { telegramMessageMap, telegramOutbox, telegramState, telegramUpdates } from './schema-transports';
+
+/** Processed update rows kept behind the offset, for inspection; older ones are pruned. */
+const KEEP_UPDATES = 1000;
+
+type Tx = Parameters<Parameters<PgDb['transaction']>[0]>[0];
+
+export class PgTransportRepository implements TransportRepository {
+  constructor(private readonly db: PgDb) {}
+
+  async getState(key: string): Promise<string | null> {
+    const rows = await this.db.select().from(telegramState).where(eq(telegramState.key, key));
+    return rows[0]?.value ?? null;
+  }
+
+  async setState(key: string, value: string | null): Promise<void> {
+    await writeState(this.db, key, value);
+  }
+
+  async enqueue(parts: OutboxPart[], cursor: number): Promise<void> {
+    const createdAt = new Date().toISOString();
+    await this.db.transaction(async (tx) => {
+      if (parts.length > 0)
+        await tx
+          .insert(telegramOutbox)
+          .values(parts.map((part) => ({ ...part, status: 'pending' as const, createdAt })));
+      await writeState(tx, STATE_FORWARD_CURSOR, String(cursor));
+    });
+  }
+
+  async nextOutbox(): Promise<OutboxItem | null> {
+    const rows = await this.db
+      .select()
+      .from(telegramOutbox)
+      .where(eq(telegramOutbox.status, 'pending'))
+      .orderBy(asc(telegramOutbox.id))
+      .limit(1);
+    const row = rows[0];
+    if (!row) return null;
+    const { status: _status, ...item } = row;
+    return item;
+  }
+
+  async markSent(item: OutboxItem, telegramMessageId: number): Promise<void> {
+    const createdAt = new Date().toISOString();
+    await this.db.transaction(async (tx) => {
+      await tx.delete(telegramOutbox).where(eq(telegramOutbox.id, item.id));
+      await mapIds(tx, item.chatId, telegramMessageId, item.messageId, createdAt);
+    });
+  }
+
+  async recordAttempt(id: number, error: string): Promise<void> {
+    await this.db
+      .update(telegramOutbox)
+      .set({ attempts: sqlIncrement(), lastError: error })
+      .where(eq(telegramOutbox.id, id));
+  }
+
+  async markFailed(id: number, error: string): Promise<void> {
+    await this.db
+      .update(telegramOutbox)
+      .set({ status: 'failed', lastError: error })
+      .where(eq(telegramOutbox.id, id));
+  }
+
+  async outboxDepth(): Promise<number> {
+    return this.countOutbox('pending');
+  }
+
+  async failedCount(): Promise<number> {
+    return this.countOutbox('failed');
+  }
+
+  private async countOutbox(status: 'pending' | 'failed'): Promise<number> {
+    const rows = await this.db
+      .select({ n: count() })
+      .from(telegramOutbox)
+      .where(eq(telegramOutbox.status, status));
+    return rows[0]?.n ?? 0;
+  }
+
+  async telegramIdFor(chatId: string, messageId: number): Promise<number | null> {
+    const rows = await this.db
+      .select({ id: telegramMessageMap.telegramMessageId })
+      .from(telegramMessageMap)
+      .where(and(eq(telegramMessageMap.chatId, chatId), eq(telegramMessageMap.messageId, messageId)))
+      .orderBy(asc(telegramMessageMap.telegramMessageId))
+      .limit(1);
+    return rows[0]?.id ?? null;
+  }
+
+  async messageIdFor(chatId: string, telegramMessageId: number): Promise<number | null> {
+    const rows = await this.db
+      .select({ id: telegramMessageMap.messageId })
+      .from(telegramMessageMap)
+      .where(
+        and(
+          eq(telegramMessageMap.chatId, chatId),
+          eq(telegramMessageMap.telegramMessageId, telegramMessageId),
+        ),
+      );
+    return rows[0]?.id ?? null;
+  }
+
+  async updateStatus(updateId: number): Promise<string | null> {
+    const rows = await this.db
+      .select({ status: telegramUpdates.status })
+      .from(telegramUpdates)
+      .where(eq(telegramUpdates.updateId, updateId));
+    if (rows[0]) return rows[0].status;
+    // Pruned rows are behind the offset: seen and finished.
+    const offset = Number((await this.getState(STATE_UPDATE_OFFSET)) ?? 0);
+    return updateId <= offset ? 'done' : null;
+  }
+
+  async beginUpdate(update: PendingUpdate): Promise<void> {
+    await this.db
+      .insert(telegramUpdates)
+      .values({ ...update, status: 'pending', createdAt: new Date().toISOString() })
+      .onConflictDoNothing();
+  }
+
+  async completeUpdate(
+    updateId: number,
+    message: { messageId: number; chatId: string; telegramMessageId: number } | null,
+    note?: string,
+  ): Promise<void> {
+    const now = new Date().toISOString();
+    await this.db.transaction(async (tx) => {
+      const values = {
+        status: message ? ('done' as const) : ('skipped' as const),
+        messageId: message?.messageId ?? null,
+        note: note ?? null,
+      };
+      await tx
+        .insert(telegramUpdates)
+        .values({ updateId, lastIdBefore: 0, payload: '{}', createdAt: now, ...values })
+        .onConflictDoUpdate({ target: telegramUpdates.updateId, set: values });
+      if (message) await mapIds(tx, message.chatId, message.telegramMessageId, message.messageId, now);
+      const state = await tx
+        .select()
+        .from(telegramState)
+        .where(eq(telegramState.key, STATE_UPDATE_OFFSET))
+        .for('update');
+      const offset = Number(state[0]?.value ?? 0);
+      if (updateId > offset) await writeState(tx, STATE_UPDATE_OFFSET, String(updateId));
+      await tx
+        .delete(telegramUpdates)
+        .where(
+          and(
+            lt(telegramUpdates.updateId, Math.max(offset, updateId) - KEEP_UPDATES),
+            eq(telegramUpdates.status, 'done'),
+          ),
+        );
+    });
+  }
+
+  async pendingUpdates(): Promise<PendingUpdate[]> {
+    return this.db
+      .select({
+        updateId: telegramUpdates.updateId,
+        lastIdBefore: telegramUpdates.lastIdBefore,
+        payload: telegramUpdates.payload,
+      })
+      .from(telegramUpdates)
+      .where(eq(telegramUpdates.status, 'pending'))
+      .orderBy(asc(telegramUpdates.updateId));
+  }
+}
+
+function sqlIncrement() {
+  return sql`${telegramOutbox.attempts} + 1`;
+}
+
+async function writeState(db: PgDb | Tx, key: string, value: string | null): Promise<void> {
+  if (value === null) {
+    await db.delete(telegramState).where(eq(telegramState.key, key));
+    return;
+  }
+  await db
+    .insert(telegramState)
+    .values({ key, value })
+    .onConflictDoUpdate({ target: telegramState.key, set: { value } });
+}
+
+async function mapIds(
+  db: PgDb | Tx,
+  chatId: string,
+  telegramMessageId: number,
+  messageId: number,
+  createdAt: string,
+): Promise<void> {
+  // Telegram ids are unique per chat; an emulator restart may reuse one, and then the newest mapping wins.
+  await db
+    .insert(telegramMessageMap)
+    .values({ chatId, telegramMessageId, messageId, createdAt })
+    .onConflictDoUpdate({
+      target: [telegramMessageMap.chatId, telegramMessageMap.telegramMessageId],
+      set: { messageId, createdAt },
+    });
+}

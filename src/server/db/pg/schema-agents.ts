@@ -1,0 +1,50 @@
+// PostgreSQL tables for AI employees, their tasks and worker output: the twin of ../schema-agents.ts.
+import { index, integer, pgTable, text } from 'drizzle-orm/pg-core';
+import { logStreams, smartnessLevels, taskStatuses } from '../schema-agents';
+
+export const employees = pgTable('employees', {
+  name: text('name').primaryKey(),
+  role: text('role').notNull(),
+  smartness: text('smartness', { enum: smartnessLevels }).notNull(),
+  hiredBy: text('hired_by').notNull(),
+  hiredAt: text('hired_at').notNull(),
+});
+
+export const agentTasks = pgTable(
+  'agent_tasks',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    employee: text('employee').notNull(),
+    description: text('description').notNull(),
+    status: text('status', { enum: taskStatuses }).notNull(),
+    model: text('model').notNull(),
+    mode: text('mode').notNull(),
+    assignedBy: text('assigned_by').notNull(),
+    messageId: integer('message_id'),
+    progress: text('progress'),
+    reason: text('reason'),
+    exitCode: integer('exit_code'),
+    createdAt: text('created_at').notNull(),
+    startedAt: text('started_at'),
+    finishedAt: text('finished_at'),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (table) => [
+    index('agent_tasks_employee_status_idx').on(table.employee, table.status),
+    index('agent_tasks_status_idx').on(table.status),
+  ],
+);
+
+export const agentTaskLog = pgTable(
+  'agent_task_log',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    taskId: integer('task_id')
+      .notNull()
+      .references(() => agentTasks.id, { onDelete: 'cascade' }),
+    stream: text('stream', { enum: logStreams }).notNull(),
+    line: text('line').notNull(),
+    at: text('at').notNull(),
+  },
+  (table) => [index('agent_task_log_task_idx').on(table.taskId, table.id)],
+);

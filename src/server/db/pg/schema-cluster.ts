@@ -1,0 +1,18 @@
+// PostgreSQL-only tables for running several instances: who is connected where, kept alive by heartbeats.
+import { index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+
+/** One row per (instance, person) with open connections; rows of an instance that stops beating expire. */
+export const clusterPresence = pgTable(
+  'cluster_presence',
+  {
+    instanceId: text('instance_id').notNull(),
+    userId: text('user_id').notNull(),
+    connections: integer('connections').notNull(),
+    since: text('since').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.instanceId, table.userId] }),
+    index('cluster_presence_expires_idx').on(table.expiresAt),
+  ],
+);

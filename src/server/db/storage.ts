@@ -1,0 +1,50 @@
+// The one place that picks the database: DATABASE_URL=postgres://… selects PostgreSQL, anything else is a SQLite
+// path. Everything outside src/server/db gets its repositories here and never asks which dialect it talks to.
+import type { Logger } from 'pino';
+import { type Bus, InProcessBus } from '../hub/bus';
+import type { AgentsRepository } from './agents-repository';
+import type { AuditRepository } from './audit-repository';
+import { isPostgresUrl } from './pg/client';
+import { PgAgentsRepository } from './pg/pg-agents-repository';
+import { PgAuditRepository } from './pg/pg-audit-repository';
+import { PgBus } from './pg/pg-bus';
+import { PgRepository } from './pg/pg-repository';
+import { PgTransportRepository } from './pg/pg-transport-repository';
+import type { Repository } from './repository';
+import { createAgentsRepository as sqliteAgents } from './sqlite-agents-repository';
+import { createAuditRepository as sqliteAudit } from './sqlite-audit-repository';
+import { SqliteRepository } from './sqlite-repository';
+import { createTransportRepository as sqliteTransports } from './sqlite-transport-repository';
+import type { TransportRepository } from './transport-repository';
+
+export async function openRepository(url: string): Promise<Repository> {
+  return isPostgresUrl(url) ? PgRepository.open(url) : SqliteRepository.open(url);
+}
+
+export function agentsRepositoryFor(repo: Repository): AgentsRepository {
+  return repo instanceof PgRepository ? new PgAgentsRepository(repo.database) : sqliteAgents(repo);
+}
+
+export function transportRepositoryFor(repo: Repository): TransportRepository {
+  return repo instanceof PgRepository ? new PgTransportRepository(repo.database) : sqliteTransports(repo);
+}
+
+export function auditRepositoryFor(repo: Repository): AuditRepository {
+  return repo instanceof PgRepository ? new PgAuditRepository(repo.database) : sqliteAudit(repo);
+}
+
+/**
+ * The hub's event bus. On SQLite, in process. On PostgreSQL, the cluster bus: messages committed by any instance
+ * reach this one's listeners in id order, and typing/presence cross instances. It closes with the repository.
+ */
+export async function busFor(
+  repo: Repository,
+  logger: Logger,
+  onListenerError: (error: unknown) => void,
+): Promise<Bus> {
+  if (!(repo instanceof PgRepository)) return new InProcessBus(onListenerError);
+  const bus = new PgBus(repo, logger, onListenerError);
+  await bus.start();
+  repo.onClose(() => bus.close());
+  return bus;
+}

@@ -1,0 +1,57 @@
+// Cluster test set-up: several real server processes on one embedded PostgreSQL, and clients that, like nginx
+// without sticky sessions, reconnect to whichever instance is next.
+import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
+import WebSocket from 'ws';
+import type { AppRouter } from '../../../src/server/trpc/root';
+import { freePort, type ServerProcess, startServerProcess } from '../../helpers/process';
+import type { TestClient } from '../../helpers/server';
+
+export interface Instance {
+  process: ServerProcess;
+  wsUrl: string;
+  httpUrl: string;
+}
+
+export async function startInstance(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+): Promise<Instance> {
+  const port = String(await freePort());
+  const wsPort = String(await freePort());
+  const process = await startServerProcess({
+    PORT: port,
+    WEBSOCKET_PORT: wsPort,
+    DATABASE_URL: databaseUrl,
+    RATE_LIMIT_PER_SECOND: '0',
+    ...env,
+  });
+  return { process, wsUrl: `ws://127.0.0.1:${wsPort}`, httpUrl: `http://127.0.0.1:${port}` };
+}
+
+export function stopInstance(instance: Instance): void {
+  if (instance.process.child.exitCode === null && instance.process.child.signalCode === null)
+    instance.process.child.kill('SIGKILL');
+}
+
+/** A client that connects to `instances[0]` first and, on every reconnect, to the next live one in turn. */
+export function clusterClient(instances: Instance[], userId: string): TestClient & { url: () => string } {
+  let attempt = -1;
+  let current = '';
+  const url = () => {
+    attempt += 1;
+    const live = instances.filter(
+      (i) => i.process.child.exitCode === null && i.process.child.signalCode === null,
+    );
+    const target = live[attempt % live.length] ?? instances[0];
+    current = target?.wsUrl ?? '';
+    return current;
+  };
+  const ws = createWSClient({
+    url,
+    WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+    connectionParams: { userId },
+    retryDelayMs: () => 100,
+  });
+  const trpc = createTRPCClient<AppRouter>({ links: [wsLink({ client: ws })] });
+  return { trpc, ws, close: () => ws.close(), url: () => current };
+}
