@@ -14,6 +14,7 @@ import {
   auditRepositoryFor,
   busFor,
   openRepository,
+  singletonFor,
   transportRepositoryFor,
 } from './db/storage';
 import type { WebSocketLocation } from './http/client-config';
@@ -87,7 +88,11 @@ export async function createServices(config: Config, options: AppOptions = {}): 
     config.WS_MAX_CONNECTIONS_PER_USER,
   );
   // Listens for mentions from here on, and recovers tasks that a restart interrupted.
-  await agents.start();
+  // One instance answers mentions and recovers tasks (with several instances, the holder of the agents role).
+  await singletonFor(repo, 'agents', logger).run(
+    () => agents.start(),
+    () => agents.stop(),
+  );
   return {
     config,
     logger,

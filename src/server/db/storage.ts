@@ -5,12 +5,15 @@ import { type Bus, InProcessBus } from '../hub/bus';
 import type { AgentsRepository } from './agents-repository';
 import type { AuditRepository } from './audit-repository';
 import { isPostgresUrl } from './pg/client';
+import { LOCKS } from './pg/locks';
 import { PgAgentsRepository } from './pg/pg-agents-repository';
 import { PgAuditRepository } from './pg/pg-audit-repository';
 import { PgBus } from './pg/pg-bus';
+import { PgLeader } from './pg/pg-leader';
 import { PgRepository } from './pg/pg-repository';
 import { PgTransportRepository } from './pg/pg-transport-repository';
 import type { Repository } from './repository';
+import { type Singleton, SoleInstance } from './singleton';
 import { createAgentsRepository as sqliteAgents } from './sqlite-agents-repository';
 import { createAuditRepository as sqliteAudit } from './sqlite-audit-repository';
 import { SqliteRepository } from './sqlite-repository';
@@ -47,4 +50,12 @@ export async function busFor(
   await bus.start();
   repo.onClose(() => bus.close());
   return bus;
+}
+
+/** One holder across instances of a singleton role; closes (resigning) with the repository. */
+export function singletonFor(repo: Repository, role: 'agents' | 'telegram', logger: Logger): Singleton {
+  if (!(repo instanceof PgRepository)) return new SoleInstance();
+  const leader = new PgLeader(repo.handle.url, LOCKS[role], role, logger);
+  repo.onClose(() => leader.close());
+  return leader;
 }

@@ -1,0 +1,30 @@
+// A role only one instance may hold at a time (the agents' mention router, the Telegram bridge). With one
+// process (SQLite) it is simply this one; on PostgreSQL a leader lock decides.
+
+export interface Singleton {
+  /** Calls `lead` once this instance holds the role (at once when it is alone); `resign` if it loses it. */
+  run(lead: () => Promise<void>, resign: () => Promise<void>): Promise<void>;
+  readonly isLeader: boolean;
+  close(): Promise<void>;
+}
+
+/** The one-process case: always the leader. */
+export class SoleInstance implements Singleton {
+  private leading = false;
+  private resign: (() => Promise<void>) | null = null;
+
+  get isLeader(): boolean {
+    return this.leading;
+  }
+
+  async run(lead: () => Promise<void>, resign: () => Promise<void>): Promise<void> {
+    this.resign = resign;
+    this.leading = true;
+    await lead();
+  }
+
+  async close(): Promise<void> {
+    this.leading = false;
+    this.resign = null;
+  }
+}

@@ -1,0 +1,98 @@
+// Singleton roles across instances on one PostgreSQL: one leader at a time, takeover when it dies, and an
+// agent mention answered once however many instances see it.
+
+import pg from 'pg';
+import pino from 'pino';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { LOCKS } from '../../../src/server/db/pg/locks';
+import { PgLeader } from '../../../src/server/db/pg/pg-leader';
+import type { Message } from '../../../src/shared/message';
+import { startPostgres, type TestPostgres } from '../../helpers/postgres';
+import { connectClient, type TestClient, waitFor } from '../../helpers/server';
+import { type Instance, startInstance, stopInstance } from './helpers';
+
+let postgres: TestPostgres;
+const instances: Instance[] = [];
+const clients: TestClient[] = [];
+const leaders: PgLeader[] = [];
+const logger = pino({ level: 'silent' });
+
+beforeAll(async () => {
+  postgres = await startPostgres();
+}, 60_000);
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  for (const i of instances.splice(0)) stopInstance(i);
+  await Promise.all(leaders.splice(0).map((l) => l.close()));
+});
+afterAll(async () => {
+  await postgres?.stop();
+});
+
+function leader(url: string, log: string[], name: string): PgLeader {
+  const l = new PgLeader(url, LOCKS.telegram, 'telegram', logger, 200);
+  leaders.push(l);
+  void l.run(
+    async () => {
+      log.push(`${name} leads`);
+    },
+    async () => {
+      log.push(`${name} resigns`);
+    },
+  );
+  return l;
+}
+
+describe('singleton roles across instances', () => {
+  it('has one leader at a time and hands the role over when the leader dies', async () => {
+    const url = await postgres.createDatabase();
+    const log: string[] = [];
+    const first = leader(url, log, 'first');
+    await waitFor(() => first.isLeader, 5000, 'first leads');
+    const second = leader(url, log, 'second');
+    const third = leader(url, log, 'third');
+    // Both have tried (and failed) at least once: their clients connected and asked.
+    await waitFor(() => log.length === 1, 5000);
+    expect([first.isLeader, second.isLeader, third.isLeader]).toEqual([true, false, false]);
+
+    // The leader's process dies: PostgreSQL drops its session, and with it the lock.
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    const started = Date.now();
+    const killed = await admin.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND objid::text::bigint = $1 AND granted`,
+      [LOCKS.telegram],
+    );
+    await admin.end();
+    expect(killed.rowCount).toBe(1);
+    await waitFor(() => second.isLeader || third.isLeader, 5000, 'takeover');
+    const takeoverMs = Date.now() - started;
+    expect(first.isLeader).toBe(false);
+    expect([second.isLeader, third.isLeader].filter(Boolean)).toHaveLength(1);
+    expect(log.slice(0, 2)).toEqual(['first leads', 'first resigns']);
+    expect(log).toHaveLength(3);
+    console.info(`leader takeover after the holder died: ${takeoverMs} ms`);
+  });
+
+  it('answers an agent mention once when two instances see it', async () => {
+    const url = await postgres.createDatabase();
+    const a = await startInstance(url);
+    const b = await startInstance(url);
+    instances.push(a, b);
+    const boss = connectClient(a.wsUrl, { userId: 'boss' });
+    const asker = connectClient(b.wsUrl, { userId: 'asker' });
+    clients.push(boss, asker);
+    await boss.trpc.employees.hire.mutate({ name: 'ada', role: 'developer' });
+    const seen: Message[] = [];
+    asker.trpc.chat.onMessage.subscribe(undefined, { onData: (e) => seen.push(...e.data.messages) });
+    await waitFor(() => asker.ws.connection?.state === 'open', 5000);
+    const mention = await asker.trpc.chat.send.mutate({ text: '@ada what are you working on?' });
+    await waitFor(() => seen.some((m) => m.sender === 'ada' && m.id > mention.id), 15_000, 'ada answered');
+    // A later message from each instance has been delivered: anything either instance posted before it is too.
+    const fromA = await boss.trpc.chat.send.mutate({ text: 'thanks' });
+    const fromB = await asker.trpc.chat.send.mutate({ text: 'thanks too' });
+    await waitFor(() => seen.some((m) => m.id === fromA.id) && seen.some((m) => m.id === fromB.id), 10_000);
+    const answers = seen.filter((m) => m.sender === 'ada' && m.id > mention.id && m.id < fromA.id);
+    expect(answers).toHaveLength(1);
+  });
+});
