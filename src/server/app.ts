@@ -14,6 +14,7 @@ import {
   auditRepositoryFor,
   busFor,
   openRepository,
+  sharePresence,
   singletonFor,
   transportRepositoryFor,
 } from './db/storage';
@@ -50,6 +51,7 @@ export async function createServices(config: Config, options: AppOptions = {}): 
   const repo = options.repo ?? (await openRepository(config.DATABASE_URL));
   const bus = await busFor(repo, logger, (error) => logger.error({ err: error }, 'bus listener failed'));
   const hub = new Hub(repo, bus, options.hub);
+  sharePresence(bus, hub.presence);
   const limiter = new TokenBucketLimiter(config.RATE_LIMIT_BURST, config.RATE_LIMIT_PER_SECOND);
   const counters = { errors: 0 };
   const startedAt = new Date();

@@ -11,20 +11,18 @@ export interface Singleton {
 /** The one-process case: always the leader. */
 export class SoleInstance implements Singleton {
   private leading = false;
-  private resign: (() => Promise<void>) | null = null;
 
   get isLeader(): boolean {
     return this.leading;
   }
 
-  async run(lead: () => Promise<void>, resign: () => Promise<void>): Promise<void> {
-    this.resign = resign;
+  async run(lead: () => Promise<void>, _resign: () => Promise<void>): Promise<void> {
+    // Alone, the role is never lost: the caller's own shutdown stops what `lead` started.
     this.leading = true;
     await lead();
   }
 
   async close(): Promise<void> {
     this.leading = false;
-    this.resign = null;
   }
 }

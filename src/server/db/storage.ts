@@ -2,6 +2,7 @@
 // path. Everything outside src/server/db gets its repositories here and never asks which dialect it talks to.
 import type { Logger } from 'pino';
 import { type Bus, InProcessBus } from '../hub/bus';
+import type { Presence } from '../hub/presence';
 import type { AgentsRepository } from './agents-repository';
 import type { AuditRepository } from './audit-repository';
 import { isPostgresUrl } from './pg/client';
@@ -58,4 +59,9 @@ export function singletonFor(repo: Repository, role: 'agents' | 'telegram', logg
   const leader = new PgLeader(repo.handle.url, LOCKS[role], role, logger);
   repo.onClose(() => leader.close());
   return leader;
+}
+
+/** With several instances, presence.list() includes people connected to the others (no-op on one instance). */
+export function sharePresence(bus: Bus, presence: Presence): void {
+  if (bus instanceof PgBus) bus.attachPresence(presence);
 }

@@ -75,6 +75,9 @@ export class Presence {
         since,
       })),
     ].sort((a, b) => a.name.localeCompare(b.name));
-    return [...people, ...this.sources.flatMap((source) => source())];
+    const extra = this.sources.flatMap((source) => source());
+    // Someone who left this instance but is online elsewhere (another instance) is listed once, as online.
+    const elsewhere = new Set(extra.filter((e) => e.kind === 'user' && e.online).map((e) => e.name));
+    return [...people.filter((p) => p.online || !elsewhere.has(p.name)), ...extra];
   }
 }

@@ -125,5 +125,20 @@ describe('several instances on one PostgreSQL', () => {
       10_000,
       'alice typing on instance B',
     );
+    // Heartbeat rows: alice is listed on B, and once her instance dies she goes offline there by herself.
+    let listed = false;
+    while (!listed) {
+      const list = await bob.trpc.presence.list.query();
+      listed = list.some((p) => p.name === 'alice' && p.online);
+      if (!listed) await new Promise((r) => setTimeout(r, 100));
+    }
+    a.process.child.kill('SIGKILL');
+    await waitFor(
+      () => events.some((e) => e.type === 'presence' && e.user === 'alice' && !e.online),
+      15_000,
+      'alice offline on B after her instance died',
+    );
+    const after = await bob.trpc.presence.list.query();
+    expect(after.some((p) => p.name === 'alice' && p.online)).toBe(false);
   });
 });

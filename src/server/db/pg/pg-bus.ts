@@ -8,7 +8,9 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import type { ActivityEvent } from '../../../shared/activity';
 import type { Bus, BusListener, HubEvent } from '../../hub/bus';
+import type { Presence } from '../../hub/presence';
 import { CHANNELS } from './locks';
+import { PgPresence } from './pg-presence';
 import type { PgRepository } from './pg-repository';
 
 const PAGE = 500;
@@ -31,6 +33,7 @@ export class PgBus implements Bus {
   private closed = false;
   private readonly pollMs: number;
   private readonly reconnectMs: number;
+  private presence: PgPresence | null = null;
 
   constructor(
     private readonly repo: PgRepository,
@@ -50,7 +53,20 @@ export class PgBus implements Bus {
     this.timer.unref();
   }
 
+  /** Shares this instance's people with the others (heartbeat rows) and lists theirs in presence.list(). */
+  attachPresence(presence: Presence): void {
+    this.presence = new PgPresence(
+      this.repo,
+      this.instanceId,
+      presence,
+      (activity) => this.deliver({ type: 'activity', activity }),
+      (err) => this.logger.warn({ err }, 'cluster presence failed'),
+    );
+    this.presence.start();
+  }
+
   publish(event: HubEvent): void {
+    if (event.type === 'activity' && event.activity.type === 'presence') this.presence?.beat();
     if (event.type === 'message') {
       // Committed already; the tailer delivers it in id order with everything other instances committed.
       this.poke();
@@ -155,6 +171,7 @@ export class PgBus implements Bus {
 
   async close(): Promise<void> {
     this.closed = true;
+    await this.presence?.close();
     if (this.timer) clearInterval(this.timer);
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     const client = this.listener;
