@@ -24,6 +24,7 @@ const rows: [string, number][] = [
   ['messages sent', f.messages],
   ['in the database', f.stored],
   ['in the Telegram chat', f.telegram],
+  ['Telegram resends at a SIGKILL', f.telegramCrashResends],
   ['client disconnects', f.disconnects],
   ['server restarts (SIGKILL)', f.restarts],
   ['sends retried after a failure', f.retries],
