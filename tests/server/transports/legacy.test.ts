@@ -55,7 +55,7 @@ async function startWithWeb(env: Record<string, string> = {}) {
     onData: (event) => received.push(...event.data.messages),
   });
   await waitFor(() => started, 5000, 'subscription start');
-  const legacyUrl = app.wsUrl.replace(/\/ws$/, '').replace(/\/$/, '') + '/legacy';
+  const legacyUrl = `${app.wsUrl.replace(/\/ws$/, '').replace(/\/$/, '')}/legacy`;
   return { app, web, received, legacyUrl };
 }
 
