@@ -29,8 +29,8 @@ afterAll(async () => {
   await postgres?.stop();
 });
 
-function leader(url: string, log: string[], name: string): PgLeader {
-  const l = new PgLeader(url, LOCKS.telegram, 'telegram', logger, 200);
+function leader(url: string, log: string[], name: string, retryMs = 200): PgLeader {
+  const l = new PgLeader(url, LOCKS.telegram, 'telegram', logger, retryMs);
   leaders.push(l);
   void l.run(
     async () => {
@@ -47,7 +47,9 @@ describe('singleton roles across instances', () => {
   it('has one leader at a time and hands the role over when the leader dies', async () => {
     const url = await postgres.createDatabase();
     const log: string[] = [];
-    const first = leader(url, log, 'first');
+    // Regression (flaky under load): the "dead" leader's process is in fact alive here and, with the same short
+    // retry, could win the lock back before the others. A long retry stands in for a process that is gone.
+    const first = leader(url, log, 'first', 600_000);
     await waitFor(() => first.isLeader, 5000, 'first leads');
     const second = leader(url, log, 'second');
     const third = leader(url, log, 'third');
