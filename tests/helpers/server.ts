@@ -7,6 +7,7 @@ import pino from 'pino';
 import WebSocket from 'ws';
 import { type App, type AppOptions, startApp } from '../../src/server/app';
 import type { AppRouter } from '../../src/server/trpc/root';
+import type { Message } from '../../src/shared/message';
 import { testConfig } from './services';
 
 export function tempDir(prefix = 'ocs-test-'): string {
@@ -50,4 +51,17 @@ export async function waitFor(check: () => boolean, timeoutMs = 5000, what = 'co
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** Subscribes `client` to chat.onMessage and collects what arrives; `started()` resolves once it is live. */
+export function collectMessages(client: TestClient, lastEventId?: string) {
+  const received: Message[] = [];
+  let live = false;
+  const subscription = client.trpc.chat.onMessage.subscribe(lastEventId ? { lastEventId } : undefined, {
+    onStarted: () => {
+      live = true;
+    },
+    onData: (event) => received.push(...event.data.messages),
+  });
+  return { received, subscription, started: () => waitFor(() => live, 5000, 'subscription start') };
 }

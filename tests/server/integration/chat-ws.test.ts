@@ -4,7 +4,13 @@ import WebSocket from 'ws';
 import type { App } from '../../../src/server/app';
 import type { ActivityEvent } from '../../../src/shared/activity';
 import type { Message } from '../../../src/shared/message';
-import { connectClient, startTestServer, type TestClient, waitFor } from '../../helpers/server';
+import {
+  collectMessages,
+  connectClient,
+  startTestServer,
+  type TestClient,
+  waitFor,
+} from '../../helpers/server';
 
 let app: App;
 const clients: TestClient[] = [];
@@ -26,16 +32,9 @@ function join(userId: string): TestClient {
 }
 
 function collect(client: TestClient, lastEventId?: string) {
-  const received: Message[] = [];
-  let started = false;
-  const sub = client.trpc.chat.onMessage.subscribe(lastEventId ? { lastEventId } : undefined, {
-    onStarted: () => {
-      started = true;
-    },
-    onData: (event) => received.push(...event.data.messages),
-  });
-  subscriptions.push(sub);
-  return { received, sub, started: () => waitFor(() => started, 5000, 'subscription start') };
+  const collected = collectMessages(client, lastEventId);
+  subscriptions.push(collected.subscription);
+  return collected;
 }
 
 /** A raw ws client for frames @trpc/client would never send. */
@@ -102,7 +101,7 @@ describe('chat over a real WebSocket', () => {
     const marker = await erin.trpc.chat.send.mutate({ text: 'before I leave' });
     await waitFor(() => before.received.some((m) => m.id === marker.id));
     const lastEventId = String(before.received.at(-1)?.id);
-    before.sub.unsubscribe();
+    before.subscription.unsubscribe();
     await erin.close();
 
     const frank = join('frank');

@@ -2,8 +2,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { App } from '../../../src/server/app';
-import type { Message } from '../../../src/shared/message';
-import { connectClient, startTestServer, type TestClient, waitFor } from '../../helpers/server';
+import {
+  collectMessages,
+  connectClient,
+  startTestServer,
+  type TestClient,
+  waitFor,
+} from '../../helpers/server';
 import { freePort } from './telegram/emulator';
 
 let apps: App[] = [];
@@ -46,15 +51,8 @@ async function startWithWeb(env: Record<string, string> = {}) {
   apps.push(app);
   const web = connectClient(app.wsUrl, { userId: 'webby' });
   clients.push(web);
-  const received: Message[] = [];
-  let started = false;
-  web.trpc.chat.onMessage.subscribe(undefined, {
-    onStarted: () => {
-      started = true;
-    },
-    onData: (event) => received.push(...event.data.messages),
-  });
-  await waitFor(() => started, 5000, 'subscription start');
+  const { received, started } = collectMessages(web);
+  await started();
   const legacyUrl = `${app.wsUrl.replace(/\/ws$/, '').replace(/\/$/, '')}/legacy`;
   return { app, web, received, legacyUrl };
 }

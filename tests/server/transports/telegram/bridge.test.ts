@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { App } from '../../../../src/server/app';
 import type { Message } from '../../../../src/shared/message';
-import { connectClient, startTestServer, type TestClient, tempDir, waitFor } from '../../../helpers/server';
+import {
+  collectMessages,
+  connectClient,
+  startTestServer,
+  type TestClient,
+  tempDir,
+  waitFor,
+} from '../../../helpers/server';
 import { CHAT_ID, Emulator, telegramEnv } from './emulator';
 
 let emulator: Emulator | null = null;
@@ -31,15 +38,7 @@ async function start(env: Record<string, string> = {}, dbPath?: string): Promise
 function subscriber(app: App, user: string) {
   const client = connectClient(app.wsUrl, { userId: user });
   clients.push(client);
-  const received: Message[] = [];
-  let started = false;
-  client.trpc.chat.onMessage.subscribe(undefined, {
-    onStarted: () => {
-      started = true;
-    },
-    onData: (event) => received.push(...event.data.messages),
-  });
-  return { client, received, started: () => waitFor(() => started, 5000, 'subscription start') };
+  return { client, ...collectMessages(client) };
 }
 
 /** A minimal agent plugged in through the transport layer: answers "@helper …" via the manager. */

@@ -2,7 +2,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { App } from '../../../../src/server/app';
 import type { Message } from '../../../../src/shared/message';
-import { connectClient, startTestServer, type TestClient, waitFor } from '../../../helpers/server';
+import {
+  collectMessages,
+  connectClient,
+  startTestServer,
+  type TestClient,
+  waitFor,
+} from '../../../helpers/server';
 import { callerFor } from '../../../helpers/services';
 import { ApiProxy, Emulator, type ProxyRule, TOKEN, telegramEnv } from './emulator';
 
@@ -31,15 +37,7 @@ async function startBehindProxy(rule: ProxyRule, env: Record<string, string> = {
 function webClient(app: App, user: string) {
   const client = connectClient(app.wsUrl, { userId: user });
   clients.push(client);
-  const received: Message[] = [];
-  let started = false;
-  client.trpc.chat.onMessage.subscribe(undefined, {
-    onStarted: () => {
-      started = true;
-    },
-    onData: (event) => received.push(...event.data.messages),
-  });
-  return { client, received, started: () => waitFor(() => started, 5000, 'subscription start') };
+  return { client, ...collectMessages(client) };
 }
 
 describe('Telegram bridge under trouble', () => {
