@@ -3,7 +3,16 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { baselineDriver, type Driver, projectDriver } from './lib/drivers';
-import { agents, connections, flood, ingest, paced, type ScenarioResult } from './lib/scenarios';
+import {
+  agents,
+  connections,
+  FLOOD_IN_FLIGHT,
+  flood,
+  INGEST_IN_FLIGHT,
+  ingest,
+  paced,
+  type ScenarioResult,
+} from './lib/scenarios';
 import { type RunningServer, startBaseline, startProject } from './lib/servers';
 import type { SequenceReport } from './lib/stats';
 
@@ -42,7 +51,7 @@ const size = smoke
 const scenarios: Scenario[] = [
   {
     name: 'flood',
-    conditions: `${size.subs} subscribers, 1 sender, ${size.flood} messages, 64 in flight`,
+    conditions: `${size.subs} subscribers, 1 sender, ${size.flood} messages, ${FLOOD_IN_FLIGHT} in flight`,
     lowerIsBetter: ['p50 ms', 'p99 ms', 'max ms'],
     run: (d) => flood(d, { subscribers: size.subs, messages: size.flood }),
   },
@@ -54,7 +63,7 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'ingest',
-    conditions: `10 senders x 32 in flight, 1 subscriber, ${size.ingest} messages (project: committed, synchronous=FULL)`,
+    conditions: `10 senders x ${INGEST_IN_FLIGHT} in flight, 1 subscriber, ${size.ingest} messages (project: committed, synchronous=FULL)`,
     lowerIsBetter: [],
     run: (d) => ingest(d, { senders: 10, messages: size.ingest }),
   },

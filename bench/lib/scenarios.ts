@@ -12,6 +12,16 @@ export interface ScenarioResult {
 
 const NONE: SequenceReport = { lost: 0, duplicated: 0, reordered: 0 };
 
+/**
+ * Sends the flood sender keeps in flight ("as fast as the server accepts them": each resolves on commit). The
+ * baseline has no acknowledgements and writes all at once. 512 requests issued together still fit one 64 KiB
+ * frame of @trpc/client's batching; 64 left the sender waiting on acknowledgements queued behind the
+ * subscribers' frames in the shared client process.
+ */
+export const FLOOD_IN_FLIGHT = 512;
+/** Per ingest sender. */
+export const INGEST_IN_FLIGHT = 32;
+
 /** Resolves when `done()` is true or after `ms` (then the sequence check reports what is missing). */
 async function until(done: () => boolean, ms: number): Promise<void> {
   const deadline = performance.now() + ms;
@@ -67,7 +77,7 @@ export async function flood(
   driver: Driver,
   o: { subscribers: number; messages: number },
 ): Promise<ScenarioResult> {
-  const r = await fanOut(driver, o.subscribers, o.messages, null, 64);
+  const r = await fanOut(driver, o.subscribers, o.messages, null, FLOOD_IN_FLIGHT);
   const seconds = (r.lastAt - r.start) / 1000;
   return {
     figures: {
@@ -114,7 +124,7 @@ export async function ingest(
           await send(i * o.senders + s);
         }
       };
-      await Promise.all(Array.from({ length: 32 }, worker));
+      await Promise.all(Array.from({ length: INGEST_IN_FLIGHT }, worker));
     }),
   );
   await until(() => received >= total, 60_000);

@@ -59,6 +59,8 @@ export class LegacyTransport implements Transport {
 
   async start(): Promise<void> {
     this.unsubscribe ??= this.deps.hub.onEvent((event) => {
+      // Nothing to build or serialize while no old client is connected (the usual case, on the hot path).
+      if (this.sessions.size === 0) return;
       if (event.type === 'message') this.broadcast(chatMessageFrame(event.message));
       else {
         const activity = event.activity;
