@@ -39,6 +39,9 @@ export class Metrics {
   private readonly pendingMentions = new Map<string, number>();
 
   constructor(readonly sources: MetricSources) {
+    // Start the process metrics now: the event-loop delay monitor only has samples from when it started, so
+    // creating it at the first scrape left that scrape (and a once-only check) with an empty histogram.
+    processMetrics();
     const registers = [this.registry];
     new Gauge({
       name: 'ocs_open_connections',
