@@ -85,6 +85,7 @@ export async function createServices(config: Config, options: AppOptions = {}): 
   const audit = options.audit ?? auditRepositoryFor(repo);
   const revoked = new RevokedUsers(repo);
   await revoked.load();
+  communication.legacy.isRevoked = (user) => revoked.has(user);
   const connections = new ConnectionLimits(
     config.WS_MAX_CONNECTIONS_PER_IP,
     config.WS_MAX_CONNECTIONS_PER_USER,

@@ -1,5 +1,6 @@
 // Revoking a person's access: open connections are dropped, the token is refused everywhere, restore undoes it.
 import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import type { App } from '../../src/server/app';
 import { mintToken } from '../../src/server/auth';
 import { connectClient, startTestServer, type TestClient, tempDir, waitFor } from '../helpers/server';
@@ -57,6 +58,40 @@ describe('revoking a user', () => {
     await admin.trpc.users.restore.mutate({ user: 'carol' });
     const again = client(app, await mintToken(TEST_SECRET, { user: 'carol', role: 'user' }));
     expect((await again.trpc.chat.send.mutate({ text: 'back' })).sender).toBe('carol');
+  });
+
+  it('regression: the legacy endpoint also drops a revoked person and refuses their token', async () => {
+    const app = await server();
+    const admin = client(app, await mintToken(TEST_SECRET, { user: 'root', role: 'admin' }));
+    const token = await mintToken(TEST_SECRET, { user: 'erin', role: 'user' });
+    const legacyUrl = `${app.wsUrl.replace(/\/ws$/, '').replace(/\/$/, '')}/legacy`;
+    const signIn = async () => {
+      const ws = new WebSocket(legacyUrl);
+      const frames: { type: string; message?: string }[] = [];
+      ws.on('message', (data) => frames.push(JSON.parse(String(data))));
+      const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+      await new Promise((resolve) => ws.once('open', resolve));
+      ws.send(JSON.stringify({ type: 'auth', user_id: 'erin', token }));
+      await waitFor(
+        () => frames.some((f) => f.type === 'auth_success' || f.type === 'error'),
+        5000,
+        'auth answer',
+      );
+      return { frames, closed };
+    };
+    const before = await signIn();
+    expect(before.frames.map((f) => f.type)).toContain('auth_success');
+
+    const revoked = await admin.trpc.users.revoke.mutate({ user: 'erin' });
+    expect(revoked.droppedConnections).toBe(1);
+    expect(await before.closed).toBe(4003);
+
+    const after = await signIn();
+    expect(after.frames.find((f) => f.type === 'error')).toMatchObject({
+      type: 'error',
+      message: 'auth failed: access revoked: erin was removed by an admin',
+    });
+    expect(await after.closed).toBe(4001);
   });
 
   it('keeps the revocation across a restart on the same database', async () => {

@@ -52,6 +52,21 @@ export class LegacyTransport implements Transport {
     this.wss.on('connection', (socket) => this.accept(socket));
   }
 
+  /** Set by the app once the revocation list exists: a revoked person's token is refused here too. */
+  isRevoked: (user: string) => boolean = () => false;
+
+  /** Closes the legacy sessions of `user` (access revoked); returns how many. */
+  dropUser(user: string, reason: string): number {
+    let dropped = 0;
+    for (const [socket, session] of this.sessions) {
+      if (session.user !== user) continue;
+      this.send(socket, errorFrame(reason, 'access_revoked'));
+      socket.close(4003, reason);
+      dropped += 1;
+    }
+    return dropped;
+  }
+
   /** Handlers get the messages legacy clients sent, after they are committed. */
   addMessageHandler(handler: MessageHandler): () => void {
     return this.handlers.add(handler);
@@ -170,6 +185,8 @@ export class LegacyTransport implements Transport {
       if (!result.user) return refuse(`auth failed: ${result.error}`);
       if (typeof userId === 'string' && userId !== '' && userId !== result.user.id)
         return refuse(`auth failed: user_id ${userId} does not match the token (${result.user.id})`);
+      if (this.isRevoked(result.user.id))
+        return refuse(`auth failed: access revoked: ${result.user.id} was removed by an admin`);
       [user, role] = [result.user.id, result.user.role];
     } else {
       if (typeof userId !== 'string' || userId.trim() === '')

@@ -13,7 +13,9 @@ export const usersRouter = {
   revoke: auditedProcedure.input(userInputSchema).mutation(async ({ ctx, input }) => {
     const changed = await ctx.services.revoked.revoke(input.user);
     // Open connections were signed in before: close them, and their reconnect is refused by the context.
-    const dropped = ctx.services.connections.dropUser(input.user, 'access revoked');
+    const dropped =
+      ctx.services.connections.dropUser(input.user, 'access revoked') +
+      ctx.services.communication.legacy.dropUser(input.user, 'access revoked');
     ctx.services.logger.info({ user: input.user, by: ctx.user.id, dropped }, 'user access revoked');
     return { user: input.user, changed, droppedConnections: dropped };
   }),
