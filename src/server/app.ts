@@ -57,6 +57,7 @@ export async function createServices(config: Config, options: AppOptions = {}): 
   const startedAt = new Date();
   const agents = new AgentsService({ config, logger, hub, chat: repo, repo: agentsRepositoryFor(repo) });
   const communication = new CommunicationManager({
+    telegramRole: singletonFor(repo, 'telegram', logger),
     agentStats: () => agents.stats(),
     config,
     repo,

@@ -5,12 +5,15 @@ export interface Singleton {
   /** Calls `lead` once this instance holds the role (at once when it is alone); `resign` if it loses it. */
   run(lead: () => Promise<void>, resign: () => Promise<void>): Promise<void>;
   readonly isLeader: boolean;
+  /** True when other instances compete for the role (a cluster), false when this process is alone. */
+  readonly shared: boolean;
   close(): Promise<void>;
 }
 
 /** The one-process case: always the leader. */
 export class SoleInstance implements Singleton {
   private leading = false;
+  readonly shared = false;
 
   get isLeader(): boolean {
     return this.leading;

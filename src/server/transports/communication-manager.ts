@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { AgentStats } from '../agents/agents-service';
 import type { Config } from '../config';
 import type { MessageStats, Repository } from '../db/repository';
+import type { Singleton } from '../db/singleton';
 import type { TransportRepository } from '../db/transport-repository';
 import { ChatError } from '../hub/errors';
 import type { Hub } from '../hub/hub';
@@ -73,7 +74,11 @@ export interface CommunicationDeps {
   startedAt: Date;
   websocketStatus?: () => WebSocketStatus;
   agentStats?: () => AgentStats;
+  /** Who may run the Telegram bridge; with several instances only the holder of this role does. */
+  telegramRole?: Singleton;
 }
+
+const STANDBY = 'standby: another instance runs the Telegram bridge; this one takes over if that one stops';
 
 export class CommunicationManager {
   readonly websocket: WebSocketTransport;
@@ -88,6 +93,7 @@ export class CommunicationManager {
   private switching: Promise<unknown> = Promise.resolve();
   private recovery: NodeJS.Timeout | null = null;
   private recoveryAttempts = 0;
+  private roleStarted = false;
   private stopped = false;
 
   constructor(private readonly deps: CommunicationDeps) {
@@ -114,14 +120,47 @@ export class CommunicationManager {
     else if (saved === 'websocket' || saved === 'telegram') [wanted, this.detectedBy] = [saved, 'saved'];
     else if (this.telegram.configured) [wanted, this.detectedBy] = ['telegram', 'telegram-settings'];
     await this.outboxDepth();
-    if (wanted === 'telegram') {
-      try {
-        await this.telegram.start();
-        this.active = 'telegram';
-      } catch (error) {
-        this.fallBack((error as Error).message);
-        this.scheduleRecovery();
-      }
+    if (wanted === 'telegram') await this.runTelegramRole();
+  }
+
+  /**
+   * Starts the bridge here, or, in a cluster, competes for the Telegram role: the holder runs the bridge (poller
+   * and outbox from the shared cursor), the others stand by and take over when the holder dies.
+   */
+  private async runTelegramRole(): Promise<void> {
+    const role = this.deps.telegramRole;
+    if (!role?.shared) return this.startTelegram();
+    if (this.roleStarted) return;
+    this.roleStarted = true;
+    this.reason = STANDBY;
+    const serialized = (step: () => Promise<void>) => () => {
+      const run = this.switching.then(step);
+      this.switching = run.catch(() => {});
+      return run;
+    };
+    await role.run(
+      serialized(async () => {
+        // An admin may have switched the cluster to websocket while this instance stood by.
+        const saved = await this.deps.repo.getSetting(TRANSPORT_SETTING);
+        if (saved === 'websocket' && this.deps.config.OPENCODE_TRANSPORT !== 'telegram') return;
+        this.reason = null;
+        await this.startTelegram();
+      }),
+      serialized(async () => {
+        await this.telegram.stop();
+        this.active = 'websocket';
+        this.reason = STANDBY;
+      }),
+    );
+  }
+
+  private async startTelegram(): Promise<void> {
+    try {
+      await this.telegram.start();
+      this.active = 'telegram';
+    } catch (error) {
+      this.fallBack((error as Error).message);
+      this.scheduleRecovery();
     }
   }
 
@@ -258,6 +297,16 @@ export class CommunicationManager {
           'PRECONDITION_FAILED',
           'cannot switch to telegram: set TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID and restart the server',
         );
+      const role = this.deps.telegramRole;
+      if (role?.shared && !role.isLeader) {
+        // In a cluster only the role holder runs the bridge: save the choice and compete for the role (not
+        // awaited: its start is serialized behind this switch).
+        await this.deps.repo.setSetting(TRANSPORT_SETTING, transport);
+        void this.runTelegramRole();
+        this.detectedBy = 'switch';
+        this.switchedAt = new Date().toISOString();
+        return this.info();
+      }
       if (!this.telegram.running) {
         try {
           await this.telegram.start();

@@ -13,6 +13,7 @@ export class PgLeader implements Singleton {
   private lead: (() => Promise<void>) | null = null;
   private resign: (() => Promise<void>) | null = null;
   private transition: Promise<void> = Promise.resolve();
+  readonly shared = true;
 
   constructor(
     private readonly url: string,
