@@ -13,7 +13,7 @@ import {
   paced,
   type ScenarioResult,
 } from './lib/scenarios';
-import { type RunningServer, startBaseline, startProject } from './lib/servers';
+import { type RunningServer, startBaseline, startCluster, startProject } from './lib/servers';
 import type { SequenceReport } from './lib/stats';
 
 const { values } = parseArgs({
@@ -22,8 +22,14 @@ const { values } = parseArgs({
     only: { type: 'string' },
     rounds: { type: 'string' },
     out: { type: 'string', default: 'bench/results' },
+    instances: { type: 'string', default: '1' },
   },
 });
+const instances = Number(values.instances);
+if (!Number.isInteger(instances) || instances < 1) {
+  console.error('--instances must be a whole number >= 1');
+  process.exit(2);
+}
 const smoke = values.smoke ?? false;
 const rounds = Number(values.rounds ?? (smoke ? 1 : 2));
 
@@ -34,6 +40,8 @@ interface Scenario {
   lowerIsBetter: string[];
   run(driver: Driver, server: RunningServer): Promise<ScenarioResult | null>;
   projectOnly?: boolean;
+  /** How to start the project for this scenario (default: one instance on SQLite). */
+  start?: () => Promise<RunningServer>;
 }
 
 const size = smoke
@@ -84,6 +92,17 @@ const scenarios: Scenario[] = [
   },
 ];
 
+// Scale-out: the same flood through N instances on one PostgreSQL, reported beside the single-instance row. On a
+// 2-core machine more instances cannot add CPU; the row is an input for the capacity model, not a speed-up.
+if (instances > 1)
+  scenarios.splice(1, 0, {
+    name: `flood x${instances} instances`,
+    conditions: `as flood, ${instances} instances on one PostgreSQL, subscribers spread evenly, sender on the first`,
+    lowerIsBetter: ['p50 ms', 'p99 ms', 'max ms'],
+    start: () => startCluster(instances),
+    run: (d) => flood(d, { subscribers: size.subs, messages: size.flood }),
+  });
+
 const only = values.only?.split(',');
 const selected = scenarios.filter((s) => !only || only.some((o) => s.name.startsWith(o)));
 
@@ -112,10 +131,10 @@ for (const scenario of selected) {
   const kinds = scenario.projectOnly ? (['project'] as const) : (['baseline', 'project'] as const);
   for (let round = 0; round < rounds; round++) {
     for (const kind of kinds) {
-      const server = kind === 'project' ? await startProject() : await startBaseline();
+      const server = kind === 'project' ? await (scenario.start ?? startProject)() : await startBaseline();
       const driver =
         kind === 'project'
-          ? projectDriver(server.wsUrl, (u) => server.token(u))
+          ? projectDriver(server.wsUrls ?? server.wsUrl, (u) => server.token(u))
           : baselineDriver(server.wsUrl);
       try {
         const result = await scenario.run(driver, server);

@@ -17,11 +17,13 @@ export interface Driver {
 
 const SEQ = /^bench (\d+)$/;
 
-export function projectDriver(wsUrl: string, token: (user: string) => Promise<string>): Driver {
+/** With several URLs (instances of a cluster) subscribers are spread evenly and the sender uses the first. */
+export function projectDriver(wsUrls: string | string[], token: (user: string) => Promise<string>): Driver {
+  const urls = Array.isArray(wsUrls) ? wsUrls : [wsUrls];
   const clients: ReturnType<typeof createWSClient>[] = [];
-  const open = async (user: string) => {
+  const open = async (user: string, index = 0) => {
     const ws = createWSClient({
-      url: wsUrl,
+      url: urls[index % urls.length] as string,
       WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
       connectionParams: { token: await token(user) },
       retryDelayMs: () => 200,
@@ -34,7 +36,7 @@ export function projectDriver(wsUrl: string, token: (user: string) => Promise<st
     async subscribe(n, onSeq) {
       await Promise.all(
         Array.from({ length: n }, async (_, i) => {
-          const trpc = await open(`sub${i}`);
+          const trpc = await open(`sub${i}`, i);
           await new Promise<void>((resolve, reject) => {
             trpc.chat.onMessage.subscribe(undefined, {
               onStarted: () => resolve(),

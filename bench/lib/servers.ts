@@ -11,6 +11,8 @@ export const BENCH_SECRET = 'bench-secret-bench-secret-bench-secret-0123';
 
 export interface RunningServer {
   wsUrl: string;
+  /** Every instance's WebSocket URL when this is a cluster. */
+  wsUrls?: string[];
   httpUrl: string | null;
   pid: number;
   token(user: string, role?: 'user' | 'admin'): Promise<string>;
@@ -112,5 +114,33 @@ export async function startBaseline(): Promise<RunningServer> {
     pid: child.pid as number,
     token: async () => '',
     stop: () => stopChild(child),
+  };
+}
+
+/** `count` project instances on one embedded PostgreSQL (real binaries from npm), as a single RunningServer. */
+export async function startCluster(count: number): Promise<RunningServer> {
+  const { startPostgres } = await import('../../tests/helpers/postgres');
+  const postgres = await startPostgres();
+  const url = await postgres.createDatabase();
+  const instances: RunningServer[] = [];
+  try {
+    // One at a time: the first applies the migrations (the others would wait on its advisory lock anyway).
+    for (let i = 0; i < count; i++) instances.push(await startProject({ DATABASE_URL: url }));
+  } catch (error) {
+    await Promise.all(instances.map((s) => s.stop()));
+    await postgres.stop();
+    throw error;
+  }
+  const first = instances[0] as RunningServer;
+  return {
+    wsUrl: first.wsUrl,
+    wsUrls: instances.map((s) => s.wsUrl),
+    httpUrl: first.httpUrl,
+    pid: first.pid,
+    token: (user, role) => first.token(user, role),
+    async stop() {
+      await Promise.all(instances.map((s) => s.stop()));
+      await postgres.stop();
+    },
   };
 }
