@@ -14,6 +14,7 @@ import {
   auditRepositoryFor,
   busFor,
   openRepository,
+  rateLimiterFor,
   sharePresence,
   singletonFor,
   transportRepositoryFor,
@@ -24,7 +25,6 @@ import { OriginPolicy, ownOrigins } from './http/origins';
 import { createHttpServer } from './http/server';
 import { createWebSocketEndpoint } from './http/websocket';
 import { Hub, type HubOptions } from './hub/hub';
-import { TokenBucketLimiter } from './hub/rate-limiter';
 import { createLogger } from './logger';
 import { Metrics } from './metrics';
 import type { Services } from './services';
@@ -52,7 +52,7 @@ export async function createServices(config: Config, options: AppOptions = {}): 
   const bus = await busFor(repo, logger, (error) => logger.error({ err: error }, 'bus listener failed'));
   const hub = new Hub(repo, bus, options.hub);
   sharePresence(bus, hub.presence);
-  const limiter = new TokenBucketLimiter(config.RATE_LIMIT_BURST, config.RATE_LIMIT_PER_SECOND);
+  const limiter = rateLimiterFor(repo, config.RATE_LIMIT_BURST, config.RATE_LIMIT_PER_SECOND);
   const counters = { errors: 0 };
   const startedAt = new Date();
   const agents = new AgentsService({ config, logger, hub, chat: repo, repo: agentsRepositoryFor(repo) });

@@ -7,7 +7,7 @@ import type { AuditRepository } from './db/audit-repository';
 import type { Repository } from './db/repository';
 import type { ConnectionLimits } from './http/connection-limits';
 import type { Hub } from './hub/hub';
-import type { TokenBucketLimiter } from './hub/rate-limiter';
+import type { RateLimiter } from './hub/rate-limiter';
 import type { Metrics } from './metrics';
 import type { CommunicationManager } from './transports/communication-manager';
 
@@ -16,7 +16,7 @@ export interface Services {
   logger: Logger;
   repo: Repository;
   hub: Hub;
-  limiter: TokenBucketLimiter;
+  limiter: RateLimiter;
   communication: CommunicationManager;
   startedAt: Date;
   counters: { errors: number };

@@ -78,7 +78,7 @@ describe('server restart', () => {
     const page = await session.newPage();
     await joinAs(page, running.httpUrl, 'carol');
     // Spend carol's whole burst through the real limiter, as ten quick sends would.
-    while (running.services.limiter.take('carol').ok);
+    while ((await running.services.limiter.take('carol')).ok);
 
     await sendMessage(page, 'one too many');
     const error = page.getByTestId('send-error');

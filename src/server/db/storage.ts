@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import { type Bus, InProcessBus } from '../hub/bus';
 import type { Presence } from '../hub/presence';
+import { type RateLimiter, TokenBucketLimiter } from '../hub/rate-limiter';
 import type { AgentsRepository } from './agents-repository';
 import type { AuditRepository } from './audit-repository';
 import { isPostgresUrl } from './pg/client';
@@ -11,6 +12,7 @@ import { PgAgentsRepository } from './pg/pg-agents-repository';
 import { PgAuditRepository } from './pg/pg-audit-repository';
 import { PgBus } from './pg/pg-bus';
 import { PgLeader } from './pg/pg-leader';
+import { PgRateLimiter } from './pg/pg-rate-limiter';
 import { PgRepository } from './pg/pg-repository';
 import { PgTransportRepository } from './pg/pg-transport-repository';
 import type { Repository } from './repository';
@@ -31,6 +33,13 @@ export function agentsRepositoryFor(repo: Repository): AgentsRepository {
 
 export function transportRepositoryFor(repo: Repository): TransportRepository {
   return repo instanceof PgRepository ? new PgTransportRepository(repo.database) : sqliteTransports(repo);
+}
+
+/** The per-user send limit: in memory for one process, a shared bucket in PostgreSQL for a cluster. */
+export function rateLimiterFor(repo: Repository, burst: number, perSecond: number): RateLimiter {
+  return repo instanceof PgRepository
+    ? new PgRateLimiter(repo.pool, burst, perSecond)
+    : new TokenBucketLimiter(burst, perSecond);
 }
 
 export function auditRepositoryFor(repo: Repository): AuditRepository {

@@ -3,7 +3,15 @@
 
 export type TakeResult = { ok: true } | { ok: false; retryAfterMs: number };
 
-export class TokenBucketLimiter {
+/** A per-key send limit: in memory for one process, in the database when several instances share it. */
+export interface RateLimiter {
+  readonly enabled: boolean;
+  /** Refusals so far (this instance's). */
+  hits: number;
+  take(key: string): TakeResult | Promise<TakeResult>;
+}
+
+export class TokenBucketLimiter implements RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; updated: number }>();
   hits = 0;
 

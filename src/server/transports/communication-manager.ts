@@ -8,7 +8,7 @@ import type { Singleton } from '../db/singleton';
 import type { TransportRepository } from '../db/transport-repository';
 import { ChatError } from '../hub/errors';
 import type { Hub } from '../hub/hub';
-import type { TokenBucketLimiter } from '../hub/rate-limiter';
+import type { RateLimiter } from '../hub/rate-limiter';
 import { LegacyTransport } from './legacy/legacy-transport';
 import { backoffMs } from './telegram/bot';
 import { type TelegramStatus, TelegramTransport } from './telegram/telegram-transport';
@@ -69,7 +69,7 @@ export interface CommunicationDeps {
   hub: Hub;
   logger: Logger;
   store: TransportRepository;
-  limiter: TokenBucketLimiter;
+  limiter: RateLimiter;
   counters: { errors: number };
   startedAt: Date;
   websocketStatus?: () => WebSocketStatus;

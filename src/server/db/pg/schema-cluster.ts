@@ -1,5 +1,5 @@
 // PostgreSQL-only tables for running several instances: who is connected where, kept alive by heartbeats.
-import { index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { doublePrecision, index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
 /** One row per (instance, person) with open connections; rows of an instance that stops beating expire. */
 export const clusterPresence = pgTable(
@@ -16,3 +16,10 @@ export const clusterPresence = pgTable(
     index('cluster_presence_expires_idx').on(table.expiresAt),
   ],
 );
+
+/** Per-user token buckets shared by every instance, so a person spread over instances gets one send rate. */
+export const rateLimitBuckets = pgTable('rate_limit_buckets', {
+  key: text('key').primaryKey(),
+  tokens: doublePrecision('tokens').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+});

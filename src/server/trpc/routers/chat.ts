@@ -18,7 +18,7 @@ export const REPLAY_PAGE = 250;
 export const chatRouter = {
   send: authedProcedure.input(sendInputSchema).mutation(async ({ ctx, input }) => {
     const { hub, limiter } = ctx.services;
-    const taken = limiter.take(ctx.user.id);
+    const taken = await limiter.take(ctx.user.id);
     if (!taken.ok) {
       const seconds = Math.ceil(taken.retryAfterMs / 1000);
       throw new ChatError(
