@@ -2,10 +2,10 @@
 // durability) and the raw ws relay baseline.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mintToken } from '../../src/server/auth';
+import { freePort } from '../../tests/helpers/process';
 
 export const BENCH_SECRET = 'bench-secret-bench-secret-bench-secret-0123';
 
@@ -17,17 +17,6 @@ export interface RunningServer {
   pid: number;
   token(user: string, role?: 'user' | 'admin'): Promise<string>;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 function waitForLine(child: ChildProcess, pattern: RegExp): Promise<RegExpExecArray> {

@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/server/app';
 import { mintToken } from '../../src/server/auth';
+import { freePort } from '../helpers/process';
 import { startTestServer, tempDir } from '../helpers/server';
 import { TEST_SECRET } from '../helpers/services';
 import {
@@ -14,7 +15,6 @@ import {
   screenshot,
   sendMessage,
 } from './helpers/browser';
-import { freePort } from './helpers/ports';
 
 // A real child process that prints a line and keeps working until stopped.
 const WORKER = `'${process.execPath}' '${join(resolve('tests/fixtures'), 'slow-worker.mjs')}'`;

@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { App } from '../../../src/server/app';
+import { freePort } from '../../helpers/process';
 import {
   collectMessages,
   connectClient,
@@ -9,7 +10,6 @@ import {
   type TestClient,
   waitFor,
 } from '../../helpers/server';
-import { freePort } from './telegram/emulator';
 
 let apps: App[] = [];
 let clients: TestClient[] = [];

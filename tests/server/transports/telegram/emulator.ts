@@ -3,17 +3,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import TelegramServer from 'telegram-test-api';
+import { freePort } from '../../../helpers/process';
 
 export const TOKEN = '123456:test-token';
 export const CHAT_ID = 1;
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 export interface SentByBot {
   telegramId: number;
