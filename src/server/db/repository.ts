@@ -45,3 +45,25 @@ export class MissingReplyError extends Error {
     this.name = 'MissingReplyError';
   }
 }
+
+/** Start of the 24-hour window of `perHour` (23 whole hours before the current one). */
+export function statsWindowStart(now: Date): Date {
+  const since = new Date(now.getTime() - 23 * 3600_000);
+  since.setUTCMinutes(0, 0, 0);
+  return since;
+}
+
+/** Builds MessageStats from per-origin counts and per-hour counts keyed by `YYYY-MM-DDTHH` (either dialect). */
+export function assembleStats(
+  byOriginRows: { origin: Origin; count: number }[],
+  hourRows: { hour: string; count: number }[],
+  since: Date,
+): MessageStats {
+  const counts = new Map(hourRows.map((r) => [r.hour, r.count]));
+  const perHour = Array.from({ length: 24 }, (_, i) => {
+    const h = new Date(since.getTime() + i * 3600_000).toISOString();
+    return { hour: `${h.slice(0, 13)}:00:00.000Z`, count: counts.get(h.slice(0, 13)) ?? 0 };
+  });
+  const byOrigin = Object.fromEntries(byOriginRows.map((r) => [r.origin, r.count]));
+  return { total: byOriginRows.reduce((sum, r) => sum + r.count, 0), byOrigin, perHour };
+}

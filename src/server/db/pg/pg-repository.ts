@@ -5,11 +5,13 @@ import { and, count, eq, gte, sql } from 'drizzle-orm';
 import type pg from 'pg';
 import type { Message } from '../../../shared/message';
 import {
+  assembleStats,
   DuplicateClientIdError,
   type MessageStats,
   MissingReplyError,
   type NewMessage,
   type Repository,
+  statsWindowStart,
 } from '../repository';
 import { openPostgres, type PgDb, type PgHandle } from './client';
 import { CHANNELS, LOCKS } from './locks';
@@ -237,21 +239,14 @@ export class PgRepository implements Repository {
       .select({ origin: messages.origin, count: count() })
       .from(messages)
       .groupBy(messages.origin);
-    const since = new Date(now.getTime() - 23 * 3600_000);
-    since.setUTCMinutes(0, 0, 0);
+    const since = statsWindowStart(now);
     const hour = sql<string>`substr(${messages.createdAt}, 1, 13)`;
     const hourRows = await db
       .select({ hour, count: count() })
       .from(messages)
       .where(and(gte(messages.createdAt, since.toISOString())))
       .groupBy(hour);
-    const counts = new Map(hourRows.map((r) => [r.hour, r.count]));
-    const perHour = Array.from({ length: 24 }, (_, i) => {
-      const h = new Date(since.getTime() + i * 3600_000).toISOString();
-      return { hour: `${h.slice(0, 13)}:00:00.000Z`, count: counts.get(h.slice(0, 13)) ?? 0 };
-    });
-    const byOrigin = Object.fromEntries(byOriginRows.map((r) => [r.origin, r.count]));
-    return { total: byOriginRows.reduce((sum, r) => sum + r.count, 0), byOrigin, perHour };
+    return assembleStats(byOriginRows, hourRows, since);
   }
 
   async getSetting(key: string): Promise<string | null> {
