@@ -17,6 +17,21 @@ const PG_ONLY = ['cluster_presence', 'rate_limit_buckets'];
 
 type Shape = ReturnType<typeof describeTable>;
 
+const NUMBER_KINDS: Record<string, string> = {
+  integer: 'integer',
+  bigint: 'integer',
+  real: 'real',
+  'double precision': 'real',
+};
+
+/** A numeric column's storage kind, the same name on both sides: whole numbers or floating point. */
+function sqlKind(type: string): string {
+  return NUMBER_KINDS[type.toLowerCase()] ?? type.toLowerCase();
+}
+
+/** Columns that hold an id of a growing table (messages, tasks, outbox, Telegram updates). */
+const ID_REFERENCES = ['message_id', 'reply_to', 'task_id', 'last_id_before', 'update_id'];
+
 function describeTable(
   config: ReturnType<typeof pgConfig> | ReturnType<typeof sqliteConfig>,
 ): Record<string, unknown> {
@@ -27,6 +42,9 @@ function describeTable(
         {
           // drizzle's logical type: number, string, boolean, json — the same on both sides when in step.
           type: c.dataType,
+          // The storage kind: SQLite's INTEGER is 64-bit, so PostgreSQL integer and bigint both match it here;
+          // which integer columns must be bigint is pinned by the 64-bit test below.
+          kind: c.dataType === 'number' ? sqlKind(c.getSQLType()) : null,
           notNull: c.notNull,
           primary: c.primary,
           // An id the database assigns: SQLite AUTOINCREMENT on one side, an identity column on the other.
@@ -87,5 +105,16 @@ describe('schema parity between SQLite and PostgreSQL', () => {
 
   it('has the same columns, types, nullability, defaults, keys and indexes in every shared table', () => {
     for (const [name, shape] of sqlite) expect({ name, ...pg.get(name) }).toEqual({ name, ...shape });
+  });
+
+  it('gives PostgreSQL 64-bit ids and id references, as SQLite INTEGER already is', () => {
+    const narrow = tables([pgMain, pgAgents, pgAudit, pgTransports, pgCluster], isTable).flatMap((t) => {
+      const config = pgConfig(t as PgTable);
+      return config.columns
+        .filter((c) => (c.primary && c.dataType === 'number') || ID_REFERENCES.includes(c.name))
+        .filter((c) => c.getSQLType() !== 'bigint')
+        .map((c) => `${config.name}.${c.name} is ${c.getSQLType()}`);
+    });
+    expect(narrow).toEqual([]);
   });
 });

@@ -23,8 +23,26 @@ export interface PgHandle {
   url: string;
 }
 
+/**
+ * Ids are bigint (int8), which node-postgres returns as strings so no precision is lost silently. Our ids are far
+ * below 2^53, so they come back as numbers, like SQLite's; one beyond that fails loudly instead of rounding.
+ */
+export function parseInt8(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value)) throw new RangeError(`int8 ${text} does not fit a JavaScript number`);
+  return value;
+}
+
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === pg.types.builtins.INT8
+      ? parseInt8
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
 export async function openPostgres(url: string, poolSize = 10): Promise<PgHandle> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // Per pool rather than pg.types globally: nothing else in the process has its int8 parsing changed behind its back.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types });
   // An idle client that loses its server must not crash the process: the pool drops it and makes a new one.
   pool.on('error', () => {});
   try {

@@ -62,7 +62,7 @@ async function insertRows(client: pg.PoolClient, m: NewMessage[]): Promise<RawRo
   const result = await client.query<RawRow>(
     `INSERT INTO messages (text, sender, sender_kind, mentions, is_command, command, command_args, reply_to, origin, client_id, created_at)
      SELECT t.text, t.sender, t.sender_kind, t.mentions, t.is_command, t.command, t.command_args, t.reply_to, t.origin, t.client_id, $11
-     FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::boolean[], $6::text[], $7::jsonb[], $8::int[], $9::text[], $10::text[])
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::boolean[], $6::text[], $7::jsonb[], $8::bigint[], $9::text[], $10::text[])
        WITH ORDINALITY AS t(text, sender, sender_kind, mentions, is_command, command, command_args, reply_to, origin, client_id, n)
      ORDER BY t.n
      RETURNING ${MESSAGE_COLUMNS}`,
@@ -181,9 +181,10 @@ export class PgRepository implements Repository {
     ];
     const existing = new Set<number>();
     if (replyIds.length > 0) {
-      const found = await client.query<{ id: number }>('SELECT id FROM messages WHERE id = ANY($1::int[])', [
-        replyIds,
-      ]);
+      const found = await client.query<{ id: number }>(
+        'SELECT id FROM messages WHERE id = ANY($1::bigint[])',
+        [replyIds],
+      );
       for (const row of found.rows) existing.add(row.id);
     }
     const keyed = batch.filter((p) => p.message.clientId !== null).map((p) => p.message);
@@ -227,9 +228,7 @@ export class PgRepository implements Repository {
   }
 
   async lastMessageId(): Promise<number> {
-    const result = await this.pool.query<{ id: number }>(
-      'SELECT coalesce(max(id), 0)::int AS id FROM messages',
-    );
+    const result = await this.pool.query<{ id: number }>('SELECT coalesce(max(id), 0) AS id FROM messages');
     return result.rows[0]?.id ?? 0;
   }
 

@@ -1,5 +1,5 @@
 // PostgreSQL tables for AI employees, their tasks and worker output: the twin of ../schema-agents.ts.
-import { index, integer, pgTable, text } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, pgTable, text } from 'drizzle-orm/pg-core';
 import { logStreams, smartnessLevels, taskStatuses } from '../schema-agents';
 
 export const employees = pgTable('employees', {
@@ -13,14 +13,14 @@ export const employees = pgTable('employees', {
 export const agentTasks = pgTable(
   'agent_tasks',
   {
-    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
     employee: text('employee').notNull(),
     description: text('description').notNull(),
     status: text('status', { enum: taskStatuses }).notNull(),
     model: text('model').notNull(),
     mode: text('mode').notNull(),
     assignedBy: text('assigned_by').notNull(),
-    messageId: integer('message_id'),
+    messageId: bigint('message_id', { mode: 'number' }),
     progress: text('progress'),
     reason: text('reason'),
     exitCode: integer('exit_code'),
@@ -38,8 +38,8 @@ export const agentTasks = pgTable(
 export const agentTaskLog = pgTable(
   'agent_task_log',
   {
-    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
-    taskId: integer('task_id')
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    taskId: bigint('task_id', { mode: 'number' })
       .notNull()
       .references(() => agentTasks.id, { onDelete: 'cascade' }),
     stream: text('stream', { enum: logStreams }).notNull(),

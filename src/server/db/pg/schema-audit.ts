@@ -1,11 +1,11 @@
 // PostgreSQL table for the audit log of admin actions: the twin of ../schema-audit.ts.
-import { index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+import { bigint, index, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import { auditOutcomes } from '../schema-audit';
 
 export const auditLog = pgTable(
   'audit_log',
   {
-    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
     at: text('at').notNull(),
     actor: text('actor').notNull(),
     action: text('action').notNull(),

@@ -1,16 +1,16 @@
 // PostgreSQL tables for the Telegram bridge: the twin of ../schema-transports.ts.
-import { index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 
 export const telegramOutbox = pgTable(
   'telegram_outbox',
   {
-    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
-    messageId: integer('message_id').notNull(),
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    messageId: bigint('message_id', { mode: 'number' }).notNull(),
     part: integer('part').notNull(),
     parts: integer('parts').notNull(),
     chatId: text('chat_id').notNull(),
     html: text('html').notNull(),
-    replyTo: integer('reply_to'),
+    replyTo: bigint('reply_to', { mode: 'number' }),
     status: text('status', { enum: ['pending', 'failed'] }).notNull(),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
@@ -23,8 +23,8 @@ export const telegramMessageMap = pgTable(
   'telegram_message_map',
   {
     chatId: text('chat_id').notNull(),
-    telegramMessageId: integer('telegram_message_id').notNull(),
-    messageId: integer('message_id').notNull(),
+    telegramMessageId: bigint('telegram_message_id', { mode: 'number' }).notNull(),
+    messageId: bigint('message_id', { mode: 'number' }).notNull(),
     createdAt: text('created_at').notNull(),
   },
   (table) => [
@@ -34,11 +34,11 @@ export const telegramMessageMap = pgTable(
 );
 
 export const telegramUpdates = pgTable('telegram_updates', {
-  updateId: integer('update_id').primaryKey(),
+  updateId: bigint('update_id', { mode: 'number' }).primaryKey(),
   status: text('status', { enum: ['pending', 'done', 'skipped'] }).notNull(),
-  lastIdBefore: integer('last_id_before').notNull(),
+  lastIdBefore: bigint('last_id_before', { mode: 'number' }).notNull(),
   payload: text('payload').notNull(),
-  messageId: integer('message_id'),
+  messageId: bigint('message_id', { mode: 'number' }),
   note: text('note'),
   createdAt: text('created_at').notNull(),
 });

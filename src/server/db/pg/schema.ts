@@ -1,6 +1,6 @@
 // PostgreSQL tables for messages and settings: the twin of ../schema.ts (same table and column names).
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /** An ISO-8601 UTC timestamp with milliseconds, the same text SQLite stores. */
 export const ISO_NOW = sql`(to_char(now() at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`;
@@ -8,7 +8,8 @@ export const ISO_NOW = sql`(to_char(now() at time zone 'utc', 'YYYY-MM-DD"T"HH24
 export const messages = pgTable(
   'messages',
   {
-    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    // bigint: a busy cluster can pass 2^31 ids; SQLite's INTEGER is 64-bit already. Read back as JS numbers.
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
     text: text('text').notNull(),
     sender: text('sender').notNull(),
     senderKind: text('sender_kind', { enum: ['user', 'agent', 'system'] }).notNull(),
@@ -16,7 +17,7 @@ export const messages = pgTable(
     isCommand: boolean('is_command').notNull(),
     command: text('command'),
     commandArgs: jsonb('command_args').$type<string[]>().notNull(),
-    replyTo: integer('reply_to'),
+    replyTo: bigint('reply_to', { mode: 'number' }),
     clientId: text('client_id'),
     origin: text('origin', { enum: ['websocket', 'telegram', 'legacy', 'api', 'agent', 'system'] }).notNull(),
     createdAt: text('created_at').notNull(),
