@@ -12,10 +12,61 @@ import { connectClient, startTestServer, tempDir, waitFor } from '../helpers/ser
 const template = readFileSync(TEMPLATE, 'utf8');
 
 let app: App;
-let nginx: ChildProcess;
+let nginx: Nginx;
 let base: string;
-let output = '';
-let exited = false;
+
+interface Nginx {
+  child: ChildProcess;
+  exited: boolean;
+  stop(): Promise<void>;
+}
+
+/** Starts nginx in the foreground with `conf` and waits until it answers on `address`. */
+async function startNginx(prefix: string, conf: string, address: string): Promise<Nginx> {
+  let output = '';
+  const child = spawn(
+    'nginx',
+    ['-p', prefix, '-c', conf, '-e', join(prefix, 'logs', 'startup.log'), '-g', 'daemon off;'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const state: Nginx = {
+    child,
+    exited: false,
+    async stop() {
+      if (state.exited) return;
+      const done = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGQUIT');
+      await done;
+    },
+  };
+  child.stdout?.on('data', (d) => {
+    output += String(d);
+  });
+  child.stderr?.on('data', (d) => {
+    output += String(d);
+  });
+  child.once('exit', () => {
+    state.exited = true;
+  });
+  let up = false;
+  const probe = () =>
+    fetch(`http://${address}/health`).then(
+      () => {
+        up = true;
+      },
+      () => {},
+    );
+  await waitFor(
+    () => {
+      if (state.exited) throw new Error(`nginx exited:\n${output}`);
+      if (!up) void probe();
+      return up;
+    },
+    15_000,
+    'nginx to listen',
+  );
+  return state;
+}
 
 beforeAll(async () => {
   // Separate HTTP and WebSocket ports, as in production.
@@ -42,48 +93,12 @@ beforeAll(async () => {
       OCS_NGINX_VAR: join(prefix, 'var'),
     }),
   );
-  nginx = spawn(
-    'nginx',
-    ['-p', prefix, '-c', conf, '-e', join(prefix, 'logs', 'startup.log'), '-g', 'daemon off;'],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  nginx.stdout?.on('data', (d) => {
-    output += String(d);
-  });
-  nginx.stderr?.on('data', (d) => {
-    output += String(d);
-  });
-  nginx.once('exit', () => {
-    exited = true;
-  });
+  nginx = await startNginx(prefix, conf, `127.0.0.1:${port}`);
   base = `127.0.0.1:${port}`;
-  let up = false;
-  const probe = () =>
-    fetch(`http://${base}/api/health`).then(
-      () => {
-        up = true;
-      },
-      () => {},
-    );
-  await waitFor(
-    () => {
-      if (exited) throw new Error(`nginx exited:\n${output}`);
-      if (!up) void probe();
-      return up;
-    },
-    15_000,
-    'nginx to listen',
-  );
 });
 
 afterAll(async () => {
-  if (nginx && !exited) {
-    const done = new Promise((resolve) => nginx.once('exit', resolve));
-    nginx.kill('SIGQUIT');
-    await done;
-  }
+  await nginx?.stop();
   await app?.stop();
 });
 
@@ -179,5 +194,63 @@ describe('deploy/nginx.conf', () => {
     const res = await fetch(`http://${base}/metrics`);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('ocs_messages_total');
+  });
+});
+
+describe('deploy/nginx-cluster.conf', () => {
+  /** The cluster conf aimed at the test server (app1..app3 resolve only inside docker compose; stderr may be a pipe). */
+  function localClusterConf(prefix: string, port: number, perIp: number): string {
+    const conf = join(prefix, 'nginx-cluster.conf');
+    writeFileSync(
+      conf,
+      readFileSync('deploy/nginx-cluster.conf', 'utf8')
+        .replace(/app\d:8765/g, new URL(app.wsUrl).host)
+        .replace(/app\d:8080/g, new URL(app.httpUrl).host)
+        .replace('pid /run/nginx.pid;', `pid ${join(prefix, 'nginx.pid')};`)
+        .replace('error_log /dev/stderr', `error_log ${join(prefix, 'logs', 'error.log')}`)
+        .replace('listen 80;', `listen 127.0.0.1:${port};`)
+        .replace(/limit_conn ws_per_ip \d+;/g, `limit_conn ws_per_ip ${perIp};`),
+    );
+    return conf;
+  }
+
+  const open = (url: string) =>
+    new Promise<{ socket: WebSocket; status: number }>((resolve, reject) => {
+      const socket = new WebSocket(url);
+      socket.once('open', () => resolve({ socket, status: 101 }));
+      socket.once('unexpected-response', (_req, res) => resolve({ socket, status: res.statusCode ?? 0 }));
+      socket.once('error', reject);
+    });
+
+  it('passes nginx -t and caps open WebSockets per address over /ws and /legacy together, with 429', async () => {
+    const prefix = tempDir('ocs-nginx-cluster-');
+    mkdirSync(join(prefix, 'logs'));
+    const port = await freePort();
+    const conf = localClusterConf(prefix, port, 2);
+    const check = spawnSync('nginx', ['-t', '-p', prefix, '-c', conf], { encoding: 'utf8' });
+    expect(check.stderr).toContain('syntax is ok');
+
+    const proxy = await startNginx(prefix, conf, `127.0.0.1:${port}`);
+    const sockets: WebSocket[] = [];
+    try {
+      const first = await open(`ws://127.0.0.1:${port}/ws`);
+      const second = await open(`ws://127.0.0.1:${port}/legacy`);
+      sockets.push(first.socket, second.socket);
+      expect([first.status, second.status]).toEqual([101, 101]);
+      const third = await open(`ws://127.0.0.1:${port}/ws`);
+      sockets.push(third.socket);
+      expect(third.status).toBe(429);
+      // The cap counts open connections: one closing makes room again.
+      await new Promise((resolve) => {
+        first.socket.once('close', resolve);
+        first.socket.close();
+      });
+      const again = await open(`ws://127.0.0.1:${port}/ws`);
+      sockets.push(again.socket);
+      expect(again.status).toBe(101);
+    } finally {
+      for (const socket of sockets) socket.terminate();
+      await proxy.stop();
+    }
   });
 });
