@@ -10,6 +10,7 @@ import type { Config } from './config';
 import type { AuditRepository } from './db/audit-repository';
 import type { Repository } from './db/repository';
 import {
+  agentsDispatchFor,
   agentsRepositoryFor,
   auditRepositoryFor,
   busFor,
@@ -55,7 +56,15 @@ export async function createServices(config: Config, options: AppOptions = {}): 
   const limiter = rateLimiterFor(repo, config.RATE_LIMIT_BURST, config.RATE_LIMIT_PER_SECOND);
   const counters = { errors: 0 };
   const startedAt = new Date();
-  const agents = new AgentsService({ config, logger, hub, chat: repo, repo: agentsRepositoryFor(repo) });
+  const agents = new AgentsService({
+    config,
+    logger,
+    hub,
+    chat: repo,
+    repo: agentsRepositoryFor(repo),
+    dispatch: agentsDispatchFor(repo, bus),
+  });
+  await agents.init();
   const communication = new CommunicationManager({
     telegramRole: singletonFor(repo, 'telegram', logger),
     agentStats: () => agents.stats(),

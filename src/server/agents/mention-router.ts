@@ -24,11 +24,15 @@ export interface MentionRouterDeps {
   responder: () => Responder;
   history: () => Promise<ChatLine[]>;
   logger: Logger;
+  /** Cluster only: reloads the roster, which another instance may have changed just before this message. */
+  refreshRoster?: () => Promise<void>;
 }
 
 export class MentionRouter {
   private unsubscribe: (() => void) | null = null;
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Messages waiting behind a roster reload, in order (cluster only). */
+  private gate: Promise<void> | null = null;
 
   constructor(private readonly d: MentionRouterDeps) {}
 
@@ -36,7 +40,27 @@ export class MentionRouter {
     this.unsubscribe ??= this.d.hub.onEvent((event) => {
       if (event.type !== 'message') return;
       const receivedAt = performance.now();
-      this.track(this.route(event.message, receivedAt));
+      this.onMessage(event.message, receivedAt);
+    });
+  }
+
+  private onMessage(message: Message, receivedAt: number): void {
+    const refresh = this.d.refreshRoster;
+    const needsRefresh =
+      refresh !== undefined && message.senderKind === 'user' && message.mentions.length > 0;
+    if (!needsRefresh && !this.gate) {
+      this.track(this.route(message, receivedAt));
+      return;
+    }
+    // A hire or fire on another instance, committed before this message, may not have reached the roster yet:
+    // reload it first. Later messages queue behind, so each employee still answers in message order.
+    const gate: Promise<void> = (this.gate ?? Promise.resolve())
+      .then(() => (needsRefresh ? refresh() : undefined))
+      .catch((error) => this.d.logger.warn({ err: error }, 'agents: roster reload before routing failed'))
+      .then(() => this.track(this.route(message, receivedAt)));
+    this.gate = gate;
+    void gate.finally(() => {
+      if (this.gate === gate) this.gate = null;
     });
   }
 
@@ -44,6 +68,7 @@ export class MentionRouter {
   async stop(): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = null;
+    await this.gate;
     await Promise.all([...this.inFlight]);
   }
 

@@ -8,6 +8,7 @@ import { ChatError } from '../hub/errors';
 import { CommandTemplateError, DEFAULT_WORKER_COMMAND, fillTemplate, splitCommand } from './command-template';
 import { describeRole } from './roles';
 import type { Roster } from './roster';
+import { KeyedLock } from './serial';
 import { clip, type Voice } from './voice';
 import { type OutputStream, Worker, type WorkerExit, WorkerNotInstalledError } from './worker';
 
@@ -56,7 +57,7 @@ export interface RunView {
 
 export class TaskRunner {
   private readonly runs = new Map<string, Run>();
-  private readonly chains = new Map<string, Promise<unknown>>();
+  private readonly locks = new KeyedLock();
   /** Per agent, not per task: back-to-back tasks do not reset the 30 s progress window. */
   private readonly lastProgressPostAt = new Map<string, number>();
   private shuttingDown = false;
@@ -65,14 +66,7 @@ export class TaskRunner {
 
   /** Serialises queue changes per employee, so "one running task" holds and the queue keeps its order. */
   withLock<T>(employee: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.chains.get(employee) ?? Promise.resolve();
-    const next = previous.then(fn, fn);
-    const settled = next.catch(() => {});
-    this.chains.set(employee, settled);
-    void settled.then(() => {
-      if (this.chains.get(employee) === settled) this.chains.delete(employee);
-    });
-    return next;
+    return this.locks.run(employee, fn);
   }
 
   active(employee: string): RunView | null {
@@ -110,7 +104,9 @@ export class TaskRunner {
     return this.withLock(employee, async () => {
       while (!this.shuttingDown && !this.runs.has(employee)) {
         const profile = this.o.roster.get(employee);
-        const [task] = await this.o.repo.listTasks({ employee, statuses: ['queued'], limit: 1 });
+        // Claimed (queued -> running in one statement) before the worker starts, so a task runs once even if two
+        // instances believe they run the agents for a moment.
+        const task = profile ? await this.o.repo.claimNextTask(employee, new Date().toISOString()) : null;
         if (!profile || !task) {
           if (profile) this.o.roster.setStatus(employee, 'idle', null);
           return;
@@ -175,6 +171,8 @@ export class TaskRunner {
       await this.o.repo.updateTask(task.id, {
         status: 'failed',
         reason,
+        // It never started: the claim's start time does not count.
+        startedAt: null,
         finishedAt: new Date().toISOString(),
       });
       await this.o.repo.appendTaskLog(task.id, [{ stream: 'system', line: reason }]);
@@ -182,10 +180,7 @@ export class TaskRunner {
       await this.o.voice.say(employee.name, `I can't start work: ${reason}`, { replyTo: task.messageId });
       return false;
     }
-    const started = await this.o.repo.updateTask(task.id, {
-      status: 'running',
-      startedAt: new Date().toISOString(),
-    });
+    const started = task;
     let finish: (task: Task) => void = () => {};
     run = {
       task: started,
@@ -361,6 +356,8 @@ export class TaskRunner {
 
   /** On start-up: tasks that were running when the server went down are interrupted; queued ones start again. */
   async recover(): Promise<void> {
+    // An instance that lost the agents role and wins it back runs workers again.
+    this.shuttingDown = false;
     const interrupted = await this.o.repo.moveTasks(
       ['running', 'stuck'],
       'interrupted',
@@ -382,6 +379,6 @@ export class TaskRunner {
     this.shuttingDown = true;
     const runs = [...this.runs.values()];
     await Promise.all(runs.map((run) => run.worker.stop().then(() => run.finished)));
-    await Promise.all([...this.chains.values()]);
+    await this.locks.idle();
   }
 }

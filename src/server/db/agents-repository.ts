@@ -62,6 +62,11 @@ export interface AgentsRepository {
   getTask(id: number): Promise<Task | null>;
   listTasks(query?: TaskQuery): Promise<Task[]>;
   updateTask(id: number, patch: TaskPatch): Promise<Task>;
+  /**
+   * Marks the employee's oldest queued task running and returns it, atomically: two callers never get the same
+   * task (with several instances, a stale agents leader and its successor). Null when nothing is queued.
+   */
+  claimNextTask(employee: string, startedAt: string): Promise<Task | null>;
   /** Moves every task in `from` to `to` (one transaction); returns the moved tasks as they are now. */
   moveTasks(
     from: TaskStatus[],

@@ -1,5 +1,5 @@
 // SQLite implementation of the agents repository, sharing the chat database's connection.
-import { and, asc, desc, eq, gt, inArray, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import {
   type AgentsRepository,
@@ -81,6 +81,23 @@ export class SqliteAgentsRepository implements AgentsRepository {
       .get();
     if (!row) throw new Error(`task ${id} does not exist`);
     return row;
+  }
+
+  async claimNextTask(employee: string, startedAt: string): Promise<Task | null> {
+    const oldest = this.db
+      .select({ id: agentTasks.id })
+      .from(agentTasks)
+      .where(and(eq(agentTasks.employee, employee), eq(agentTasks.status, 'queued')))
+      .orderBy(asc(agentTasks.id))
+      .limit(1);
+    return (
+      this.db
+        .update(agentTasks)
+        .set({ status: 'running', startedAt, updatedAt: startedAt })
+        .where(and(eq(agentTasks.id, sql`(${oldest})`), eq(agentTasks.status, 'queued')))
+        .returning()
+        .get() ?? null
+    );
   }
 
   async moveTasks(

@@ -4,10 +4,12 @@ import type { Logger } from 'pino';
 import { type Bus, InProcessBus } from '../hub/bus';
 import type { Presence } from '../hub/presence';
 import { type RateLimiter, TokenBucketLimiter } from '../hub/rate-limiter';
+import { type AgentsDispatch, SoleDispatch } from './agents-dispatch';
 import type { AgentsRepository } from './agents-repository';
 import type { AuditRepository } from './audit-repository';
 import { isPostgresUrl } from './pg/client';
 import { LOCKS } from './pg/locks';
+import { PgAgentsDispatch } from './pg/pg-agents-dispatch';
 import { PgAgentsRepository } from './pg/pg-agents-repository';
 import { PgAuditRepository } from './pg/pg-audit-repository';
 import { PgBus } from './pg/pg-bus';
@@ -68,6 +70,13 @@ export function singletonFor(repo: Repository, role: 'agents' | 'telegram', logg
   const leader = new PgLeader(repo.handle.url, LOCKS[role], role, logger);
   repo.onClose(() => leader.close());
   return leader;
+}
+
+/** How hire/fire/assign/stop made on any instance reach the one running the agents (nothing to do when alone). */
+export function agentsDispatchFor(repo: Repository, bus: Bus): AgentsDispatch {
+  return repo instanceof PgRepository && bus instanceof PgBus
+    ? new PgAgentsDispatch(repo, bus)
+    : new SoleDispatch();
 }
 
 /** With several instances, presence.list() includes people connected to the others (no-op on one instance). */

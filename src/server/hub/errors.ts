@@ -5,7 +5,8 @@ export type ChatErrorCode =
   | 'NOT_FOUND'
   | 'TOO_MANY_REQUESTS'
   | 'FORBIDDEN'
-  | 'PRECONDITION_FAILED';
+  | 'PRECONDITION_FAILED'
+  | 'TIMEOUT';
 
 export class ChatError extends Error {
   override name = 'ChatError';

@@ -167,6 +167,21 @@ describe.each(dialects)('storage contract on %s', (_name, databaseUrl) => {
       expect(await agents.getEmployee('ada')).toBeNull();
     }));
 
+  it('claims each queued task once, oldest first, however many claim at the same time', () =>
+    withRepo(async (repo) => {
+      const agents = agentsRepositoryFor(repo);
+      const base = { model: 'm', mode: 'build', assignedBy: 'root', messageId: null };
+      const first = await agents.createTask({ ...base, employee: 'ada', description: 'first' });
+      const second = await agents.createTask({ ...base, employee: 'ada', description: 'second' });
+      await agents.createTask({ ...base, employee: 'bob', description: 'not ada’s' });
+      const claims = await Promise.all(Array.from({ length: 6 }, () => agents.claimNextTask('ada', 'T1')));
+      const claimed = claims.filter((t) => t !== null);
+      expect(claimed.map((t) => t.id).sort((a, b) => a - b)).toEqual([first.id, second.id]);
+      expect(claimed.every((t) => t.status === 'running' && t.startedAt === 'T1')).toBe(true);
+      expect(await agents.claimNextTask('ada', 'T2')).toBeNull();
+      expect((await agents.listTasks({ employee: 'bob' }))[0]?.status).toBe('queued');
+    }));
+
   it('queues outbox parts with the cursor, sends them in order and maps ids', () =>
     withRepo(async (repo) => {
       const store = transportRepositoryFor(repo);

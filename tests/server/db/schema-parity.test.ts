@@ -13,7 +13,7 @@ import * as sqliteAgents from '../../../src/server/db/schema-agents';
 import * as sqliteAudit from '../../../src/server/db/schema-audit';
 import * as sqliteTransports from '../../../src/server/db/schema-transports';
 
-const PG_ONLY = ['cluster_presence', 'rate_limit_buckets'];
+const PG_ONLY = ['cluster_presence', 'rate_limit_buckets', 'agent_stop_requests'];
 
 type Shape = ReturnType<typeof describeTable>;
 

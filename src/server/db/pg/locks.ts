@@ -15,4 +15,6 @@ export const CHANNELS = {
   messages: 'ocs_messages',
   /** Payload: JSON { instance, activity } for typing and presence. */
   activity: 'ocs_activity',
+  /** A doorbell: the roster, the task queue or a stop request changed; the agents leader reloads from the tables. */
+  agents: 'ocs_agents',
 } as const;

@@ -1,5 +1,5 @@
 // PostgreSQL implementation of the agents repository (employees, tasks, task logs), sharing the chat pool.
-import { and, asc, desc, eq, gt, inArray, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm';
 import {
   type AgentsRepository,
   type Employee,
@@ -82,6 +82,25 @@ export class PgAgentsRepository implements AgentsRepository {
       .returning();
     if (!rows[0]) throw new Error(`task ${id} does not exist`);
     return rows[0];
+  }
+
+  async claimNextTask(employee: string, startedAt: string): Promise<Task | null> {
+    // SKIP LOCKED: a claimer never waits behind another's claim of the same row; it takes the next one or none.
+    // `id = (scalar subquery)`, not IN: PostgreSQL may re-run an IN subquery per row (a semi join), and each
+    // re-run locks and returns the next queued task, so one claim would take them all.
+    const oldest = this.db
+      .select({ id: agentTasks.id })
+      .from(agentTasks)
+      .where(and(eq(agentTasks.employee, employee), eq(agentTasks.status, 'queued')))
+      .orderBy(asc(agentTasks.id))
+      .limit(1)
+      .for('update', { skipLocked: true });
+    const rows = await this.db
+      .update(agentTasks)
+      .set({ status: 'running', startedAt, updatedAt: startedAt })
+      .where(and(eq(agentTasks.id, sql`(${oldest})`), eq(agentTasks.status, 'queued')))
+      .returning();
+    return rows[0] ?? null;
   }
 
   async moveTasks(

@@ -2,7 +2,8 @@
 // order and hands each message to its local listeners — woken by the pg_notify doorbell, after its LISTEN
 // connection (re)connects, and every few seconds as a safety net, so a lost notification loses nothing. A local
 // post only rings the tailer, so local and remote messages reach listeners in one order. Typing and presence
-// travel as NOTIFY payloads (ephemeral, like on one instance).
+// travel as NOTIFY payloads (ephemeral, like on one instance). Other doorbells (the agents') share the LISTEN
+// connection and the same safety net.
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from 'pino';
@@ -34,6 +35,7 @@ export class PgBus implements Bus {
   private readonly pollMs: number;
   private readonly reconnectMs: number;
   private presence: PgPresence | null = null;
+  private readonly doorbells = new Map<string, Set<() => void>>();
 
   constructor(
     private readonly repo: PgRepository,
@@ -49,7 +51,10 @@ export class PgBus implements Bus {
   async start(): Promise<void> {
     this.lastSeen = await this.repo.lastMessageId();
     await this.connect();
-    this.timer = setInterval(() => this.poke(), this.pollMs);
+    this.timer = setInterval(() => {
+      this.poke();
+      this.ringDoorbells();
+    }, this.pollMs);
     this.timer.unref();
   }
 
@@ -82,6 +87,30 @@ export class PgBus implements Bus {
   subscribe(listener: BusListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Calls `listener` on each notification on `channel` (one of CHANNELS), after the LISTEN connection
+   * (re)connects and on every safety-net tick: a doorbell heard late or never is made up for within pollMs.
+   */
+  onDoorbell(channel: string, listener: () => void): () => void {
+    const set = this.doorbells.get(channel) ?? new Set();
+    this.doorbells.set(channel, set);
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  private ringDoorbells(channel?: string): void {
+    for (const [name, set] of this.doorbells) {
+      if (channel !== undefined && name !== channel) continue;
+      for (const listener of set) {
+        try {
+          listener();
+        } catch (error) {
+          this.onListenerError(error);
+        }
+      }
+    }
   }
 
   /** Reads whatever committed since the last read; concurrent pokes coalesce into one more read. */
@@ -131,21 +160,22 @@ export class PgBus implements Bus {
     client.on('notification', (n) => {
       if (n.channel === CHANNELS.messages) this.poke();
       else if (n.channel === CHANNELS.activity && n.payload) this.onActivity(n.payload);
+      else this.ringDoorbells(n.channel);
     });
     client.on('error', () => this.reconnect(client));
     client.on('end', () => this.reconnect(client));
     try {
       await client.connect();
-      await client.query(`LISTEN ${CHANNELS.messages}`);
-      await client.query(`LISTEN ${CHANNELS.activity}`);
+      for (const channel of Object.values(CHANNELS)) await client.query(`LISTEN ${channel}`);
     } catch (err) {
       this.logger.warn({ err }, 'cluster bus: LISTEN connection failed; retrying');
       this.reconnect(client);
       return;
     }
     this.listener = client;
-    // Anything committed while we were not listening is read now.
+    // Anything committed (or rung) while we were not listening is read now.
     this.poke();
+    this.ringDoorbells();
   }
 
   private reconnect(client: pg.Client): void {

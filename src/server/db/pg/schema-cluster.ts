@@ -1,5 +1,14 @@
 // PostgreSQL-only tables for running several instances: who is connected where, kept alive by heartbeats.
-import { doublePrecision, index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  doublePrecision,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
 
 /** One row per (instance, person) with open connections; rows of an instance that stops beating expire. */
 export const clusterPresence = pgTable(
@@ -22,4 +31,15 @@ export const rateLimitBuckets = pgTable('rate_limit_buckets', {
   key: text('key').primaryKey(),
   tokens: doublePrecision('tokens').notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+});
+
+/**
+ * Stops asked for on an instance that does not run the workers: the agents leader takes each one and stops that
+ * task's worker. A row rather than a NOTIFY payload, so a doorbell lost while the LISTEN connection reconnects
+ * loses no stop (the leader also looks every few seconds).
+ */
+export const agentStopRequests = pgTable('agent_stop_requests', {
+  taskId: bigint('task_id', { mode: 'number' }).primaryKey(),
+  reason: text('reason').notNull(),
+  requestedAt: timestamp('requested_at', { withTimezone: true }).notNull().defaultNow(),
 });

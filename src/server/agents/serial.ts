@@ -1,0 +1,48 @@
+// Two small concurrency tools for the agents: a lock per key (work on one employee runs in call order) and a
+// coalescing runner (a reload asked for while one runs is done once more afterwards, not once per ask).
+
+export class KeyedLock {
+  private readonly chains = new Map<string, Promise<unknown>>();
+
+  /** Runs `fn` after everything queued under `key` before it has settled. */
+  run<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.chains.get(key) ?? Promise.resolve();
+    const next = previous.then(fn, fn);
+    const settled = next.catch(() => {});
+    this.chains.set(key, settled);
+    void settled.then(() => {
+      if (this.chains.get(key) === settled) this.chains.delete(key);
+    });
+    return next;
+  }
+
+  /** Resolves once everything queued so far has settled. */
+  async idle(): Promise<void> {
+    await Promise.all([...this.chains.values()]);
+  }
+}
+
+/**
+ * Wraps `fn` so that each call resolves after a run of `fn` that started after the call: callers see every change
+ * committed before they asked, and a burst of asks costs at most one run in progress plus one more.
+ */
+export function coalesce(fn: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | null = null;
+  let queued: Promise<void> | null = null;
+  const run = (): Promise<void> => {
+    if (!running) {
+      running = fn().finally(() => {
+        running = null;
+      });
+      return running;
+    }
+    queued ??= running
+      .catch(() => {})
+      .then(() => {
+        queued = null;
+        return run();
+      });
+    return queued;
+  };
+  return run;
+}
