@@ -65,14 +65,15 @@ export async function createServices(config: Config, options: AppOptions = {}): 
     dispatch: agentsDispatchFor(repo, bus),
   });
   await agents.init();
+  const telegramRole = singletonFor(repo, 'telegram', logger);
   const communication = new CommunicationManager({
-    telegramRole: singletonFor(repo, 'telegram', logger),
+    telegramRole,
     agentStats: () => agents.stats(),
     config,
     repo,
     hub,
     logger,
-    store: transportRepositoryFor(repo),
+    store: transportRepositoryFor(repo, telegramRole),
     limiter,
     counters,
     startedAt,

@@ -10,6 +10,20 @@ export interface Singleton {
   close(): Promise<void>;
 }
 
+/**
+ * A write or send for a role refused because this instance no longer holds it (a stale leader: its lock is gone and
+ * another instance may hold the role already). Whoever gets it stops at once; the role resigns by itself.
+ */
+export class RoleLostError extends Error {
+  constructor(
+    readonly role: string,
+    options?: ErrorOptions,
+  ) {
+    super(`this instance no longer holds the ${role} role`, options);
+    this.name = 'RoleLostError';
+  }
+}
+
 /** The one-process case: always the leader. */
 export class SoleInstance implements Singleton {
   private leading = false;

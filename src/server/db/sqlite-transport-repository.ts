@@ -21,6 +21,9 @@ type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export class SqliteTransportRepository implements TransportRepository {
   constructor(private readonly db: Db) {}
 
+  /** One process holds every role: nothing to fence. */
+  async confirmRole(): Promise<void> {}
+
   async getState(key: string): Promise<string | null> {
     return this.db.select().from(telegramState).where(eq(telegramState.key, key)).get()?.value ?? null;
   }

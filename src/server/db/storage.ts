@@ -33,8 +33,10 @@ export function agentsRepositoryFor(repo: Repository): AgentsRepository {
   return repo instanceof PgRepository ? new PgAgentsRepository(repo.database) : sqliteAgents(repo);
 }
 
-export function transportRepositoryFor(repo: Repository): TransportRepository {
-  return repo instanceof PgRepository ? new PgTransportRepository(repo.database) : sqliteTransports(repo);
+/** Given the Telegram role, the bridge's writes are fenced by it (only its holder may write, in a cluster). */
+export function transportRepositoryFor(repo: Repository, role?: Singleton): TransportRepository {
+  if (!(repo instanceof PgRepository)) return sqliteTransports(repo);
+  return new PgTransportRepository(repo.database, role instanceof PgLeader ? role : null);
 }
 
 /** The per-user send limit: in memory for one process, a shared bucket in PostgreSQL for a cluster. */

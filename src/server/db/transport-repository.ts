@@ -24,6 +24,12 @@ export interface PendingUpdate {
 }
 
 export interface TransportRepository {
+  /**
+   * Fencing for a cluster: resolves while this instance holds the Telegram role, throws RoleLostError once it does
+   * not (a stale leader). Every write below is refused the same way. Alone (SQLite) it always resolves.
+   */
+  confirmRole(): Promise<void>;
+
   getState(key: string): Promise<string | null>;
   setState(key: string, value: string | null): Promise<void>;
 

@@ -1,4 +1,5 @@
-// PostgreSQL implementation of the Telegram bridge's storage (outbox, id map, processed updates, state).
+// PostgreSQL implementation of the Telegram bridge's storage (outbox, id map, processed updates, state). Given the
+// Telegram role's leader, every write is fenced: it commits on the lock connection only while the lock is held.
 import { and, asc, count, eq, lt, sql } from 'drizzle-orm';
 import {
   type OutboxItem,
@@ -8,16 +9,27 @@ import {
   STATE_UPDATE_OFFSET,
   type TransportRepository,
 } from '../transport-repository';
-import type { PgDb } from './client';
+import type { PgDb, PgTx } from './client';
+import type { PgLeader } from './pg-leader';
 import { telegramMessageMap, telegramOutbox, telegramState, telegramUpdates } from './schema-transports';
 
 /** Processed update rows kept behind the offset, for inspection; older ones are pruned. */
 const KEEP_UPDATES = 1000;
 
-type Tx = Parameters<Parameters<PgDb['transaction']>[0]>[0];
-
 export class PgTransportRepository implements TransportRepository {
-  constructor(private readonly db: PgDb) {}
+  constructor(
+    private readonly db: PgDb,
+    private readonly leader: PgLeader | null = null,
+  ) {}
+
+  async confirmRole(): Promise<void> {
+    await this.leader?.confirm();
+  }
+
+  /** One transaction: fenced by the leader's lock when there is one. */
+  private write<T>(work: (tx: PgTx) => Promise<T>): Promise<T> {
+    return this.leader ? this.leader.fenced(work) : this.db.transaction(work);
+  }
 
   async getState(key: string): Promise<string | null> {
     const rows = await this.db.select().from(telegramState).where(eq(telegramState.key, key));
@@ -25,12 +37,12 @@ export class PgTransportRepository implements TransportRepository {
   }
 
   async setState(key: string, value: string | null): Promise<void> {
-    await writeState(this.db, key, value);
+    await this.write((tx) => writeState(tx, key, value));
   }
 
   async enqueue(parts: OutboxPart[], cursor: number): Promise<void> {
     const createdAt = new Date().toISOString();
-    await this.db.transaction(async (tx) => {
+    await this.write(async (tx) => {
       if (parts.length > 0)
         await tx
           .insert(telegramOutbox)
@@ -54,24 +66,25 @@ export class PgTransportRepository implements TransportRepository {
 
   async markSent(item: OutboxItem, telegramMessageId: number): Promise<void> {
     const createdAt = new Date().toISOString();
-    await this.db.transaction(async (tx) => {
+    await this.write(async (tx) => {
       await tx.delete(telegramOutbox).where(eq(telegramOutbox.id, item.id));
       await mapIds(tx, item.chatId, telegramMessageId, item.messageId, createdAt);
     });
   }
 
   async recordAttempt(id: number, error: string): Promise<void> {
-    await this.db
-      .update(telegramOutbox)
-      .set({ attempts: sqlIncrement(), lastError: error })
-      .where(eq(telegramOutbox.id, id));
+    await this.write((tx) =>
+      tx
+        .update(telegramOutbox)
+        .set({ attempts: sqlIncrement(), lastError: error })
+        .where(eq(telegramOutbox.id, id)),
+    );
   }
 
   async markFailed(id: number, error: string): Promise<void> {
-    await this.db
-      .update(telegramOutbox)
-      .set({ status: 'failed', lastError: error })
-      .where(eq(telegramOutbox.id, id));
+    await this.write((tx) =>
+      tx.update(telegramOutbox).set({ status: 'failed', lastError: error }).where(eq(telegramOutbox.id, id)),
+    );
   }
 
   async outboxDepth(): Promise<number> {
@@ -125,10 +138,12 @@ export class PgTransportRepository implements TransportRepository {
   }
 
   async beginUpdate(update: PendingUpdate): Promise<void> {
-    await this.db
-      .insert(telegramUpdates)
-      .values({ ...update, status: 'pending', createdAt: new Date().toISOString() })
-      .onConflictDoNothing();
+    await this.write((tx) =>
+      tx
+        .insert(telegramUpdates)
+        .values({ ...update, status: 'pending', createdAt: new Date().toISOString() })
+        .onConflictDoNothing(),
+    );
   }
 
   async completeUpdate(
@@ -137,7 +152,7 @@ export class PgTransportRepository implements TransportRepository {
     note?: string,
   ): Promise<void> {
     const now = new Date().toISOString();
-    await this.db.transaction(async (tx) => {
+    await this.write(async (tx) => {
       const values = {
         status: message ? ('done' as const) : ('skipped' as const),
         messageId: message?.messageId ?? null,
@@ -183,7 +198,7 @@ function sqlIncrement() {
   return sql`${telegramOutbox.attempts} + 1`;
 }
 
-async function writeState(db: PgDb | Tx, key: string, value: string | null): Promise<void> {
+async function writeState(db: PgDb | PgTx, key: string, value: string | null): Promise<void> {
   if (value === null) {
     await db.delete(telegramState).where(eq(telegramState.key, key));
     return;
@@ -195,7 +210,7 @@ async function writeState(db: PgDb | Tx, key: string, value: string | null): Pro
 }
 
 async function mapIds(
-  db: PgDb | Tx,
+  db: PgDb | PgTx,
   chatId: string,
   telegramMessageId: number,
   messageId: number,

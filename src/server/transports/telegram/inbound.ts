@@ -4,6 +4,7 @@ import type { Message as TelegramMessage, Update } from 'grammy/types';
 import type { Logger } from 'pino';
 import type { Message } from '../../../shared/message';
 import type { Repository } from '../../db/repository';
+import { RoleLostError } from '../../db/singleton';
 import { STATE_UPDATE_OFFSET, type TransportRepository } from '../../db/transport-repository';
 import { ChatError } from '../../hub/errors';
 import type { Hub } from '../../hub/hub';
@@ -122,6 +123,8 @@ export class Inbound {
           await this.process(update);
           offset = Math.max(offset, update.update_id);
         } catch (error) {
+          // A stale leader (fenced write refused): the new holder polls now; stop before posting anything.
+          if (error instanceof RoleLostError) return;
           // Storage trouble: the update stays unconfirmed and comes back with the next getUpdates.
           this.logger.error({ err: error, updateId: update.update_id }, 'telegram update not processed');
           this.events.onError(`update ${update.update_id}: ${(error as Error).message}`);

@@ -1,9 +1,11 @@
 // The persistent outbox: committed hub messages are rendered into rows (with a cursor, in one transaction), and
 // one worker sends the rows in order, pacing through the throttler, waiting out 429s, backing off on outages.
+// In a cluster every send is preceded by a fencing check and every write is fenced: a stale leader stops at once.
 import { type Bot, GrammyError } from 'grammy';
 import type { Logger } from 'pino';
 import type { Message } from '../../../shared/message';
 import type { Repository } from '../../db/repository';
+import { RoleLostError } from '../../db/singleton';
 import { STATE_FORWARD_CURSOR, type TransportRepository } from '../../db/transport-repository';
 import { backoffMs, describeTelegramError, sleep } from './bot';
 import { renderForTelegram } from './format';
@@ -62,7 +64,13 @@ export class Outbox {
     await this.running;
     await this.pumping;
     this.running = null;
-    if (forget) await this.store.setState(STATE_FORWARD_CURSOR, null);
+    if (!forget) return;
+    try {
+      await this.store.setState(STATE_FORWARD_CURSOR, null);
+    } catch (error) {
+      // The holder that replaced this one owns the cursor now.
+      if (!(error instanceof RoleLostError)) throw error;
+    }
   }
 
   /** Called on each committed hub event: copies everything past the cursor into the outbox, serialised. */
@@ -70,6 +78,7 @@ export class Outbox {
     this.pumping = this.pumping
       .then(() => this.enqueueNew())
       .catch((err) => {
+        if (err instanceof RoleLostError) return; // the worker stops too; the new holder enqueues
         this.logger.error({ err }, 'telegram outbox: could not enqueue');
         this.events.onError(`enqueue failed: ${(err as Error).message}`);
       });
@@ -108,6 +117,16 @@ export class Outbox {
   }
 
   private async work(signal: AbortSignal): Promise<void> {
+    try {
+      await this.forward(signal);
+    } catch (error) {
+      if (!(error instanceof RoleLostError)) throw error;
+      // Another instance may be sending already: not one more row from here.
+      this.logger.warn('telegram outbox: this instance no longer holds the Telegram role; forwarder stopped');
+    }
+  }
+
+  private async forward(signal: AbortSignal): Promise<void> {
     let failures = 0;
     while (!signal.aborted) {
       this.dirty = false;
@@ -123,6 +142,8 @@ export class Outbox {
       const replyTo =
         item.replyTo === null ? null : await this.store.telegramIdFor(item.chatId, item.replyTo);
       try {
+        // Fencing: checked right before the one step that cannot be taken back.
+        await this.store.confirmRole();
         const sent = await this.bot.api.sendMessage(
           item.chatId,
           item.html,
@@ -141,6 +162,7 @@ export class Outbox {
         this.events.onSent();
         if (item.part === item.parts) this.events.onSettled(item.messageId, true);
       } catch (error) {
+        if (error instanceof RoleLostError) throw error;
         if (signal.aborted) break;
         const description = describeTelegramError(error);
         this.events.onError(description);
