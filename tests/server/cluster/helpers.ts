@@ -2,6 +2,7 @@
 // without sticky sessions, reconnect to whichever instance is next.
 import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
 import WebSocket from 'ws';
+import type { CommunicationInfo } from '../../../src/server/transports/communication-manager';
 import type { AppRouter } from '../../../src/server/trpc/root';
 import { freePort, type ServerProcess, startServerProcess } from '../../helpers/process';
 import type { TestClient } from '../../helpers/server';
@@ -29,8 +30,7 @@ export async function startInstance(
 }
 
 export function stopInstance(instance: Instance): void {
-  if (instance.process.child.exitCode === null && instance.process.child.signalCode === null)
-    instance.process.child.kill('SIGKILL');
+  if (isAlive(instance)) instance.process.child.kill('SIGKILL');
 }
 
 /** A client that connects to `instances[0]` first and, on every reconnect, to the next live one in turn. */
@@ -39,9 +39,7 @@ export function clusterClient(instances: Instance[], userId: string): TestClient
   let current = '';
   const url = () => {
     attempt += 1;
-    const live = instances.filter(
-      (i) => i.process.child.exitCode === null && i.process.child.signalCode === null,
-    );
+    const live = instances.filter(isAlive);
     const target = live[attempt % live.length] ?? instances[0];
     current = target?.wsUrl ?? '';
     return current;
@@ -54,4 +52,25 @@ export function clusterClient(instances: Instance[], userId: string): TestClient
   });
   const trpc = createTRPCClient<AppRouter>({ links: [wsLink({ client: ws })] });
   return { trpc, ws, close: () => ws.close(), url: () => current };
+}
+
+export function isAlive(instance: Instance): boolean {
+  return instance.process.child.exitCode === null && instance.process.child.signalCode === null;
+}
+
+/** GET /communication/info of one instance (bounded: a paused process never answers). */
+export async function communicationInfo(instance: Instance): Promise<CommunicationInfo> {
+  const response = await fetch(`${instance.httpUrl}/communication/info`, {
+    signal: AbortSignal.timeout(2000),
+  });
+  return (await response.json()) as CommunicationInfo;
+}
+
+/** Polls an asynchronous check (a failed try counts as not yet) until it holds or `timeoutMs` passes. */
+export async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const started = Date.now();
+  while (!(await check().catch(() => false))) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

@@ -1,16 +1,26 @@
-// The Telegram bridge as a cluster singleton: one instance polls and forwards, and when it dies another takes the
-// role and the outbox continues from the shared cursor, in order.
+// The Telegram bridge as a cluster singleton: one instance polls and forwards, and when it dies — or goes stale,
+// paused past a takeover — another takes the role and the outbox continues from the shared cursor, in order.
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { CommunicationInfo } from '../../../src/server/transports/communication-manager';
+import { LOCKS } from '../../../src/server/db/pg/locks';
+import { leaderApplicationName } from '../../../src/server/db/pg/pg-leader';
 import { startPostgres, type TestPostgres } from '../../helpers/postgres';
 import { connectClient, type TestClient, waitFor } from '../../helpers/server';
-import { Emulator, telegramEnv } from '../transports/telegram/emulator';
-import { type Instance, startInstance, stopInstance } from './helpers';
+import { ApiProxy, Emulator, telegramEnv } from '../transports/telegram/emulator';
+import {
+  type Instance,
+  communicationInfo as info,
+  isAlive,
+  startInstance,
+  stopInstance,
+  until,
+} from './helpers';
 
 let postgres: TestPostgres;
 let emulator: Emulator | null = null;
 const instances: Instance[] = [];
 const clients: TestClient[] = [];
+const proxies: ApiProxy[] = [];
 
 beforeAll(async () => {
   postgres = await startPostgres();
@@ -18,6 +28,7 @@ beforeAll(async () => {
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.close()));
   for (const i of instances.splice(0)) stopInstance(i);
+  await Promise.all(proxies.splice(0).map((p) => p.stop()));
   await emulator?.stop();
   emulator = null;
 });
@@ -25,12 +36,8 @@ afterAll(async () => {
   await postgres?.stop();
 });
 
-async function info(instance: Instance): Promise<CommunicationInfo> {
-  return (await (await fetch(`${instance.httpUrl}/communication/info`)).json()) as CommunicationInfo;
-}
-
 async function bridgeHolders(all: Instance[]): Promise<Instance[]> {
-  const alive = all.filter((i) => i.process.child.exitCode === null && i.process.child.signalCode === null);
+  const alive = all.filter(isAlive);
   const states = await Promise.all(alive.map(async (i) => ((await info(i)).type === 'telegram' ? i : null)));
   return states.filter((i): i is Instance => i !== null);
 }
@@ -66,22 +73,106 @@ describe('Telegram bridge across instances', () => {
         15_000,
         'the survivor to take the role',
       );
-      await waitFor(
-        () => new Set(emulator?.sent.map((s) => s.text)).size >= 20,
-        20_000,
-        'all twenty in Telegram',
-      );
+      await waitFor(() => distinctSent() >= 20, 20_000, 'all twenty in Telegram');
     } finally {
       clearInterval(poll);
     }
-    const texts = (emulator?.sent ?? []).map((s) => s.text.replace(/^<b>alice<\/b>: /, ''));
-    // The Bot API has no idempotency key: a message in flight when the holder died may be sent once more, as the
-    // next one; nothing else may repeat, and the order holds.
-    const once = texts.filter((t, i) => t !== texts[i - 1]);
-    expect(once).toEqual([
-      ...Array.from({ length: 10 }, (_, i) => `before ${i + 1}`),
-      ...Array.from({ length: 10 }, (_, i) => `after ${i + 1}`),
+    expectInOrderAtMostOneDuplicate(['before', 'after']);
+  });
+
+  it('fences a stale leader: paused past a takeover, it sends nothing more once it runs again', async () => {
+    const url = await postgres.createDatabase();
+    emulator = await Emulator.start();
+    const target = emulator.apiRoot;
+    // Each instance talks to a slow Telegram through its own proxy, so every send is counted per instance and
+    // the holder has a backlog (and a send in flight) when it freezes.
+    const slow = { sendDelayMs: 40 };
+    const [proxyA, proxyB] = await Promise.all([
+      ApiProxy.start(() => target, { ...slow }),
+      ApiProxy.start(() => target, { ...slow }),
     ]);
-    expect(texts.length - once.length).toBeLessThanOrEqual(1);
+    proxies.push(proxyA, proxyB);
+    const a = await startInstance(url, telegramEnv(proxyA.apiRoot, { TELEGRAM_GLOBAL_PER_SECOND: '1000' }));
+    const b = await startInstance(url, telegramEnv(proxyB.apiRoot, { TELEGRAM_GLOBAL_PER_SECOND: '1000' }));
+    instances.push(a, b);
+    let holders: Instance[] = [];
+    await until(
+      async () => {
+        holders = await bridgeHolders(instances);
+        return holders.length === 1;
+      },
+      15_000,
+      'exactly one instance running the bridge',
+    );
+    const stale = holders[0] as Instance;
+    const [survivor, staleProxy] = stale === a ? [b, proxyA] : [a, proxyB];
+    const sends = () => staleProxy.calls.filter((c) => c.method === 'sendMessage').length;
+
+    const alice = connectClient(survivor.wsUrl, { userId: 'alice' });
+    clients.push(alice);
+    for (let i = 1; i <= 30; i++) await alice.trpc.chat.send.mutate({ text: `before ${i}` });
+    await waitFor(() => sends() >= 5, 15_000, 'the holder to be forwarding');
+
+    // The holder freezes mid-stream (a long GC pause, a stopped VM) and, meanwhile, loses its lock connection: it
+    // does not know it is no longer the leader.
+    stale.process.child.kill('SIGSTOP');
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    const terminated = Date.now();
+    const killed = await admin.query(
+      `SELECT pg_terminate_backend(l.pid) FROM pg_locks l JOIN pg_stat_activity s ON s.pid = l.pid
+       WHERE l.locktype = 'advisory' AND l.granted AND l.objid = $1 AND s.application_name = $2`,
+      [LOCKS.telegram, leaderApplicationName('telegram')],
+    );
+    await admin.end();
+    expect(killed.rowCount).toBe(1);
+    for (let i = 1; i <= 10; i++) await alice.trpc.chat.send.mutate({ text: `after ${i}` });
+    await until(
+      async () => (await info(survivor)).type === 'telegram',
+      15_000,
+      'the survivor to take the role',
+    );
+    const takeoverMs = Date.now() - terminated;
+    await waitFor(() => distinctSent() >= 40, 20_000, 'all forty in Telegram');
+    // Includes the send the holder had in flight when it froze (the proxy completed it meanwhile).
+    const sentBeforeResume = sends();
+
+    // The stale leader runs again, with messages arriving on both instances and rows it had in hand.
+    stale.process.child.kill('SIGCONT');
+    const aliceOnStale = connectClient(stale.wsUrl, { userId: 'alice' });
+    clients.push(aliceOnStale);
+    for (let i = 1; i <= 5; i++) await aliceOnStale.trpc.chat.send.mutate({ text: `late ${i}` });
+    await waitFor(() => distinctSent() >= 45, 20_000, 'all forty-five in Telegram');
+    await until(
+      async () => {
+        const state = await info(stale);
+        return state.type === 'websocket' && (state.reason ?? '').includes('standby');
+      },
+      10_000,
+      'the stale leader to stand by',
+    );
+    expect(sends()).toBe(sentBeforeResume);
+    expectInOrderAtMostOneDuplicate(['before', 'after', 'late'], { before: 30, late: 5 });
+    console.info(
+      `stale Telegram leader fenced: ${sentBeforeResume} sends before it froze, none after; takeover ` +
+        `${takeoverMs} ms after its lock connection died; ${(emulator?.sent.length ?? 0) - distinctSent()} duplicate(s)`,
+    );
   });
 });
+
+function distinctSent(): number {
+  return new Set(emulator?.sent.map((s) => s.text)).size;
+}
+
+/**
+ * The Bot API has no idempotency key: a message in flight when the holder changed may be sent once more, as the
+ * next one; nothing else may repeat, and the order holds.
+ */
+function expectInOrderAtMostOneDuplicate(groups: string[], sizes: Record<string, number> = {}): void {
+  const texts = (emulator?.sent ?? []).map((s) => s.text.replace(/^<b>alice<\/b>: /, ''));
+  const once = texts.filter((t, i) => t !== texts[i - 1]);
+  expect(once).toEqual(
+    groups.flatMap((g) => Array.from({ length: sizes[g] ?? 10 }, (_, i) => `${g} ${i + 1}`)),
+  );
+  expect(texts.length - once.length).toBeLessThanOrEqual(1);
+}

@@ -87,6 +87,8 @@ export interface ProxyRule {
   badTokens?: string[];
   /** Deliver the next non-empty getUpdates answer twice (as after a lost acknowledgement). */
   repeatUpdates?: boolean;
+  /** Pass each sendMessage on this much later (a slow Telegram: sends stay in flight for a while). */
+  sendDelayMs?: number;
 }
 
 /** A tiny HTTP proxy in front of the emulator; records when each method was called. */
@@ -124,6 +126,8 @@ export class ApiProxy {
           parameters: { retry_after: retryAfter },
         });
       }
+      if (method === 'sendMessage' && p.rule.sendDelayMs)
+        await new Promise((resolve) => setTimeout(resolve, p.rule.sendDelayMs));
       try {
         const upstream = await fetch(`${target()}${req.url}`, {
           method: req.method,
