@@ -18,6 +18,7 @@ import { PgRateLimiter } from './pg/pg-rate-limiter';
 import { PgRepository } from './pg/pg-repository';
 import { PgTransportRepository } from './pg/pg-transport-repository';
 import type { Repository } from './repository';
+import { type SettingsSignal, SOLE_INSTANCE_SIGNAL } from './settings-signal';
 import { type Singleton, SoleInstance } from './singleton';
 import { createAgentsRepository as sqliteAgents } from './sqlite-agents-repository';
 import { createAuditRepository as sqliteAudit } from './sqlite-audit-repository';
@@ -79,6 +80,11 @@ export function agentsDispatchFor(repo: Repository, bus: Bus): AgentsDispatch {
   return repo instanceof PgRepository && bus instanceof PgBus
     ? new PgAgentsDispatch(repo, bus)
     : new SoleDispatch();
+}
+
+/** Announcements of saved settings between instances (on the cluster bus; nobody to tell on one instance). */
+export function settingsSignalFor(bus: Bus): SettingsSignal {
+  return bus instanceof PgBus ? bus : SOLE_INSTANCE_SIGNAL;
 }
 
 /** With several instances, presence.list() includes people connected to the others (no-op on one instance). */

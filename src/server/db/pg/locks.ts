@@ -17,4 +17,6 @@ export const CHANNELS = {
   activity: 'ocs_activity',
   /** A doorbell: the roster, the task queue or a stop request changed; the agents leader reloads from the tables. */
   agents: 'ocs_agents',
+  /** Payload: JSON { instance, key }: a shared setting was saved (the transport switch); re-read it. */
+  settings: 'ocs_settings',
 } as const;

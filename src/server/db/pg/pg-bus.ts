@@ -2,14 +2,15 @@
 // order and hands each message to its local listeners — woken by the pg_notify doorbell, after its LISTEN
 // connection (re)connects, and every few seconds as a safety net, so a lost notification loses nothing. A local
 // post only rings the tailer, so local and remote messages reach listeners in one order. Typing and presence
-// travel as NOTIFY payloads (ephemeral, like on one instance). Other doorbells (the agents') share the LISTEN
-// connection and the same safety net.
+// travel as NOTIFY payloads (ephemeral, like on one instance), and so do announcements of saved settings. Other
+// doorbells (the agents') share the LISTEN connection and the same safety net.
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { ActivityEvent } from '../../../shared/activity';
 import type { Bus, BusListener, HubEvent } from '../../hub/bus';
 import type { Presence } from '../../hub/presence';
+import type { SettingsSignal } from '../settings-signal';
 import { CHANNELS } from './locks';
 import { PgPresence } from './pg-presence';
 import type { PgRepository } from './pg-repository';
@@ -22,9 +23,11 @@ export interface PgBusOptions {
   reconnectMs?: number;
 }
 
-export class PgBus implements Bus {
+export class PgBus implements Bus, SettingsSignal {
   readonly instanceId = randomUUID();
   private readonly listeners = new Set<BusListener>();
+  private readonly settingListeners = new Set<(key: string | null) => void>();
+  private listenedBefore = false;
   private lastSeen = 0;
   private reading: Promise<void> | null = null;
   private again = false;
@@ -113,6 +116,26 @@ export class PgBus implements Bus {
     }
   }
 
+  async announceSetting(key: string): Promise<void> {
+    const payload = JSON.stringify({ instance: this.instanceId, key });
+    await this.repo.pool.query('SELECT pg_notify($1, $2)', [CHANNELS.settings, payload]);
+  }
+
+  onSettingChanged(listener: (key: string | null) => void): () => void {
+    this.settingListeners.add(listener);
+    return () => this.settingListeners.delete(listener);
+  }
+
+  private settingChanged(key: string | null): void {
+    for (const listener of this.settingListeners) {
+      try {
+        listener(key);
+      } catch (error) {
+        this.onListenerError(error);
+      }
+    }
+  }
+
   /** Reads whatever committed since the last read; concurrent pokes coalesce into one more read. */
   poke(): void {
     if (this.closed) return;
@@ -160,6 +183,7 @@ export class PgBus implements Bus {
     client.on('notification', (n) => {
       if (n.channel === CHANNELS.messages) this.poke();
       else if (n.channel === CHANNELS.activity && n.payload) this.onActivity(n.payload);
+      else if (n.channel === CHANNELS.settings && n.payload) this.onSetting(n.payload);
       else this.ringDoorbells(n.channel);
     });
     client.on('error', () => this.reconnect(client));
@@ -173,9 +197,11 @@ export class PgBus implements Bus {
       return;
     }
     this.listener = client;
-    // Anything committed (or rung) while we were not listening is read now.
+    // Anything committed (or rung) while we were not listening is read now, and saved settings are re-read.
     this.poke();
     this.ringDoorbells();
+    if (this.listenedBefore) this.settingChanged(null);
+    this.listenedBefore = true;
   }
 
   private reconnect(client: pg.Client): void {
@@ -189,14 +215,23 @@ export class PgBus implements Bus {
   }
 
   private onActivity(payload: string): void {
-    let parsed: { instance?: string; activity?: ActivityEvent };
+    const parsed = this.fromOthers<{ activity?: ActivityEvent }>(payload);
+    if (parsed?.activity) this.deliver({ type: 'activity', activity: parsed.activity });
+  }
+
+  private onSetting(payload: string): void {
+    const parsed = this.fromOthers<{ key?: unknown }>(payload);
+    if (typeof parsed?.key === 'string') this.settingChanged(parsed.key);
+  }
+
+  /** A JSON payload another instance sent, or null (unreadable, or our own). */
+  private fromOthers<T>(payload: string): (T & { instance?: string }) | null {
     try {
-      parsed = JSON.parse(payload);
+      const parsed = JSON.parse(payload) as T & { instance?: string };
+      return parsed.instance === this.instanceId ? null : parsed;
     } catch {
-      return;
+      return null;
     }
-    if (parsed.instance === this.instanceId || !parsed.activity) return;
-    this.deliver({ type: 'activity', activity: parsed.activity });
   }
 
   async close(): Promise<void> {
