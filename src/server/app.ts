@@ -16,6 +16,7 @@ import {
   busFor,
   openRepository,
   rateLimiterFor,
+  settingsSignalFor,
   sharePresence,
   singletonFor,
   transportRepositoryFor,
@@ -68,6 +69,7 @@ export async function createServices(config: Config, options: AppOptions = {}): 
   const telegramRole = singletonFor(repo, 'telegram', logger);
   const communication = new CommunicationManager({
     telegramRole,
+    settings: settingsSignalFor(bus),
     agentStats: () => agents.stats(),
     config,
     repo,

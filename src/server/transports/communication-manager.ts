@@ -1,67 +1,31 @@
 // Which transport carries the conversation besides the web clients: start-up detection, the admin's runtime
-// switch (persisted), fallback with a reason, and the figures admins read. The web side is always on.
+// switch (persisted, and applied by every instance of a cluster), and the figures admins read. The web side is
+// always on; who runs the Telegram bridge and its recovery live in telegram-supervisor.ts.
 import type { Logger } from 'pino';
 import type { AgentStats } from '../agents/agents-service';
 import type { Config } from '../config';
-import type { MessageStats, Repository } from '../db/repository';
+import type { Repository } from '../db/repository';
+import type { SettingsSignal } from '../db/settings-signal';
 import type { Singleton } from '../db/singleton';
 import type { TransportRepository } from '../db/transport-repository';
 import { ChatError } from '../hub/errors';
 import type { Hub } from '../hub/hub';
 import type { RateLimiter } from '../hub/rate-limiter';
+import type {
+  CommunicationInfo,
+  CommunicationStats,
+  TransportState,
+  TransportType,
+  WebSocketStatus,
+} from './communication-types';
 import { LegacyTransport } from './legacy/legacy-transport';
-import { backoffMs } from './telegram/bot';
-import { type TelegramStatus, TelegramTransport } from './telegram/telegram-transport';
+import { Serial } from './serial';
+import { TelegramTransport } from './telegram/telegram-transport';
+import { STANDBY, TelegramSupervisor } from './telegram-supervisor';
 import { Handlers, type MessageHandler, type Transport } from './transport';
 import { WebSocketTransport } from './websocket-transport';
 
-export type TransportType = 'websocket' | 'telegram';
 export const TRANSPORT_SETTING = 'communication.transport';
-
-export interface WebSocketStatus {
-  connections: number;
-  users: string[];
-}
-
-export type DetectedBy =
-  | 'env'
-  | 'saved'
-  | 'safe-mode'
-  | 'telegram-settings'
-  | 'default'
-  | 'switch'
-  | 'fallback'
-  /** Telegram came back after a start-up fallback and took over again by itself. */
-  | 'recovered';
-
-export interface CommunicationInfo {
-  type: TransportType;
-  connected: boolean;
-  detectedBy: DetectedBy;
-  /** Why the active transport is not the one asked for (a failed Telegram start), else null. */
-  reason: string | null;
-  switchedAt: string | null;
-  transports: {
-    websocket: WebSocketStatus & { connected: boolean };
-    telegram: TelegramStatus;
-    legacy: WebSocketStatus & { connected: boolean; path: string };
-  };
-}
-
-export interface CommunicationStats {
-  transport: TransportType;
-  messages: MessageStats;
-  websocket: WebSocketStatus;
-  legacy: WebSocketStatus;
-  telegram: { outboxDepth: number; failedMessages: number; rateLimitHits: number; errors: number };
-  outboxDepth: number;
-  /** Per-user limit refusals plus Telegram 429 answers. */
-  rateLimitHits: number;
-  errors: number;
-  uptimeSeconds: number;
-  /** Agent response latency (mention -> reply committed) and dropped agent posts. */
-  agents?: AgentStats;
-}
 
 export interface CommunicationDeps {
   config: Config;
@@ -76,24 +40,28 @@ export interface CommunicationDeps {
   agentStats?: () => AgentStats;
   /** Who may run the Telegram bridge; with several instances only the holder of this role does. */
   telegramRole?: Singleton;
+  /** Tells the other instances about a switch, and hears theirs. */
+  settings?: SettingsSignal;
 }
-
-const STANDBY = 'standby: another instance runs the Telegram bridge; this one takes over if that one stops';
 
 export class CommunicationManager {
   readonly websocket: WebSocketTransport;
   readonly telegram: TelegramTransport;
   readonly legacy: LegacyTransport;
-  private active: TransportType = 'websocket';
-  private detectedBy: DetectedBy = 'default';
-  private reason: string | null = null;
-  private switchedAt: string | null = null;
+  private readonly state: TransportState = {
+    active: 'websocket',
+    wanted: 'websocket',
+    detectedBy: 'default',
+    reason: null,
+    switchedAt: null,
+  };
   private readonly handlers: Handlers;
-  /** Switches run one at a time; a second waits for the first. */
-  private switching: Promise<unknown> = Promise.resolve();
-  private recovery: NodeJS.Timeout | null = null;
-  private recoveryAttempts = 0;
-  private roleStarted = false;
+  /** Switches, role changes and recovery run one at a time. */
+  private readonly serial = new Serial();
+  private readonly supervisor: TelegramSupervisor;
+  /** The saved choice as this instance last read or wrote it: a re-read that finds it unchanged changes nothing. */
+  private lastSaved: string | null = null;
+  private unlisten: (() => void) | null = null;
   private stopped = false;
 
   constructor(private readonly deps: CommunicationDeps) {
@@ -101,6 +69,14 @@ export class CommunicationManager {
     this.websocket = new WebSocketTransport(hub, logger);
     this.telegram = new TelegramTransport({ config, hub, repo, store, logger });
     this.legacy = new LegacyTransport({ config, hub, limiter, logger });
+    this.supervisor = new TelegramSupervisor({
+      config,
+      logger,
+      telegram: this.telegram,
+      state: this.state,
+      serial: this.serial,
+      role: deps.telegramRole,
+    });
     this.handlers = new Handlers((err) => logger.error({ err }, 'communication handler failed'));
     // The web side sees every committed message whatever the active transport, so handlers registered here
     // (the agents) keep receiving everything across switches.
@@ -110,100 +86,27 @@ export class CommunicationManager {
   /** Start-up detection: OPENCODE_TRANSPORT, safe mode, the saved choice, Telegram settings, else websocket. */
   async init(): Promise<void> {
     const { config, repo } = this.deps;
+    const state = this.state;
     await this.websocket.start();
     await this.legacy.start();
     const saved = await repo.getSetting(TRANSPORT_SETTING);
-    let wanted: TransportType = 'websocket';
-    if (config.OPENCODE_TRANSPORT) [wanted, this.detectedBy] = [config.OPENCODE_TRANSPORT, 'env'];
+    this.lastSaved = saved;
+    if (config.OPENCODE_TRANSPORT) [state.wanted, state.detectedBy] = [config.OPENCODE_TRANSPORT, 'env'];
     // Safe mode is the environment choosing websocket: it beats a choice saved by an earlier switch.
-    else if (config.OPENCODE_SAFE_MODE) this.detectedBy = 'safe-mode';
-    else if (saved === 'websocket' || saved === 'telegram') [wanted, this.detectedBy] = [saved, 'saved'];
-    else if (this.telegram.configured) [wanted, this.detectedBy] = ['telegram', 'telegram-settings'];
+    else if (config.OPENCODE_SAFE_MODE) state.detectedBy = 'safe-mode';
+    else if (saved === 'websocket' || saved === 'telegram')
+      [state.wanted, state.detectedBy] = [saved, 'saved'];
+    else if (this.telegram.configured) [state.wanted, state.detectedBy] = ['telegram', 'telegram-settings'];
     await this.outboxDepth();
-    if (wanted === 'telegram') await this.runTelegramRole();
-  }
-
-  /**
-   * Starts the bridge here, or, in a cluster, competes for the Telegram role: the holder runs the bridge (poller
-   * and outbox from the shared cursor), the others stand by and take over when the holder dies.
-   */
-  private async runTelegramRole(): Promise<void> {
-    const role = this.deps.telegramRole;
-    if (!role?.shared) return this.startTelegram();
-    if (this.roleStarted) return;
-    this.roleStarted = true;
-    this.reason = STANDBY;
-    const serialized = (step: () => Promise<void>) => () => {
-      const run = this.switching.then(step);
-      this.switching = run.catch(() => {});
-      return run;
-    };
-    await role.run(
-      serialized(async () => {
-        // An admin may have switched the cluster to websocket while this instance stood by.
-        const saved = await this.deps.repo.getSetting(TRANSPORT_SETTING);
-        if (saved === 'websocket' && this.deps.config.OPENCODE_TRANSPORT !== 'telegram') return;
-        this.reason = null;
-        await this.startTelegram();
-      }),
-      serialized(async () => {
-        await this.telegram.stop();
-        this.active = 'websocket';
-        this.reason = STANDBY;
-      }),
-    );
-  }
-
-  private async startTelegram(): Promise<void> {
-    try {
-      await this.telegram.start();
-      this.active = 'telegram';
-    } catch (error) {
-      this.fallBack((error as Error).message);
-      this.scheduleRecovery();
-    }
-  }
-
-  /**
-   * Telegram was wanted at start-up but unreachable (an outage, a restart during one): keep trying with backoff
-   * and take over again when it answers, so the outbox sends the backlog from its saved cursor. An admin's switch
-   * in the meantime ends the attempts.
-   */
-  private scheduleRecovery(): void {
-    if (this.recovery || this.stopped) return;
-    this.recoveryAttempts += 1;
-    const { TELEGRAM_RETRY_BASE_MS, TELEGRAM_RETRY_MAX_MS } = this.deps.config;
-    const delay = backoffMs(this.recoveryAttempts, TELEGRAM_RETRY_BASE_MS, TELEGRAM_RETRY_MAX_MS);
-    this.recovery = setTimeout(() => {
-      this.recovery = null;
-      const attempt = this.switching.then(() => this.recover());
-      this.switching = attempt.catch(() => {});
-    }, delay);
-    this.recovery.unref();
-  }
-
-  private async recover(): Promise<void> {
-    if (this.stopped || this.detectedBy !== 'fallback' || this.active === 'telegram') return;
-    try {
-      await this.telegram.start();
-    } catch (error) {
-      this.reason = `telegram could not start (${(error as Error).message}); websocket carries the conversation, retrying`;
-      this.scheduleRecovery();
-      return;
-    }
-    this.active = 'telegram';
-    this.detectedBy = 'recovered';
-    this.reason = null;
-    this.switchedAt = new Date().toISOString();
-    this.recoveryAttempts = 0;
-    this.deps.logger.info('telegram reachable again: bridge back on');
-  }
-
-  private fallBack(why: string): void {
-    this.active = 'websocket';
-    this.detectedBy = 'fallback';
-    this.reason = `telegram could not start (${why}); websocket carries the conversation`;
-    this.deps.logger.warn({ reason: this.reason }, 'falling back to websocket');
+    // A switch made on another instance of the cluster applies here too.
+    this.unlisten =
+      this.deps.settings?.onSettingChanged((key) => {
+        if (key !== null && key !== TRANSPORT_SETTING) return;
+        this.applySaved(key === null).catch((err) => {
+          this.deps.logger.warn({ err }, 'could not apply the transport switched on another instance');
+        });
+      }) ?? null;
+    if (state.wanted === 'telegram') await this.supervisor.runRole();
   }
 
   /** Every committed message, from any side, in id order; survives switches. Returns the remover. */
@@ -221,11 +124,11 @@ export class CommunicationManager {
   }
 
   get transport(): Transport {
-    return this.active === 'telegram' ? this.telegram : this.websocket;
+    return this.state.active === 'telegram' ? this.telegram : this.websocket;
   }
 
   get type(): TransportType {
-    return this.active;
+    return this.state.active;
   }
 
   private websocketStatus(): WebSocketStatus {
@@ -234,12 +137,13 @@ export class CommunicationManager {
 
   info(): CommunicationInfo {
     const legacy = this.legacy.status();
+    const { active, detectedBy, reason, switchedAt } = this.state;
     return {
-      type: this.active,
+      type: active,
       connected: this.isConnected(),
-      detectedBy: this.detectedBy,
-      reason: this.reason,
-      switchedAt: this.switchedAt,
+      detectedBy,
+      reason,
+      switchedAt,
       transports: {
         websocket: { ...this.websocketStatus(), connected: this.websocket.isConnected() },
         telegram: this.telegram.snapshot(),
@@ -265,7 +169,7 @@ export class CommunicationManager {
     const outboxDepth = await this.outboxDepth();
     const legacy = this.legacy.status();
     return {
-      transport: this.active,
+      transport: this.state.active,
       messages: await repo.messageStats(),
       websocket: this.websocketStatus(),
       legacy: { connections: legacy.connections, users: legacy.users },
@@ -283,11 +187,12 @@ export class CommunicationManager {
     };
   }
 
-  /** Admin's runtime switch: no restart, handlers untouched, the choice saved for the next start. */
+  /**
+   * Admin's runtime switch: no restart, handlers untouched, the choice saved for the next start and announced to
+   * the other instances, which apply it too (only the Telegram role holder runs the bridge).
+   */
   switch(transport: TransportType): Promise<CommunicationInfo> {
-    const run = this.switching.then(() => this.doSwitch(transport));
-    this.switching = run.catch(() => {});
-    return run;
+    return this.serial.run(() => this.doSwitch(transport));
   }
 
   private async doSwitch(transport: TransportType): Promise<CommunicationInfo> {
@@ -297,21 +202,11 @@ export class CommunicationManager {
           'PRECONDITION_FAILED',
           'cannot switch to telegram: set TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID and restart the server',
         );
-      const role = this.deps.telegramRole;
-      if (role?.shared && !role.isLeader) {
-        // In a cluster only the role holder runs the bridge: save the choice and compete for the role (not
-        // awaited: its start is serialized behind this switch).
-        await this.deps.repo.setSetting(TRANSPORT_SETTING, transport);
-        void this.runTelegramRole();
-        this.detectedBy = 'switch';
-        this.switchedAt = new Date().toISOString();
-        return this.info();
-      }
-      if (!this.telegram.running) {
+      if (this.supervisor.holds && !this.telegram.running) {
         try {
           await this.telegram.start();
         } catch (error) {
-          this.fallBack((error as Error).message);
+          this.supervisor.fallBack((error as Error).message);
           throw new ChatError(
             'PRECONDITION_FAILED',
             `cannot switch to telegram: ${(error as Error).message}`,
@@ -323,20 +218,62 @@ export class CommunicationManager {
       await this.telegram.disable();
     }
     await this.deps.repo.setSetting(TRANSPORT_SETTING, transport);
-    this.active = transport;
-    this.detectedBy = 'switch';
-    this.reason = null;
-    this.switchedAt = new Date().toISOString();
+    this.lastSaved = transport;
+    this.entered(transport);
+    // A standby competes for the role; not awaited, as its start queues behind this switch.
+    if (transport === 'telegram' && !this.supervisor.holds) void this.supervisor.runRole();
+    await this.deps.settings?.announceSetting(TRANSPORT_SETTING).catch((err) => {
+      this.deps.logger.warn({ err }, 'transport switch saved, but the other instances could not be told');
+    });
     this.deps.logger.info({ transport }, 'transport switched');
     await this.outboxDepth();
     return this.info();
   }
 
+  /**
+   * Another instance switched (or, after `resync`, may have): bring this one in line with the saved choice.
+   * The holder starts or stops the bridge; a standby competes for the role or stops standing by.
+   */
+  private applySaved(resync: boolean): Promise<void> {
+    return this.serial.run(async () => {
+      if (this.stopped) return;
+      const saved = await this.deps.repo.getSetting(TRANSPORT_SETTING);
+      if (saved !== 'websocket' && saved !== 'telegram') return;
+      const changed = saved !== this.lastSaved;
+      this.lastSaved = saved;
+      const running = this.telegram.running;
+      const inLine =
+        saved === this.state.wanted && (saved === 'telegram' ? running || !this.supervisor.holds : !running);
+      if (!changed && (resync || inLine)) return;
+      this.deps.logger.info({ transport: saved }, 'transport switched on another instance');
+      if (saved === 'websocket') await this.telegram.disable();
+      this.entered(saved);
+      if (saved === 'websocket' || running) return;
+      if (!this.telegram.configured)
+        this.state.reason =
+          'the cluster was switched to telegram, but TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID are not set here';
+      else if (this.supervisor.holds) await this.supervisor.start();
+      else void this.supervisor.runRole();
+    });
+  }
+
+  /** The state after a switch to `transport`: a standby (bridge elsewhere) says so. */
+  private entered(transport: TransportType): void {
+    const state = this.state;
+    const bridged = transport === 'telegram' && this.telegram.running;
+    state.wanted = transport;
+    state.active = bridged ? 'telegram' : 'websocket';
+    state.detectedBy = 'switch';
+    state.reason = transport === 'telegram' && !bridged ? STANDBY : null;
+    state.switchedAt = new Date().toISOString();
+  }
+
   /** Stops every transport; queued Telegram rows stay for the next start. */
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.recovery) clearTimeout(this.recovery);
-    await this.switching;
+    this.unlisten?.();
+    this.supervisor.stop();
+    await this.serial.idle();
     await this.telegram.stop();
     await this.legacy.stop();
     await this.websocket.stop();

@@ -2,7 +2,7 @@
 // without sticky sessions, reconnect to whichever instance is next.
 import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
 import WebSocket from 'ws';
-import type { CommunicationInfo } from '../../../src/server/transports/communication-manager';
+import type { CommunicationInfo } from '../../../src/server/transports/communication-types';
 import type { AppRouter } from '../../../src/server/trpc/root';
 import { freePort, type ServerProcess, startServerProcess } from '../../helpers/process';
 import type { TestClient } from '../../helpers/server';

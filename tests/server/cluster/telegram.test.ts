@@ -1,5 +1,6 @@
 // The Telegram bridge as a cluster singleton: one instance polls and forwards, and when it dies — or goes stale,
-// paused past a takeover — another takes the role and the outbox continues from the shared cursor, in order.
+// paused past a takeover — another takes the role and the outbox continues from the shared cursor, in order. The
+// admin's runtime switch acts on the whole cluster, whichever instance receives it.
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LOCKS } from '../../../src/server/db/pg/locks';
@@ -36,20 +37,49 @@ afterAll(async () => {
   await postgres?.stop();
 });
 
+/** A fresh database and a fresh emulator; returns the database URL. */
+async function freshCluster(): Promise<string> {
+  emulator = await Emulator.start();
+  return postgres.createDatabase();
+}
+
+/** An instance bridged to the emulator (or to a proxy in front of it). */
+async function bridged(url: string, apiRoot: string, extra: Record<string, string> = {}): Promise<Instance> {
+  const instance = await startInstance(
+    url,
+    telegramEnv(apiRoot, { TELEGRAM_GLOBAL_PER_SECOND: '1000', ...extra }),
+  );
+  instances.push(instance);
+  return instance;
+}
+
 async function bridgeHolders(all: Instance[]): Promise<Instance[]> {
   const alive = all.filter(isAlive);
   const states = await Promise.all(alive.map(async (i) => ((await info(i)).type === 'telegram' ? i : null)));
   return states.filter((i): i is Instance => i !== null);
 }
 
+/** Waits until exactly one live instance runs the bridge, and returns it. */
+async function soleHolder(): Promise<Instance> {
+  let holders: Instance[] = [];
+  await until(
+    async () => {
+      holders = await bridgeHolders(instances);
+      return holders.length === 1;
+    },
+    15_000,
+    'exactly one instance running the bridge',
+  );
+  return holders[0] as Instance;
+}
+
+const sentTexts = () => (emulator?.sent ?? []).map((s) => s.text.replace(/^<b>\w+<\/b>: /, ''));
+
 describe('Telegram bridge across instances', () => {
   it('runs on one instance only, and another takes over and continues in order when it dies', async () => {
-    const url = await postgres.createDatabase();
-    emulator = await Emulator.start();
-    const env = telegramEnv(emulator.apiRoot, { TELEGRAM_GLOBAL_PER_SECOND: '1000' });
-    const a = await startInstance(url, env);
-    const b = await startInstance(url, env);
-    instances.push(a, b);
+    const url = await freshCluster();
+    const a = await bridged(url, emulator?.apiRoot ?? '');
+    const b = await bridged(url, emulator?.apiRoot ?? '');
 
     let holders: Instance[] = [];
     const poll = setInterval(async () => {
@@ -81,9 +111,8 @@ describe('Telegram bridge across instances', () => {
   });
 
   it('fences a stale leader: paused past a takeover, it sends nothing more once it runs again', async () => {
-    const url = await postgres.createDatabase();
-    emulator = await Emulator.start();
-    const target = emulator.apiRoot;
+    const url = await freshCluster();
+    const target = emulator?.apiRoot ?? '';
     // Each instance talks to a slow Telegram through its own proxy, so every send is counted per instance and
     // the holder has a backlog (and a send in flight) when it freezes.
     const slow = { sendDelayMs: 40 };
@@ -92,19 +121,9 @@ describe('Telegram bridge across instances', () => {
       ApiProxy.start(() => target, { ...slow }),
     ]);
     proxies.push(proxyA, proxyB);
-    const a = await startInstance(url, telegramEnv(proxyA.apiRoot, { TELEGRAM_GLOBAL_PER_SECOND: '1000' }));
-    const b = await startInstance(url, telegramEnv(proxyB.apiRoot, { TELEGRAM_GLOBAL_PER_SECOND: '1000' }));
-    instances.push(a, b);
-    let holders: Instance[] = [];
-    await until(
-      async () => {
-        holders = await bridgeHolders(instances);
-        return holders.length === 1;
-      },
-      15_000,
-      'exactly one instance running the bridge',
-    );
-    const stale = holders[0] as Instance;
+    const a = await bridged(url, proxyA.apiRoot);
+    const b = await bridged(url, proxyB.apiRoot);
+    const stale = await soleHolder();
     const [survivor, staleProxy] = stale === a ? [b, proxyA] : [a, proxyB];
     const sends = () => staleProxy.calls.filter((c) => c.method === 'sendMessage').length;
 
@@ -160,6 +179,74 @@ describe('Telegram bridge across instances', () => {
   });
 });
 
+describe('runtime transport switch across instances', () => {
+  it('stops and starts the bridge on the holder when a standby is switched', async () => {
+    const url = await freshCluster();
+    const a = await bridged(url, emulator?.apiRoot ?? '');
+    const b = await bridged(url, emulator?.apiRoot ?? '');
+    const onHolder = await soleHolder();
+    const standby = onHolder === a ? b : a;
+    const admin = connectClient(standby.wsUrl, { userId: 'root' });
+    const alice = connectClient(onHolder.wsUrl, { userId: 'alice' });
+    clients.push(admin, alice);
+
+    // Off, through the standby: the holder stops its bridge, and nobody says "standby" any more.
+    const off = await admin.trpc.communication.switch.mutate({ transport: 'websocket' });
+    expect(off).toMatchObject({ type: 'websocket', detectedBy: 'switch', reason: null });
+    await until(
+      async () => {
+        const state = await info(onHolder);
+        return (
+          state.type === 'websocket' && !state.transports.telegram.running && state.detectedBy === 'switch'
+        );
+      },
+      10_000,
+      'the holder to stop its bridge',
+    );
+    expect((await info(onHolder)).reason).toBeNull();
+    await alice.trpc.chat.send.mutate({ text: 'said while the bridge is off' });
+
+    // On again, through the standby: the bridge starts on the holder, and the standby says it stands by.
+    const on = await admin.trpc.communication.switch.mutate({ transport: 'telegram' });
+    expect(on).toMatchObject({ type: 'websocket', detectedBy: 'switch' });
+    expect(on.reason).toContain('standby');
+    await until(
+      async () => (await info(onHolder)).type === 'telegram',
+      10_000,
+      'the holder to start its bridge',
+    );
+    expect((await info(standby)).transports.telegram.running).toBe(false);
+    await alice.trpc.chat.send.mutate({ text: 'said with the bridge back on' });
+    await waitFor(() => sentTexts().length >= 1, 10_000, 'the bridge to forward again');
+    // Off on purpose forgets the cursor: what was said while off never reaches Telegram.
+    expect(sentTexts()).toEqual(['said with the bridge back on']);
+  });
+
+  it('starts the bridge in a cluster that started without it when a non-holder is switched', async () => {
+    const url = await freshCluster();
+    const a = await bridged(url, emulator?.apiRoot ?? '', { OPENCODE_TRANSPORT: 'websocket' });
+    const b = await bridged(url, emulator?.apiRoot ?? '', { OPENCODE_TRANSPORT: 'websocket' });
+    expect((await Promise.all([info(a), info(b)])).map((i) => i.type)).toEqual(['websocket', 'websocket']);
+    const admin = connectClient(a.wsUrl, { userId: 'root' });
+    clients.push(admin);
+
+    await admin.trpc.communication.switch.mutate({ transport: 'telegram' });
+    let states = await Promise.all([info(a), info(b)]);
+    await until(
+      async () => {
+        states = await Promise.all([info(a), info(b)]);
+        return states.every((s) => s.detectedBy === 'switch') && states.some((s) => s.type === 'telegram');
+      },
+      10_000,
+      'the bridge on one instance, the switch seen by both',
+    );
+    expect(states.filter((s) => s.type === 'telegram')).toHaveLength(1);
+    expect(states.find((s) => s.type === 'websocket')?.reason).toContain('standby');
+    await admin.trpc.chat.send.mutate({ text: 'hello telegram' });
+    await waitFor(() => sentTexts().includes('hello telegram'), 10_000, 'the message in Telegram');
+  });
+});
+
 function distinctSent(): number {
   return new Set(emulator?.sent.map((s) => s.text)).size;
 }
@@ -169,7 +256,7 @@ function distinctSent(): number {
  * next one; nothing else may repeat, and the order holds.
  */
 function expectInOrderAtMostOneDuplicate(groups: string[], sizes: Record<string, number> = {}): void {
-  const texts = (emulator?.sent ?? []).map((s) => s.text.replace(/^<b>alice<\/b>: /, ''));
+  const texts = sentTexts();
   const once = texts.filter((t, i) => t !== texts[i - 1]);
   expect(once).toEqual(
     groups.flatMap((g) => Array.from({ length: sizes[g] ?? 10 }, (_, i) => `${g} ${i + 1}`)),
