@@ -16,7 +16,20 @@ const claimsSchema = z.object({ sub: userIdSchema, role: z.enum(['user', 'admin'
 
 export type AuthResult = { user: User; error: null } | { user: null; error: string };
 
-const key = (secret: string) => new TextEncoder().encode(secret);
+/** One imported HMAC key per secret: importing it for every verification costs CPU and garbage per connection. */
+const keys = new Map<string, Promise<CryptoKey>>();
+function key(secret: string): Promise<CryptoKey> {
+  let cached = keys.get(secret);
+  if (!cached) {
+    const raw = new TextEncoder().encode(secret);
+    cached = crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'sign',
+      'verify',
+    ]);
+    keys.set(secret, cached);
+  }
+  return cached;
+}
 
 export async function mintToken(
   secret: string,
@@ -28,12 +41,12 @@ export async function mintToken(
     .setSubject(claims.user)
     .setIssuedAt()
     .setExpirationTime(expiresIn)
-    .sign(key(secret));
+    .sign(await key(secret));
 }
 
 export async function verifyToken(secret: string, token: string): Promise<AuthResult> {
   try {
-    const { payload } = await jwtVerify(token, key(secret), { algorithms: ['HS256'] });
+    const { payload } = await jwtVerify(token, await key(secret), { algorithms: ['HS256'] });
     const claims = claimsSchema.safeParse(payload);
     if (!claims.success)
       return { user: null, error: 'token claims are invalid: it needs sub (user id) and role' };

@@ -1,7 +1,6 @@
 // tRPC over WebSocket: its own port, or `/ws` on the HTTP server when both ports are the same.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { WebSocketServer } from 'ws';
 import type { Services } from '../services';
 import { LEGACY_PATH } from '../transports/legacy/legacy-transport';
@@ -10,6 +9,7 @@ import { appRouter } from '../trpc/root';
 import { ConnectionLimits } from './connection-limits';
 import { startHeartbeat } from './heartbeat';
 import type { OriginPolicy } from './origins';
+import { RECONNECT_NOTICE, type RpcErrorReport, serveTrpc } from './trpc-ws-connection';
 import { isClientProtocolError } from './ws-client-errors';
 import { wsEncoder } from './ws-encoder';
 
@@ -32,28 +32,29 @@ export function createWebSocketEndpoint(
   options: { shareWith?: Server; path?: string; pingMs?: number },
 ): WebSocketEndpoint {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
-  const handler = applyWSSHandler({
-    wss,
+  const rpc = {
     router: appRouter,
+    encoder: wsEncoder,
     createContext: wsContextFactory(services),
-    experimental_encoder: wsEncoder,
-    onError: ({ error, path }) => {
-      // The socket is closed (1009, 1007…) by ws; a client's bad frame must not count or log as our failure.
-      if (isClientProtocolError(error)) {
-        services.logger.debug({ err: error.cause ?? error }, 'websocket client broke the protocol');
-        return;
-      }
+    onError: ({ error, path }: RpcErrorReport) => {
       services.metrics.recordError(error.code);
       if (error.code === 'INTERNAL_SERVER_ERROR') {
         services.counters.errors += 1;
         services.logger.error({ err: error, path }, 'tRPC WebSocket procedure failed');
       }
     },
+  };
+  wss.on('connection', (socket, req: IncomingMessage) => {
+    // A client's broken frame (over maxPayload, bad UTF-8) is the client's failure: ws closes the socket (1009…).
+    socket.on('error', (err) =>
+      services.logger.debug(
+        { err },
+        isClientProtocolError(err) ? 'websocket client broke the protocol' : 'websocket error',
+      ),
+    );
+    serveTrpc(socket, rpc, req.url?.includes('connectionParams=1') ?? false);
   });
   const stopHeartbeat = startHeartbeat(wss, options.pingMs ?? PING_MS);
-  wss.on('connection', (socket) =>
-    socket.on('error', (err) => services.logger.debug({ err }, 'websocket error')),
-  );
 
   const handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -102,7 +103,8 @@ export function createWebSocketEndpoint(
     handleUpgrade,
     async shutdown() {
       stopHeartbeat();
-      handler.broadcastReconnectNotification();
+      const notice = wsEncoder.encode(RECONNECT_NOTICE);
+      for (const client of wss.clients) if (client.readyState === client.OPEN) client.send(notice);
       for (const client of wss.clients) client.close(1012, 'server restarting');
       await new Promise((resolve) => setTimeout(resolve, 50));
       for (const client of wss.clients) client.terminate();

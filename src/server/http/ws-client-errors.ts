@@ -1,5 +1,5 @@
 // Tells a client breaking the WebSocket protocol (a frame over maxPayload, invalid UTF-8, a bad opcode) apart from
-// a failure of ours: ws reports both through the socket's error event, and tRPC passes them on as internal errors.
+// a failure of ours: ws reports both through the socket's error event.
 
 /** ws tags its protocol errors with a code starting WS_ERR_ (e.g. WS_ERR_UNSUPPORTED_MESSAGE_LENGTH). */
 export function isClientProtocolError(error: unknown): boolean {

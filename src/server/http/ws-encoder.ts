@@ -1,12 +1,21 @@
 // Wire encoder for tRPC over WebSocket that serializes each message once, not once per subscriber: the hub hands
 // the same Message object to every queue, so its JSON (and a whole batch's, when subscribers drain together) is
-// cached by object identity and spliced into each subscriber's small envelope.
-import type { Encoder } from '@trpc/server/adapters/ws';
+// cached by object identity. Subscribers whose frames only differ by nothing at all (@trpc/client numbers its
+// requests per connection, so most subscriptions share an id) also share the finished frame, as one Buffer that ws
+// writes to every socket without converting it again.
 import type { Message } from '../../shared/message';
 
 const messageJson = new WeakMap<Message, string>();
-/** Keyed by a batch's first message: subscribers that drained the same run of messages share one string. */
-const batchJson = new WeakMap<Message, { last: Message; length: number; json: string }>();
+
+interface BatchCache {
+  last: Message;
+  length: number;
+  json: string;
+  /** Finished frames by envelope (jsonrpc, subscription id, event id). */
+  frames: Map<string, Buffer>;
+}
+/** Keyed by a batch's first message: subscribers that drained the same run of messages share one entry. */
+const batches = new WeakMap<Message, BatchCache>();
 
 const MARKER = '__ocs_batch__';
 const QUOTED_MARKER = JSON.stringify(MARKER);
@@ -20,36 +29,47 @@ function encodeMessage(message: Message): string {
   return json;
 }
 
-function encodeBatch(messages: Message[]): string {
+function batchOf(messages: Message[]): BatchCache {
   const first = messages[0] as Message;
   const last = messages[messages.length - 1] as Message;
-  const cached = batchJson.get(first);
-  if (cached && cached.last === last && cached.length === messages.length) return cached.json;
+  const cached = batches.get(first);
+  if (cached && cached.last === last && cached.length === messages.length) return cached;
   const json = `{"messages":[${messages.map(encodeMessage).join(',')}]}`;
-  batchJson.set(first, { last, length: messages.length, json });
-  return json;
+  const fresh = { last, length: messages.length, json, frames: new Map() };
+  batches.set(first, fresh);
+  return fresh;
 }
 
-interface TrackedResult {
+interface BatchFrame {
+  id: string | number;
+  jsonrpc?: string;
   result: { type: 'data'; id?: string; data: { id: string; data: { messages: Message[] } } };
 }
 
-function isBatchFrame(data: unknown): data is TrackedResult {
-  const result = (data as TrackedResult | null)?.result;
+function isBatchFrame(data: unknown): data is BatchFrame {
+  const result = (data as BatchFrame | null)?.result;
   const messages = result?.type === 'data' ? result.data?.data?.messages : undefined;
   return Array.isArray(messages) && messages.length > 0 && Object.keys(result?.data.data ?? {}).length === 1;
 }
 
-export const wsEncoder: Encoder = {
-  encode(data) {
-    if (!isBatchFrame(data)) return JSON.stringify(data);
-    const { result } = data;
-    // Only the envelope (ids, type) is stringified per subscriber; the batch is spliced in.
-    const envelope = { ...data, result: { ...result, data: { ...result.data, data: MARKER } } };
-    return JSON.stringify(envelope).replace(QUOTED_MARKER, () => encodeBatch(result.data.data.messages));
-  },
-  decode(data) {
-    if (typeof data !== 'string') throw new Error('binary frames are not supported: send JSON text frames');
-    return JSON.parse(data);
+export interface FrameEncoder {
+  /** A text frame: a string, or a Buffer holding UTF-8 text (sent as text, never binary). */
+  encode(frame: unknown): string | Buffer;
+}
+
+export const wsEncoder: FrameEncoder = {
+  encode(frame) {
+    if (!isBatchFrame(frame)) return JSON.stringify(frame);
+    const batch = batchOf(frame.result.data.data.messages);
+    const key = `${frame.jsonrpc ?? ''}|${frame.id}|${frame.result.id ?? ''}`;
+    let encoded = batch.frames.get(key);
+    if (encoded === undefined) {
+      // Only the envelope (ids, type) is stringified; the batch is spliced in.
+      const { result } = frame;
+      const envelope = { ...frame, result: { ...result, data: { ...result.data, data: MARKER } } };
+      encoded = Buffer.from(JSON.stringify(envelope).replace(QUOTED_MARKER, () => batch.json));
+      batch.frames.set(key, encoded);
+    }
+    return encoded;
   },
 };

@@ -44,13 +44,24 @@ export class Subscriber<T> {
     this.wakeUp();
   }
 
-  /** Resolves with everything queued (waiting if nothing is), or null once closed. Throws after an overflow. */
-  async next(): Promise<T[] | null> {
-    while (this.queue.length === 0 && !this.closed) {
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-      });
+  /**
+   * Resolves with everything queued (waiting if nothing is), or null once closed. Rejects after an overflow.
+   * Not an async method: an idle subscriber then holds one pending promise, not a suspended frame as well.
+   */
+  next(): Promise<T[] | null> {
+    if (this.queue.length > 0 || this.closed) {
+      try {
+        return Promise.resolve(this.take());
+      } catch (error) {
+        return Promise.reject(error);
+      }
     }
+    return new Promise<void>((resolve) => {
+      this.wake = resolve;
+    }).then(() => this.next());
+  }
+
+  private take(): T[] | null {
     if (this.overflowed)
       throw new SubscriberOverflowError('subscriber fell too far behind and was disconnected');
     if (this.queue.length === 0) return null;

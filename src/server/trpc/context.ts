@@ -1,7 +1,7 @@
 // Builds the per-connection (ws) or per-request (HTTP) context. Never throws: auth failures become `authError`.
 import type { IncomingMessage } from 'node:http';
 import type { CreateHTTPContextOptions } from '@trpc/server/adapters/standalone';
-import type { CreateWSSContextFnOptions } from '@trpc/server/adapters/ws';
+import type { WebSocket } from 'ws';
 import { type AuthResult, authenticate, type User } from '../auth';
 import type { Services } from '../services';
 
@@ -45,9 +45,32 @@ export function httpContextFactory(services: Services) {
   return ({ req }: CreateHTTPContextOptions) => createHTTPContext(services, req);
 }
 
+/** What a procedure may do to the WebSocket it was called on; one small object per connection. */
+class SocketConnection implements Connection {
+  readonly kind = 'websocket';
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly services: Services,
+    private readonly userId: string | undefined,
+  ) {}
+
+  bufferedAmount(): number {
+    return this.socket.bufferedAmount;
+  }
+
+  terminate(reason: string): void {
+    this.services.logger.warn({ user: this.userId, reason }, 'terminating websocket connection');
+    this.socket.terminate();
+  }
+}
+
 export function wsContextFactory(services: Services) {
-  return async ({ res: socket, info }: CreateWSSContextFnOptions): Promise<Context> => {
-    const params = info.connectionParams ?? {};
+  return async (
+    socket: WebSocket,
+    connectionParams: Record<string, string | undefined> | null,
+  ): Promise<Context> => {
+    const params = connectionParams ?? {};
     let auth = refuseRevoked(
       services,
       await authenticate(services.config.AUTH_SECRET, { token: params.token, userId: params.userId }),
@@ -71,14 +94,7 @@ export function wsContextFactory(services: Services) {
       services,
       user: auth.user,
       authError: auth.error,
-      connection: {
-        kind: 'websocket',
-        bufferedAmount: () => socket.bufferedAmount,
-        terminate: (reason) => {
-          services.logger.warn({ user: auth.user?.id, reason }, 'terminating websocket connection');
-          socket.terminate();
-        },
-      },
+      connection: new SocketConnection(socket, services, auth.user?.id),
     };
   };
 }

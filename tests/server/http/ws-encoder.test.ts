@@ -37,7 +37,7 @@ describe('wsEncoder', () => {
       { id: null, error: { code: -32700, message: 'bad' } },
       { id: 3, result: { type: 'data', data: { ok: true } } },
     ]) {
-      expect(JSON.parse(wsEncoder.encode(data) as string)).toEqual(
+      expect(JSON.parse(String(wsEncoder.encode(data)))).toEqual(
         JSON.parse(jsonEncoder.encode(data) as string),
       );
     }
@@ -45,15 +45,22 @@ describe('wsEncoder', () => {
 
   it('serializes a shared batch once and reuses it for every subscriber', () => {
     const batch = [message(1), message(2)];
-    const a = wsEncoder.encode(frame(1, [...batch])) as string;
-    const b = wsEncoder.encode(frame(2, [...batch])) as string;
+    const a = String(wsEncoder.encode(frame(1, [...batch])));
+    const b = String(wsEncoder.encode(frame(2, [...batch])));
     expect(a.replace('"id":1', '"id":2')).toBe(b);
+  });
+
+  it('hands subscribers with the same envelope one finished frame, not a copy each', () => {
+    const batch = [message(10), message(11)];
+    const first = wsEncoder.encode(frame(1, [...batch]));
+    expect(wsEncoder.encode(frame(1, [...batch]))).toBe(first);
+    expect(wsEncoder.encode(frame(2, [...batch]))).not.toBe(first);
   });
 
   it('does not confuse a batch that merely starts with the same message', () => {
     const first = message(1);
     wsEncoder.encode(frame(1, [first, message(2)]));
-    const longer = JSON.parse(wsEncoder.encode(frame(1, [first, message(2), message(3)])) as string);
+    const longer = JSON.parse(String(wsEncoder.encode(frame(1, [first, message(2), message(3)]))));
     expect(longer.result.data.data.messages.map((m: Message) => m.id)).toEqual([1, 2, 3]);
   });
 });

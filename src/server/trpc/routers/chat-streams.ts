@@ -1,0 +1,85 @@
+// The two live streams of a chat connection: messages (replay, then live, resumable by id) and activity.
+import { tracked } from '@trpc/server';
+import type { ActivityEvent } from '../../../shared/activity';
+import type { Message, MessageBatch } from '../../../shared/message';
+import type { Services } from '../../services';
+import type { Connection } from '../context';
+
+/** Replay pages are bounded so a long absence does not become one huge frame. */
+export const REPLAY_PAGE = 250;
+
+/** One frame of the message stream, tracked by its last id so a reconnect resumes after it. */
+function toBatch(messages: Message[]) {
+  return tracked(String(messages[messages.length - 1]?.id), { messages } satisfies MessageBatch);
+}
+
+export async function* messageStream(
+  services: Services,
+  connection: Connection | null,
+  lastEventId: string | null,
+  signal: AbortSignal | undefined,
+) {
+  const { hub, repo } = services;
+  // Listen before reading the replay, so nothing committed meanwhile falls between the two; ids dedupe.
+  // Methods, not arrow properties: tsx names every arrow property (a 256-byte dictionary per function), and
+  // these exist once per subscription.
+  const live = hub.messages.open({
+    signal,
+    isBackedUp() {
+      return (connection?.bufferedAmount() ?? 0) > hub.maxSocketBuffer;
+    },
+    onOverflow() {
+      connection?.terminate('subscriber fell too far behind');
+    },
+  });
+  try {
+    let lastId = lastEventId ? Number(lastEventId) : null;
+    if (lastId !== null) {
+      while (true) {
+        const page = await repo.messagesAfter(lastId, REPLAY_PAGE);
+        if (page.length === 0) break;
+        lastId = page[page.length - 1]?.id ?? lastId;
+        yield toBatch(page);
+        if (page.length < REPLAY_PAGE) break;
+      }
+    }
+    while (true) {
+      const queued = await live.next();
+      if (queued === null) return;
+      const fresh = lastId === null ? queued : queued.filter((m) => m.id > (lastId as number));
+      if (fresh.length === 0) continue;
+      lastId = fresh[fresh.length - 1]?.id ?? lastId;
+      services.metrics.observeDelivery(fresh, 'websocket');
+      yield toBatch(fresh);
+    }
+  } finally {
+    live.close();
+  }
+}
+
+export async function* activityStream(
+  services: Services,
+  connection: Connection | null,
+  me: string,
+  signal: AbortSignal | undefined,
+) {
+  const feed = services.hub.activity.open({
+    signal,
+    // People do not need to be told that they themselves are typing.
+    accept(event: ActivityEvent) {
+      return !(event.type === 'typing' && event.user === me);
+    },
+    onOverflow() {
+      connection?.terminate('activity subscriber fell too far behind');
+    },
+  });
+  try {
+    while (true) {
+      const events = await feed.next();
+      if (events === null) return;
+      for (const event of events) yield event;
+    }
+  } finally {
+    feed.close();
+  }
+}
