@@ -78,7 +78,8 @@ export function serveTrpc<TContext>(
   const connection = new RpcConnection(socket, options as RpcOptions<unknown>, awaitParams);
   (socket as Attached)[CONNECTION] = connection;
   socket.on('message', onMessage);
-  socket.once('close', onClose);
+  // 'close' fires once anyway; once() would add a wrapper and a state object per connection.
+  socket.on('close', onClose);
 }
 
 /** The notice that makes @trpc/client reconnect at once (sent before a restart). */
@@ -88,7 +89,8 @@ class RpcConnection<TContext> {
   private ctx: TContext | undefined;
   /** Settles with the context's failure (null when it was built); null until connectionParams arrive. */
   private ready: Promise<TRPCError | null> | null;
-  private subscriptions: Map<Id, AbortController> | null = null;
+  /** Live subscriptions by request id. A connection has one or two: a short list is lighter than a Map. */
+  private subscriptions: { id: Id; controller: AbortController }[] | null = null;
   corked = false;
 
   constructor(
@@ -130,7 +132,7 @@ class RpcConnection<TContext> {
   closed(): void {
     const subscriptions = this.subscriptions;
     this.subscriptions = null;
-    if (subscriptions) for (const controller of subscriptions.values()) controller.abort();
+    if (subscriptions) for (const { controller } of subscriptions) controller.abort();
   }
 
   private async start(paramsText: string | null): Promise<TRPCError | null> {
@@ -211,12 +213,12 @@ class RpcConnection<TContext> {
         throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message });
       }
       if (this.socket.readyState !== OPEN) return controller.abort();
-      this.subscriptions ??= new Map();
-      if (this.subscriptions.has(id)) {
+      this.subscriptions ??= [];
+      if (this.subscriptions.some((s) => s.id === id)) {
         controller.abort();
         throw new TRPCError({ code: 'BAD_REQUEST', message: `Duplicate id ${id}` });
       }
-      this.subscriptions.set(id, controller);
+      this.subscriptions.push({ id, controller });
       this.respond({ id, jsonrpc, result: { type: 'started' } });
       void this.pump(id, jsonrpc, result, controller, path, input);
     } catch (cause) {
@@ -256,18 +258,22 @@ class RpcConnection<TContext> {
       if (!signal.aborted)
         this.fail(id, jsonrpc, getTRPCErrorFromUnknown(cause), 'subscription', path, input);
     }
-    if (this.subscriptions?.get(id) === controller) {
-      this.subscriptions.delete(id);
-      this.respond({ id, jsonrpc, result: { type: 'stopped' } });
-    }
+    if (this.release(id, controller)) this.respond({ id, jsonrpc, result: { type: 'stopped' } });
   }
 
   private stop(id: Id, jsonrpc: Jsonrpc): void {
-    const controller = this.subscriptions?.get(id);
-    if (!controller) return;
-    this.subscriptions?.delete(id);
+    const controller = this.subscriptions?.find((s) => s.id === id)?.controller;
+    if (!controller || !this.release(id, controller)) return;
     controller.abort();
     this.respond({ id, jsonrpc, result: { type: 'stopped' } });
+  }
+
+  /** Forgets a subscription if it is still the live one under `id`; false if it already ended. */
+  private release(id: Id, controller: AbortController): boolean {
+    const index = this.subscriptions?.findIndex((s) => s.id === id && s.controller === controller) ?? -1;
+    if (index === -1) return false;
+    this.subscriptions?.splice(index, 1);
+    return true;
   }
 
   private fail(

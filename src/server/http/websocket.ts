@@ -82,7 +82,7 @@ export function createWebSocketEndpoint(
       return;
     }
     // The TCP socket outlives every protocol on it: its close is the one event both endpoints share.
-    socket.once('close', admitted.release);
+    socket.on('close', admitted.release);
     // Old clients of the previous server speak plain JSON on /legacy (see transports/legacy).
     if (legacy) return services.communication.legacy.handleUpgrade(req, socket, head);
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));

@@ -79,7 +79,8 @@ export function wsContextFactory(services: Services) {
       const admitted = services.connections.admitUser(auth.user.id, socket);
       if (admitted.ok) {
         const leave = services.hub.presence.connect(auth.user.id);
-        socket.once('close', () => {
+        // on, not once: 'close' fires once anyway, and once() costs a wrapper per connection.
+        socket.on('close', () => {
           admitted.release();
           leave();
         });
