@@ -52,7 +52,9 @@ export function createWebSocketEndpoint(
         isClientProtocolError(err) ? 'websocket client broke the protocol' : 'websocket error',
       ),
     );
-    serveTrpc(socket, rpc, req.url?.includes('connectionParams=1') ?? false);
+    // @trpc/client sends its connectionParams as the first frame when the URL says so.
+    const params = new URL(req.url ?? '/', 'http://localhost').searchParams.get('connectionParams');
+    serveTrpc(socket, rpc, params === '1');
   });
   const stopHeartbeat = startHeartbeat(wss, options.pingMs ?? PING_MS);
 
