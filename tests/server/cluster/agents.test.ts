@@ -1,34 +1,20 @@
 // Agents across instances on one PostgreSQL: hire, fire, assign and stop on an instance that does not run the
 // agents reach the one that does at once; tasks run once and their results are posted once; every instance lists
 // the same roster and tasks from the shared tables.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Message } from '../../../src/shared/message';
-import { startPostgres, type TestPostgres } from '../../helpers/postgres';
-import { connectClient, type TestClient, tempDir, waitFor } from '../../helpers/server';
+import { connectClient, tempDir, waitFor } from '../../helpers/server';
 import { fixtureCommand } from '../agents/helpers';
-import { type Instance, startInstance, stopInstance } from './helpers';
+import { clusterFixture, type Instance, startInstance } from './helpers';
 
-let postgres: TestPostgres;
-const instances: Instance[] = [];
-const clients: TestClient[] = [];
-
-beforeAll(async () => {
-  postgres = await startPostgres();
-}, 60_000);
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  for (const i of instances.splice(0)) stopInstance(i);
-});
-afterAll(async () => {
-  await postgres?.stop();
-});
+const { instances, clients, createDatabase } = clusterFixture();
 
 /**
  * Two instances on a fresh database. `leader` starts first and takes the agents role at start-up (the other finds
  * the lock taken); `other` never runs the agents while the leader lives.
  */
 async function cluster(worker: string) {
-  const url = await postgres.createDatabase();
+  const url = await createDatabase();
   const env = { AGENT_WORKER_COMMAND: fixtureCommand(worker), PROJECT_ROOT: tempDir('ocs-cluster-agents-') };
   const leader = await startInstance(url, env);
   const other = await startInstance(url, env);

@@ -1,29 +1,15 @@
 // Several real server processes on one PostgreSQL: one conversation in one order for clients on any instance,
 // resume on another instance after a SIGKILL with no gap and no duplicate, typing and presence across instances.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ActivityEvent } from '../../../src/shared/activity';
 import type { Message } from '../../../src/shared/message';
-import { startPostgres, type TestPostgres } from '../../helpers/postgres';
 import { connectClient, type TestClient, waitFor } from '../../helpers/server';
-import { clusterClient, type Instance, startInstance, stopInstance } from './helpers';
+import { clusterClient, clusterFixture, type Instance, startInstance } from './helpers';
 
-let postgres: TestPostgres;
-const instances: Instance[] = [];
-const clients: TestClient[] = [];
-
-beforeAll(async () => {
-  postgres = await startPostgres();
-}, 60_000);
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  for (const i of instances.splice(0)) stopInstance(i);
-});
-afterAll(async () => {
-  await postgres?.stop();
-});
+const { instances, clients, createDatabase } = clusterFixture();
 
 async function cluster(n: number): Promise<Instance[]> {
-  const url = await postgres.createDatabase();
+  const url = await createDatabase();
   // Started one after another here only to keep a 2-core machine responsive; migrations are locked anyway.
   const started: Instance[] = [];
   for (let i = 0; i < n; i++) started.push(await startInstance(url));

@@ -1,11 +1,40 @@
 // Cluster test set-up: several real server processes on one embedded PostgreSQL, and clients that, like nginx
 // without sticky sessions, reconnect to whichever instance is next.
 import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import WebSocket from 'ws';
 import type { CommunicationInfo } from '../../../src/server/transports/communication-types';
 import type { AppRouter } from '../../../src/server/trpc/root';
+import { startPostgres, type TestPostgres } from '../../helpers/postgres';
 import { freePort, type ServerProcess, startServerProcess } from '../../helpers/process';
 import type { TestClient } from '../../helpers/server';
+
+/**
+ * The set-up every cluster test file shares: one embedded PostgreSQL for the file (a fresh database per test via
+ * `createDatabase`), and after each test its clients closed, its instances killed and then `cleanUp` run.
+ */
+export function clusterFixture(cleanUp?: () => Promise<void>) {
+  let postgres: TestPostgres | undefined;
+  const instances: Instance[] = [];
+  const clients: TestClient[] = [];
+  beforeAll(async () => {
+    postgres = await startPostgres();
+  }, 60_000);
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    for (const i of instances.splice(0)) stopInstance(i);
+    await cleanUp?.();
+  });
+  afterAll(async () => {
+    await postgres?.stop();
+  });
+  const createDatabase = () => {
+    if (!postgres)
+      throw new Error('PostgreSQL is not running: clusterFixture() registers its start in beforeAll');
+    return postgres.createDatabase();
+  };
+  return { instances, clients, createDatabase };
+}
 
 export interface Instance {
   process: ServerProcess;

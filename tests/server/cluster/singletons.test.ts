@@ -3,30 +3,18 @@
 
 import pg from 'pg';
 import pino from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LOCKS } from '../../../src/server/db/pg/locks';
 import { PgLeader } from '../../../src/server/db/pg/pg-leader';
 import type { Message } from '../../../src/shared/message';
-import { startPostgres, type TestPostgres } from '../../helpers/postgres';
-import { connectClient, type TestClient, waitFor } from '../../helpers/server';
-import { type Instance, startInstance, stopInstance } from './helpers';
+import { connectClient, waitFor } from '../../helpers/server';
+import { clusterFixture, startInstance } from './helpers';
 
-let postgres: TestPostgres;
-const instances: Instance[] = [];
-const clients: TestClient[] = [];
 const leaders: PgLeader[] = [];
 const logger = pino({ level: 'silent' });
 
-beforeAll(async () => {
-  postgres = await startPostgres();
-}, 60_000);
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  for (const i of instances.splice(0)) stopInstance(i);
+const { instances, clients, createDatabase } = clusterFixture(async () => {
   await Promise.all(leaders.splice(0).map((l) => l.close()));
-});
-afterAll(async () => {
-  await postgres?.stop();
 });
 
 function leader(url: string, log: string[], name: string, retryMs = 200): PgLeader {
@@ -45,7 +33,7 @@ function leader(url: string, log: string[], name: string, retryMs = 200): PgLead
 
 describe('singleton roles across instances', () => {
   it('has one leader at a time and hands the role over when the leader dies', async () => {
-    const url = await postgres.createDatabase();
+    const url = await createDatabase();
     const log: string[] = [];
     // Regression (flaky under load): the "dead" leader's process is in fact alive here and, with the same short
     // retry, could win the lock back before the others. A long retry stands in for a process that is gone.
@@ -77,7 +65,7 @@ describe('singleton roles across instances', () => {
   });
 
   it('answers an agent mention once when two instances see it', async () => {
-    const url = await postgres.createDatabase();
+    const url = await createDatabase();
     const a = await startInstance(url);
     const b = await startInstance(url);
     instances.push(a, b);

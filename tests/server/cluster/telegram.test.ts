@@ -2,13 +2,13 @@
 // paused past a takeover — another takes the role and the outbox continues from the shared cursor, in order. The
 // admin's runtime switch acts on the whole cluster, whichever instance receives it.
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LOCKS } from '../../../src/server/db/pg/locks';
 import { leaderApplicationName } from '../../../src/server/db/pg/pg-leader';
-import { startPostgres, type TestPostgres } from '../../helpers/postgres';
-import { connectClient, type TestClient, waitFor } from '../../helpers/server';
+import { connectClient, waitFor } from '../../helpers/server';
 import { ApiProxy, Emulator, telegramEnv } from '../transports/telegram/emulator';
 import {
+  clusterFixture,
   type Instance,
   communicationInfo as info,
   isAlive,
@@ -17,30 +17,19 @@ import {
   until,
 } from './helpers';
 
-let postgres: TestPostgres;
 let emulator: Emulator | null = null;
-const instances: Instance[] = [];
-const clients: TestClient[] = [];
 const proxies: ApiProxy[] = [];
 
-beforeAll(async () => {
-  postgres = await startPostgres();
-}, 60_000);
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  for (const i of instances.splice(0)) stopInstance(i);
+const { instances, clients, createDatabase } = clusterFixture(async () => {
   await Promise.all(proxies.splice(0).map((p) => p.stop()));
   await emulator?.stop();
   emulator = null;
-});
-afterAll(async () => {
-  await postgres?.stop();
 });
 
 /** A fresh database and a fresh emulator; returns the database URL. */
 async function freshCluster(): Promise<string> {
   emulator = await Emulator.start();
-  return postgres.createDatabase();
+  return createDatabase();
 }
 
 /** An instance bridged to the emulator (or to a proxy in front of it). */
