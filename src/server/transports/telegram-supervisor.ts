@@ -55,8 +55,10 @@ export class TelegramSupervisor {
     await role.run(
       () =>
         serial.run(async () => {
-          // The cluster may have been switched to websocket meanwhile: hold the role idle until switched back.
+          // The cluster may have been switched to websocket meanwhile: hold the role idle until switched back, and
+          // drop the cursor in case that switch came while nobody held the role (nobody forgot it then).
           if (state.wanted === 'telegram') await this.start();
+          else await this.deps.telegram.forgetCursor();
         }),
       () =>
         serial.run(async () => {

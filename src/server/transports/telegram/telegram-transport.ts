@@ -3,7 +3,7 @@ import type { Bot } from 'grammy';
 import type { Logger } from 'pino';
 import type { Config } from '../../config';
 import type { Repository } from '../../db/repository';
-import type { TransportRepository } from '../../db/transport-repository';
+import { STATE_FORWARD_CURSOR, type TransportRepository } from '../../db/transport-repository';
 import type { Hub } from '../../hub/hub';
 import { Handlers, type MessageHandler, postThroughHub, type Transport } from '../transport';
 import { createBot, describeTelegramError } from './bot';
@@ -177,6 +177,15 @@ export class TelegramTransport implements Transport {
   /** Turns the bridge off on purpose: messages from now on are not forwarded when it comes back. */
   async disable(): Promise<void> {
     await this.shutdown(true);
+  }
+
+  /**
+   * The bridge is off on purpose although it was not running here (the cluster was switched while no instance
+   * held the Telegram role): drop the forward cursor, so what is said while off is never sent later.
+   */
+  async forgetCursor(): Promise<void> {
+    if (this.bot) return this.disable();
+    await this.deps.store.setState(STATE_FORWARD_CURSOR, null);
   }
 
   private async shutdown(forget: boolean): Promise<void> {
