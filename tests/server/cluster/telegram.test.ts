@@ -99,7 +99,10 @@ describe('Telegram bridge across instances', () => {
     expectInOrderAtMostOneDuplicate(['before', 'after']);
   });
 
-  it('fences a stale leader: paused past a takeover, it sends nothing more once it runs again', async () => {
+  // Its waits (each bounded) add up to more than the default 30 s on a loaded machine.
+  it('fences a stale leader: paused past a takeover, it sends nothing more once it runs again', {
+    timeout: 90_000,
+  }, async () => {
     const url = await freshCluster();
     const target = emulator?.apiRoot ?? '';
     // Each instance talks to a slow Telegram through its own proxy, so every send is counted per instance and
