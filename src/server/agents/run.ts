@@ -1,0 +1,21 @@
+// One running worker and the state the runner, its output handling and its stuck watch keep about it.
+import type { LogStream, Task } from '../db/agents-repository';
+import type { OutputStream, Worker } from './worker';
+
+/** A worker that is running now, with what the runner needs to know about it. */
+export interface Run {
+  task: Task;
+  worker: Worker;
+  helpFile: string;
+  stuck: boolean;
+  lastOutputAt: number;
+  progress: string | null;
+  /** Last meaningful lines, for the result message. */
+  tail: { stream: OutputStream; line: string }[];
+  pendingLog: { stream: LogStream; line: string }[];
+  flushScheduled: boolean;
+  stuckTimer: NodeJS.Timeout | null;
+  stopReason: string | null;
+  /** Resolves with the final task once the exit has been recorded. */
+  finished: Promise<Task>;
+}

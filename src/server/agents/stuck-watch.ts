@@ -1,0 +1,66 @@
+// Stuck detection: a worker silent for AGENT_STUCK_AFTER_MS is stuck, its task and status say so, and it asks the
+// team for help in an ordinary chat message (the help desk takes it from there). Its next output unsticks it.
+import type { Logger } from 'pino';
+import type { AgentsRepository } from '../db/agents-repository';
+import type { Roster } from './roster';
+import type { Run } from './run';
+import { clip, type Voice } from './voice';
+
+export interface StuckWatchDeps {
+  repo: AgentsRepository;
+  roster: Roster;
+  voice: Voice;
+  logger: Logger;
+  stuckAfterMs: number;
+  /** False once the run has ended: its timer then does nothing. */
+  isCurrent: (run: Run) => boolean;
+}
+
+export class StuckWatch {
+  constructor(private readonly d: StuckWatchDeps) {}
+
+  /** Sets the run's timer for when it has been silent for too long. */
+  arm(run: Run): void {
+    const due = run.lastOutputAt + this.d.stuckAfterMs - Date.now();
+    run.stuckTimer = setTimeout(
+      () => {
+        run.stuckTimer = null;
+        if (!this.d.isCurrent(run)) return;
+        // Output since the timer was set moves the deadline instead of re-arming a timer per line.
+        if (run.stuck || Date.now() - run.lastOutputAt < this.d.stuckAfterMs) this.arm(run);
+        else void this.becomeStuck(run);
+      },
+      Math.max(due, 10),
+    );
+    run.stuckTimer.unref();
+  }
+
+  /** The run has ended. */
+  disarm(run: Run): void {
+    if (run.stuckTimer) clearTimeout(run.stuckTimer);
+  }
+
+  /** Output from the worker: if it was stuck, it is working again. */
+  resume(run: Run): void {
+    if (!run.stuck) return;
+    run.stuck = false;
+    void this.d.repo.updateTask(run.task.id, { status: 'running' }).then((t) => {
+      run.task = t;
+    });
+    this.d.roster.setStatus(run.task.employee, 'working', run.task.description);
+  }
+
+  private async becomeStuck(run: Run): Promise<void> {
+    run.stuck = true;
+    run.task = await this.d.repo.updateTask(run.task.id, { status: 'stuck' });
+    this.d.roster.setStatus(run.task.employee, 'stuck', run.task.description);
+    this.d.logger.info({ agent: run.task.employee, task: run.task.id }, 'worker is stuck; asking for help');
+    const soFar = run.progress ?? 'no output yet';
+    // The help request is an ordinary message; the help desk sees it on the bus like everyone else.
+    await this.d.voice.say(
+      run.task.employee,
+      `@team I need help with ${clip(run.task.description, 300)}. So far: ${clip(soFar, 300)}. Any ideas?`,
+    );
+    this.arm(run);
+  }
+}

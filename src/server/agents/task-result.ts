@@ -1,0 +1,43 @@
+// How a worker's exit ends its task: cancelled (it was stopped), done (exit 0) or failed, recorded with the exit
+// code and reason, and the chat message that says so with the last output lines or the last error.
+import type { AgentsRepository } from '../db/agents-repository';
+import type { Run } from './run';
+import type { OutputStream, WorkerExit } from './worker';
+
+/** Records the end of `run.task` (and keeps the updated task in `run.task`); returns the message for chat. */
+export async function recordResult(repo: AgentsRepository, run: Run, exit: WorkerExit): Promise<string> {
+  const finishedAt = new Date().toISOString();
+  const task = run.task.description;
+  const lastOf = (stream?: OutputStream) =>
+    [...run.tail].reverse().find((l) => !stream || l.stream === stream)?.line ?? null;
+  if (run.stopReason) {
+    run.task = await repo.updateTask(run.task.id, {
+      status: 'cancelled',
+      reason: run.stopReason,
+      exitCode: exit.code,
+      finishedAt,
+    });
+    return `⏹ Stopped: ${task}`;
+  }
+  if (exit.code === 0) {
+    run.task = await repo.updateTask(run.task.id, { status: 'done', exitCode: 0, finishedAt });
+    const last = run.tail
+      .filter((l) => l.stream === 'stdout')
+      .slice(-3)
+      .map((l) => `> ${l.line}`);
+    return [`✅ Done: ${task}`, ...last].join('\n');
+  }
+  const how = exit.error
+    ? `could not start: ${exit.error.message}`
+    : exit.code !== null
+      ? `exit ${exit.code}`
+      : `killed by ${exit.signal}`;
+  const lastError = lastOf('stderr') ?? lastOf();
+  run.task = await repo.updateTask(run.task.id, {
+    status: 'failed',
+    exitCode: exit.code,
+    reason: lastError ? `${how}: ${lastError}` : how,
+    finishedAt,
+  });
+  return [`❌ Failed: ${task} (${how})`, ...(lastError ? [lastError] : [])].join('\n');
+}
