@@ -1,6 +1,6 @@
 // The agents' front door: hire/fire, tasks, logs, status and stats for routers and REST; composes the roster,
-// task runner, help desk and mention router, and owns their start-up and shutdown. With several instances only
-// the holder of the agents role runs them; API calls on the others go through the Follower (shared tables + ring).
+// task runner, help desk and mention router, and owns their start-up and shutdown. API calls go to the Leader on
+// the instance running the agents; with several instances, to the Follower on the others (see cluster-role.ts).
 import type { Logger } from 'pino';
 import type { User } from '../auth';
 import type { Config } from '../config';
@@ -16,28 +16,22 @@ import {
 import type { Repository } from '../db/repository';
 import { ChatError } from '../hub/errors';
 import type { Hub } from '../hub/hub';
-import { DeterministicResponder } from './deterministic-responder';
-import {
-  assertMayStop,
-  type EmployeeView,
-  employeeView,
-  noRunningTask,
-  noSuchEmployee,
-} from './employee-view';
-import { Follower } from './follower';
+import { type AgentStats, agentStats } from './agent-stats';
+import { ClusterRole } from './cluster-role';
+import type { EmployeeView } from './employee-view';
+import type { Follower } from './follower';
 import { HelpDesk } from './help-desk';
-import { LatencyRecorder, type LatencySummary } from './latency';
-import { LeaderSweep } from './leader-sweep';
-import { LlmResponder } from './llm-responder';
+import { LatencyRecorder } from './latency';
+import { Leader } from './leader';
 import { MentionRouter } from './mention-router';
 import { PostLimiter } from './post-limiter';
 import type { ChatLine, Responder } from './responder';
+import { responderFor } from './responder-choice';
 import { Roster } from './roster';
 import type { AssignInput, HireInput } from './schemas';
 import { KeyedLock } from './serial';
 import { TaskRunner } from './task-runner';
 import { Voice } from './voice';
-import { KILL_GRACE_MS } from './worker';
 
 export interface AgentsServiceDeps {
   config: Config;
@@ -55,17 +49,6 @@ export interface AgentsServiceDeps {
 
 export type { EmployeeView } from './employee-view';
 
-export interface AgentStats {
-  employees: number;
-  working: number;
-  responder: 'deterministic' | 'llm';
-  /** Mention committed -> reply committed, over the last 1000 replies. */
-  responseLatency: LatencySummary;
-  droppedPosts: number;
-  droppedByAgent: Record<string, number>;
-  llmFallbacks: number;
-}
-
 export interface AgentsStatus {
   agents: EmployeeView[];
   active: Task[];
@@ -80,42 +63,32 @@ export class AgentsService {
   readonly responder: Responder;
   private readonly repo: AgentsRepository;
   private readonly limiter: PostLimiter;
-  private readonly voice: Voice;
   private readonly latency = new LatencyRecorder();
   private readonly router: MentionRouter;
   private readonly dispatch: AgentsDispatch;
-  private readonly follower: Follower;
-  private readonly sweep: LeaderSweep;
+  private readonly leader: Leader;
+  private readonly cluster: ClusterRole;
   private readonly rosterLock = new KeyedLock();
-  /** True while this instance runs the agents (always, once started, when it is alone). */
-  private leading = false;
 
   constructor(private readonly deps: AgentsServiceDeps) {
     const { config, logger, hub } = deps;
-    this.repo = deps.repo;
-    this.dispatch = deps.dispatch ?? new SoleDispatch();
-    this.roster = new Roster(hub);
+    const repo = deps.repo;
+    const dispatch = deps.dispatch ?? new SoleDispatch();
+    const roster = new Roster(hub);
+    this.repo = repo;
+    this.dispatch = dispatch;
+    this.roster = roster;
     // Registered once, here: presence lists the agents on every instance, running them or mirroring them.
-    hub.presence.addSource(() => this.roster.presence());
+    hub.presence.addSource(() => roster.presence());
     this.limiter = new PostLimiter({
       perHour: config.AGENT_POSTS_PER_HOUR,
       minIntervalMs: config.AGENT_MIN_POST_INTERVAL_MS,
     });
     const voice = new Voice(hub, logger, this.limiter);
-    this.voice = voice;
-    this.responder =
-      deps.responder ??
-      (config.AGENT_MODEL && (config.OPENAI_BASE_URL || config.OPENAI_API_KEY)
-        ? new LlmResponder({
-            baseURL: config.OPENAI_BASE_URL,
-            apiKey: config.OPENAI_API_KEY,
-            model: config.AGENT_MODEL,
-            logger,
-          })
-        : new DeterministicResponder());
-    this.runner = new TaskRunner({
-      repo: this.repo,
-      roster: this.roster,
+    this.responder = deps.responder ?? responderFor(config, logger);
+    const runner = new TaskRunner({
+      repo,
+      roster,
       voice,
       logger,
       workerCommand: config.AGENT_WORKER_COMMAND,
@@ -124,86 +97,63 @@ export class AgentsService {
       progressIntervalMs: deps.progressIntervalMs,
       killGraceMs: deps.killGraceMs,
     });
+    this.runner = runner;
     const history = () => this.history();
-    const helpDesk = new HelpDesk({
-      roster: this.roster,
-      runner: this.runner,
-      voice,
-      responder: () => this.responder,
-      history,
-      logger,
-    });
+    const responder = () => this.responder;
+    const helpDesk = new HelpDesk({ roster, runner, voice, responder, history, logger });
     const exclusive = <T>(fn: () => Promise<T>) => this.rosterLock.run('roster', fn);
-    this.sweep = new LeaderSweep({
-      repo: this.repo,
-      dispatch: this.dispatch,
-      roster: this.roster,
-      runner: this.runner,
+    this.leader = new Leader({ repo, dispatch, roster, runner, voice, responder, logger, exclusive });
+    this.cluster = new ClusterRole({
+      repo,
+      dispatch,
+      hub,
+      roster,
+      runner,
       logger,
       exclusive,
-    });
-    this.follower = new Follower({
-      repo: this.repo,
-      dispatch: this.dispatch,
-      roster: this.roster,
-      logger,
-      queue: (employee, input, by) => this.queue(employee, input, by),
-      // The kill grace, plus the safety-net delay should the ring be lost, plus margin.
-      stopWaitMs: (deps.killGraceMs ?? KILL_GRACE_MS) + 10_000,
+      queue: (employee, input, by) => this.leader.queue(employee, input, by),
+      killGraceMs: deps.killGraceMs,
     });
     this.router = new MentionRouter({
       hub,
-      repo: this.repo,
-      roster: this.roster,
-      runner: this.runner,
+      repo,
+      roster,
+      runner,
       helpDesk,
       voice,
       latency: this.latency,
-      responder: () => this.responder,
+      responder,
       history,
       logger,
       // In a cluster a mention may name someone hired or fired on another instance a moment ago.
-      refreshRoster: this.dispatch.shared ? () => this.sweep.syncRoster() : undefined,
+      refreshRoster: dispatch.shared ? () => this.cluster.sweep.syncRoster() : undefined,
     });
-    if (this.dispatch.shared) this.followCluster();
   }
 
-  /** True when another instance runs the agents: API calls go through the shared tables and a ring. */
-  private get following(): boolean {
-    return this.dispatch.shared && !this.leading;
-  }
-
-  private followCluster(): void {
-    const log = (err: unknown) => this.deps.logger.warn({ err }, 'agents: reloading after a ring failed');
-    this.dispatch.onRing(() => {
-      void (this.leading ? this.sweep.sweep() : this.follower.sync()).catch(log);
-    });
-    // Between reloads, the mirror follows the running instance's status events (they cross instances).
-    this.deps.hub.onEvent((event) => {
-      if (this.following && event.type === 'activity' && event.activity.type === 'agent-status')
-        this.roster.mirrorStatus(event.activity.agent, event.activity.status, event.activity.task);
-    });
+  /** Who answers API calls here: this instance, or (another runs the agents) the shared tables and a ring. */
+  private get calls(): Leader | Follower {
+    return this.cluster.following ? this.cluster.follower : this.leader;
   }
 
   /** Before the role is decided: an instance that will not run the agents still lists them (cluster only). */
   async init(): Promise<void> {
-    if (this.dispatch.shared) await this.follower.sync();
+    if (this.dispatch.shared) await this.cluster.follower.sync();
   }
 
   /** Loads the employees, listens for mentions, then recovers tasks from before a restart (or a failover). */
   async start(): Promise<void> {
-    if (this.leading) return;
-    this.leading = true;
+    if (this.cluster.leading) return;
+    this.cluster.leading = true;
     await this.rosterLock.run('roster', async () => this.roster.mirror(await this.repo.listEmployees(), []));
     this.router.start();
     await this.runner.recover();
     // Whatever other instances queued or asked while nobody ran the agents.
-    if (this.dispatch.shared) await this.sweep.sweep();
+    if (this.dispatch.shared) await this.cluster.sweep.sweep();
   }
 
   /** Stops listening and stops every worker (SIGTERM, then SIGKILL after 5 s); their tasks stay "running". */
   async stop(): Promise<void> {
-    this.leading = false;
+    this.cluster.leading = false;
     await this.router.stop();
     await this.runner.shutdown();
   }
@@ -213,21 +163,8 @@ export class AgentsService {
     return messages.map((m) => ({ sender: m.sender, text: m.text }));
   }
 
-  private employee(name: string): Employee {
-    const employee = this.roster.get(name);
-    if (!employee) throw noSuchEmployee(name);
-    return employee;
-  }
-
-  private async view(employee: Employee): Promise<EmployeeView> {
-    const run = this.runner.active(employee.name);
-    const queued = await this.repo.listTasks({ employee: employee.name, statuses: ['queued'] });
-    return employeeView(employee, this.roster.status(employee.name), run, queued.length);
-  }
-
-  async list(): Promise<EmployeeView[]> {
-    if (this.following) return this.follower.list();
-    return Promise.all(this.roster.all().map((e) => this.view(e)));
+  list(): Promise<EmployeeView[]> {
+    return this.calls.list();
   }
 
   async hire(input: HireInput, by: string): Promise<EmployeeView> {
@@ -248,73 +185,25 @@ export class AgentsService {
           );
         throw error;
       }
-      if (!this.following) this.roster.add(inserted);
+      if (!this.cluster.following) this.roster.add(inserted);
       return inserted;
     });
     this.deps.logger.info({ agent: employee.name, role: employee.role, by }, 'employee hired');
-    if (this.following) {
-      await this.follower.hired();
-      return this.follower.view(employee);
-    }
-    await this.dispatch.ring();
-    return this.view(employee);
+    const calls = this.calls;
+    await calls.hired();
+    return calls.view(employee);
   }
 
-  async fire(
+  fire(
     name: string,
     by: string,
   ): Promise<{ name: string; cancelledTasks: number; stoppedTask: Task | null }> {
-    if (this.following) return this.follower.fire(name, by);
-    this.employee(name);
-    const cancelled = await this.rosterLock.run('roster', () =>
-      this.runner.withLock(name, async () => {
-        const tasks = await this.repo.moveTasks(['queued'], 'cancelled', `${name} was fired by ${by}`, {
-          employee: name,
-        });
-        await this.repo.deleteEmployee(name);
-        this.roster.remove(name);
-        return tasks;
-      }),
-    );
-    await this.dispatch.ring();
-    const stoppedTask = this.runner.active(name)
-      ? await this.runner.stop(name, `${name} was fired by ${by}`)
-      : null;
-    this.deps.logger.info({ agent: name, by }, 'employee fired');
-    return { name, cancelledTasks: cancelled.length, stoppedTask };
-  }
-
-  /** Queues the task and posts the agent's "on it" in chat, addressed to whoever assigned it. */
-  private async queue(
-    employee: Employee,
-    input: AssignInput,
-    by: User,
-  ): Promise<{ task: Task; ahead: number }> {
-    const queued = await this.runner.enqueue({
-      employee,
-      description: input.description,
-      assignedBy: by.id,
-      messageId: null,
-      model: input.model,
-      mode: input.mode,
-    });
-    const ack = this.responder.acknowledge({
-      agent: employee,
-      task: queued.task.description,
-      ahead: queued.ahead,
-      seed: queued.task.id,
-    });
-    await this.voice.say(employee.name, `@${by.id} ${ack}`);
-    return queued;
+    return this.calls.fire(name, by);
   }
 
   /** Assigns a task without a chat message; the agent acknowledges in chat all the same. */
-  async assign(input: AssignInput, by: User): Promise<{ task: Task; ahead: number }> {
-    if (this.following) return this.follower.assign(input, by);
-    const employee = this.employee(input.employee);
-    const result = await this.runner.withLock(employee.name, () => this.queue(employee, input, by));
-    await this.runner.startNext(employee.name);
-    return { task: (await this.repo.getTask(result.task.id)) ?? result.task, ahead: result.ahead };
+  assign(input: AssignInput, by: User): Promise<{ task: Task; ahead: number }> {
+    return this.calls.assign(input, by);
   }
 
   async listTasks(query: { employee?: string; statuses?: TaskStatus[]; limit?: number }): Promise<Task[]> {
@@ -322,16 +211,8 @@ export class AgentsService {
   }
 
   /** Admins, or whoever assigned the running task, may stop it. */
-  async stopTask(employee: string, by: User): Promise<Task> {
-    if (this.following) return this.follower.stopTask(employee, by);
-    this.employee(employee);
-    const run = this.runner.active(employee);
-    if (!run) {
-      const queued = await this.repo.listTasks({ employee, statuses: ['queued'] });
-      throw noRunningTask(employee, queued.length);
-    }
-    assertMayStop(run.task, by);
-    return this.runner.stop(employee, `stopped by ${by.id}`);
+  stopTask(employee: string, by: User): Promise<Task> {
+    return this.calls.stopTask(employee, by);
   }
 
   async taskLog(
@@ -354,18 +235,7 @@ export class AgentsService {
   }
 
   stats(): AgentStats {
-    const all = this.roster.all();
-    return {
-      employees: all.length,
-      // Elsewhere in a cluster the mirror's statuses tell who works; here the runner knows.
-      working: all.filter((e) =>
-        this.following ? this.roster.status(e.name) !== 'idle' : this.runner.active(e.name),
-      ).length,
-      responder: this.responder.kind,
-      responseLatency: this.latency.summary(),
-      droppedPosts: this.limiter.droppedTotal,
-      droppedByAgent: Object.fromEntries(this.limiter.dropped),
-      llmFallbacks: this.responder instanceof LlmResponder ? this.responder.fallbacks : 0,
-    };
+    const { roster, runner, responder, latency, limiter } = this;
+    return agentStats({ roster, runner, responder, latency, limiter, following: this.cluster.following });
   }
 }

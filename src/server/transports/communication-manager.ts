@@ -2,7 +2,7 @@
 // switch (persisted, and applied by every instance of a cluster), and the figures admins read. The web side is
 // always on; who runs the Telegram bridge and its recovery live in telegram-supervisor.ts.
 import type { Logger } from 'pino';
-import type { AgentStats } from '../agents/agents-service';
+import type { AgentStats } from '../agents/agent-stats';
 import type { Config } from '../config';
 import type { Repository } from '../db/repository';
 import type { SettingsSignal } from '../db/settings-signal';

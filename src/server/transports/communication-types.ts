@@ -1,6 +1,6 @@
 // What the communication manager reports (communication.info, communication.stats) and the state it shares with
 // the Telegram supervisor.
-import type { AgentStats } from '../agents/agents-service';
+import type { AgentStats } from '../agents/agent-stats';
 import type { MessageStats } from '../db/repository';
 import type { TelegramStatus } from './telegram/telegram-transport';
 
