@@ -2,11 +2,20 @@
 import { tracked } from '@trpc/server';
 import type { ActivityEvent } from '../../../shared/activity';
 import type { Message, MessageBatch } from '../../../shared/message';
+import { SubscriberOverflowError } from '../../hub/fanout';
 import type { Services } from '../../services';
 import type { Connection } from '../context';
 
 /** Replay pages are bounded so a long absence does not become one huge frame. */
 export const REPLAY_PAGE = 250;
+
+/**
+ * A subscriber cut off for falling behind: its connection is being closed and the client resumes by lastEventId.
+ * That is the back-pressure plan working, not a failure to report.
+ */
+function endedByOverflow(error: unknown): boolean {
+  return error instanceof SubscriberOverflowError;
+}
 
 /** One frame of the message stream, tracked by its last id so a reconnect resumes after it. */
 function toBatch(messages: Message[]) {
@@ -52,6 +61,8 @@ export async function* messageStream(
       services.metrics.observeDelivery(fresh, 'websocket');
       yield toBatch(fresh);
     }
+  } catch (error) {
+    if (!endedByOverflow(error)) throw error;
   } finally {
     live.close();
   }
@@ -79,6 +90,8 @@ export async function* activityStream(
       if (events === null) return;
       for (const event of events) yield event;
     }
+  } catch (error) {
+    if (!endedByOverflow(error)) throw error;
   } finally {
     feed.close();
   }
