@@ -16,6 +16,7 @@ import {
 import type { Repository } from '../db/repository';
 import { ChatError } from '../hub/errors';
 import type { Hub } from '../hub/hub';
+import { KeyedLock } from '../serial';
 import { type AgentStats, agentStats } from './agent-stats';
 import { ClusterRole } from './cluster-role';
 import type { EmployeeView } from './employee-view';
@@ -29,7 +30,6 @@ import type { ChatLine, Responder } from './responder';
 import { responderFor } from './responder-choice';
 import { Roster } from './roster';
 import type { AssignInput, HireInput } from './schemas';
-import { KeyedLock } from './serial';
 import { TaskRunner } from './task-runner';
 import { Voice } from './voice';
 

@@ -6,6 +6,7 @@ import type { User } from '../auth';
 import type { AgentsDispatch } from '../db/agents-dispatch';
 import type { AgentsRepository, Employee, Task } from '../db/agents-repository';
 import { ChatError } from '../hub/errors';
+import { coalesce } from '../serial';
 import {
   assertMayStop,
   type EmployeeView,
@@ -16,7 +17,6 @@ import {
 } from './employee-view';
 import type { Roster } from './roster';
 import type { AssignInput } from './schemas';
-import { coalesce } from './serial';
 
 export interface FollowerDeps {
   repo: AgentsRepository;

@@ -4,8 +4,8 @@
 import type { Logger } from 'pino';
 import type { AgentsDispatch } from '../db/agents-dispatch';
 import type { AgentsRepository } from '../db/agents-repository';
+import { coalesce } from '../serial';
 import type { Roster } from './roster';
-import { coalesce } from './serial';
 import type { TaskRunner } from './task-runner';
 
 export interface LeaderSweepDeps {

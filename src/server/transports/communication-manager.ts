@@ -11,6 +11,7 @@ import type { TransportRepository } from '../db/transport-repository';
 import { ChatError } from '../hub/errors';
 import type { Hub } from '../hub/hub';
 import type { RateLimiter } from '../hub/rate-limiter';
+import { Serial } from '../serial';
 import type {
   CommunicationInfo,
   CommunicationStats,
@@ -19,7 +20,6 @@ import type {
   WebSocketStatus,
 } from './communication-types';
 import { LegacyTransport } from './legacy/legacy-transport';
-import { Serial } from './serial';
 import { TelegramTransport } from './telegram/telegram-transport';
 import { STANDBY, TelegramSupervisor } from './telegram-supervisor';
 import { Handlers, type MessageHandler, type Transport } from './transport';

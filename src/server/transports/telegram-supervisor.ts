@@ -4,8 +4,8 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Singleton } from '../db/singleton';
+import type { Serial } from '../serial';
 import type { TransportState } from './communication-types';
-import type { Serial } from './serial';
 import { backoffMs } from './telegram/bot';
 import type { TelegramTransport } from './telegram/telegram-transport';
 

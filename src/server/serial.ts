@@ -1,5 +1,21 @@
-// Two small concurrency tools for the agents: a lock per key (work on one employee runs in call order) and a
-// coalescing runner (a reload asked for while one runs is done once more afterwards, not once per ask).
+// Small concurrency tools: steps run one at a time in call order (Serial: transport switches, role changes,
+// recovery), the same per key (KeyedLock: work on one employee), and a coalescing runner (a reload asked for while
+// one runs is done once more afterwards, not once per ask). A step that fails does not block the next.
+
+export class Serial {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(step: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(step);
+    this.tail = run.catch(() => {});
+    return run;
+  }
+
+  /** Resolves once every step queued so far has finished. */
+  async idle(): Promise<void> {
+    await this.tail;
+  }
+}
 
 export class KeyedLock {
   private readonly chains = new Map<string, Promise<unknown>>();
