@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
+import { threadedDriver } from './lib/client-threads';
 import { baselineDriver, type Driver, projectDriver } from './lib/drivers';
 import {
   agents,
@@ -23,8 +24,15 @@ const { values } = parseArgs({
     rounds: { type: 'string' },
     out: { type: 'string', default: 'bench/results' },
     instances: { type: 'string', default: '1' },
+    'client-threads': { type: 'string', default: '1' },
   },
 });
+/** Subscribers spread over this many worker threads of the client process (1: all in its main thread). */
+const clientThreads = Number(values['client-threads']);
+if (!Number.isInteger(clientThreads) || clientThreads < 1) {
+  console.error('--client-threads must be a whole number >= 1');
+  process.exit(2);
+}
 const instances = Number(values.instances);
 if (!Number.isInteger(instances) || instances < 1) {
   console.error('--instances must be a whole number >= 1');
@@ -136,10 +144,11 @@ for (const scenario of selected) {
   for (let round = 0; round < rounds; round++) {
     for (const kind of kinds) {
       const server = kind === 'project' ? await (scenario.start ?? startProject)() : await startBaseline();
+      const urls = kind === 'project' ? (server.wsUrls ?? [server.wsUrl]) : [server.wsUrl];
+      const token = (user: string) => server.token(user);
+      const inProcess = kind === 'project' ? projectDriver(urls, token) : baselineDriver(server.wsUrl);
       const driver =
-        kind === 'project'
-          ? projectDriver(server.wsUrls ?? server.wsUrl, (u) => server.token(u))
-          : baselineDriver(server.wsUrl);
+        clientThreads > 1 ? threadedDriver(inProcess, { kind, urls, token }, clientThreads) : inProcess;
       try {
         const result = await scenario.run(driver, server);
         if (result) {
@@ -199,7 +208,7 @@ lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
 const when = new Date().toISOString();
 const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), node ${process.version}`;
 console.log(
-  `\nbenchmark ${when}, ${machine}, ${rounds} round(s) A B alternating${smoke ? ', SMOKE sizes' : ''}`,
+  `\nbenchmark ${when}, ${machine}, ${rounds} round(s) A B alternating, subscribers in ${clientThreads} client thread(s)${smoke ? ', SMOKE sizes' : ''}`,
 );
 console.log(lines.join('\n'));
 console.log(
@@ -209,7 +218,10 @@ for (const note of notes) console.log(`note: ${note}`);
 
 mkdirSync(values.out as string, { recursive: true });
 const file = `${values.out}/bench-${when.replace(/[:.]/g, '-')}${smoke ? '-smoke' : ''}.json`;
-writeFileSync(file, JSON.stringify({ when, machine, rounds, smoke, rows, sequence: totals, notes }, null, 2));
+writeFileSync(
+  file,
+  JSON.stringify({ when, machine, rounds, clientThreads, smoke, rows, sequence: totals, notes }, null, 2),
+);
 console.log(`written ${file}`);
 if (totals.lost + totals.duplicated + totals.reordered > 0) {
   console.error('FAILED: deliveries were lost, duplicated or reordered');

@@ -8,8 +8,11 @@ export type OnSeq = (seq: number) => void;
 
 export interface Driver {
   name: 'project' | 'baseline';
-  /** Opens `n` subscribed connections; resolves once every subscription is live. */
-  subscribe(n: number, onSeq: (subscriber: number, seq: number) => void): Promise<void>;
+  /**
+   * Opens `n` subscribed connections; resolves once every subscription is live. `at` is when a delivery arrived
+   * (performance.now() of this thread) if it was received elsewhere; otherwise it arrived just now.
+   */
+  subscribe(n: number, onSeq: (subscriber: number, seq: number, at?: number) => void): Promise<void>;
   /** Opens a sending connection. `send` resolves when the server has accepted (project: committed) it. */
   sender(): Promise<(seq: number) => Promise<void>>;
   close(): Promise<void>;

@@ -40,12 +40,12 @@ async function fanOut(
   const latencies: number[] = [];
   let delivered = 0;
   let lastAt = 0;
-  await driver.subscribe(subscribers, (i, seq) => {
-    const now = performance.now();
+  await driver.subscribe(subscribers, (i, seq, at) => {
+    const now = at ?? performance.now();
     received[i]?.push(seq);
     latencies.push(now - (sentAt[seq] ?? now));
     delivered++;
-    lastAt = now;
+    lastAt = Math.max(lastAt, now);
   });
   const send = await driver.sender();
   const start = performance.now();

@@ -28,4 +28,16 @@ describe('benchmark harness', () => {
       expect(check(row.baseline), `${row.scenario} ${row.metric} baseline`).toBe(true);
     }
   }, 150_000);
+
+  it('spreads subscribers over client threads and still checks every delivery', () => {
+    const out = tempDir('ocs-bench-threads-');
+    const args = ['--smoke', '--only', 'flood', '--client-threads', '2', '--out', out];
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', ...args], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain('subscribers in 2 client thread(s)');
+    expect(run.stdout).toContain('sequence check: lost 0, duplicated 0, reordered 0');
+  }, 90_000);
 });
