@@ -3,8 +3,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseInt8 } from '../../../src/server/db/pg/client';
-import type { NewMessage } from '../../../src/server/db/repository';
 import { agentsRepositoryFor, openRepository } from '../../../src/server/db/storage';
+import { newMessage } from '../../helpers/messages';
 import { startPostgres, type TestPostgres } from '../../helpers/postgres';
 
 let postgres: TestPostgres;
@@ -17,18 +17,7 @@ afterAll(async () => {
 
 const BEYOND_INT32 = 3_000_000_000;
 
-const msg = (text: string, replyTo: number | null = null): NewMessage => ({
-  text,
-  sender: 'alice',
-  senderKind: 'user',
-  mentions: [],
-  isCommand: false,
-  command: null,
-  commandArgs: [],
-  replyTo,
-  origin: 'api',
-  clientId: null,
-});
+const msg = newMessage;
 
 async function restartIdsAt(url: string, tables: string[]): Promise<void> {
   const admin = new pg.Client({ connectionString: url });

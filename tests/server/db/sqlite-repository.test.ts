@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { MissingReplyError, type NewMessage } from '../../../src/server/db/repository';
+import { MissingReplyError } from '../../../src/server/db/repository';
 import { SqliteRepository } from '../../../src/server/db/sqlite-repository';
+import { newMessage } from '../../helpers/messages';
 
-const msg = (text: string, replyTo: number | null = null): NewMessage => ({
-  text,
-  sender: 'alice',
-  senderKind: 'user',
-  mentions: [],
-  isCommand: false,
-  command: null,
-  commandArgs: [],
-  replyTo,
-  origin: 'api',
-});
+const msg = newMessage;
 
 describe('SqliteRepository', () => {
   it('commits concurrent appends together, in order, with increasing ids', async () => {
