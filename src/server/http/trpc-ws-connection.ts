@@ -16,14 +16,12 @@ import {
   getTRPCErrorFromUnknown,
   isAsyncIterable,
   isObject,
-  isTrackedEnvelope,
-  parseConnectionParamsFromUnknown,
-  parseTRPCMessage,
   type TRPCClientOutgoingMessage,
   TRPCError,
   transformTRPCResponse,
 } from '@trpc/server/unstable-core-do-not-import';
 import type { RawData, WebSocket } from 'ws';
+import { type ConnectionParams, dataResult, parseConnectionParams, parseRequests } from './trpc-ws-messages';
 import type { FrameEncoder } from './ws-encoder';
 
 type CallType = 'query' | 'mutation' | 'subscription';
@@ -40,10 +38,7 @@ export interface RpcOptions<TContext> {
   router: AnyRouter;
   encoder: FrameEncoder;
   /** Builds the connection's context once, from its connectionParams (null when the client sends none). */
-  createContext(
-    socket: WebSocket,
-    connectionParams: Record<string, string | undefined> | null,
-  ): Promise<TContext>;
+  createContext(socket: WebSocket, connectionParams: ConnectionParams): Promise<TContext>;
   onError(report: RpcErrorReport): void;
 }
 
@@ -119,11 +114,9 @@ class RpcConnection<TContext> {
     }
     let messages: TRPCClientOutgoingMessage[];
     try {
-      const json: unknown = JSON.parse(text);
-      const transformer = this.options.router._def._config.transformer;
-      messages = (Array.isArray(json) ? json : [json]).map((raw) => parseTRPCMessage(raw, transformer));
-    } catch (cause) {
-      this.fail(null, undefined, new TRPCError({ code: 'PARSE_ERROR', cause }), 'unknown', undefined);
+      messages = parseRequests(text, this.options.router._def._config.transformer);
+    } catch (error) {
+      this.fail(null, undefined, error as TRPCError, 'unknown', undefined);
       return;
     }
     for (const [index, message] of messages.entries()) this.handle(message, index);
@@ -137,21 +130,7 @@ class RpcConnection<TContext> {
 
   private async start(paramsText: string | null): Promise<TRPCError | null> {
     try {
-      let params: Record<string, string | undefined> | null = null;
-      if (paramsText !== null) {
-        let message: unknown;
-        try {
-          message = JSON.parse(paramsText);
-          if (!isObject(message)) throw new Error('Message was not an object');
-        } catch (cause) {
-          throw new TRPCError({
-            code: 'PARSE_ERROR',
-            message: 'Malformed TRPCConnectionParamsMessage',
-            cause,
-          });
-        }
-        params = parseConnectionParamsFromUnknown(message.data);
-      }
+      const params = paramsText === null ? null : parseConnectionParams(paramsText);
       this.ctx = await this.options.createContext(this.socket, params);
       return null;
     } catch (cause) {
@@ -248,11 +227,7 @@ class RpcConnection<TContext> {
           await iterator.return?.();
           break;
         }
-        const value = next.value;
-        if (isTrackedEnvelope(value)) {
-          const [eventId, data] = value;
-          this.respond({ id, jsonrpc, result: { type: 'data', id: eventId, data: { id: eventId, data } } });
-        } else this.respond({ id, jsonrpc, result: { type: 'data', data: value } });
+        this.respond({ id, jsonrpc, result: dataResult(next.value) });
       }
     } catch (cause) {
       if (!signal.aborted)
@@ -263,7 +238,8 @@ class RpcConnection<TContext> {
 
   private stop(id: Id, jsonrpc: Jsonrpc): void {
     const controller = this.subscriptions?.find((s) => s.id === id)?.controller;
-    if (!controller || !this.release(id, controller)) return;
+    if (!controller) return;
+    this.release(id, controller);
     controller.abort();
     this.respond({ id, jsonrpc, result: { type: 'stopped' } });
   }
