@@ -1,7 +1,9 @@
 // Employees (the AI agents): who is on the team with status and current task; admins hire and fire here.
+
 import { useState } from 'react';
 import { SMARTNESS, type Smartness } from '../../lib/api-types';
 import { trpc } from '../../trpc';
+import { DangerButton, EmptyRow } from './TableParts';
 
 export function EmployeesCard() {
   const utils = trpc.useUtils();
@@ -53,28 +55,20 @@ export function EmployeesCard() {
                 {e.currentTask?.description ?? '—'}
               </td>
               <td className="text-right">
-                <button
-                  type="button"
+                <DangerButton
                   data-testid={`fire-${e.name}`}
                   disabled={fire.isPending}
                   onClick={() => {
                     if (window.confirm(`Fire ${e.name}? Their running task is stopped.`))
                       fire.mutate({ name: e.name });
                   }}
-                  className="rounded px-2 py-0.5 text-red-700 hover:bg-red-50 disabled:opacity-50 dark:text-red-400 dark:hover:bg-red-950"
                 >
                   Fire
-                </button>
+                </DangerButton>
               </td>
             </tr>
           ))}
-          {employees.data?.length === 0 && (
-            <tr>
-              <td colSpan={5} className="py-2 text-slate-500">
-                Nobody hired yet.
-              </td>
-            </tr>
-          )}
+          {employees.data?.length === 0 && <EmptyRow columns={5}>Nobody hired yet.</EmptyRow>}
         </tbody>
       </table>
       {fire.error && (

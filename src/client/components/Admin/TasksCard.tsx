@@ -1,8 +1,10 @@
 // Tasks: the latest tasks with their state; running ones can be stopped, any one's log opened.
+
 import { useState } from 'react';
 import { ACTIVE_TASK } from '../../lib/api-types';
 import { trpc } from '../../trpc';
 import { TaskLogDialog } from '../Tasks/TaskLogDialog';
+import { DangerButton, EmptyRow } from './TableParts';
 
 export function TasksCard() {
   const utils = trpc.useUtils();
@@ -59,25 +61,21 @@ export function TasksCard() {
                     Log
                   </button>
                   {(t.status === 'running' || t.status === 'stuck') && (
-                    <button
-                      type="button"
+                    <DangerButton
                       data-testid={`stop-task-${t.id}`}
                       disabled={stop.isPending}
                       onClick={() => stop.mutate({ employee: t.employee })}
-                      className="rounded px-2 py-0.5 text-red-700 hover:bg-red-50 disabled:opacity-50 dark:text-red-400 dark:hover:bg-red-950"
                     >
                       Stop
-                    </button>
+                    </DangerButton>
                   )}
                 </td>
               </tr>
             ))}
             {tasks.data?.length === 0 && (
-              <tr>
-                <td colSpan={6} className="py-2 text-slate-500">
-                  No tasks yet: mention an employee with something to do, e.g. “@ada please add a login form”.
-                </td>
-              </tr>
+              <EmptyRow columns={6}>
+                No tasks yet: mention an employee with something to do, e.g. “@ada please add a login form”.
+              </EmptyRow>
             )}
           </tbody>
         </table>
