@@ -53,15 +53,16 @@ interface Scenario {
 }
 
 const size = smoke
-  ? { subs: 5, flood: 200, pace: 50, paceSeconds: 1, ingest: 500, conns: [50], mentions: 5 }
+  ? { subs: 5, flood: 200, pace: 50, paceSeconds: 1, ingest: 500, conns: [50], mentions: 5, warmup: 0.2 }
   : {
       subs: 100,
       flood: 5000,
       pace: 200,
       paceSeconds: 10,
-      ingest: 20_000,
+      ingest: 50_000,
       conns: [1000, 5000, 10_000],
       mentions: 50,
+      warmup: 0.2,
     };
 
 /** The largest connection count is also measured after idling, when the burst's garbage is collected. */
@@ -73,19 +74,25 @@ const scenarios: Scenario[] = [
     name: 'flood',
     conditions: `${size.subs} subscribers, 1 sender, ${size.flood} messages, ${FLOOD_IN_FLIGHT} in flight`,
     lowerIsBetter: ['p50 ms', 'p99 ms', 'max ms'],
-    run: (d) => flood(d, { subscribers: size.subs, messages: size.flood }),
+    run: (d) => flood(d, { subscribers: size.subs, messages: size.flood, warmup: size.flood * size.warmup }),
   },
   {
     name: 'paced',
     conditions: `${size.subs} subscribers, ${size.pace} msg/s for ${size.paceSeconds} s (${size.subs * size.pace} deliveries/s)`,
     lowerIsBetter: ['p50 ms', 'p99 ms', 'max ms'],
-    run: (d) => paced(d, { subscribers: size.subs, perSecond: size.pace, seconds: size.paceSeconds }),
+    run: (d) =>
+      paced(d, {
+        subscribers: size.subs,
+        perSecond: size.pace,
+        seconds: size.paceSeconds,
+        warmupSeconds: size.paceSeconds * size.warmup,
+      }),
   },
   {
     name: 'ingest',
     conditions: `10 senders x ${INGEST_IN_FLIGHT} in flight, 1 subscriber, ${size.ingest} messages (project: committed, synchronous=FULL)`,
     lowerIsBetter: [],
-    run: (d) => ingest(d, { senders: 10, messages: size.ingest }),
+    run: (d) => ingest(d, { senders: 10, messages: size.ingest, warmup: size.ingest * size.warmup }),
   },
   ...size.conns.map(
     (count): Scenario => ({
@@ -112,7 +119,7 @@ if (instances > 1)
     conditions: `as flood, ${instances} instances on one PostgreSQL, subscribers spread evenly, sender on the first`,
     lowerIsBetter: ['p50 ms', 'p99 ms', 'max ms'],
     start: () => startCluster(instances),
-    run: (d) => flood(d, { subscribers: size.subs, messages: size.flood }),
+    run: (d) => flood(d, { subscribers: size.subs, messages: size.flood, warmup: size.flood * size.warmup }),
   });
 
 const only = values.only?.split(',');
@@ -143,6 +150,7 @@ for (const scenario of selected) {
   const kinds = scenario.projectOnly ? (['project'] as const) : (['baseline', 'project'] as const);
   for (let round = 0; round < rounds; round++) {
     for (const kind of kinds) {
+      let figures = '';
       const server = kind === 'project' ? await (scenario.start ?? startProject)() : await startBaseline();
       const urls = kind === 'project' ? (server.wsUrls ?? [server.wsUrl]) : [server.wsUrl];
       const token = (user: string) => server.token(user);
@@ -153,6 +161,7 @@ for (const scenario of selected) {
         const result = await scenario.run(driver, server);
         if (result) {
           results[kind].push(result);
+          figures = ` ${JSON.stringify(result.figures)}`;
           for (const k of ['lost', 'duplicated', 'reordered'] as const) totals[k] += result.sequence[k];
           const bad = result.sequence.lost + result.sequence.duplicated + result.sequence.reordered;
           if (bad)
@@ -162,7 +171,7 @@ for (const scenario of selected) {
         await driver.close();
         await server.stop();
       }
-      process.stderr.write(`. ${scenario.name} ${kind} round ${round + 1}\n`);
+      process.stderr.write(`. ${scenario.name} ${kind} round ${round + 1}${figures}\n`);
     }
   }
   const metrics = Object.keys(results.project[0]?.figures ?? results.baseline[0]?.figures ?? {});

@@ -28,19 +28,49 @@ async function until(done: () => boolean, ms: number): Promise<void> {
   while (!done() && performance.now() < deadline) await sleep(5);
 }
 
+/**
+ * Warm-up messages carry sequence numbers from here on. Every run first sends warm-up traffic of the same shape to
+ * the freshly started server (project and baseline alike) and waits for all of it to arrive, so what is measured
+ * is a running server, not V8 compiling its hot path; the receivers count warm-up deliveries apart.
+ */
+export const WARMUP_BASE = 1_000_000_000;
+
+type Send = (seq: number) => Promise<void>;
+
+/** Sends messages 0..count-1: paced at `pace` per second, or `window` at a time. */
+async function drive(send: Send, count: number, pace: number | null, window: number) {
+  const start = performance.now();
+  if (pace === null) {
+    let next = 0;
+    const worker = async () => {
+      while (next < count) await send(next++);
+    };
+    await Promise.all(Array.from({ length: window }, worker));
+    return;
+  }
+  const interval = 1000 / pace;
+  for (let i = 0; i < count; i++) {
+    const wait = start + i * interval - performance.now();
+    if (wait > 0) await sleep(wait);
+    send(i).catch(() => {});
+  }
+}
+
 async function fanOut(
   driver: Driver,
-  subscribers: number,
-  messages: number,
-  pace: number | null,
-  window: number,
+  o: { subscribers: number; messages: number; warmup: number; pace: number | null; window: number },
 ) {
-  const received = Array.from({ length: subscribers }, () => [] as number[]);
-  const sentAt = new Float64Array(messages);
+  const received = Array.from({ length: o.subscribers }, () => [] as number[]);
+  const sentAt = new Float64Array(o.messages);
   const latencies: number[] = [];
   let delivered = 0;
+  let warmDelivered = 0;
   let lastAt = 0;
-  await driver.subscribe(subscribers, (i, seq, at) => {
+  await driver.subscribe(o.subscribers, (i, seq, at) => {
+    if (seq >= WARMUP_BASE) {
+      warmDelivered++;
+      return;
+    }
     const now = at ?? performance.now();
     received[i]?.push(seq);
     latencies.push(now - (sentAt[seq] ?? now));
@@ -48,36 +78,24 @@ async function fanOut(
     lastAt = Math.max(lastAt, now);
   });
   const send = await driver.sender();
+  await drive((i) => send(WARMUP_BASE + i), o.warmup, o.pace, o.window);
+  await until(() => warmDelivered >= o.subscribers * o.warmup, 60_000);
   const start = performance.now();
-  if (pace === null) {
-    let next = 0;
-    const worker = async () => {
-      while (next < messages) {
-        const seq = next++;
-        sentAt[seq] = performance.now();
-        await send(seq);
-      }
-    };
-    await Promise.all(Array.from({ length: window }, worker));
-  } else {
-    const interval = 1000 / pace;
-    for (let seq = 0; seq < messages; seq++) {
-      const wait = start + seq * interval - performance.now();
-      if (wait > 0) await sleep(wait);
-      sentAt[seq] = performance.now();
-      send(seq).catch(() => {});
-    }
-  }
-  await until(() => delivered >= subscribers * messages, 60_000);
-  const sequence = received.map((r) => checkSequence(r, messages)).reduce(addReports, NONE);
+  const stamped: Send = (seq) => {
+    sentAt[seq] = performance.now();
+    return send(seq);
+  };
+  await drive(stamped, o.messages, o.pace, o.window);
+  await until(() => delivered >= o.subscribers * o.messages, 60_000);
+  const sequence = received.map((r) => checkSequence(r, o.messages)).reduce(addReports, NONE);
   return { start, lastAt, delivered, latency: summarize(latencies), sequence };
 }
 
 export async function flood(
   driver: Driver,
-  o: { subscribers: number; messages: number },
+  o: { subscribers: number; messages: number; warmup: number },
 ): Promise<ScenarioResult> {
-  const r = await fanOut(driver, o.subscribers, o.messages, null, FLOOD_IN_FLIGHT);
+  const r = await fanOut(driver, { ...o, pace: null, window: FLOOD_IN_FLIGHT });
   const seconds = (r.lastAt - r.start) / 1000;
   return {
     figures: {
@@ -92,9 +110,15 @@ export async function flood(
 
 export async function paced(
   driver: Driver,
-  o: { subscribers: number; perSecond: number; seconds: number },
+  o: { subscribers: number; perSecond: number; seconds: number; warmupSeconds: number },
 ): Promise<ScenarioResult> {
-  const r = await fanOut(driver, o.subscribers, o.perSecond * o.seconds, o.perSecond, 1);
+  const r = await fanOut(driver, {
+    subscribers: o.subscribers,
+    messages: o.perSecond * o.seconds,
+    warmup: o.perSecond * o.warmupSeconds,
+    pace: o.perSecond,
+    window: 1,
+  });
   return {
     figures: { 'p50 ms': r.latency.p50, 'p99 ms': r.latency.p99, 'max ms': r.latency.max },
     sequence: r.sequence,
@@ -103,30 +127,32 @@ export async function paced(
 
 export async function ingest(
   driver: Driver,
-  o: { senders: number; messages: number },
+  o: { senders: number; messages: number; warmup: number },
 ): Promise<ScenarioResult> {
   const perSender = Math.floor(o.messages / o.senders);
+  const warmPerSender = Math.floor(o.warmup / o.senders);
   const total = perSender * o.senders;
   const bySender = Array.from({ length: o.senders }, () => [] as number[]);
   let received = 0;
+  let warmReceived = 0;
   await driver.subscribe(1, (_i, seq) => {
+    if (seq >= WARMUP_BASE) {
+      warmReceived++;
+      return;
+    }
     bySender[seq % o.senders]?.push(Math.floor(seq / o.senders));
     received++;
   });
   const senders = await Promise.all(Array.from({ length: o.senders }, () => driver.sender()));
+  // Sender s sends s, s + senders, s + 2 * senders...: the subscriber tells the senders' sequences apart.
+  const all = (count: number, base: number) =>
+    Promise.all(
+      senders.map((send, s) => drive((i) => send(base + i * o.senders + s), count, null, INGEST_IN_FLIGHT)),
+    );
+  await all(warmPerSender, WARMUP_BASE);
+  await until(() => warmReceived >= warmPerSender * o.senders, 60_000);
   const start = performance.now();
-  await Promise.all(
-    senders.map(async (send, s) => {
-      let next = 0;
-      const worker = async () => {
-        while (next < perSender) {
-          const i = next++;
-          await send(i * o.senders + s);
-        }
-      };
-      await Promise.all(Array.from({ length: INGEST_IN_FLIGHT }, worker));
-    }),
-  );
+  await all(perSender, 0);
   await until(() => received >= total, 60_000);
   const seconds = (performance.now() - start) / 1000;
   return {
