@@ -33,6 +33,7 @@ export class Metrics {
   readonly registry = new Registry();
   private readonly messages: Counter<'origin'>;
   private readonly delivery: Histogram<'transport'>;
+  private readonly deliveryByTransport = new Map<string, { observe(value: number): void }>();
   private readonly agentResponse: Histogram<'agent'>;
   private readonly errors: Counter<'code'>;
   /** Lower-cased mentioned name -> commit time (ms) of the oldest mention it has not answered yet. */
@@ -125,9 +126,13 @@ export class Metrics {
 
   /** Live messages handed to a transport for sending (not replays: those measure the absence, not us). */
   observeDelivery(messages: readonly Message[], transport: string, now = Date.now()): void {
-    // Hot path (every message x every subscriber): one labelled child, and one date parse per commit group
-    // (messages committed together share their createdAt).
-    const histogram = this.delivery.labels(transport);
+    // Hot path (every message x every subscriber): the labelled child made once per transport (labels() builds
+    // closures on every call), and one date parse per commit group (messages committed together share createdAt).
+    let histogram = this.deliveryByTransport.get(transport);
+    if (!histogram) {
+      histogram = this.delivery.labels(transport);
+      this.deliveryByTransport.set(transport, histogram);
+    }
     let createdAt = '';
     let seconds = 0;
     for (const message of messages) {

@@ -55,7 +55,10 @@ export async function* messageStream(
     while (true) {
       const queued = await live.next();
       if (queued === null) return;
-      const fresh = lastId === null ? queued : queued.filter((m) => m.id > (lastId as number));
+      // Only messages the replay already sent are dropped; live ones are almost always all fresh (no copy then).
+      const after = lastId;
+      const fresh =
+        after === null || (queued[0]?.id ?? 0) > after ? queued : queued.filter((m) => m.id > after);
       if (fresh.length === 0) continue;
       lastId = fresh[fresh.length - 1]?.id ?? lastId;
       services.metrics.observeDelivery(fresh, 'websocket');
