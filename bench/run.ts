@@ -14,7 +14,7 @@ import {
   paced,
   type ScenarioResult,
 } from './lib/scenarios';
-import { type RunningServer, startBaseline, startCluster, startProject } from './lib/servers';
+import { type RunningServer, startBaseline, startCluster, startProject, startTrpcFloor } from './lib/servers';
 import type { SequenceReport } from './lib/stats';
 
 const { values } = parseArgs({
@@ -25,6 +25,7 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'bench/results' },
     instances: { type: 'string', default: '1' },
     'client-threads': { type: 'string', default: '1' },
+    floor: { type: 'boolean', default: false },
   },
 });
 /** Subscribers spread over this many worker threads of the client process (1: all in its main thread). */
@@ -48,6 +49,8 @@ interface Scenario {
   lowerIsBetter: string[];
   run(driver: Driver, server: RunningServer): Promise<ScenarioResult | null>;
   projectOnly?: boolean;
+  /** With --floor, also run against the minimal tRPC-wire relay (lib/trpc-floor-server.ts). */
+  floor?: boolean;
   /** How to start the project for this scenario (default: one instance on SQLite). */
   start?: () => Promise<RunningServer>;
 }
@@ -74,12 +77,14 @@ const scenarios: Scenario[] = [
     name: 'flood',
     conditions: `${size.subs} subscribers, 1 sender, ${size.flood} messages, ${FLOOD_IN_FLIGHT} in flight`,
     lowerIsBetter: ['p50 ms', 'p99 ms', 'max ms'],
+    floor: true,
     run: (d) => flood(d, { subscribers: size.subs, messages: size.flood, warmup: size.flood * size.warmup }),
   },
   {
     name: 'paced',
     conditions: `${size.subs} subscribers, ${size.pace} msg/s for ${size.paceSeconds} s (${size.subs * size.pace} deliveries/s)`,
     lowerIsBetter: ['p50 ms', 'p99 ms', 'max ms'],
+    floor: true,
     run: (d) =>
       paced(d, {
         subscribers: size.subs,
@@ -92,6 +97,7 @@ const scenarios: Scenario[] = [
     name: 'ingest',
     conditions: `10 senders x ${INGEST_IN_FLIGHT} in flight, 1 subscriber, ${size.ingest} messages (project: committed, synchronous=FULL)`,
     lowerIsBetter: [],
+    floor: true,
     run: (d) => ingest(d, { senders: 10, messages: size.ingest, warmup: size.ingest * size.warmup }),
   },
   ...size.conns.map(
@@ -136,27 +142,44 @@ interface Row {
   metric: string;
   project: number | null;
   baseline: number | null;
+  /** The minimal tRPC-wire relay with the same clients (--floor); null when not run. */
+  floor: number | null;
   ratio: number | null;
   better: 'higher' | 'lower';
   conditions: string;
 }
+
+type Kind = 'project' | 'baseline' | 'floor';
+const starters: Record<Kind, (scenario: Scenario) => Promise<RunningServer>> = {
+  project: (scenario) => (scenario.start ?? startProject)(),
+  baseline: () => startBaseline(),
+  floor: () => startTrpcFloor(),
+};
 
 const rows: Row[] = [];
 const totals: SequenceReport = { lost: 0, duplicated: 0, reordered: 0 };
 const notes: string[] = [];
 
 for (const scenario of selected) {
-  const results: Record<'project' | 'baseline', ScenarioResult[]> = { project: [], baseline: [] };
-  const kinds = scenario.projectOnly ? (['project'] as const) : (['baseline', 'project'] as const);
+  const results: Record<Kind, ScenarioResult[]> = { project: [], baseline: [], floor: [] };
+  const kinds: Kind[] = scenario.projectOnly
+    ? ['project']
+    : values.floor && scenario.floor
+      ? ['baseline', 'floor', 'project']
+      : ['baseline', 'project'];
   for (let round = 0; round < rounds; round++) {
     for (const kind of kinds) {
       let figures = '';
-      const server = kind === 'project' ? await (scenario.start ?? startProject)() : await startBaseline();
-      const urls = kind === 'project' ? (server.wsUrls ?? [server.wsUrl]) : [server.wsUrl];
+      const server = await starters[kind](scenario);
+      const urls = server.wsUrls ?? [server.wsUrl];
       const token = (user: string) => server.token(user);
-      const inProcess = kind === 'project' ? projectDriver(urls, token) : baselineDriver(server.wsUrl);
+      // The floor is served to the same @trpc/client clients as the project.
+      const clients = kind === 'baseline' ? 'baseline' : 'project';
+      const inProcess = clients === 'project' ? projectDriver(urls, token) : baselineDriver(server.wsUrl);
       const driver =
-        clientThreads > 1 ? threadedDriver(inProcess, { kind, urls, token }, clientThreads) : inProcess;
+        clientThreads > 1
+          ? threadedDriver(inProcess, { kind: clients, urls, token }, clientThreads)
+          : inProcess;
       try {
         const result = await scenario.run(driver, server);
         if (result) {
@@ -180,11 +203,13 @@ for (const scenario of selected) {
     const b = results.baseline.length
       ? median(results.baseline.map((r) => r.figures[metric] as number))
       : null;
+    const f = results.floor.length ? median(results.floor.map((r) => r.figures[metric] as number)) : null;
     rows.push({
       scenario: scenario.name,
       metric,
       project: p,
       baseline: b,
+      floor: f,
       ratio: p !== null && b ? p / b : null,
       better: scenario.lowerIsBetter.includes(metric) ? 'lower' : 'higher',
       conditions: scenario.conditions,
@@ -194,14 +219,22 @@ for (const scenario of selected) {
 
 const fmt = (n: number | null, digits = 1) =>
   n === null || Number.isNaN(n) ? '—' : n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(digits);
+// The floor column (and its ratio: project / floor) only when --floor ran it.
+const floorColumns = (r: Row | null) =>
+  values.floor
+    ? r
+      ? [fmt(r.floor), fmt(r.project !== null && r.floor ? r.project / r.floor : null, 2)]
+      : ['trpc floor', 'vs floor']
+    : [];
 const table = [
-  ['scenario', 'metric', 'project', 'baseline', 'ratio', 'better', 'conditions'],
+  ['scenario', 'metric', 'project', 'baseline', 'ratio', ...floorColumns(null), 'better', 'conditions'],
   ...rows.map((r) => [
     r.scenario,
     r.metric,
     fmt(r.project),
     fmt(r.baseline),
     fmt(r.ratio, 2),
+    ...floorColumns(r),
     r.better,
     r.conditions,
   ]),

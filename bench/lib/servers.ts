@@ -56,7 +56,8 @@ export async function startProject(extraEnv: Record<string, string> = {}): Promi
   const [port, wsPort] = [await freePort(), await freePort()];
   // BENCH_CPU_PROF=1 writes a V8 CPU profile of the server per run into bench/results/prof.
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir=bench/results/prof'] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/server/main.ts'], {
+  const extra = process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : [];
+  const child = spawn(process.execPath, [...profile, ...extra, '--import', 'tsx', 'src/server/main.ts'], {
     env: {
       ...process.env,
       AUTH_SECRET: BENCH_SECRET,
@@ -92,8 +93,9 @@ export async function startProject(extraEnv: Record<string, string> = {}): Promi
   };
 }
 
-export async function startBaseline(): Promise<RunningServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/lib/baseline-server.ts'], {
+/** The raw ws relay (or, with `trpc-floor-server.ts`, the minimal tRPC-wire relay): no auth, tokens are ''. */
+export async function startBaseline(script = 'bench/lib/baseline-server.ts'): Promise<RunningServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const match = await waitForLine(child, /BASELINE_PORT=(\d+)/);
@@ -105,6 +107,8 @@ export async function startBaseline(): Promise<RunningServer> {
     stop: () => stopChild(child),
   };
 }
+
+export const startTrpcFloor = () => startBaseline('bench/lib/trpc-floor-server.ts');
 
 /** `count` project instances on one embedded PostgreSQL (real binaries from npm), as a single RunningServer. */
 export async function startCluster(count: number): Promise<RunningServer> {

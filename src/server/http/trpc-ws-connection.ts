@@ -22,7 +22,7 @@ import {
 } from '@trpc/server/unstable-core-do-not-import';
 import type { RawData, WebSocket } from 'ws';
 import { type ConnectionParams, dataResult, parseConnectionParams, parseRequests } from './trpc-ws-messages';
-import type { FrameEncoder } from './ws-encoder';
+import { type FrameEncoder, wsTextFrame } from './ws-encoder';
 
 type CallType = 'query' | 'mutation' | 'subscription';
 type Id = string | number;
@@ -275,9 +275,15 @@ class RpcConnection<TContext> {
 
   private send(frame: string | Buffer): void {
     if (this.socket.readyState !== OPEN) return;
+    // ws keeps the net.Socket as `_socket`.
+    const raw = (this.socket as unknown as { _socket?: Socket })._socket;
+    if (raw && Buffer.isBuffer(frame)) {
+      // A frame shared by subscribers: written whole, in one write (after this tick's corked frames, if any).
+      raw.write(wsTextFrame(frame));
+      return;
+    }
     if (!this.corked) {
-      // ws keeps the net.Socket as `_socket`; corking it until the tick ends joins this tick's frames in one write.
-      const raw = (this.socket as unknown as { _socket?: Socket })._socket;
+      // Corking the socket until the tick ends joins this tick's frames (a batch's acknowledgements) in one write.
       if (raw) {
         this.corked = true;
         raw.cork();

@@ -1,6 +1,8 @@
+import type { AddressInfo } from 'node:net';
 import { jsonEncoder } from '@trpc/server/adapters/ws';
 import { describe, expect, it } from 'vitest';
-import { wsEncoder } from '../../../src/server/http/ws-encoder';
+import WebSocket, { WebSocketServer } from 'ws';
+import { wsEncoder, wsTextFrame } from '../../../src/server/http/ws-encoder';
 import type { Message } from '../../../src/shared/message';
 
 const message = (id: number, text = `m${id}`): Message => ({
@@ -62,5 +64,36 @@ describe('wsEncoder', () => {
     wsEncoder.encode(frame(1, [first, message(2)]));
     const longer = JSON.parse(String(wsEncoder.encode(frame(1, [first, message(2), message(3)]))));
     expect(longer.result.data.data.messages.map((m: Message) => m.id)).toEqual([1, 2, 3]);
+  });
+});
+
+describe('wsTextFrame', () => {
+  it('frames payloads of every length class so a real ws client reads them as text', async () => {
+    // 7-bit, 16-bit and 64-bit payload lengths (RFC 6455 5.2), written raw to the socket as the server does.
+    const texts = ['x'.repeat(5), 'é'.repeat(200), 'y'.repeat(70_000)];
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    wss.on('connection', (socket) => {
+      const raw = (socket as unknown as { _socket: import('node:net').Socket })._socket;
+      for (const text of texts) raw.write(wsTextFrame(Buffer.from(text)));
+    });
+    await new Promise((resolve) => wss.once('listening', resolve));
+    const client = new WebSocket(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`);
+    const received: { text: string; isBinary: boolean }[] = [];
+    await new Promise<void>((resolve, reject) => {
+      client.on('message', (data, isBinary) => {
+        received.push({ text: String(data), isBinary });
+        if (received.length === texts.length) resolve();
+      });
+      client.on('error', reject);
+    });
+    client.close();
+    await new Promise((resolve) => wss.close(resolve));
+    expect(received).toEqual(texts.map((text) => ({ text, isBinary: false })));
+  });
+
+  it('builds the frame of a shared payload once', () => {
+    const payload = Buffer.from('{"shared":true}');
+    expect(wsTextFrame(payload)).toBe(wsTextFrame(payload));
+    expect(wsTextFrame(payload).subarray(2).equals(payload)).toBe(true);
   });
 });
