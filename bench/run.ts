@@ -95,7 +95,7 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'ingest',
-    conditions: `10 senders x ${INGEST_IN_FLIGHT} in flight, 1 subscriber, ${size.ingest} messages (project: committed, synchronous=FULL)`,
+    conditions: `10 senders x ${INGEST_IN_FLIGHT} in flight in a sender process, 1 subscriber, ${size.ingest} messages (project: committed, synchronous=FULL)`,
     lowerIsBetter: [],
     floor: true,
     run: (d) => ingest(d, { senders: 10, messages: size.ingest, warmup: size.ingest * size.warmup }),

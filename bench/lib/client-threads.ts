@@ -45,6 +45,7 @@ export function threadedDriver(
       );
     },
     sender: () => inProcess.sender(),
+    senderGroup: (count) => inProcess.senderGroup(count),
     async close() {
       await Promise.all(
         workers.splice(0).map(

@@ -3,6 +3,7 @@
 import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
 import WebSocket from 'ws';
 import type { AppRouter } from '../../src/server/trpc/root';
+import { type SenderGroup, senderProcess } from './sender-process';
 
 export type OnSeq = (seq: number) => void;
 
@@ -15,6 +16,8 @@ export interface Driver {
   subscribe(n: number, onSeq: (subscriber: number, seq: number, at?: number) => void): Promise<void>;
   /** Opens a sending connection. `send` resolves when the server has accepted (project: committed) it. */
   sender(): Promise<(seq: number) => Promise<void>>;
+  /** Opens `count` senders in a process of their own (see ./sender-process.ts). */
+  senderGroup(count: number): Promise<SenderGroup>;
   close(): Promise<void>;
 }
 
@@ -24,6 +27,7 @@ const SEQ = /^bench (\d+)$/;
 export function projectDriver(wsUrls: string | string[], token: (user: string) => Promise<string>): Driver {
   const urls = Array.isArray(wsUrls) ? wsUrls : [wsUrls];
   const clients: ReturnType<typeof createWSClient>[] = [];
+  let senders = 0;
   const open = async (user: string, index = 0) => {
     const ws = createWSClient({
       url: urls[index % urls.length] as string,
@@ -56,10 +60,15 @@ export function projectDriver(wsUrls: string | string[], token: (user: string) =
       );
     },
     async sender() {
-      const trpc = await open(`sender${clients.length}`);
+      const trpc = await open(`sender${senders++}`);
       return async (seq) => {
         await trpc.chat.send.mutate({ text: `bench ${seq}` });
       };
+    },
+    async senderGroup(count) {
+      const names = Array.from({ length: count }, (_, i) => `sender${i}`);
+      const tokens = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await token(n)])));
+      return senderProcess({ kind: 'project', url: urls[0] as string, tokens }, count);
     },
     async close() {
       await Promise.all(clients.map((c) => c.close()));
@@ -95,6 +104,7 @@ export function baselineDriver(wsUrl: string): Driver {
         ws.send(JSON.stringify({ text: `bench ${seq}` }));
       };
     },
+    senderGroup: (count) => senderProcess({ kind: 'baseline', url: wsUrl, tokens: {} }, count),
     async close() {
       for (const ws of sockets) ws.terminate();
     },

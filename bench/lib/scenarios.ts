@@ -1,6 +1,7 @@
 // The benchmark scenarios. Each runs against one driver (project or baseline) and returns its figures plus a
 // sequence report; any loss, duplication or reordering fails the whole run.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { drive, type Send } from './drive';
 import type { Driver } from './drivers';
 import { type RunningServer, rssKb } from './servers';
 import { addReports, checkSequence, type SequenceReport, summarize } from './stats';
@@ -34,27 +35,6 @@ async function until(done: () => boolean, ms: number): Promise<void> {
  * is a running server, not V8 compiling its hot path; the receivers count warm-up deliveries apart.
  */
 export const WARMUP_BASE = 1_000_000_000;
-
-type Send = (seq: number) => Promise<void>;
-
-/** Sends messages 0..count-1: paced at `pace` per second, or `window` at a time. */
-async function drive(send: Send, count: number, pace: number | null, window: number) {
-  const start = performance.now();
-  if (pace === null) {
-    let next = 0;
-    const worker = async () => {
-      while (next < count) await send(next++);
-    };
-    await Promise.all(Array.from({ length: window }, worker));
-    return;
-  }
-  const interval = 1000 / pace;
-  for (let i = 0; i < count; i++) {
-    const wait = start + i * interval - performance.now();
-    if (wait > 0) await sleep(wait);
-    send(i).catch(() => {});
-  }
-}
 
 async function fanOut(
   driver: Driver,
@@ -125,6 +105,7 @@ export async function paced(
   };
 }
 
+/** Ten senders in a process of their own (./sender-process.ts), one subscriber here; committed messages/s. */
 export async function ingest(
   driver: Driver,
   o: { senders: number; messages: number; warmup: number },
@@ -140,25 +121,25 @@ export async function ingest(
       warmReceived++;
       return;
     }
+    // Sender s sends s, s + senders, s + 2 * senders...: the subscriber tells the senders' sequences apart.
     bySender[seq % o.senders]?.push(Math.floor(seq / o.senders));
     received++;
   });
-  const senders = await Promise.all(Array.from({ length: o.senders }, () => driver.sender()));
-  // Sender s sends s, s + senders, s + 2 * senders...: the subscriber tells the senders' sequences apart.
-  const all = (count: number, base: number) =>
-    Promise.all(
-      senders.map((send, s) => drive((i) => send(base + i * o.senders + s), count, null, INGEST_IN_FLIGHT)),
-    );
-  await all(warmPerSender, WARMUP_BASE);
-  await until(() => warmReceived >= warmPerSender * o.senders, 60_000);
-  const start = performance.now();
-  await all(perSender, 0);
-  await until(() => received >= total, 60_000);
-  const seconds = (performance.now() - start) / 1000;
-  return {
-    figures: { 'messages/s': Math.round(received / seconds) },
-    sequence: bySender.map((r) => checkSequence(r, perSender)).reduce(addReports, NONE),
-  };
+  const group = await driver.senderGroup(o.senders);
+  try {
+    await group.run({ base: WARMUP_BASE, perSender: warmPerSender, window: INGEST_IN_FLIGHT });
+    await until(() => warmReceived >= warmPerSender * o.senders, 60_000);
+    const start = performance.now();
+    await group.run({ base: 0, perSender, window: INGEST_IN_FLIGHT });
+    await until(() => received >= total, 60_000);
+    const seconds = (performance.now() - start) / 1000;
+    return {
+      figures: { 'messages/s': Math.round(received / seconds) },
+      sequence: bySender.map((r) => checkSequence(r, perSender)).reduce(addReports, NONE),
+    };
+  } finally {
+    await group.close();
+  }
 }
 
 /**

@@ -1,0 +1,92 @@
+// The ingest senders in a process of their own ("clients in other processes"): in the bench process they would
+// share one thread with the subscriber, and that thread, not the server, set the ceiling (a server that does
+// nothing at all, --floor, measured 24k msgs/s that way and 33-36k with the senders here). Started by
+// `senderProcess` below; each 'run' sends a closed-loop plan and answers 'done'.
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { drive, type Send } from './drive';
+import { baselineDriver, projectDriver } from './drivers';
+
+export interface SenderSetup {
+  kind: 'project' | 'baseline';
+  url: string;
+  /** Token by sender name, sender0..sender{count-1} (project only). */
+  tokens: Record<string, string>;
+}
+
+export interface SendPlan {
+  /** Sender s sends base + i * senders + s for i < perSender, `window` of them in flight. */
+  base: number;
+  perSender: number;
+  window: number;
+}
+
+export interface SenderGroup {
+  run(plan: SendPlan): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Runs `plan` on already opened senders. */
+async function runPlan(senders: Send[], plan: SendPlan): Promise<void> {
+  const n = senders.length;
+  await Promise.all(
+    senders.map((send, s) => drive((i) => send(plan.base + i * n + s), plan.perSender, null, plan.window)),
+  );
+}
+
+/** Opens the senders in a child process and resolves once they are connected. */
+export async function senderProcess(setup: SenderSetup, count: number): Promise<SenderGroup> {
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), [JSON.stringify({ ...setup, count })], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const reply = () =>
+    new Promise<void>((resolve, reject) => {
+      const onExit = (code: number | null) => reject(new Error(`sender process exited with ${code}`));
+      child.once('exit', onExit);
+      child.once('message', (message) => {
+        child.off('exit', onExit);
+        if (message === 'ok') resolve();
+        else reject(new Error(`sender process: ${String(message)}`));
+      });
+    });
+  await reply();
+  return {
+    run(plan) {
+      const done = reply();
+      child.send(plan);
+      return done;
+    },
+    async close() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.send('close');
+      await exited;
+    },
+  };
+}
+
+async function main() {
+  const setup = JSON.parse(process.argv[2] as string) as SenderSetup & { count: number };
+  const driver =
+    setup.kind === 'project'
+      ? projectDriver(setup.url, async (user) => setup.tokens[user] ?? '')
+      : baselineDriver(setup.url);
+  const senders = await Promise.all(Array.from({ length: setup.count }, () => driver.sender()));
+  process.on('message', async (message: SendPlan | 'close') => {
+    if (message === 'close') {
+      await driver.close();
+      process.disconnect();
+      return;
+    }
+    try {
+      await runPlan(senders, message);
+      process.send?.('ok');
+    } catch (error) {
+      process.send?.(String(error));
+    }
+  });
+  process.send?.('ok');
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
