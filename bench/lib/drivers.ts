@@ -5,8 +5,6 @@ import WebSocket from 'ws';
 import type { AppRouter } from '../../src/server/trpc/root';
 import { type SenderGroup, senderProcess } from './sender-process';
 
-export type OnSeq = (seq: number) => void;
-
 export interface Driver {
   name: 'project' | 'baseline';
   /**

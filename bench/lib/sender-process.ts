@@ -1,11 +1,9 @@
 // The ingest senders in a process of their own ("clients in other processes"): in the bench process they would
 // share one thread with the subscriber, and that thread, not the server, set the ceiling (a server that does
-// nothing at all, --floor, measured 24k msgs/s that way and 33-36k with the senders here). Started by
-// `senderProcess` below; each 'run' sends a closed-loop plan and answers 'done'.
+// nothing at all, --floor, measured 24k msgs/s that way and 33-36k with the senders here). `senderProcess` starts
+// ./sender-child.ts; each `run` sends a closed-loop plan there and resolves when it is done.
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { drive, type Send } from './drive';
-import { baselineDriver, projectDriver } from './drivers';
 
 export interface SenderSetup {
   kind: 'project' | 'baseline';
@@ -26,20 +24,16 @@ export interface SenderGroup {
   close(): Promise<void>;
 }
 
-/** Runs `plan` on already opened senders. */
-async function runPlan(senders: Send[], plan: SendPlan): Promise<void> {
-  const n = senders.length;
-  await Promise.all(
-    senders.map((send, s) => drive((i) => send(plan.base + i * n + s), plan.perSender, null, plan.window)),
-  );
-}
-
 /** Opens the senders in a child process and resolves once they are connected. */
 export async function senderProcess(setup: SenderSetup, count: number): Promise<SenderGroup> {
-  const child: ChildProcess = fork(fileURLToPath(import.meta.url), [JSON.stringify({ ...setup, count })], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  const child: ChildProcess = fork(
+    fileURLToPath(new URL('./sender-child.ts', import.meta.url)),
+    [JSON.stringify({ ...setup, count })],
+    {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
   const reply = () =>
     new Promise<void>((resolve, reject) => {
       const onExit = (code: number | null) => reject(new Error(`sender process exited with ${code}`));
@@ -65,28 +59,3 @@ export async function senderProcess(setup: SenderSetup, count: number): Promise<
     },
   };
 }
-
-async function main() {
-  const setup = JSON.parse(process.argv[2] as string) as SenderSetup & { count: number };
-  const driver =
-    setup.kind === 'project'
-      ? projectDriver(setup.url, async (user) => setup.tokens[user] ?? '')
-      : baselineDriver(setup.url);
-  const senders = await Promise.all(Array.from({ length: setup.count }, () => driver.sender()));
-  process.on('message', async (message: SendPlan | 'close') => {
-    if (message === 'close') {
-      await driver.close();
-      process.disconnect();
-      return;
-    }
-    try {
-      await runPlan(senders, message);
-      process.send?.('ok');
-    } catch (error) {
-      process.send?.(String(error));
-    }
-  });
-  process.send?.('ok');
-}
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

@@ -4,6 +4,7 @@
 // each frame serialized once. What the project adds over this is the server's own cost; what this costs over the
 // raw ws relay is the clients' (@trpc/client's request batching and per-frame processing), which no server removes.
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
+import type { Message } from '../../src/shared/message';
 
 interface Request {
   id: number | string;
@@ -42,7 +43,7 @@ function send(socket: WebSocket, request: Request) {
     origin: 'websocket',
     createdAt: new Date().toISOString(),
     clientId: null,
-  };
+  } satisfies Message;
   socket.send(JSON.stringify({ id: request.id, result: { type: 'data', data: message } }));
   const frames = new Map<number | string, string>();
   const data = { id: String(id), data: { messages: [message] } };

@@ -4,21 +4,9 @@ import { describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { wsEncoder, wsTextFrame } from '../../../src/server/http/ws-encoder';
 import type { Message } from '../../../src/shared/message';
+import { message as committed } from '../../helpers/messages';
 
-const message = (id: number, text = `m${id}`): Message => ({
-  id,
-  text,
-  sender: 'alice',
-  senderKind: 'user',
-  mentions: [],
-  isCommand: false,
-  command: null,
-  commandArgs: [],
-  replyTo: null,
-  origin: 'websocket',
-  createdAt: '2026-01-01T00:00:00.000Z',
-  clientId: null,
-});
+const message = (id: number, text = `m${id}`) => committed({ id, text });
 
 const frame = (subscription: number, messages: Message[]) => ({
   id: subscription,

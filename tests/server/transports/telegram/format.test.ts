@@ -5,23 +5,7 @@ import {
   splitText,
   TELEGRAM_MAX_TEXT,
 } from '../../../../src/server/transports/telegram/format';
-import type { Message } from '../../../../src/shared/message';
-
-const message = (over: Partial<Message>): Message => ({
-  id: 1,
-  text: 'hi',
-  sender: 'alice',
-  senderKind: 'user',
-  mentions: [],
-  isCommand: false,
-  command: null,
-  commandArgs: [],
-  replyTo: null,
-  origin: 'websocket',
-  createdAt: new Date().toISOString(),
-  clientId: null,
-  ...over,
-});
+import { message } from '../../../helpers/messages';
 
 describe('Telegram rendering', () => {
   it('escapes HTML in both the sender and the text', () => {
