@@ -20,6 +20,7 @@ import type {
   WebSocketStatus,
 } from './communication-types';
 import { LegacyTransport } from './legacy/legacy-transport';
+import { RESUME_AFTER_SETTING } from './telegram/outbox';
 import { TelegramTransport } from './telegram/telegram-transport';
 import { STANDBY, TelegramSupervisor } from './telegram-supervisor';
 import { Handlers, type MessageHandler, type Transport } from './transport';
@@ -196,12 +197,17 @@ export class CommunicationManager {
   }
 
   private async doSwitch(transport: TransportType): Promise<CommunicationInfo> {
+    const { repo } = this.deps;
     if (transport === 'telegram') {
       if (!this.telegram.configured)
         throw new ChatError(
           'PRECONDITION_FAILED',
           'cannot switch to telegram: set TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID and restart the server',
         );
+      // Back on after off: whoever runs the bridge forwards only what is said from now on — also when nobody held
+      // the Telegram role while it was off, so nobody forgot the cursor. Saved before the bridge starts here.
+      if (this.wasOff(await repo.getSetting(TRANSPORT_SETTING)))
+        await repo.setSetting(RESUME_AFTER_SETTING, String(await repo.lastMessageId()));
       if (this.supervisor.holds && !this.telegram.running) {
         try {
           await this.telegram.start();
@@ -217,7 +223,7 @@ export class CommunicationManager {
       // Bridge off on purpose: what is said while it is off is not sent to Telegram later.
       await this.telegram.disable();
     }
-    await this.deps.repo.setSetting(TRANSPORT_SETTING, transport);
+    await repo.setSetting(TRANSPORT_SETTING, transport);
     this.lastSaved = transport;
     this.entered(transport);
     // A standby competes for the role; not awaited, as its start queues behind this switch.
@@ -228,6 +234,11 @@ export class CommunicationManager {
     this.deps.logger.info({ transport }, 'transport switched');
     await this.outboxDepth();
     return this.info();
+  }
+
+  /** Whether the bridge was off on purpose (saved so, or never saved and not wanted here). */
+  private wasOff(saved: string | null): boolean {
+    return saved === 'websocket' || (saved === null && this.state.wanted === 'websocket');
   }
 
   /**

@@ -12,6 +12,13 @@ import { renderForTelegram } from './format';
 
 const PAGE = 200;
 
+/**
+ * A setting (shared by a cluster, written by whichever instance takes the switch): the newest message id when the
+ * bridge was switched back on after being off. Nothing up to it is forwarded, so what was said while the bridge was
+ * off stays out of Telegram even when no instance held the role to forget the cursor then.
+ */
+export const RESUME_AFTER_SETTING = 'telegram.resumeAfter';
+
 // grammY's Node build types its signals with the abort-controller polyfill; Node's own is the same at run time.
 type GrammySignal = Parameters<Bot['api']['getMe']>[0];
 
@@ -86,7 +93,11 @@ export class Outbox {
 
   private async enqueueNew(): Promise<void> {
     if (this.controller.signal.aborted) return;
-    let cursor = Number((await this.store.getState(STATE_FORWARD_CURSOR)) ?? 0);
+    const [saved, resumeAfter] = await Promise.all([
+      this.store.getState(STATE_FORWARD_CURSOR),
+      this.repo.getSetting(RESUME_AFTER_SETTING),
+    ]);
+    let cursor = Math.max(Number(saved ?? 0), Number(resumeAfter ?? 0));
     while (true) {
       const page = await this.repo.messagesAfter(cursor, PAGE);
       if (page.length === 0) break;
