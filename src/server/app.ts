@@ -53,7 +53,7 @@ export async function createServices(config: Config, options: AppOptions = {}): 
   const repo = options.repo ?? (await openRepository(config.DATABASE_URL));
   const bus = await busFor(repo, logger, (error) => logger.error({ err: error }, 'bus listener failed'));
   const hub = new Hub(repo, bus, options.hub);
-  sharePresence(bus, hub.presence);
+  const connectionsElsewhere = sharePresence(bus, hub.presence);
   const limiter = rateLimiterFor(repo, config.RATE_LIMIT_BURST, config.RATE_LIMIT_PER_SECOND);
   const counters = { errors: 0 };
   const startedAt = new Date();
@@ -102,6 +102,7 @@ export async function createServices(config: Config, options: AppOptions = {}): 
   const connections = new ConnectionLimits(
     config.WS_MAX_CONNECTIONS_PER_IP,
     config.WS_MAX_CONNECTIONS_PER_USER,
+    connectionsElsewhere,
   );
   // Listens for mentions from here on, and recovers tasks that a restart interrupted.
   // One instance answers mentions and recovers tasks (with several instances, the holder of the agents role).

@@ -87,7 +87,10 @@ export function settingsSignalFor(bus: Bus): SettingsSignal {
   return bus instanceof PgBus ? bus : SOLE_INSTANCE_SIGNAL;
 }
 
-/** With several instances, presence.list() includes people connected to the others (no-op on one instance). */
-export function sharePresence(bus: Bus, presence: Presence): void {
-  if (bus instanceof PgBus) bus.attachPresence(presence);
+/**
+ * With several instances, presence.list() includes people connected to the others; returns how many connections a
+ * user has on the other instances (none on one instance).
+ */
+export function sharePresence(bus: Bus, presence: Presence): (user: string) => number {
+  return bus instanceof PgBus ? bus.attachPresence(presence) : () => 0;
 }

@@ -1,5 +1,6 @@
 // Caps on open WebSocket connections per client IP (checked at the upgrade) and per signed-in user (checked
-// once the connection says who it is), and the sockets of each user, so revoking a user can drop them.
+// once the connection says who it is, counting the user's connections on the other instances of a cluster too),
+// and the sockets of each user, so revoking a user can drop them.
 import type { IncomingMessage } from 'node:http';
 
 const isLoopbackPeer = (address: string) =>
@@ -19,6 +20,8 @@ export class ConnectionLimits {
   constructor(
     readonly maxPerIp: number,
     readonly maxPerUser: number,
+    /** The user's connections on other instances (a cluster shares them by heartbeat; none on one instance). */
+    private readonly elsewhere: (user: string) => number = () => 0,
   ) {}
 
   /**
@@ -47,10 +50,10 @@ export class ConnectionLimits {
     return { ok: true, release: once(() => this.decrementIp(ip)) };
   }
 
-  /** Registers a signed-in user's socket, or refuses it when that user already has the maximum open. */
+  /** Registers a signed-in user's socket, or refuses it when that user already has the maximum open (anywhere). */
   admitUser(user: string, socket: Closable): Admission {
     const sockets = this.perUser.get(user) ?? new Set<Closable>();
-    if (sockets.size >= this.maxPerUser)
+    if (sockets.size + this.elsewhere(user) >= this.maxPerUser)
       return {
         ok: false,
         reason: `too many connections for ${user} (limit ${this.maxPerUser}): close a tab or another client`,

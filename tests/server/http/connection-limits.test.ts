@@ -24,3 +24,27 @@ describe('ConnectionLimits.ipOf', () => {
     expect(ConnectionLimits.ipOf(request('127.0.0.1'))).toBe('127.0.0.1');
   });
 });
+
+describe('ConnectionLimits.admitUser', () => {
+  const socket = () => ({ close: () => undefined, terminate: () => undefined });
+
+  it('counts the user’s connections on the other instances against the cap, and only that user’s', () => {
+    const elsewhere = new Map([['ann', 1]]);
+    const limits = new ConnectionLimits(100, 2, (user) => elsewhere.get(user) ?? 0);
+    const first = limits.admitUser('ann', socket());
+    expect(first.ok).toBe(true);
+    expect(limits.admitUser('ann', socket())).toEqual({
+      ok: false,
+      reason: 'too many connections for ann (limit 2): close a tab or another client',
+    });
+    expect([limits.admitUser('ben', socket()).ok, limits.admitUser('ben', socket()).ok]).toEqual([
+      true,
+      true,
+    ]);
+
+    // Ann closed the tab on the other instance.
+    elsewhere.set('ann', 0);
+    expect(limits.admitUser('ann', socket()).ok).toBe(true);
+    expect(limits.userConnections('ann')).toBe(2);
+  });
+});

@@ -61,16 +61,21 @@ export class PgBus implements Bus, SettingsSignal {
     this.timer.unref();
   }
 
-  /** Shares this instance's people with the others (heartbeat rows) and lists theirs in presence.list(). */
-  attachPresence(presence: Presence): void {
-    this.presence = new PgPresence(
+  /**
+   * Shares this instance's people with the others (heartbeat rows) and lists theirs in presence.list(); returns
+   * how many connections a user has on the other instances (as of the last heartbeat).
+   */
+  attachPresence(presence: Presence): (user: string) => number {
+    const shared = new PgPresence(
       this.repo,
       this.instanceId,
       presence,
       (activity) => this.deliver({ type: 'activity', activity }),
       (err) => this.logger.warn({ err }, 'cluster presence failed'),
     );
-    this.presence.start();
+    shared.start();
+    this.presence = shared;
+    return (user) => shared.connectionsElsewhere(user);
   }
 
   publish(event: HubEvent): void {

@@ -48,6 +48,11 @@ export class PgPresence {
       });
   }
 
+  /** The user's connections on the other instances, as of this instance's last heartbeat. */
+  connectionsElsewhere(user: string): number {
+    return this.remote.get(user)?.connections ?? 0;
+  }
+
   private entries(): PresenceEntry[] {
     return [...this.remote]
       .filter(([name]) => !this.presence.isOnline(name))
