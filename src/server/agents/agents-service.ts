@@ -124,6 +124,7 @@ export class AgentsService {
       latency: this.latency,
       responder,
       history,
+      recent: (limit) => this.deps.chat.history(null, limit),
       logger,
       // In a cluster a mention may name someone hired or fired on another instance a moment ago.
       refreshRoster: dispatch.shared ? () => this.cluster.sweep.syncRoster() : undefined,

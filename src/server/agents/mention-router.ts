@@ -1,5 +1,7 @@
 // Routes committed messages to agents: people's mentions get one reply per mentioned employee (task, status,
-// answer); agents' messages only feed the help loop, so agents never set each other off in a loop.
+// answer); agents' messages only feed the help loop, so agents never set each other off in a loop. When the agents
+// start (a restart, or another instance taking over from one that died) they first answer the recent mentions
+// nobody answered.
 import type { Logger } from 'pino';
 import type { Message } from '../../shared/message';
 import type { AgentsRepository, Employee } from '../db/agents-repository';
@@ -13,6 +15,11 @@ import { statusReport } from './status-report';
 import type { TaskRunner } from './task-runner';
 import type { Voice } from './voice';
 
+/** How far back the agents look, when they start, for mentions nobody answered. */
+export const CATCH_UP_MS = 60_000;
+/** At most this many of the newest messages are read for that. */
+const CATCH_UP_MESSAGES = 500;
+
 export interface MentionRouterDeps {
   hub: Hub;
   repo: AgentsRepository;
@@ -24,6 +31,8 @@ export interface MentionRouterDeps {
   responder: () => Responder;
   history: () => Promise<ChatLine[]>;
   logger: Logger;
+  /** The newest `limit` messages, oldest first. */
+  recent: (limit: number) => Promise<Message[]>;
   /** Cluster only: reloads the roster, which another instance may have changed just before this message. */
   refreshRoster?: () => Promise<void>;
 }
@@ -31,20 +40,26 @@ export interface MentionRouterDeps {
 export class MentionRouter {
   private unsubscribe: (() => void) | null = null;
   private readonly inFlight = new Set<Promise<unknown>>();
-  /** Messages waiting behind a roster reload, in order (cluster only). */
+  /** Messages waiting behind the start-up catch-up or a roster reload (cluster), in order. */
   private gate: Promise<void> | null = null;
+  /** Messages the start-up catch-up routed: their live events (which may come after it) are not routed again. */
+  private readonly caughtUp = new Set<number>();
 
   constructor(private readonly d: MentionRouterDeps) {}
 
+  /** Listens for committed messages; the recent mentions nobody answered go first, live ones queue behind. */
   start(): void {
-    this.unsubscribe ??= this.d.hub.onEvent((event) => {
+    if (this.unsubscribe) return;
+    this.unsubscribe = this.d.hub.onEvent((event) => {
       if (event.type !== 'message') return;
       const receivedAt = performance.now();
       this.onMessage(event.message, receivedAt);
     });
+    this.queue(() => this.catchUp());
   }
 
   private onMessage(message: Message, receivedAt: number): void {
+    if (this.caughtUp.has(message.id)) return;
     const refresh = this.d.refreshRoster;
     const needsRefresh =
       refresh !== undefined && message.senderKind === 'user' && message.mentions.length > 0;
@@ -54,14 +69,52 @@ export class MentionRouter {
     }
     // A hire or fire on another instance, committed before this message, may not have reached the roster yet:
     // reload it first. Later messages queue behind, so each employee still answers in message order.
+    this.queue(async () => {
+      if (needsRefresh)
+        await refresh().catch((error) =>
+          this.d.logger.warn({ err: error }, 'agents: roster reload before routing failed'),
+        );
+      if (!this.caughtUp.has(message.id)) this.track(this.route(message, receivedAt));
+    });
+  }
+
+  /** Runs `step` after everything queued before it; messages arriving meanwhile queue behind it. */
+  private queue(step: () => Promise<void>): void {
     const gate: Promise<void> = (this.gate ?? Promise.resolve())
-      .then(() => (needsRefresh ? refresh() : undefined))
-      .catch((error) => this.d.logger.warn({ err: error }, 'agents: roster reload before routing failed'))
-      .then(() => this.track(this.route(message, receivedAt)));
+      .then(step)
+      .catch((error) => this.d.logger.error({ err: error }, 'agents: routing failed'));
     this.gate = gate;
     void gate.finally(() => {
       if (this.gate === gate) this.gate = null;
     });
+  }
+
+  /**
+   * Mentions from the last CATCH_UP_MS that a mentioned employee neither answered nor took as a task: committed
+   * while no instance ran the agents, or while one that died was answering. Each such employee answers now.
+   */
+  private async catchUp(): Promise<void> {
+    const since = Date.now() - CATCH_UP_MS;
+    const recent = (await this.d.recent(CATCH_UP_MESSAGES)).filter((m) => Date.parse(m.createdAt) >= since);
+    const mentions = recent.filter((m) => m.senderKind === 'user' && m.mentions.length > 0);
+    if (mentions.length === 0) return;
+    const handled = new Set(
+      recent
+        .filter((m) => m.senderKind === 'agent' && m.replyTo !== null)
+        .map((m) => `${m.sender} ${m.replyTo}`),
+    );
+    const tasks = await this.d.repo.listTasks({ order: 'desc', limit: CATCH_UP_MESSAGES });
+    for (const task of tasks) handled.add(`${task.employee} ${task.messageId}`);
+    const receivedAt = performance.now();
+    for (const message of mentions) {
+      this.caughtUp.add(message.id);
+      const names = message.mentions.filter(
+        (name) => this.d.roster.get(name) && !handled.has(`${name} ${message.id}`),
+      );
+      if (names.length === 0) continue;
+      this.d.logger.info({ message: message.id, agents: names }, 'answering a mention nobody answered');
+      this.track(this.route(message, receivedAt, new Set(names)));
+    }
   }
 
   /** Stops listening and waits for replies already under way. */
@@ -70,6 +123,7 @@ export class MentionRouter {
     this.unsubscribe = null;
     await this.gate;
     await Promise.all([...this.inFlight]);
+    this.caughtUp.clear();
   }
 
   /** A failing agent must never take the server down: every handler's error ends in the log. */
@@ -81,7 +135,8 @@ export class MentionRouter {
     void guarded.finally(() => this.inFlight.delete(guarded));
   }
 
-  private route(message: Message, receivedAt: number): Promise<unknown> {
+  /** `only`: answer just these of the mentioned employees (the catch-up). */
+  private route(message: Message, receivedAt: number, only?: Set<string>): Promise<unknown> {
     const { helpDesk, roster, runner } = this.d;
     if (message.senderKind === 'agent') {
       if (helpDesk.isHelpRequest(message)) return helpDesk.open(message);
@@ -94,7 +149,7 @@ export class MentionRouter {
     const mentioned = new Set<string>();
     for (const name of message.mentions) {
       const employee = roster.get(name);
-      if (!employee || mentioned.has(name)) continue;
+      if (!employee || mentioned.has(name) || (only && !only.has(name))) continue;
       mentioned.add(name);
       // Queued per employee, in message order, so acknowledgements and the task queue keep that order.
       work.push(
@@ -103,7 +158,7 @@ export class MentionRouter {
           .then((started) => (started ? runner.startNext(name) : undefined)),
       );
     }
-    const request = helpDesk.request(message.replyTo);
+    const request = only ? undefined : helpDesk.request(message.replyTo);
     if (request && !mentioned.has(request.agent)) work.push(helpDesk.deliver(request.agent, message));
     return Promise.all(work);
   }

@@ -1,8 +1,10 @@
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { CATCH_UP_MS } from '../../../src/server/agents/mention-router';
 import { tempDir } from '../../helpers/server';
 import {
   agentServices,
+  allMessages,
   callerFor,
   fixtureCommand,
   hire,
@@ -40,5 +42,52 @@ describe('server restart', () => {
       ['build the API', 'interrupted'],
     ]);
     expect((await callerFor(after).employees.list()).map((e) => e.name)).toEqual(['alice']);
+  });
+});
+
+describe('mentions nobody answered', () => {
+  it('are answered when the agents start (a restart, a takeover), once, by the employees who had not answered', async () => {
+    const services = await agentServices();
+    await hire(services, 'alice', 'developer');
+    await hire(services, 'bob', 'designer');
+    const answered = await say(services, 'carol', '@alice @bob how are you?');
+    await waitForMessage(services, (m) => m.sender === 'bob' && m.replyTo === answered.id);
+    await waitForMessage(services, (m) => m.sender === 'alice' && m.replyTo === answered.id);
+
+    await services.agents.stop();
+    const missed = await say(services, 'carol', '@alice what are you working on? and @bob?');
+    await services.agents.start();
+    await waitForMessage(services, (m) => m.sender === 'alice' && m.replyTo === missed.id);
+    await waitForMessage(services, (m) => m.sender === 'bob' && m.replyTo === missed.id);
+    // Started again: everything is answered already. (stop() waits for the start-up catch-up and its replies.)
+    await services.agents.stop();
+    await services.agents.start();
+    await services.agents.stop();
+
+    const replies = (await allMessages(services))
+      .filter((m) => m.senderKind === 'agent')
+      .map((m) => `${m.sender} -> ${m.replyTo === answered.id ? 'answered' : 'missed'}`);
+    expect(replies.sort()).toEqual([
+      'alice -> answered',
+      'alice -> missed',
+      'bob -> answered',
+      'bob -> missed',
+    ]);
+  });
+
+  it('are left alone once older than CATCH_UP_MS', async () => {
+    const services = await agentServices();
+    await hire(services, 'alice', 'developer');
+    await services.agents.stop();
+    await say(services, 'carol', '@alice are you there?');
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + CATCH_UP_MS + 1000);
+      await services.agents.start();
+      await services.agents.stop();
+    } finally {
+      vi.useRealTimers();
+    }
+    expect((await allMessages(services)).filter((m) => m.senderKind === 'agent')).toEqual([]);
   });
 });

@@ -1,11 +1,13 @@
 // Agents across instances on one PostgreSQL: hire, fire, assign and stop on an instance that does not run the
 // agents reach the one that does at once; tasks run once and their results are posted once; every instance lists
 // the same roster and tasks from the shared tables.
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { LOCKS } from '../../../src/server/db/pg/locks';
 import type { Message } from '../../../src/shared/message';
 import { connectClient, tempDir, waitFor } from '../../helpers/server';
 import { fixtureCommand } from '../agents/helpers';
-import { clusterFixture, type Instance, startInstance } from './helpers';
+import { clusterFixture, type Instance, startInstance, stopInstance } from './helpers';
 
 const { instances, clients, createDatabase } = clusterFixture();
 
@@ -25,7 +27,7 @@ async function cluster(worker: string) {
   const seen: Message[] = [];
   onLeader.trpc.chat.onMessage.subscribe(undefined, { onData: (e) => seen.push(...e.data.messages) });
   await waitFor(() => onLeader.ws.connection?.state === 'open', 5000);
-  return { leader, other, onLeader, onOther, seen };
+  return { leader, other, onLeader, onOther, seen, databaseUrl: url };
 }
 
 const rest = async (instance: Instance, method: string, path: string, body?: unknown) => {
@@ -133,5 +135,31 @@ describe('agents across instances', () => {
     const res = await rest(c.other, 'DELETE', '/tasks/ada');
     expect(res.status).toBe(404);
     expect(JSON.stringify(res.body)).toContain('ada has no running task to stop');
+  });
+
+  it('answers, once, a mention made while no instance ran the agents, when the other takes over', async () => {
+    const c = await cluster('progress-worker.mjs');
+    await c.onOther.trpc.employees.hire.mutate({ name: 'grace', role: 'developer' });
+    await settle(c);
+    const seen: Message[] = [];
+    c.onOther.trpc.chat.onMessage.subscribe(undefined, { onData: (e) => seen.push(...e.data.messages) });
+
+    // The leader dies; the test holds the agents role itself (granted once the dead leader's session is gone), so
+    // the mention below is committed while no instance runs the agents.
+    stopInstance(c.leader);
+    const role = new pg.Client({ connectionString: c.databaseUrl });
+    await role.connect();
+    await role.query('SELECT pg_advisory_lock($1)', [LOCKS.agents]);
+    const mention = await c.onOther.trpc.chat.send.mutate({ text: '@grace what are you working on?' });
+    await role.end();
+
+    await waitFor(
+      () => seen.some((m) => m.sender === 'grace' && m.replyTo === mention.id),
+      15_000,
+      'the answer from the instance that took over',
+    );
+    const marker = await c.onOther.trpc.chat.send.mutate({ text: 'marker' });
+    await waitFor(() => seen.some((m) => m.id === marker.id), 10_000);
+    expect(seen.filter((m) => m.sender === 'grace' && m.replyTo === mention.id)).toHaveLength(1);
   });
 });
