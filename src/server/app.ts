@@ -57,6 +57,7 @@ export async function createServices(config: Config, options: AppOptions = {}): 
   const limiter = rateLimiterFor(repo, config.RATE_LIMIT_BURST, config.RATE_LIMIT_PER_SECOND);
   const counters = { errors: 0 };
   const startedAt = new Date();
+  const agentsRole = singletonFor(repo, 'agents', logger);
   const agents = new AgentsService({
     config,
     logger,
@@ -64,6 +65,7 @@ export async function createServices(config: Config, options: AppOptions = {}): 
     chat: repo,
     repo: agentsRepositoryFor(repo),
     dispatch: agentsDispatchFor(repo, bus),
+    fence: () => agentsRole.confirm(),
   });
   await agents.init();
   const telegramRole = singletonFor(repo, 'telegram', logger);
@@ -106,7 +108,7 @@ export async function createServices(config: Config, options: AppOptions = {}): 
   );
   // Listens for mentions from here on, and recovers tasks that a restart interrupted.
   // One instance answers mentions and recovers tasks (with several instances, the holder of the agents role).
-  await singletonFor(repo, 'agents', logger).run(
+  await agentsRole.run(
     () => agents.start(),
     () => agents.stop(),
   );

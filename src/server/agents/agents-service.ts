@@ -45,6 +45,8 @@ export interface AgentsServiceDeps {
   responder?: Responder;
   killGraceMs?: number;
   progressIntervalMs?: number;
+  /** Throws RoleLostError once this instance no longer holds the agents role (cluster); checked before each post. */
+  fence?: () => Promise<void>;
 }
 
 export type { EmployeeView } from './employee-view';
@@ -84,7 +86,7 @@ export class AgentsService {
       perHour: config.AGENT_POSTS_PER_HOUR,
       minIntervalMs: config.AGENT_MIN_POST_INTERVAL_MS,
     });
-    const voice = new Voice(hub, logger, this.limiter);
+    const voice = new Voice(hub, logger, this.limiter, deps.fence);
     this.responder = deps.responder ?? responderFor(config, logger);
     const runner = new TaskRunner({
       repo,

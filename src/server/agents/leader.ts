@@ -91,7 +91,7 @@ export class Leader {
       ahead: queued.ahead,
       seed: queued.task.id,
     });
-    await this.d.voice.say(employee.name, `@${by.id} ${ack}`);
+    await this.d.voice.say(employee.name, `@${by.id} ${ack}`, { apiReply: true });
     return queued;
   }
 

@@ -1,6 +1,7 @@
 // How agents speak: every post goes through the hub as the agent; unsolicited posts pass the anti-spam limiter.
 import type { Logger } from 'pino';
 import { MAX_TEXT_LENGTH, type Message } from '../../shared/message';
+import { RoleLostError } from '../db/singleton';
 import type { Hub } from '../hub/hub';
 import type { PostLimiter } from './post-limiter';
 
@@ -8,6 +9,11 @@ export interface SayOptions {
   replyTo?: number | null;
   /** Help offers and progress: limited per agent. Replies to people are never dropped. */
   unsolicited?: boolean;
+  /**
+   * The answer to an API call made on this instance (an assignment's "on it"): posted here whichever instance runs
+   * the agents. Everything else an agent says comes from the instance running them, and is fenced.
+   */
+  apiReply?: boolean;
 }
 
 export const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
@@ -17,6 +23,8 @@ export class Voice {
     private readonly hub: Hub,
     private readonly logger: Logger,
     readonly limiter: PostLimiter,
+    /** Throws RoleLostError once this instance no longer runs the agents (a stale leader must not speak). */
+    private readonly fence: () => Promise<void> = async () => {},
   ) {}
 
   /** Posts as `agent`; returns null when the post was dropped by the limiter or could not be committed. */
@@ -26,6 +34,7 @@ export class Voice {
       return null;
     }
     try {
+      if (!options.apiReply) await this.fence();
       return await this.hub.post(
         {
           text: clip(text, MAX_TEXT_LENGTH),
@@ -36,7 +45,12 @@ export class Voice {
         'agent',
       );
     } catch (error) {
-      this.logger.error({ err: error, agent }, 'agent post failed');
+      if (error instanceof RoleLostError)
+        this.logger.warn(
+          { agent, text: clip(text, 120) },
+          'agent post refused: another instance runs the agents now',
+        );
+      else this.logger.error({ err: error, agent }, 'agent post failed');
       return null;
     }
   }

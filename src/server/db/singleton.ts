@@ -7,6 +7,8 @@ export interface Singleton {
   readonly isLeader: boolean;
   /** True when other instances compete for the role (a cluster), false when this process is alone. */
   readonly shared: boolean;
+  /** Throws RoleLostError unless this instance still holds the role: before something that cannot be taken back. */
+  confirm(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -38,6 +40,8 @@ export class SoleInstance implements Singleton {
     this.leading = true;
     await lead();
   }
+
+  async confirm(): Promise<void> {}
 
   async close(): Promise<void> {
     this.leading = false;

@@ -4,10 +4,13 @@
 import pg from 'pg';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { PostLimiter } from '../../../src/server/agents/post-limiter';
+import { Voice } from '../../../src/server/agents/voice';
 import { LOCKS } from '../../../src/server/db/pg/locks';
 import { PgLeader } from '../../../src/server/db/pg/pg-leader';
 import type { Message } from '../../../src/shared/message';
 import { connectClient, waitFor } from '../../helpers/server';
+import { createTestServices } from '../../helpers/services';
 import { clusterFixture, startInstance } from './helpers';
 
 const leaders: PgLeader[] = [];
@@ -84,5 +87,38 @@ describe('singleton roles across instances', () => {
     await waitFor(() => seen.some((m) => m.id === fromA.id) && seen.some((m) => m.id === fromB.id), 10_000);
     const answers = seen.filter((m) => m.sender === 'ada' && m.id > mention.id && m.id < fromA.id);
     expect(answers).toHaveLength(1);
+  });
+
+  it('fences a stale agents leader: once its lock is gone its agents say nothing, answers to API calls aside', async () => {
+    const url = await createDatabase();
+    const role = new PgLeader(url, LOCKS.agents, 'agents', logger, 600_000);
+    leaders.push(role);
+    void role.run(
+      async () => {},
+      async () => {},
+    );
+    await waitFor(() => role.isLeader, 5000, 'the role');
+    const services = await createTestServices();
+    try {
+      const voice = new Voice(services.hub, logger, new PostLimiter({ perHour: 100, minIntervalMs: 0 }), () =>
+        role.confirm(),
+      );
+      expect(await voice.say('ada', 'while leading')).toMatchObject({ sender: 'ada' });
+
+      // The lock's session ends (a partition, a restart of PostgreSQL) before this instance has noticed.
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      await admin.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND objid::text::bigint = $1 AND granted`,
+        [LOCKS.agents],
+      );
+      await admin.end();
+      expect(await voice.say('ada', 'stale')).toBeNull();
+      expect(await voice.say('ada', '@boss on it', { apiReply: true })).toMatchObject({ sender: 'ada' });
+      const texts = (await services.repo.history(null, 10)).map((m) => m.text);
+      expect(texts).toEqual(['while leading', '@boss on it']);
+    } finally {
+      await services.repo.close();
+    }
   });
 });
