@@ -223,7 +223,7 @@ describe('runtime transport switch across instances', () => {
     ['takes the role only after the cluster is back on', true],
   ])(
     'forgets what was said while off when no instance held the role then: the survivor %s',
-    async (_, onFirst) => {
+    async (_, backOnBeforeTakeover) => {
       const url = await freshCluster();
       const a = await bridged(url, emulator?.apiRoot ?? '');
       const b = await bridged(url, emulator?.apiRoot ?? '');
@@ -241,7 +241,7 @@ describe('runtime transport switch across instances', () => {
       await role.query('SELECT pg_advisory_lock($1)', [LOCKS.telegram]);
       await alice.trpc.communication.switch.mutate({ transport: 'websocket' });
       await alice.trpc.chat.send.mutate({ text: 'said while the bridge is off' });
-      if (onFirst) await alice.trpc.communication.switch.mutate({ transport: 'telegram' });
+      if (backOnBeforeTakeover) await alice.trpc.communication.switch.mutate({ transport: 'telegram' });
       await role.end();
       const admin = new pg.Client({ connectionString: url });
       await admin.connect();
@@ -262,7 +262,7 @@ describe('runtime transport switch across instances', () => {
         await admin.end();
       }
 
-      if (!onFirst) await alice.trpc.communication.switch.mutate({ transport: 'telegram' });
+      if (!backOnBeforeTakeover) await alice.trpc.communication.switch.mutate({ transport: 'telegram' });
       await until(async () => (await info(survivor)).type === 'telegram', 10_000, 'the bridge back on');
       await alice.trpc.chat.send.mutate({ text: 'said with the bridge back on' });
       await waitFor(
