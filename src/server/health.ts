@@ -18,7 +18,8 @@ export interface HealthReport {
       connections: Record<string, number>;
       error?: string;
     };
-    agents: { status: ComponentStatus; count?: number; error?: string };
+    /** `runsHere`: this instance runs the agents (always when alone; in a cluster, the holder of the role). */
+    agents: { status: ComponentStatus; count?: number; runsHere?: boolean; error?: string };
     disk: { status: ComponentStatus; path: string; freeBytes?: number; totalBytes?: number; error?: string };
   };
   /** Seconds since the services started. */
@@ -44,6 +45,7 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
 /** Agents are optional (another module adds them): counted when `services.agents` offers a list. */
 interface AgentsLike {
   list?: () => unknown[] | Promise<unknown[]>;
+  runsHere?: boolean;
 }
 
 export async function checkHealth(services: Services): Promise<HealthReport> {
@@ -77,7 +79,7 @@ export async function checkHealth(services: Services): Promise<HealthReport> {
   if (!agents?.list) components.agents = { status: 'absent' };
   else {
     try {
-      components.agents = { status: 'up', count: (await agents.list()).length };
+      components.agents = { status: 'up', count: (await agents.list()).length, runsHere: agents.runsHere };
     } catch (error) {
       components.agents = { status: 'down', error: message(error) };
     }

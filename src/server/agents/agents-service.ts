@@ -138,6 +138,11 @@ export class AgentsService {
     return this.cluster.following ? this.cluster.follower : this.leader;
   }
 
+  /** Whether this instance runs the agents (alone: once started; in a cluster: while it holds the role). */
+  get runsHere(): boolean {
+    return this.cluster.leading;
+  }
+
   /** Before the role is decided: an instance that will not run the agents still lists them (cluster only). */
   async init(): Promise<void> {
     if (this.dispatch.shared) await this.cluster.follower.sync();

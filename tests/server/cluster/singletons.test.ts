@@ -87,6 +87,16 @@ describe('singleton roles across instances', () => {
     await waitFor(() => seen.some((m) => m.id === fromA.id) && seen.some((m) => m.id === fromB.id), 10_000);
     const answers = seen.filter((m) => m.sender === 'ada' && m.id > mention.id && m.id < fromA.id);
     expect(answers).toHaveLength(1);
+    // Operators see which instance runs the agents in /health.
+    const runsHere = await Promise.all(
+      [a, b].map(async (i) => {
+        const health = (await (await fetch(`${i.httpUrl}/health`)).json()) as {
+          components: { agents: { runsHere?: boolean } };
+        };
+        return health.components.agents.runsHere;
+      }),
+    );
+    expect(runsHere.sort()).toEqual([false, true]);
   });
 
   it('fences a stale agents leader: once its lock is gone its agents say nothing, answers to API calls aside', async () => {

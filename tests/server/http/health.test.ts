@@ -28,7 +28,7 @@ describe('GET /health and the health procedure', () => {
           active: 'websocket',
           connections: { websocket: 0, legacy: 0, telegram: 0 },
         },
-        agents: { status: 'up', count: 0 },
+        agents: { status: 'up', count: 0, runsHere: true },
         disk: { status: expect.stringMatching(/^(up|low)$/) },
       },
     });
