@@ -62,6 +62,14 @@ async function soleHolder(): Promise<Instance> {
   return holders[0] as Instance;
 }
 
+/** Two instances bridged to the emulator on `url`: the one that runs the bridge, and the other. */
+async function bridgedPair(url: string): Promise<{ holder: Instance; other: Instance }> {
+  const a = await bridged(url, emulator?.apiRoot ?? '');
+  const b = await bridged(url, emulator?.apiRoot ?? '');
+  const holder = await soleHolder();
+  return { holder, other: holder === a ? b : a };
+}
+
 const sentTexts = () => (emulator?.sent ?? []).map((s) => s.text.replace(/^<b>\w+<\/b>: /, ''));
 
 describe('Telegram bridge across instances', () => {
@@ -176,10 +184,7 @@ describe('Telegram bridge across instances', () => {
 describe('runtime transport switch across instances', () => {
   it('stops and starts the bridge on the holder when a standby is switched', async () => {
     const url = await freshCluster();
-    const a = await bridged(url, emulator?.apiRoot ?? '');
-    const b = await bridged(url, emulator?.apiRoot ?? '');
-    const onHolder = await soleHolder();
-    const standby = onHolder === a ? b : a;
+    const { holder: onHolder, other: standby } = await bridgedPair(url);
     const admin = connectClient(standby.wsUrl, { userId: 'root' });
     const alice = connectClient(onHolder.wsUrl, { userId: 'alice' });
     clients.push(admin, alice);
@@ -225,10 +230,7 @@ describe('runtime transport switch across instances', () => {
     'forgets what was said while off when no instance held the role then: the survivor %s',
     async (_, backOnBeforeTakeover) => {
       const url = await freshCluster();
-      const a = await bridged(url, emulator?.apiRoot ?? '');
-      const b = await bridged(url, emulator?.apiRoot ?? '');
-      const holder = await soleHolder();
-      const survivor = holder === a ? b : a;
+      const { holder, other: survivor } = await bridgedPair(url);
       const alice = connectClient(survivor.wsUrl, { userId: 'alice' });
       clients.push(alice);
       await alice.trpc.chat.send.mutate({ text: 'before' });
