@@ -55,10 +55,19 @@ export class Outbox {
     private readonly events: OutboxEvents,
   ) {}
 
-  /** Forwarding starts after the newest message unless a cursor survived (a restart while bridged). */
+  /**
+   * Forwarding starts after the newest message unless a cursor survived (a restart while bridged), and never at or
+   * before the point the bridge was last switched back on from (RESUME_AFTER_SETTING).
+   */
   async start(): Promise<void> {
-    if ((await this.store.getState(STATE_FORWARD_CURSOR)) === null)
-      await this.store.setState(STATE_FORWARD_CURSOR, String(await this.repo.lastMessageId()));
+    const [saved, resumeAfter] = await Promise.all([
+      this.store.getState(STATE_FORWARD_CURSOR),
+      this.repo.getSetting(RESUME_AFTER_SETTING),
+    ]);
+    const from = saved === null ? await this.repo.lastMessageId() : Number(saved);
+    const cursor = Math.max(from, Number(resumeAfter ?? 0));
+    if (saved === null || cursor !== Number(saved))
+      await this.store.setState(STATE_FORWARD_CURSOR, String(cursor));
     this.controller = new AbortController();
     this.running = this.work(this.controller.signal);
     this.pump();
@@ -93,11 +102,7 @@ export class Outbox {
 
   private async enqueueNew(): Promise<void> {
     if (this.controller.signal.aborted) return;
-    const [saved, resumeAfter] = await Promise.all([
-      this.store.getState(STATE_FORWARD_CURSOR),
-      this.repo.getSetting(RESUME_AFTER_SETTING),
-    ]);
-    let cursor = Math.max(Number(saved ?? 0), Number(resumeAfter ?? 0));
+    let cursor = Number((await this.store.getState(STATE_FORWARD_CURSOR)) ?? 0);
     while (true) {
       const page = await this.repo.messagesAfter(cursor, PAGE);
       if (page.length === 0) break;
