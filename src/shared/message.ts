@@ -46,6 +46,17 @@ export const historyInputSchema = z
   })
   .default({ limit: 50 });
 
+/** The most messages one chat.get may ask for (a screenful of quotes, with room to spare). */
+export const MAX_GET_IDS = 100;
+
+/** chat.get: messages by id, e.g. the originals of quotes whose page is not loaded. */
+export const getInputSchema = z.object({
+  ids: z
+    .array(messageIdSchema)
+    .min(1, 'ids is empty: ask for at least one message id')
+    .max(MAX_GET_IDS, `ids has more than ${MAX_GET_IDS} message ids: ask in smaller batches`),
+});
+
 export const onMessageInputSchema = z
   .object({
     lastEventId: z

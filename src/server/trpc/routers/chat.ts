@@ -1,7 +1,12 @@
 // Chat: send, history pages, the resumable message stream, typing and activity.
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { historyInputSchema, onMessageInputSchema, sendInputSchema } from '../../../shared/message';
+import {
+  getInputSchema,
+  historyInputSchema,
+  onMessageInputSchema,
+  sendInputSchema,
+} from '../../../shared/message';
 import { ChatError } from '../../hub/errors';
 import { authedProcedure } from '../init';
 import { activityStream, messageStream } from './chat-streams';
@@ -38,6 +43,18 @@ export const chatRouter = {
     const hasMore = messages.length > input.limit;
     const page = hasMore ? messages.slice(1) : messages;
     return { messages: page, nextCursor: hasMore ? (page[0]?.id ?? null) : null };
+  }),
+
+  /**
+   * Messages by id, in id order; ids that do not exist are left out. The client uses it to show the sender and
+   * first line of a quoted message whose page it has not loaded.
+   */
+  get: authedProcedure.input(getInputSchema).query(async ({ ctx, input }) => {
+    const ids = [...new Set(input.ids)].sort((a, b) => a - b);
+    const found = await Promise.all(
+      ids.map(async (id) => (await ctx.services.repo.messagesAfter(id - 1, 1)).find((m) => m.id === id)),
+    );
+    return found.filter((m) => m !== undefined);
   }),
 
   // The resolvers hand over only what the streams need: a generator started here would keep tRPC's whole
