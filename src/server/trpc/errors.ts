@@ -23,11 +23,11 @@ function issueSentence(issue: core.$ZodIssue): string {
   if (last === undefined) return issue.message;
   const field = issue.path.map(String).join('.');
   // "name must be…", "replyTo: …", "text is empty" already say which field they are about.
-  const named = new RegExp(`^(${escape(field)}|${escape(String(last))})\\b`, 'i');
+  const named = new RegExp(`^(${escapeRegExp(field)}|${escapeRegExp(String(last))})\\b`, 'i');
   return named.test(issue.message) ? issue.message : `${field}: ${issue.message}`;
 }
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export function errorData(error: TRPCError): Record<string, unknown> {
   return error.cause instanceof ChatError ? error.cause.data : {};
