@@ -32,6 +32,13 @@ const wholeMs = (name: string) =>
     .int(`${name} must be a whole number of milliseconds >= 0`)
     .min(0, `${name} must be a whole number of milliseconds >= 0`);
 
+/** An enumeration that accepts any letter case (INFO, Telegram) and yields the lower-case member. */
+const lowerCase = <T extends z.ZodType>(schema: T) =>
+  z
+    .string()
+    .transform((v) => v.trim().toLowerCase())
+    .pipe(schema);
+
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const configSchema = z.object({
@@ -58,7 +65,36 @@ export const configSchema = z.object({
         z.url({ error: 'CORS_ORIGINS must be a comma-separated list of origins like http://localhost:5173' }),
       ),
     ),
-  LOG_LEVEL: z.enum(logLevels, { error: `LOG_LEVEL must be one of ${logLevels.join(', ')}` }).default('info'),
+  // Host names the server answers to besides loopback names, IP literals and HOST (DNS rebinding): the public
+  // name(s) behind a proxy, e.g. chat.example.com. `*` answers to any (token mode only).
+  ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(
+            /^(\*|[a-z0-9.-]+|\[[0-9a-f:.]+\])(:\d{1,5})?$/,
+            'ALLOWED_HOSTS must be a comma-separated list of host names like chat.example.com (optionally :port), or *',
+          ),
+      ),
+    ),
+  // Bearer token for Prometheus scrapes of /metrics and for the detailed /health, besides admins.
+  METRICS_TOKEN: z
+    .string()
+    .min(16, 'METRICS_TOKEN must be at least 16 characters (e.g. openssl rand -hex 24)')
+    .optional(),
+  // Enumerations read case-insensitively: the Python version's .env spells LOG_LEVEL=INFO.
+  LOG_LEVEL: lowerCase(z.enum(logLevels, { error: `LOG_LEVEL must be one of ${logLevels.join(', ')}` })).default(
+    'info',
+  ),
   LOG_FILE: z.string().default('logs/server.log'),
   // Size-based rotation of LOG_FILE (pino-roll): rotate at LOG_MAX_SIZE, keep LOG_MAX_FILES old files.
   LOG_MAX_SIZE: z
@@ -70,9 +106,9 @@ export const configSchema = z.object({
     .int('LOG_MAX_FILES must be a whole number >= 1')
     .min(1, 'LOG_MAX_FILES must be a whole number >= 1')
     .default(5),
-  OPENCODE_TRANSPORT: z
-    .enum(['websocket', 'telegram'], { error: 'OPENCODE_TRANSPORT must be websocket or telegram' })
-    .optional(),
+  OPENCODE_TRANSPORT: lowerCase(
+    z.enum(['websocket', 'telegram'], { error: 'OPENCODE_TRANSPORT must be websocket or telegram' }),
+  ).optional(),
   OPENCODE_SAFE_MODE: bool('OPENCODE_SAFE_MODE').default(false),
   TELEGRAM_BOT_TOKEN: z.string().optional(),
   TELEGRAM_CHAT_ID: z.string().optional(),
@@ -199,6 +235,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
   if (!config.AUTH_SECRET && !isLoopback(config.HOST)) {
     throw new ConfigError(
       `Invalid setting AUTH_SECRET: required when HOST (${config.HOST}) is not a loopback address; set AUTH_SECRET (32+ characters) or bind to 127.0.0.1`,
+    );
+  }
+  if (!config.AUTH_SECRET && config.ALLOWED_HOSTS.includes('*')) {
+    throw new ConfigError(
+      'Invalid setting ALLOWED_HOSTS: * (any host name) needs token mode; in open mode list the names, or set AUTH_SECRET',
     );
   }
   const wsHost = config.WEBSOCKET_HOST ?? config.HOST;
