@@ -36,6 +36,8 @@ export interface ChatState {
   connection: { state: ConnectionState; retryAt: number | null; error: string | null };
   replyTo: number | null;
   highlighted: number | null;
+  /** Originals of quoted messages whose page is not loaded (from chat.get), for the quote's sender and line. */
+  quoted: Record<number, Message>;
 
   setMe(me: Me | null): void;
   /** Live or replayed messages: inserted by id, duplicates ignored, matching pending copies reconciled. */
@@ -53,6 +55,7 @@ export interface ChatState {
   setConnection(state: ConnectionState, retryAt?: number | null, error?: string | null): void;
   setReplyTo(id: number | null): void;
   setHighlighted(id: number | null): void;
+  addQuoted(messages: Message[]): void;
   reset(): void;
 }
 
@@ -69,6 +72,7 @@ const initial = {
   connection: { state: 'connecting' as ConnectionState, retryAt: null, error: null },
   replyTo: null,
   highlighted: null,
+  quoted: {},
 } satisfies Partial<ChatState>;
 
 /** Merges sorted-unique `ids` into a sorted-unique array. */
@@ -197,6 +201,11 @@ export const useChatStore = create<ChatState>()((set, get) => ({
   setReplyTo: (replyTo) => set({ replyTo }),
 
   setHighlighted: (highlighted) => set({ highlighted }),
+
+  addQuoted: (found) => {
+    if (found.length === 0) return;
+    set((s) => ({ quoted: { ...s.quoted, ...Object.fromEntries(found.map((m) => [m.id, m])) } }));
+  },
 
   reset: () => set({ ...initial }),
 }));
