@@ -1,4 +1,4 @@
-// The app shell: loads the run-time config, signs in (remembered), then shows the chat or the admin area.
+// The app shell: loads the run-time config, signs in (remembered), then shows the chat (/) or the admin area (/admin).
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useCallback, useEffect, useState } from 'react';
 import { AdminPanel } from './components/Admin/AdminPanel';
@@ -6,6 +6,7 @@ import { ChatInterface } from './components/Chat/ChatInterface';
 import { JoinScreen } from './components/JoinScreen';
 import { useChatConnection } from './hooks/useChatConnection';
 import { type Identity, loadIdentity, saveIdentity, whoAmI } from './lib/identity';
+import { useView } from './lib/route';
 import { type ClientConfig, loadClientConfig, resolveWsUrl } from './lib/runtime-config';
 import { useChatStore } from './stores/chatStore';
 import { trpc } from './trpc';
@@ -58,23 +59,27 @@ function SignedIn({
   onSignOut(error?: string): void;
 }) {
   const me = useChatStore((s) => s.me);
-  const [view, setView] = useState<'chat' | 'admin'>('chat');
+  const [view, go] = useView();
   useEffect(() => {
     if (!useChatStore.getState().me) useChatStore.getState().setMe(whoAmI(identity));
   }, [identity]);
+  const isAdmin = me?.role === 'admin';
+  // /admin opened by someone who is not an admin: the chat, at its own address.
+  useEffect(() => {
+    if (me && !isAdmin && view === 'admin') go('chat', { replace: true });
+  }, [me, isAdmin, view, go]);
   const connection = useChatConnection(wsUrl, identity, (error) => onSignOut(error));
   if (!connection) return null;
-  const isAdmin = me?.role === 'admin';
   return (
     <trpc.Provider client={connection.client.trpc} queryClient={queryClient}>
       <QueryClientProvider client={queryClient}>
         {view === 'admin' && isAdmin ? (
-          <AdminPanel onClose={() => setView('chat')} />
+          <AdminPanel onClose={() => go('chat')} />
         ) : (
           <ChatInterface
             connection={connection}
             onSignOut={() => onSignOut()}
-            onOpenAdmin={isAdmin ? () => setView('admin') : undefined}
+            onOpenAdmin={isAdmin ? () => go('admin') : undefined}
           />
         )}
       </QueryClientProvider>
