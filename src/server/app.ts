@@ -19,6 +19,7 @@ import {
   settingsSignalFor,
   sharePresence,
   singletonFor,
+  timelineSignalFor,
   transportRepositoryFor,
 } from './db/storage';
 import type { WebSocketLocation } from './http/client-config';
@@ -65,6 +66,7 @@ export async function createServices(config: Config, options: AppOptions = {}): 
     chat: repo,
     repo: agentsRepositoryFor(repo),
     dispatch: agentsDispatchFor(repo, bus),
+    timelineSignal: timelineSignalFor(repo, bus),
     fence: () => agentsRole.confirm(),
   });
   await agents.init();

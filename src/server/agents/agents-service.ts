@@ -14,6 +14,7 @@ import {
   type TaskStatus,
 } from '../db/agents-repository';
 import type { Repository } from '../db/repository';
+import type { TimelineSignal } from '../db/timeline-signal';
 import { ChatError } from '../hub/errors';
 import type { Hub } from '../hub/hub';
 import { KeyedLock } from '../serial';
@@ -31,6 +32,7 @@ import { responderFor } from './responder-choice';
 import { Roster } from './roster';
 import type { AssignInput, HireInput } from './schemas';
 import { TaskRunner } from './task-runner';
+import { TaskTimeline } from './task-timeline';
 import { Voice } from './voice';
 
 export interface AgentsServiceDeps {
@@ -47,6 +49,8 @@ export interface AgentsServiceDeps {
   progressIntervalMs?: number;
   /** Throws RoleLostError once this instance no longer holds the agents role (cluster); checked before each post. */
   fence?: () => Promise<void>;
+  /** How committed timeline entries reach the other instances (none when alone). */
+  timelineSignal?: TimelineSignal;
 }
 
 export type { EmployeeView } from './employee-view';
@@ -62,6 +66,8 @@ const HISTORY_CONTEXT = 12;
 export class AgentsService {
   readonly roster: Roster;
   readonly runner: TaskRunner;
+  /** Every task's timeline: stored, then published live (tasks.onUpdate, Telegram task messages). */
+  readonly timeline: TaskTimeline;
   readonly responder: Responder;
   private readonly repo: AgentsRepository;
   private readonly limiter: PostLimiter;
@@ -88,6 +94,7 @@ export class AgentsService {
     });
     const voice = new Voice(hub, logger, this.limiter, deps.fence);
     this.responder = deps.responder ?? responderFor(config, logger);
+    this.timeline = new TaskTimeline({ repo, logger, signal: deps.timelineSignal });
     const runner = new TaskRunner({
       repo,
       roster,
@@ -98,6 +105,7 @@ export class AgentsService {
       stuckAfterMs: config.AGENT_STUCK_AFTER_MS,
       progressIntervalMs: deps.progressIntervalMs,
       killGraceMs: deps.killGraceMs,
+      timeline: this.timeline,
     });
     this.runner = runner;
     const history = () => this.history();
@@ -145,6 +153,8 @@ export class AgentsService {
 
   /** Before the role is decided: an instance that will not run the agents still lists them (cluster only). */
   async init(): Promise<void> {
+    // Every instance serves tasks.onUpdate, whichever runs the agents.
+    await this.timeline.start();
     if (this.dispatch.shared) await this.cluster.follower.sync();
   }
 

@@ -1,8 +1,10 @@
 // A worker's output: every line goes to the task log (in batches), the last ones are kept for the result
 // message, the latest is the task's progress, and now and then it is posted in chat as "🔄 task: line".
 import type { Logger } from 'pino';
+import type { TaskEvent } from '../../shared/task-timeline';
 import type { AgentsRepository, LogStream } from '../db/agents-repository';
 import type { Run } from './run';
+import type { TimelineSink } from './timeline-sink';
 import { clip, type Voice } from './voice';
 import type { OutputStream } from './worker';
 
@@ -13,6 +15,7 @@ export interface RunOutputDeps {
   voice: Voice;
   logger: Logger;
   progressIntervalMs?: number;
+  timeline: TimelineSink;
   /** No progress posts while the runner stops its workers. */
   shuttingDown: () => boolean;
 }
@@ -20,6 +23,8 @@ export interface RunOutputDeps {
 export class RunOutput {
   /** Per agent, not per task: back-to-back tasks do not reset the 30 s progress window. */
   private readonly lastProgressPostAt = new Map<string, number>();
+  /** Output lines waiting to become timeline entries, written with the log batch they belong to. */
+  private readonly pendingTimeline = new WeakMap<Run, TaskEvent[]>();
 
   constructor(private readonly d: RunOutputDeps) {}
 
@@ -31,6 +36,9 @@ export class RunOutput {
     run.lastOutputAt = Date.now();
     run.progress = clip(text, 200);
     run.tail.push({ stream, line: clip(text, 300) });
+    const pending = this.pendingTimeline.get(run) ?? [];
+    pending.push({ kind: 'output', stream, line: clip(text, 500) });
+    this.pendingTimeline.set(run, pending);
     if (run.tail.length > 20) run.tail.shift();
     return text;
   }
@@ -59,11 +67,18 @@ export class RunOutput {
     run.flushScheduled = false;
     const lines = run.pendingLog;
     run.pendingLog = [];
+    const entries = this.pendingTimeline.get(run) ?? [];
+    this.pendingTimeline.delete(run);
     try {
       await this.d.repo.appendTaskLog(run.task.id, lines);
       if (lines.length) run.task = await this.d.repo.updateTask(run.task.id, { progress: run.progress });
     } catch (error) {
       this.d.logger.error({ err: error, task: run.task.id }, 'writing the task log failed');
+    }
+    try {
+      for (const event of entries) await this.d.timeline.append(run.task, event);
+    } catch (error) {
+      this.d.logger.error({ err: error, task: run.task.id }, 'writing the task timeline failed');
     }
   }
 }

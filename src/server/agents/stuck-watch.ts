@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { AgentsRepository } from '../db/agents-repository';
 import type { Roster } from './roster';
 import type { Run } from './run';
+import type { TimelineSink } from './timeline-sink';
 import { clip, type Voice } from './voice';
 
 export interface StuckWatchDeps {
@@ -12,6 +13,7 @@ export interface StuckWatchDeps {
   voice: Voice;
   logger: Logger;
   stuckAfterMs: number;
+  timeline: TimelineSink;
   /** False once the run has ended: its timer then does nothing. */
   isCurrent: (run: Run) => boolean;
 }
@@ -47,12 +49,20 @@ export class StuckWatch {
     void this.d.repo.updateTask(run.task.id, { status: 'running' }).then((t) => {
       run.task = t;
     });
+    this.note(run, 'running');
     this.d.roster.setStatus(run.task.employee, 'working', run.task.description);
+  }
+
+  private note(run: Run, status: 'running' | 'stuck'): void {
+    this.d.timeline.append(run.task, { kind: 'status', status, reason: null }).catch((err) => {
+      this.d.logger.error({ err, task: run.task.id }, 'could not store a timeline entry');
+    });
   }
 
   private async becomeStuck(run: Run): Promise<void> {
     run.stuck = true;
     run.task = await this.d.repo.updateTask(run.task.id, { status: 'stuck' });
+    this.note(run, 'stuck');
     this.d.roster.setStatus(run.task.employee, 'stuck', run.task.description);
     this.d.logger.info({ agent: run.task.employee, task: run.task.id }, 'worker is stuck; asking for help');
     const soFar = run.progress ?? 'no output yet';

@@ -1,5 +1,6 @@
 // How a worker's exit ends its task: cancelled (it was stopped), done (exit 0) or failed, recorded with the exit
 // code and reason, and the chat message that says so with the last output lines or the last error.
+import type { TaskEvent } from '../../shared/task-timeline';
 import type { AgentsRepository } from '../db/agents-repository';
 import type { Run } from './run';
 import type { OutputStream, WorkerExit } from './worker';
@@ -40,4 +41,25 @@ export async function recordResult(repo: AgentsRepository, run: Run, exit: Worke
     finishedAt,
   });
   return [`❌ Failed: ${task} (${how})`, ...(lastError ? [lastError] : [])].join('\n');
+}
+
+const RESULT_STATUS = {
+  done: 'done',
+  failed: 'failed',
+  cancelled: 'stopped',
+  interrupted: 'interrupted',
+} as const;
+
+/** The timeline's last entry for a finished command-mode task: no files or tokens (the worker does not say). */
+export function resultEvent(run: Pick<Run, 'task' | 'tail'>): Extract<TaskEvent, { kind: 'result' }> {
+  const { task } = run;
+  const status = RESULT_STATUS[task.status as keyof typeof RESULT_STATUS] ?? 'failed';
+  const lastOut = run.tail
+    .filter((l) => l.stream === 'stdout')
+    .slice(-3)
+    .map((l) => l.line);
+  const summary = status === 'done' ? lastOut.join('\n') || null : task.reason;
+  const durationMs =
+    task.startedAt && task.finishedAt ? Date.parse(task.finishedAt) - Date.parse(task.startedAt) : null;
+  return { kind: 'result', status, summary, files: [], tokens: null, cost: null, durationMs };
 }

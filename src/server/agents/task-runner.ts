@@ -2,6 +2,7 @@
 // recovery. Starting a worker, its output, stuck detection and the result message live in their own modules.
 import { appendFileSync } from 'node:fs';
 import type { Logger } from 'pino';
+import type { TaskEvent } from '../../shared/task-timeline';
 import type { AgentsRepository, Employee, Task } from '../db/agents-repository';
 import { ChatError } from '../hub/errors';
 import { KeyedLock } from '../serial';
@@ -9,7 +10,8 @@ import type { Roster } from './roster';
 import type { Run } from './run';
 import { RunOutput } from './run-output';
 import { StuckWatch } from './stuck-watch';
-import { recordResult } from './task-result';
+import { recordResult, resultEvent } from './task-result';
+import type { TimelineSink } from './timeline-sink';
 import type { Voice } from './voice';
 import type { OutputStream, WorkerExit } from './worker';
 import { startFailure, startWorker } from './worker-launch';
@@ -29,6 +31,8 @@ export interface RunnerOptions {
   stuckAfterMs: number;
   progressIntervalMs?: number;
   killGraceMs?: number;
+  /** Where the task's timeline entries go (tasks.onUpdate, the task card, the Telegram task message). */
+  timeline: TimelineSink;
 }
 
 export interface RunView {
@@ -82,6 +86,7 @@ export class TaskRunner {
       model: input.model ?? DEFAULT_MODELS[employee.smartness],
       mode: input.mode ?? 'build',
     });
+    this.note(task, { kind: 'status', status: 'queued', reason: null });
     return { task, ahead };
   }
 
@@ -122,6 +127,16 @@ export class TaskRunner {
       });
       await this.o.repo.appendTaskLog(task.id, [{ stream: 'system', line: reason }]);
       this.o.logger.warn({ agent: employee.name, task: task.id, reason }, 'worker did not start');
+      this.note(task, { kind: 'status', status: 'failed', reason });
+      this.note(task, {
+        kind: 'result',
+        status: 'failed',
+        summary: reason,
+        files: [],
+        tokens: null,
+        cost: null,
+        durationMs: null,
+      });
       await this.o.voice.say(employee.name, `I can't start work: ${reason}`, { replyTo: task.messageId });
       return false;
     }
@@ -147,6 +162,7 @@ export class TaskRunner {
     this.runs.set(employee.name, current);
     this.o.roster.setStatus(employee.name, 'working', task.description);
     this.o.logger.info({ agent: employee.name, task: task.id, pid: worker.pid }, 'worker started');
+    this.note(task, { kind: 'status', status: 'running', reason: null });
     this.stuckWatch.arm(current);
     void worker.exited
       .then((exit) => this.onExit(current, exit))
@@ -171,6 +187,7 @@ export class TaskRunner {
     appendFileSync(run.helpFile, `## From @${from} at ${new Date().toISOString()}\n\n${text}\n\n`);
     run.worker.write(`Help from @${from}: ${text.replace(/\s*\n\s*/g, ' ')}`);
     this.output.log(run, 'help', `@${from}: ${text}`);
+    this.note(run.task, { kind: 'help', from, text });
     return true;
   }
 
@@ -182,6 +199,8 @@ export class TaskRunner {
     // On shutdown the task stays "running": the next start marks it interrupted and says so in chat.
     if (this.shuttingDown && !run.stopReason) return run.task;
     const text = await recordResult(this.o.repo, run, exit);
+    this.note(run.task, { kind: 'status', status: run.task.status, reason: run.task.reason });
+    this.note(run.task, resultEvent(run));
     this.o.logger.info({ agent: employee, task: run.task.id, status: run.task.status }, 'worker finished');
     if (this.o.roster.get(employee)) await this.o.voice.say(employee, text, { replyTo: run.task.messageId });
     if (!this.shuttingDown) void this.startNext(employee);
@@ -207,6 +226,8 @@ export class TaskRunner {
       'the server restarted while it was running',
     );
     for (const task of interrupted) {
+      this.note(task, { kind: 'status', status: 'interrupted', reason: task.reason });
+      this.note(task, { ...resultEvent({ task, tail: [] }), status: 'interrupted' });
       if (!this.o.roster.get(task.employee)) continue;
       await this.o.voice.say(
         task.employee,
@@ -215,6 +236,13 @@ export class TaskRunner {
       );
     }
     for (const employee of this.o.roster.all()) void this.startNext(employee.name);
+  }
+
+  /** A timeline entry, stored in the background: the work goes on even if it cannot be stored (it is logged). */
+  private note(task: Task, event: TaskEvent): void {
+    this.o.timeline.append(task, event).catch((err) => {
+      this.o.logger.error({ err, task: task.id, kind: event.kind }, 'could not store a timeline entry');
+    });
   }
 
   /** Stops every worker without recording a result: their tasks are marked interrupted on the next start. */

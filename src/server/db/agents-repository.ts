@@ -1,4 +1,5 @@
 // Storage interface for employees, tasks and task logs; Promise-returning so another database can implement it.
+import type { TaskEvent, TaskUpdate } from '../../shared/task-timeline';
 import type { logStreams, smartnessLevels, taskStatuses } from './schema-agents';
 
 export type TaskStatus = (typeof taskStatuses)[number];
@@ -76,6 +77,15 @@ export interface AgentsRepository {
   ): Promise<Task[]>;
   appendTaskLog(taskId: number, lines: { stream: LogStream; line: string }[]): Promise<void>;
   taskLog(taskId: number, afterId: number, limit: number): Promise<TaskLogLine[]>;
+  /**
+   * Stores one timeline entry. Ids become visible in id order (a reader of "after id N" never skips one committed
+   * later with a smaller id), so tailing by id loses nothing.
+   */
+  appendTaskEvent(task: { id: number; employee: string }, event: TaskEvent, at: string): Promise<TaskUpdate>;
+  /** Timeline entries after `afterId` in id order, of one task or of all; at most `limit`. */
+  taskEventsAfter(afterId: number, limit: number, taskId?: number): Promise<TaskUpdate[]>;
+  /** The newest timeline entry's id, 0 when there is none. */
+  lastTaskEventId(): Promise<number>;
 }
 
 export class EmployeeExistsError extends Error {

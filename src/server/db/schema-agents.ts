@@ -61,3 +61,19 @@ export const agentTaskLog = sqliteTable(
   },
   (table) => [index('agent_task_log_task_idx').on(table.taskId, table.id)],
 );
+
+/** A task's timeline (tasks.onUpdate): one row per TaskEvent, `id` monotonic across all tasks (the resume point). */
+export const taskEvents = sqliteTable(
+  'task_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    taskId: integer('task_id')
+      .notNull()
+      .references(() => agentTasks.id, { onDelete: 'cascade' }),
+    employee: text('employee').notNull(),
+    at: text('at').notNull(),
+    /** The TaskEvent as JSON (src/shared/task-timeline.ts). */
+    event: text('event').notNull(),
+  },
+  (table) => [index('task_events_task_idx').on(table.taskId, table.id)],
+);

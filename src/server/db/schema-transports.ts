@@ -57,3 +57,15 @@ export const telegramState = sqliteTable('telegram_state', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 });
+
+/** The one Telegram message per agent task, edited in place as its timeline moves (kept across restarts). */
+export const telegramTaskMessages = sqliteTable('telegram_task_messages', {
+  taskId: integer('task_id').primaryKey(),
+  chatId: text('chat_id').notNull(),
+  telegramMessageId: integer('telegram_message_id').notNull(),
+  /** The newest timeline entry the message shows. */
+  lastEventId: integer('last_event_id').notNull(),
+  /** The HTML last written, so a restart does not repeat an identical edit (Telegram refuses those). */
+  html: text('html').notNull(),
+  updatedAt: text('updated_at').notNull(),
+});

@@ -1,6 +1,7 @@
 // SQLite implementation of the agents repository, sharing the chat database's connection.
 import { and, asc, desc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
+import type { TaskEvent, TaskUpdate } from '../../shared/task-timeline';
 import {
   type AgentsRepository,
   type Employee,
@@ -14,7 +15,7 @@ import {
   type TaskStatus,
 } from './agents-repository';
 import type { Repository } from './repository';
-import { agentTaskLog, agentTasks, employees } from './schema-agents';
+import { agentTaskLog, agentTasks, employees, taskEvents } from './schema-agents';
 import { SqliteRepository } from './sqlite-repository';
 
 // Any synchronous drizzle SQLite handle works: the tables are addressed directly, not via the relational schema.
@@ -140,6 +141,51 @@ export class SqliteAgentsRepository implements AgentsRepository {
       .limit(limit)
       .all();
   }
+
+  async appendTaskEvent(
+    task: { id: number; employee: string },
+    event: TaskEvent,
+    at: string,
+  ): Promise<TaskUpdate> {
+    // One writer connection: ids are assigned and committed in order.
+    const row = this.db
+      .insert(taskEvents)
+      .values({ taskId: task.id, employee: task.employee, at, event: JSON.stringify(event) })
+      .returning({ id: taskEvents.id })
+      .get();
+    return { id: row.id, taskId: task.id, employee: task.employee, at, event };
+  }
+
+  async taskEventsAfter(afterId: number, limit: number, taskId?: number): Promise<TaskUpdate[]> {
+    return this.db
+      .select()
+      .from(taskEvents)
+      .where(
+        and(gt(taskEvents.id, afterId), taskId === undefined ? undefined : eq(taskEvents.taskId, taskId)),
+      )
+      .orderBy(asc(taskEvents.id))
+      .limit(limit)
+      .all()
+      .map(toUpdate);
+  }
+
+  async lastTaskEventId(): Promise<number> {
+    const row = this.db
+      .select({ id: sql<number>`coalesce(max(${taskEvents.id}), 0)` })
+      .from(taskEvents)
+      .get();
+    return row?.id ?? 0;
+  }
+}
+
+function toUpdate(row: typeof taskEvents.$inferSelect): TaskUpdate {
+  return {
+    id: row.id,
+    taskId: row.taskId,
+    employee: row.employee,
+    at: row.at,
+    event: JSON.parse(row.event) as TaskEvent,
+  };
 }
 
 /** Builds the agents repository on the main repository's database. */

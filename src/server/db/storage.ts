@@ -16,6 +16,7 @@ import { PgBus } from './pg/pg-bus';
 import { PgLeader } from './pg/pg-leader';
 import { PgRateLimiter } from './pg/pg-rate-limiter';
 import { PgRepository } from './pg/pg-repository';
+import { PgTimelineSignal } from './pg/pg-timeline-signal';
 import { PgTransportRepository } from './pg/pg-transport-repository';
 import type { Repository } from './repository';
 import { type SettingsSignal, SOLE_INSTANCE_SIGNAL } from './settings-signal';
@@ -24,6 +25,7 @@ import { createAgentsRepository as sqliteAgents } from './sqlite-agents-reposito
 import { createAuditRepository as sqliteAudit } from './sqlite-audit-repository';
 import { SqliteRepository } from './sqlite-repository';
 import { createTransportRepository as sqliteTransports } from './sqlite-transport-repository';
+import { SOLE_TIMELINE_SIGNAL, type TimelineSignal } from './timeline-signal';
 import type { TransportRepository } from './transport-repository';
 
 export async function openRepository(url: string): Promise<Repository> {
@@ -80,6 +82,13 @@ export function agentsDispatchFor(repo: Repository, bus: Bus): AgentsDispatch {
   return repo instanceof PgRepository && bus instanceof PgBus
     ? new PgAgentsDispatch(repo, bus)
     : new SoleDispatch();
+}
+
+/** How a committed task timeline entry reaches tasks.onUpdate on every instance (published directly when alone). */
+export function timelineSignalFor(repo: Repository, bus: Bus): TimelineSignal {
+  return repo instanceof PgRepository && bus instanceof PgBus
+    ? new PgTimelineSignal(repo, bus)
+    : SOLE_TIMELINE_SIGNAL;
 }
 
 /** Announcements of saved settings between instances (on the cluster bus; nobody to tell on one instance). */

@@ -8,6 +8,8 @@ export const LOCKS = {
   telegram: 7_341_003,
   /** The agents leader (mention answers, tasks). */
   agents: 7_341_004,
+  /** Taken (per transaction) before a task timeline entry takes its id, so those ids commit in id order too. */
+  taskEvents: 7_341_005,
 } as const;
 
 export const CHANNELS = {
@@ -19,4 +21,6 @@ export const CHANNELS = {
   agents: 'ocs_agents',
   /** Payload: JSON { instance, key }: a shared setting was saved (the transport switch); re-read it. */
   settings: 'ocs_settings',
+  /** A doorbell: a task timeline entry was committed; each instance reads `task_events` after its last id. */
+  tasks: 'ocs_tasks',
 } as const;

@@ -1,5 +1,6 @@
 // PostgreSQL implementation of the agents repository (employees, tasks, task logs), sharing the chat pool.
 import { and, asc, desc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm';
+import type { TaskEvent, TaskUpdate } from '../../../shared/task-timeline';
 import {
   type AgentsRepository,
   type Employee,
@@ -13,7 +14,8 @@ import {
   type TaskStatus,
 } from '../agents-repository';
 import type { PgDb } from './client';
-import { agentTaskLog, agentTasks, employees } from './schema-agents';
+import { LOCKS } from './locks';
+import { agentTaskLog, agentTasks, employees, taskEvents } from './schema-agents';
 
 const now = () => new Date().toISOString();
 
@@ -140,4 +142,50 @@ export class PgAgentsRepository implements AgentsRepository {
       .orderBy(asc(agentTaskLog.id))
       .limit(limit);
   }
+
+  async appendTaskEvent(
+    task: { id: number; employee: string },
+    event: TaskEvent,
+    at: string,
+  ): Promise<TaskUpdate> {
+    // Ids are taken under an advisory lock, so they commit in id order and tailers reading "id > last" skip none.
+    const row = await this.db.transaction(async (tx) => {
+      await tx.execute(sql`SELECT pg_advisory_xact_lock(${LOCKS.taskEvents})`);
+      const rows = await tx
+        .insert(taskEvents)
+        .values({ taskId: task.id, employee: task.employee, at, event: JSON.stringify(event) })
+        .returning({ id: taskEvents.id });
+      return rows[0] as { id: number };
+    });
+    return { id: row.id, taskId: task.id, employee: task.employee, at, event };
+  }
+
+  async taskEventsAfter(afterId: number, limit: number, taskId?: number): Promise<TaskUpdate[]> {
+    const rows = await this.db
+      .select()
+      .from(taskEvents)
+      .where(
+        and(gt(taskEvents.id, afterId), taskId === undefined ? undefined : eq(taskEvents.taskId, taskId)),
+      )
+      .orderBy(asc(taskEvents.id))
+      .limit(limit);
+    return rows.map(toUpdate);
+  }
+
+  async lastTaskEventId(): Promise<number> {
+    const rows = await this.db
+      .select({ id: sql<number>`coalesce(max(${taskEvents.id}), 0)::bigint` })
+      .from(taskEvents);
+    return Number(rows[0]?.id ?? 0);
+  }
+}
+
+function toUpdate(row: typeof taskEvents.$inferSelect): TaskUpdate {
+  return {
+    id: row.id,
+    taskId: row.taskId,
+    employee: row.employee,
+    at: row.at,
+    event: JSON.parse(row.event) as TaskEvent,
+  };
 }

@@ -48,3 +48,17 @@ export const agentTaskLog = pgTable(
   },
   (table) => [index('agent_task_log_task_idx').on(table.taskId, table.id)],
 );
+
+export const taskEvents = pgTable(
+  'task_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    taskId: bigint('task_id', { mode: 'number' })
+      .notNull()
+      .references(() => agentTasks.id, { onDelete: 'cascade' }),
+    employee: text('employee').notNull(),
+    at: text('at').notNull(),
+    event: text('event').notNull(),
+  },
+  (table) => [index('task_events_task_idx').on(table.taskId, table.id)],
+);

@@ -47,3 +47,12 @@ export const telegramState = pgTable('telegram_state', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 });
+
+export const telegramTaskMessages = pgTable('telegram_task_messages', {
+  taskId: bigint('task_id', { mode: 'number' }).primaryKey(),
+  chatId: text('chat_id').notNull(),
+  telegramMessageId: bigint('telegram_message_id', { mode: 'number' }).notNull(),
+  lastEventId: bigint('last_event_id', { mode: 'number' }).notNull(),
+  html: text('html').notNull(),
+  updatedAt: text('updated_at').notNull(),
+});
