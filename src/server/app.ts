@@ -19,7 +19,6 @@ import {
   settingsSignalFor,
   sharePresence,
   singletonFor,
-  timelineSignalFor,
   transportRepositoryFor,
 } from './db/storage';
 import type { WebSocketLocation } from './http/client-config';
@@ -28,6 +27,7 @@ import { OriginPolicy, ownOrigins } from './http/origins';
 import { createHttpServer } from './http/server';
 import { createWebSocketEndpoint } from './http/websocket';
 import { Hub, type HubOptions } from './hub/hub';
+import { SendLimiter } from './hub/rate-limiter';
 import { createLogger } from './logger';
 import { Metrics } from './metrics';
 import type { Services } from './services';
@@ -55,7 +55,10 @@ export async function createServices(config: Config, options: AppOptions = {}): 
   const bus = await busFor(repo, logger, (error) => logger.error({ err: error }, 'bus listener failed'));
   const hub = new Hub(repo, bus, options.hub);
   const connectionsElsewhere = sharePresence(bus, hub.presence);
-  const limiter = rateLimiterFor(repo, config.RATE_LIMIT_BURST, config.RATE_LIMIT_PER_SECOND);
+  const limiter = new SendLimiter((burst, perSecond) => rateLimiterFor(repo, burst, perSecond), {
+    person: { burst: config.RATE_LIMIT_BURST, perSecond: config.RATE_LIMIT_PER_SECOND },
+    bulk: { burst: config.RATE_LIMIT_BULK_BURST, perSecond: config.RATE_LIMIT_BULK_PER_SECOND },
+  });
   const counters = { errors: 0 };
   const startedAt = new Date();
   const agentsRole = singletonFor(repo, 'agents', logger);
@@ -66,7 +69,6 @@ export async function createServices(config: Config, options: AppOptions = {}): 
     chat: repo,
     repo: agentsRepositoryFor(repo),
     dispatch: agentsDispatchFor(repo, bus),
-    timelineSignal: timelineSignalFor(repo, bus),
     fence: () => agentsRole.confirm(),
   });
   await agents.init();

@@ -161,8 +161,15 @@ export const configSchema = z.object({
     .number({ error: 'RATE_LIMIT_BURST must be a whole number >= 1' })
     .int('RATE_LIMIT_BURST must be a whole number >= 1')
     .min(1, 'RATE_LIMIT_BURST must be a whole number >= 1')
+    .default(20),
+  RATE_LIMIT_PER_SECOND: nonNegative('RATE_LIMIT_PER_SECOND').default(2),
+  // Scripts and bots (legacy JSON adapter, tRPC over plain HTTP) also draw from this stricter bucket.
+  RATE_LIMIT_BULK_BURST: z.coerce
+    .number({ error: 'RATE_LIMIT_BULK_BURST must be a whole number >= 1' })
+    .int('RATE_LIMIT_BULK_BURST must be a whole number >= 1')
+    .min(1, 'RATE_LIMIT_BULK_BURST must be a whole number >= 1')
     .default(10),
-  RATE_LIMIT_PER_SECOND: nonNegative('RATE_LIMIT_PER_SECOND').default(1),
+  RATE_LIMIT_BULK_PER_SECOND: nonNegative('RATE_LIMIT_BULK_PER_SECOND').default(1),
   // Open WebSocket connections (tRPC and legacy) per client IP, and per signed-in user (tRPC).
   WS_MAX_CONNECTIONS_PER_IP: z.coerce
     .number({ error: 'WS_MAX_CONNECTIONS_PER_IP must be a whole number >= 1' })

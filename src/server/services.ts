@@ -7,7 +7,7 @@ import type { AuditRepository } from './db/audit-repository';
 import type { Repository } from './db/repository';
 import type { ConnectionLimits } from './http/connection-limits';
 import type { Hub } from './hub/hub';
-import type { RateLimiter } from './hub/rate-limiter';
+import type { SendLimiter } from './hub/rate-limiter';
 import type { Metrics } from './metrics';
 import type { CommunicationManager } from './transports/communication-manager';
 
@@ -16,7 +16,8 @@ export interface Services {
   logger: Logger;
   repo: Repository;
   hub: Hub;
-  limiter: RateLimiter;
+  /** The send limit: a generous bucket per person, a stricter one for scripts and bots. */
+  limiter: SendLimiter;
   communication: CommunicationManager;
   startedAt: Date;
   counters: { errors: number };

@@ -12,8 +12,10 @@ describe('loadConfig', () => {
       DATABASE_URL: './data/opencode-slack.db',
       LOG_FILE: 'logs/server.log',
       AGENT_STUCK_AFTER_MS: 600_000,
-      RATE_LIMIT_BURST: 10,
-      RATE_LIMIT_PER_SECOND: 1,
+      RATE_LIMIT_BURST: 20,
+      RATE_LIMIT_PER_SECOND: 2,
+      RATE_LIMIT_BULK_BURST: 10,
+      RATE_LIMIT_BULK_PER_SECOND: 1,
       OPENCODE_SAFE_MODE: false,
     });
   });

@@ -10,7 +10,7 @@ import type { Singleton } from '../db/singleton';
 import type { TransportRepository } from '../db/transport-repository';
 import { ChatError } from '../hub/errors';
 import type { Hub } from '../hub/hub';
-import type { RateLimiter } from '../hub/rate-limiter';
+import type { SendLimiter } from '../hub/rate-limiter';
 import { Serial } from '../serial';
 import type {
   CommunicationInfo,
@@ -34,7 +34,7 @@ export interface CommunicationDeps {
   hub: Hub;
   logger: Logger;
   store: TransportRepository;
-  limiter: RateLimiter;
+  limiter: SendLimiter;
   counters: { errors: number };
   startedAt: Date;
   websocketStatus?: () => WebSocketStatus;

@@ -8,7 +8,7 @@ import { authenticate, userIdSchema } from '../../auth';
 import type { Config } from '../../config';
 import { ChatError } from '../../hub/errors';
 import type { Hub } from '../../hub/hub';
-import type { RateLimiter } from '../../hub/rate-limiter';
+import type { SendLimiter } from '../../hub/rate-limiter';
 import { Handlers, type MessageHandler, postThroughHub, type Transport } from '../transport';
 import {
   activityFrame,
@@ -45,7 +45,7 @@ export class LegacyTransport implements Transport {
   private unsubscribe: (() => void) | null = null;
   private pinger: NodeJS.Timeout | null = null;
 
-  constructor(private readonly deps: { config: Config; hub: Hub; limiter: RateLimiter; logger: Logger }) {
+  constructor(private readonly deps: { config: Config; hub: Hub; limiter: SendLimiter; logger: Logger }) {
     this.handlers = new Handlers((err) => deps.logger.error({ err }, 'legacy message handler failed'));
     this.wss.on('connection', (socket) => this.accept(socket));
   }
@@ -212,7 +212,8 @@ export class LegacyTransport implements Transport {
   private async chat(socket: WebSocket, session: Session, frame: LegacyFrame): Promise<void> {
     const user = session.user;
     if (!user) return this.send(socket, errorFrame('authenticate first: send {"type":"auth","user_id":"…"}'));
-    const taken = await this.deps.limiter.take(user);
+    // Legacy clients are scripts and old bots: they also get the stricter bulk limit.
+    const taken = await this.deps.limiter.take(user, 'bulk');
     if (!taken.ok)
       return this.send(
         socket,

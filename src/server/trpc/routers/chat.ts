@@ -14,7 +14,9 @@ import { activityStream, messageStream } from './chat-streams';
 export const chatRouter = {
   send: authedProcedure.input(sendInputSchema).mutation(async ({ ctx, input }) => {
     const { hub, limiter } = ctx.services;
-    const taken = await limiter.take(ctx.user.id);
+    // The chat clients keep a WebSocket open; one-off HTTP calls come from scripts and bots (the bulk limit).
+    const origin = ctx.connection?.kind === 'websocket' ? 'websocket' : 'api';
+    const taken = await limiter.take(ctx.user.id, origin === 'websocket' ? 'person' : 'bulk');
     if (!taken.ok) {
       const seconds = Math.ceil(taken.retryAfterMs / 1000);
       throw new ChatError(
@@ -25,7 +27,6 @@ export const chatRouter = {
         },
       );
     }
-    const origin = ctx.connection?.kind === 'websocket' ? 'websocket' : 'api';
     return hub.post(
       {
         text: input.text,
