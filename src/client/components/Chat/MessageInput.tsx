@@ -162,6 +162,7 @@ export function MessageInput({
         )}
         <textarea
           ref={input}
+          id="composer"
           data-testid="message-input"
           aria-label="Message"
           aria-autocomplete="list"
