@@ -2,12 +2,14 @@
 import { existsSync } from 'node:fs';
 import { startApp } from './app';
 import { ConfigError, loadConfig } from './config';
+import { legacySettingNotices } from './config-legacy';
 
 async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig(process.env, process.argv.slice(2));
+    for (const notice of legacySettingNotices(process.env)) console.warn(notice);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);

@@ -1,6 +1,10 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/server/config';
+import { legacySettingNotices } from '../../src/server/config-legacy';
 
 describe('loadConfig', () => {
   it('uses the documented defaults', () => {
@@ -84,5 +88,115 @@ describe('main', () => {
     expect(run.stderr.trim()).toBe(
       'Invalid setting: PORT must be a port number (1-65535, or 0 for any free port)',
     );
+  });
+});
+
+// The Python version's .env (its .env.example, kept verbatim in tests/fixtures/original/env.example) copied here.
+describe('an .env from the Python version', () => {
+  const secret = 'a-real-secret-of-at-least-32-characters';
+
+  it('reads LOG_LEVEL=INFO and other enumerations in any letter case', () => {
+    const config = loadConfig({ LOG_LEVEL: 'INFO', OPENCODE_TRANSPORT: 'Telegram' });
+    expect(config.LOG_LEVEL).toBe('info');
+    expect(config.OPENCODE_TRANSPORT).toBe('telegram');
+    expect(loadConfig({}, ['--transport', 'WebSocket']).OPENCODE_TRANSPORT).toBe('websocket');
+    expect(() => loadConfig({ LOG_LEVEL: 'LOUD' })).toThrow(/LOG_LEVEL must be one of fatal, error/);
+  });
+
+  it('reads JWT_SECRET as AUTH_SECRET, says so once, and lets AUTH_SECRET win when both are set', () => {
+    expect(loadConfig({ JWT_SECRET: secret }).AUTH_SECRET).toBe(secret);
+    expect(legacySettingNotices({ JWT_SECRET: secret })).toEqual([
+      'JWT_SECRET is read as AUTH_SECRET (its older name); rename it in .env to silence this notice',
+    ]);
+    const both = { JWT_SECRET: secret, AUTH_SECRET: 'b'.repeat(32) };
+    expect(loadConfig(both).AUTH_SECRET).toBe('b'.repeat(32));
+    expect(legacySettingNotices(both)).toEqual([
+      'JWT_SECRET (the older name of AUTH_SECRET) is ignored: AUTH_SECRET is set',
+    ]);
+  });
+
+  it('names JWT_SECRET when its value is too short to sign tokens (the example placeholder)', () => {
+    expect(() => loadConfig({ JWT_SECRET: 'your_jwt_secret_key_here' })).toThrow(
+      'Invalid setting JWT_SECRET (read as AUTH_SECRET): AUTH_SECRET must be at least 32 characters',
+    );
+  });
+
+  it('names every setting of the original it ignores in one line, with the new name where there is one', () => {
+    const notices = legacySettingNotices({
+      API_KEY: 'k',
+      ENCRYPTION_KEY: 'e',
+      METRICS_ENABLED: 'true',
+      SERVER_PORT: '8080',
+      LOG_LEVEL: 'INFO',
+      UNRELATED_THING: 'x',
+    });
+    expect(notices).toEqual([
+      'ignored from an older configuration: API_KEY, ENCRYPTION_KEY, METRICS_ENABLED, SERVER_PORT (here: PORT) — see README',
+    ]);
+    expect(legacySettingNotices({ LOG_LEVEL: 'info', PORT: '1', API_KEY: '' })).toEqual([]);
+  });
+
+  it('starts from that .env: a relative sqlite:/// database in the working directory, token mode, one notice line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ocs-original-env-'));
+    try {
+      const example = readFileSync('tests/fixtures/original/env.example', 'utf8');
+      writeFileSync(join(dir, '.env'), example.replace('your_jwt_secret_key_here', secret));
+      const child = spawn(
+        process.execPath,
+        ['--import', import.meta.resolve('tsx'), resolve('src/server/main.ts')],
+        {
+          cwd: dir,
+          // The .env supplies everything else; the ports are the only override (any free one).
+          env: { PATH: process.env.PATH, PORT: '0', WEBSOCKET_PORT: '0', LOG_FILE: '' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let output = '';
+      child.stdout.on('data', (d) => {
+        output += String(d);
+      });
+      child.stderr.on('data', (d) => {
+        output += String(d);
+      });
+      const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+      const running = await Promise.race([
+        new Promise<boolean>((done) => {
+          const check = () =>
+            output.includes('OpenCode-Slack is running') ? done(true) : setTimeout(check, 25);
+          check();
+        }),
+        exited.then(() => false),
+      ]);
+      expect(running, output).toBe(true);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(output).toContain('JWT_SECRET is read as AUTH_SECRET');
+      expect(output).toContain(
+        'ignored from an older configuration: API_KEY, ENCRYPTION_KEY, METRICS_ENABLED — see README',
+      );
+      expect(output).toContain('token mode (AUTH_SECRET set)');
+      expect(existsSync(join(dir, 'employees.db'))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('stops start-up naming JWT_SECRET when the example placeholder was left in', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ocs-original-env-'));
+    try {
+      writeFileSync(join(dir, '.env'), readFileSync('tests/fixtures/original/env.example', 'utf8'));
+      const run = spawnSync(
+        process.execPath,
+        ['--import', import.meta.resolve('tsx'), resolve('src/server/main.ts')],
+        { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH }, timeout: 20_000 },
+      );
+      expect(run.status).toBe(2);
+      expect(run.stderr.trim().split('\n').at(-1)).toBe(
+        'Invalid setting JWT_SECRET (read as AUTH_SECRET): AUTH_SECRET must be at least 32 characters (e.g. openssl rand -hex 32)',
+      );
+      expect(existsSync(join(dir, 'employees.db'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
