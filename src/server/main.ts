@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { startApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { legacySettingNotices } from './config-legacy';
+import { redactSecrets, redactUrl } from './redact';
 
 async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
       http: app.httpUrl,
       ws: app.wsUrl,
       mode: config.AUTH_SECRET ? 'token' : 'open',
-      db: config.DATABASE_URL,
+      db: redactUrl(config.DATABASE_URL),
     },
     'server started',
   );
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
   tRPC over HTTP:    ${app.httpUrl}/trpc
   tRPC over WS:      ${app.wsUrl}
   auth:              ${config.AUTH_SECRET ? 'token mode (AUTH_SECRET set)' : 'open mode (loopback only)'}
-  database:          ${config.DATABASE_URL}`);
+  database:          ${redactUrl(config.DATABASE_URL)}`);
 
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error(`start-up failed: ${error instanceof Error ? error.message : String(error)}`);
+  const why = error instanceof Error ? error.message : String(error);
+  console.error(`start-up failed: ${redactSecrets(why, process.env)}`);
   process.exit(1);
 });
