@@ -1,0 +1,351 @@
+// Supervises the one `opencode serve` the agents drive (or attaches to OPENCODE_URL): started on first use on a
+// random loopback port with a random password, restarted when it dies, stopped with the server. One SSE
+// subscription per server process; its events are routed to the runs by session id.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { createOpencodeClient, type OpencodeClient } from '@opencode-ai/sdk/v2';
+import type { Logger } from 'pino';
+import { findOpencode } from './binary';
+
+export type OpencodeState = 'idle' | 'starting' | 'ready' | 'restarting' | 'unavailable' | 'stopped';
+
+/** What the admin view shows about the opencode server (never sent to people who are not admins). */
+export interface OpencodeInfo {
+  state: OpencodeState;
+  attached: boolean;
+  version: string | null;
+  /** `provider/model` ids opencode reports, and the one it uses when none is given. */
+  models: string[];
+  defaultModel: string | null;
+  lastError: string | null;
+  startMs: number | null;
+  pid: number | null;
+  restarts: number;
+}
+
+/** An opencode event as it arrives on the SSE stream (typed loosely: only the fields the driver reads). */
+export interface OpencodeEvent {
+  type: string;
+  // biome-ignore lint/suspicious/noExplicitAny: events are read defensively, field by field
+  properties: Record<string, any>;
+}
+
+/** No coding agent can run: `detail` is for operators (admin view, log), never for the chat. */
+export class OpencodeUnavailableError extends Error {
+  constructor(readonly detail: string) {
+    super(detail);
+    this.name = 'OpencodeUnavailableError';
+  }
+}
+
+export interface OpencodeServerOptions {
+  projectRoot: string;
+  logger: Logger;
+  /** Attach to this server instead of starting one. */
+  url?: string;
+  env?: NodeJS.ProcessEnv;
+  startTimeoutMs?: number;
+  /** Overrides the binary lookup (tests: a missing one). */
+  binary?: string | null;
+}
+
+const USERNAME = 'opencode';
+
+export class OpencodeServer {
+  /** Where the server listens (loopback); not part of info(), which admins see. */
+  baseUrl: string | null = null;
+  private child: ChildProcess | null = null;
+  private client: OpencodeClient | null = null;
+  private starting: Promise<OpencodeClient> | null = null;
+  private stopping = false;
+  private subscription: AbortController | null = null;
+  private readonly sessions = new Map<string, (event: OpencodeEvent) => void>();
+  private readonly downHandlers = new Set<(reason: string) => void>();
+  private restartTimer: NodeJS.Timeout | null = null;
+  private endpoints = new Map<string, string>();
+  private backoffMs = 1000;
+  private readonly state: OpencodeInfo = {
+    state: 'idle',
+    attached: false,
+    version: null,
+    models: [],
+    defaultModel: null,
+    lastError: null,
+    startMs: null,
+    pid: null,
+    restarts: 0,
+  };
+
+  constructor(private readonly o: OpencodeServerOptions) {
+    this.state.attached = Boolean(o.url);
+  }
+
+  info(): OpencodeInfo {
+    return { ...this.state, models: [...this.state.models] };
+  }
+
+  /** The client of a running server, starting (or attaching to) it first. Throws OpencodeUnavailableError. */
+  ready(): Promise<OpencodeClient> {
+    if (this.client) return Promise.resolve(this.client);
+    if (this.stopping) return Promise.reject(new OpencodeUnavailableError('the server is shutting down'));
+    this.starting ??= this.start().finally(() => {
+      this.starting = null;
+    });
+    return this.starting;
+  }
+
+  /** Where a provider is reached (its configured baseURL), for failure messages; null when opencode's default. */
+  endpoint(providerID: string): string | null {
+    return this.endpoints.get(providerID) ?? null;
+  }
+
+  /** Routes this session's events to `handler` until the returned function is called. */
+  onSession(sessionID: string, handler: (event: OpencodeEvent) => void): () => void {
+    this.sessions.set(sessionID, handler);
+    return () => {
+      if (this.sessions.get(sessionID) === handler) this.sessions.delete(sessionID);
+    };
+  }
+
+  /** Called when the server process dies (its sessions' work is lost with it). */
+  onDown(handler: (reason: string) => void): () => void {
+    this.downHandlers.add(handler);
+    return () => this.downHandlers.delete(handler);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.subscription?.abort();
+    await this.starting?.catch(() => {});
+    this.client = null;
+    const child = this.child;
+    this.child = null;
+    this.state.state = 'stopped';
+    this.state.pid = null;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+  }
+
+  /** Lets a stopped supervisor start again (the agents role came back to this instance). */
+  resume(): void {
+    this.stopping = false;
+    if (this.state.state === 'stopped') this.state.state = 'idle';
+  }
+
+  private async start(): Promise<OpencodeClient> {
+    this.state.state = this.state.restarts > 0 ? 'restarting' : 'starting';
+    const began = Date.now();
+    try {
+      const { baseUrl, password } = this.o.url ? this.attachTarget() : await this.spawnServer();
+      const headers: Record<string, string> = password
+        ? { authorization: `Basic ${Buffer.from(`${USERNAME}:${password}`).toString('base64')}` }
+        : {};
+      this.baseUrl = baseUrl;
+      const client = createOpencodeClient({ baseUrl, directory: resolve(this.o.projectRoot), headers });
+      await this.subscribe(client);
+      const health = await client.global.health();
+      this.state.version = health.data?.version ?? null;
+      await this.loadModels(client);
+      this.state.startMs = Date.now() - began;
+      this.state.state = 'ready';
+      this.state.lastError = null;
+      this.client = client;
+      this.o.logger.info(
+        { version: this.state.version, ms: this.state.startMs, attached: this.state.attached },
+        'opencode server ready',
+      );
+      return client;
+    } catch (error) {
+      const detail = error instanceof OpencodeUnavailableError ? error.detail : (error as Error).message;
+      this.state.state = 'unavailable';
+      this.state.lastError = detail;
+      this.o.logger.error({ detail }, 'opencode server unavailable');
+      this.subscription?.abort();
+      this.killChild();
+      throw new OpencodeUnavailableError(detail);
+    }
+  }
+
+  private attachTarget(): { baseUrl: string; password: string | undefined } {
+    return { baseUrl: this.o.url as string, password: (this.o.env ?? process.env).OPENCODE_SERVER_PASSWORD };
+  }
+
+  private async spawnServer(): Promise<{ baseUrl: string; password: string }> {
+    const binary = this.o.binary === undefined ? findOpencode() : this.o.binary;
+    if (!binary)
+      throw new OpencodeUnavailableError(
+        'opencode is not installed (npm install opencode-ai, or put opencode on PATH), and OPENCODE_URL is not set',
+      );
+    const port = await freePort();
+    const password = randomBytes(24).toString('hex');
+    const root = resolve(this.o.projectRoot);
+    // opencode takes its directory from PWD before the process's cwd.
+    const env = { ...(this.o.env ?? process.env), PWD: root, OPENCODE_SERVER_PASSWORD: password };
+    const child = spawn(binary, ['serve', '--hostname=127.0.0.1', `--port=${port}`], {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    this.state.pid = child.pid ?? null;
+    let output = '';
+    const listening = new Promise<string>((resolveUrl, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(new OpencodeUnavailableError(`opencode serve did not start within ${this.timeoutMs()} ms`)),
+        this.timeoutMs(),
+      );
+      const onData = (chunk: Buffer) => {
+        output = (output + chunk.toString()).slice(-4000);
+        const match = /listening on (https?:\/\/\S+)/.exec(output);
+        if (match?.[1]) {
+          clearTimeout(timer);
+          resolveUrl(match[1]);
+        }
+      };
+      child.stdout?.on('data', onData);
+      child.stderr?.on('data', onData);
+      child.once('error', (error) => {
+        clearTimeout(timer);
+        reject(new OpencodeUnavailableError(`opencode could not be started: ${error.message}`));
+      });
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        const last = output.trim().split('\n').slice(-3).join(' ');
+        reject(
+          new OpencodeUnavailableError(`opencode serve exited (${code ?? signal}) while starting: ${last}`),
+        );
+      });
+    });
+    const baseUrl = await listening;
+    child.stdout?.removeAllListeners('data');
+    child.stderr?.removeAllListeners('data');
+    // Drained so the pipes never fill; opencode's own log is in its XDG state directory.
+    child.stdout?.resume();
+    child.stderr?.resume();
+    child.once('exit', (code, signal) =>
+      this.onChildExit(child, `opencode serve exited (${code ?? signal})`),
+    );
+    return { baseUrl, password };
+  }
+
+  private timeoutMs(): number {
+    return this.o.startTimeoutMs ?? 30_000;
+  }
+
+  /** Subscribes to the event stream and resolves once the server confirms it (no prompt can race it). */
+  private async subscribe(client: OpencodeClient): Promise<void> {
+    const controller = new AbortController();
+    this.subscription = controller;
+    const { stream } = await client.event.subscribe(undefined, {
+      signal: controller.signal,
+      sseMaxRetryAttempts: 0,
+    });
+    const iterator = (stream as AsyncGenerator<OpencodeEvent>)[Symbol.asyncIterator]();
+    const first = await iterator.next();
+    if (first.done) throw new OpencodeUnavailableError('opencode closed its event stream at once');
+    void this.pump(client, iterator, controller);
+  }
+
+  private async pump(
+    client: OpencodeClient,
+    iterator: AsyncIterator<OpencodeEvent>,
+    controller: AbortController,
+  ): Promise<void> {
+    try {
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) break;
+        const event = next.value;
+        const sessionID = event.properties?.sessionID;
+        if (typeof sessionID === 'string') this.sessions.get(sessionID)?.(event);
+      }
+    } catch (error) {
+      if (!controller.signal.aborted) this.o.logger.warn({ err: error }, 'opencode event stream failed');
+    }
+    if (controller.signal.aborted || this.stopping || this.client !== client) return;
+    // The stream ended but the server may still be there (attached): subscribe again.
+    if (this.state.attached || this.child) {
+      this.o.logger.warn('opencode event stream ended; subscribing again');
+      await new Promise((r) => setTimeout(r, 500));
+      if (this.client === client && !this.stopping)
+        await this.subscribe(client).catch((error) =>
+          this.lost(`opencode event stream lost: ${error.message}`),
+        );
+    }
+  }
+
+  private onChildExit(child: ChildProcess, reason: string): void {
+    if (this.child !== child || this.stopping) return;
+    this.child = null;
+    this.lost(reason);
+  }
+
+  /** The server went away: the runs are told, and a new one starts after a back-off. */
+  private lost(reason: string): void {
+    this.client = null;
+    this.subscription?.abort();
+    this.state.lastError = reason;
+    this.state.state = 'restarting';
+    this.state.pid = null;
+    this.o.logger.error({ reason }, 'opencode server lost; restarting it');
+    for (const handler of this.downHandlers) handler(reason);
+    const delay = this.backoffMs;
+    this.backoffMs = Math.min(this.backoffMs * 2, 30_000);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      this.state.restarts++;
+      this.ready().then(
+        () => {
+          this.backoffMs = 1000;
+        },
+        () => {
+          if (!this.stopping) this.lost(this.state.lastError ?? 'opencode did not start again');
+        },
+      );
+    }, delay);
+    this.restartTimer.unref();
+  }
+
+  private killChild(): void {
+    const child = this.child;
+    this.child = null;
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+  }
+
+  private async loadModels(client: OpencodeClient): Promise<void> {
+    const [providers, config] = await Promise.all([client.config.providers(), client.config.get()]);
+    const list = providers.data?.providers ?? [];
+    this.endpoints = new Map(
+      list.flatMap((p) => {
+        const url = (p.options as { baseURL?: unknown } | undefined)?.baseURL;
+        return typeof url === 'string' ? [[p.id, url] as const] : [];
+      }),
+    );
+    this.state.models = list.flatMap((p) => Object.keys(p.models ?? {}).map((m) => `${p.id}/${m}`)).sort();
+    const configured = (config.data as { model?: string } | undefined)?.model ?? null;
+    const fallback = Object.entries(providers.data?.default ?? {})[0];
+    this.state.defaultModel = configured ?? (fallback ? `${fallback[0]}/${fallback[1]}` : null);
+  }
+}
+
+/** A free loopback port (opencode's `--port=0` tries 4096 first, which another server may hold). */
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
