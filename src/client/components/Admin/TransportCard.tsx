@@ -1,5 +1,6 @@
 // The active transport, why it was chosen, and the admin's runtime switch (communication.switch).
 import { trpc } from '../../trpc';
+import { TransportSwitch } from './TransportSwitch';
 
 export function TransportCard() {
   const utils = trpc.useUtils();
@@ -42,22 +43,11 @@ export function TransportCard() {
               Legacy JSON clients: {data.transports.legacy.connections} on {data.transports.legacy.path}
             </li>
           </ul>
-          <fieldset className="mt-3 flex gap-2">
-            <legend className="sr-only">Switch transport</legend>
-            {(['websocket', 'telegram'] as const).map((t) => (
-              <button
-                key={t}
-                type="button"
-                data-testid={`switch-${t}`}
-                disabled={switchTo.isPending || data.type === t}
-                aria-pressed={data.type === t}
-                onClick={() => switchTo.mutate({ transport: t })}
-                className="rounded-md border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100 disabled:opacity-50 dark:border-slate-600 dark:hover:bg-slate-800"
-              >
-                Use {t}
-              </button>
-            ))}
-          </fieldset>
+          <TransportSwitch
+            info={data}
+            pending={switchTo.isPending}
+            onSwitch={(transport) => switchTo.mutate({ transport })}
+          />
           {switchTo.error && (
             <p
               role="alert"
