@@ -2,6 +2,7 @@
 // task runner, help desk and mention router, and owns their start-up and shutdown. API calls go to the Leader on
 // the instance running the agents; with several instances, to the Follower on the others (see cluster-role.ts).
 import type { Logger } from 'pino';
+import type { TaskUpdate } from '../../shared/task-timeline';
 import type { User } from '../auth';
 import type { Config } from '../config';
 import { type AgentsDispatch, SoleDispatch } from '../db/agents-dispatch';
@@ -242,6 +243,22 @@ export class AgentsService {
     if (!task) throw new ChatError('NOT_FOUND', `there is no task #${id}`);
     const lines = await this.repo.taskLog(id, afterId, limit);
     return { task, lines, nextAfter: lines.length === limit ? (lines[lines.length - 1]?.id ?? null) : null };
+  }
+
+  /** A task's stored timeline after `afterId`, in id order; `nextAfter` is set when there may be more. */
+  async taskTimeline(
+    id: number,
+    afterId = 0,
+    limit = 500,
+  ): Promise<{ task: Task; updates: TaskUpdate[]; nextAfter: number | null }> {
+    const task = await this.repo.getTask(id);
+    if (!task) throw new ChatError('NOT_FOUND', `there is no task #${id}`);
+    const updates = await this.timeline.list(id, afterId, limit);
+    return {
+      task,
+      updates,
+      nextAfter: updates.length === limit ? (updates[updates.length - 1]?.id ?? null) : null,
+    };
   }
 
   async status(): Promise<AgentsStatus> {

@@ -66,6 +66,11 @@ export class TaskTimeline implements TimelineSink {
     return update;
   }
 
+  /** The newest stored entry's id (0 when there is none): where a live-only subscriber starts. */
+  lastId(): Promise<number> {
+    return this.d.repo.lastTaskEventId();
+  }
+
   /** Stored entries after `after` in id order, of one task or (no taskId) of all. */
   list(taskId?: number, after = 0, limit = 500): Promise<TaskUpdate[]> {
     return this.d.repo.taskEventsAfter(after, limit, taskId);

@@ -5,6 +5,7 @@ import { assignInputSchema, employeeNameSchema } from '../../agents/schemas';
 import { taskStatuses } from '../../db/schema-agents';
 import { auditedAuthedProcedure } from '../audited';
 import { authedProcedure } from '../init';
+import { taskUpdateStream } from './task-streams';
 
 const taskIdSchema = z
   .number({ error: 'id must be a task id (a positive integer)' })
@@ -53,4 +54,30 @@ export const tasksRouter = {
     .query(({ ctx, input }) => ctx.services.agents.taskLog(input.id, input.after, input.limit)),
 
   status: authedProcedure.query(({ ctx }) => ctx.services.agents.status()),
+
+  /** A task's stored timeline (the task card's history); live updates come from onUpdate. */
+  timeline: authedProcedure
+    .input(
+      z.object({
+        taskId: taskIdSchema,
+        after: z.number().int().min(0, 'after must be a timeline id (0 or more)').default(0),
+        limit: z.number().int().min(1).max(1000, 'limit must be at most 1000').default(500),
+      }),
+    )
+    .query(({ ctx, input }) => ctx.services.agents.taskTimeline(input.taskId, input.after, input.limit)),
+
+  /** Timeline updates in id order: stored ones after lastEventId, then live; only one task's with taskId. */
+  onUpdate: authedProcedure
+    .input(
+      z
+        .object({
+          taskId: taskIdSchema.optional(),
+          lastEventId: z
+            .string()
+            .regex(/^\d{1,15}$/, 'lastEventId must be the id of a timeline update (digits)')
+            .nullish(),
+        })
+        .default({}),
+    )
+    .subscription(({ ctx, input, signal }) => taskUpdateStream(ctx.services, ctx.connection, input, signal)),
 } satisfies TRPCRouterRecord;
