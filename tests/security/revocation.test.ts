@@ -3,12 +3,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { App } from '../../src/server/app';
 import { mintToken } from '../../src/server/auth';
+import { RawWebSocket } from '../helpers/raw-ws';
 import { connectClient, startTestServer, type TestClient, tempDir, waitFor } from '../helpers/server';
 import { TEST_SECRET } from '../helpers/services';
 
 const started: App[] = [];
 const clients: TestClient[] = [];
+const raws: RawWebSocket[] = [];
 afterEach(async () => {
+  for (const raw of raws.splice(0)) raw.destroy();
   await Promise.all(clients.splice(0).map((c) => c.close()));
   for (const app of started.splice(0)) await app.stop();
 });
@@ -108,5 +111,80 @@ describe('revoking a user', () => {
     });
     expect(res.status).toBe(401);
     expect(await res.text()).toContain('access revoked: dave');
+  });
+
+  describe('a client that ignores the close frame', () => {
+    /** A raw tRPC client signed in as `user` (an admin here: the worst case), answering nothing but its calls. */
+    const rawTrpc = async (app: App, user: string) => {
+      const raw = await RawWebSocket.open(`${app.wsUrl}?connectionParams=1`);
+      raws.push(raw);
+      const token = await mintToken(TEST_SECRET, { user, role: 'admin' });
+      raw.sendText(JSON.stringify({ method: 'connectionParams', data: { token } }));
+      return raw;
+    };
+    const call = (raw: RawWebSocket, id: number, method: string, path: string, input: unknown) =>
+      raw.sendText(JSON.stringify({ id, method, params: { path, input } }));
+    const answered = (raw: RawWebSocket, id: number) => () => raw.json().some((f) => f.id === id);
+
+    it('regression: commits nothing and hires nobody after users.revoke, and its socket is destroyed', async () => {
+      const app = await server();
+      const admin = client(app, await mintToken(TEST_SECRET, { user: 'root', role: 'admin' }));
+      const raw = await rawTrpc(app, 'mallory');
+      call(raw, 1, 'mutation', 'chat.send', { text: 'before' });
+      await waitFor(answered(raw, 1), 5000, 'the first send');
+
+      await admin.trpc.users.revoke.mutate({ user: 'mallory' });
+      await waitFor(() => raw.closeCode !== null, 5000, 'the close frame');
+      expect(raw.closeCode).toBe(4003);
+      // The client does not answer the close frame and keeps calling, as the attacker did.
+      for (let i = 0; i < 10; i++) call(raw, 10 + i, 'mutation', 'chat.send', { text: `after ${i}` });
+      for (let i = 0; i < 5; i++)
+        call(raw, 30 + i, 'mutation', 'employees.hire', { name: `mole${i}`, role: 'developer' });
+      await waitFor(() => raw.ended, 5000, 'the server to destroy the socket');
+
+      const history = await admin.trpc.chat.history.query({ limit: 50 });
+      expect(history.messages.filter((m) => m.sender === 'mallory').map((m) => m.text)).toEqual(['before']);
+      expect((await admin.trpc.employees.list.query()).map((e) => e.name)).not.toContain('mole0');
+    });
+
+    it('regression: a frame from a user revoked without a drop (another instance) is refused and closes the socket', async () => {
+      const app = await server();
+      const raw = await rawTrpc(app, 'oscar');
+      call(raw, 1, 'mutation', 'chat.send', { text: 'before' });
+      await waitFor(answered(raw, 1), 5000, 'the first send');
+
+      // Only the list changes, as when the revocation arrives from elsewhere: this socket is not dropped by it.
+      await app.services.revoked.revoke('oscar');
+      call(raw, 2, 'mutation', 'chat.send', { text: 'after' });
+      await waitFor(answered(raw, 2), 5000, 'the refusal');
+      expect(raw.json().find((f) => f.id === 2)).toMatchObject({
+        error: { data: { code: 'UNAUTHORIZED' }, message: 'access revoked: oscar was removed by an admin' },
+      });
+      await waitFor(() => raw.ended, 5000, 'the server to destroy the socket');
+      expect(raw.closeCode).toBe(4003);
+      const history = await app.services.repo.history(null, 50);
+      expect(history.map((m) => m.text)).toEqual(['before']);
+    });
+
+    it('regression: on /legacy, chat frames after users.revoke are not committed and the socket is destroyed', async () => {
+      const app = await server();
+      const admin = client(app, await mintToken(TEST_SECRET, { user: 'root', role: 'admin' }));
+      const legacyUrl = `${app.wsUrl.replace(/\/ws$/, '').replace(/\/$/, '')}/legacy`;
+      const raw = await RawWebSocket.open(legacyUrl);
+      raws.push(raw);
+      const token = await mintToken(TEST_SECRET, { user: 'trent', role: 'admin' });
+      raw.sendText(JSON.stringify({ type: 'auth', user_id: 'trent', token }));
+      await waitFor(() => raw.json().some((f) => f.type === 'auth_success'), 5000, 'auth');
+      raw.sendText(JSON.stringify({ type: 'chat_message', text: 'before' }));
+      await waitFor(async () => (await app.services.repo.history(null, 5)).length === 1, 5000, 'the first');
+
+      await admin.trpc.users.revoke.mutate({ user: 'trent' });
+      await waitFor(() => raw.closeCode !== null, 5000, 'the close frame');
+      for (let i = 0; i < 10; i++) raw.sendText(JSON.stringify({ type: 'chat_message', text: `after ${i}` }));
+      await waitFor(() => raw.ended, 5000, 'the server to destroy the socket');
+
+      const history = await app.services.repo.history(null, 50);
+      expect(history.filter((m) => m.sender === 'trent').map((m) => m.text)).toEqual(['before']);
+    });
   });
 });

@@ -2,6 +2,7 @@
 // once the connection says who it is, counting the user's connections on the other instances of a cluster too),
 // and the sockets of each user, so revoking a user can drop them.
 import type { IncomingMessage } from 'node:http';
+import { closeThenDestroy } from './ws-close';
 
 const isLoopbackPeer = (address: string) =>
   address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
@@ -80,8 +81,9 @@ export class ConnectionLimits {
   /** Closes every socket of `user` (after a revocation); returns how many there were. */
   dropUser(user: string, reason: string): number {
     const sockets = [...(this.perUser.get(user) ?? [])];
-    // 4003: the tRPC client reconnects, and the new connection is refused by its context (token revoked).
-    for (const socket of sockets) socket.close(4003, reason);
+    // 4003: the tRPC client reconnects, and the new connection is refused by its context (token revoked). A
+    // client that ignores the close frame loses its socket after a short grace, not ws's 30 s.
+    for (const socket of sockets) closeThenDestroy(socket, 4003, reason);
     return sockets.length;
   }
 

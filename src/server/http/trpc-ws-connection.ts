@@ -6,6 +6,9 @@
 // ~9.5 KB per subscription (race helpers, iterator resources); here a connection is one object with prototype
 // methods, and a subscription one AbortController and one pump. Frames written in one tick also leave in one
 // socket write (cork), so the 32 acknowledgements of a batch of sends cost one syscall, not 32.
+// What one client may hold here is bounded (RpcLimits): calls per frame, live subscriptions, calls in progress and
+// unsent bytes; a connection that stops reading its answers is not read either, and nothing runs on a connection
+// that is closing or whose user lost access.
 import type { Socket } from 'node:net';
 import type { TRPCResponseMessage } from '@trpc/server/rpc';
 import {
@@ -22,6 +25,7 @@ import {
 } from '@trpc/server/unstable-core-do-not-import';
 import type { RawData, WebSocket } from 'ws';
 import { type ConnectionParams, dataResult, parseConnectionParams, parseRequests } from './trpc-ws-messages';
+import { closeThenDestroy } from './ws-close';
 import { type FrameEncoder, wsTextFrame } from './ws-encoder';
 
 type CallType = 'query' | 'mutation' | 'subscription';
@@ -34,15 +38,44 @@ export interface RpcErrorReport {
   type: CallType | 'unknown';
 }
 
+export interface RpcLimits {
+  /** Calls in one frame (@trpc/client sends everything queued in one tick as one batch). */
+  maxBatch: number;
+  /** Live subscriptions on one connection: a client needs a handful. */
+  maxSubscriptions: number;
+  /** Calls started and not answered yet; beyond it, the connection's frames are not read until some finish. */
+  maxPending: number;
+  /** Unsent bytes beyond which the connection's frames are not read until its socket drains. */
+  pauseAboveBytes: number;
+  /** Unsent bytes beyond which the client counts as not reading at all and is disconnected. */
+  maxBufferedBytes: number;
+}
+
+export const DEFAULT_RPC_LIMITS: RpcLimits = {
+  maxBatch: 50,
+  maxSubscriptions: 32,
+  maxPending: 100,
+  pauseAboveBytes: 1024 * 1024,
+  maxBufferedBytes: 8 * 1024 * 1024,
+};
+
 export interface RpcOptions<TContext> {
   router: AnyRouter;
   encoder: FrameEncoder;
   /** Builds the connection's context once, from its connectionParams (null when the client sends none). */
   createContext(socket: WebSocket, connectionParams: ConnectionParams): Promise<TContext>;
   onError(report: RpcErrorReport): void;
+  /**
+   * Checked before every call: why the connection's user may no longer act (access revoked since the context
+   * was built), or null. A refused call is answered with the error and the connection is closed with 4003.
+   */
+  revoked?(ctx: TContext): TRPCError | null;
+  limits?: RpcLimits;
 }
 
 const OPEN = 1;
+/** Close code for a connection whose user lost access (the client's reconnect is then refused by its context). */
+export const CLOSE_REVOKED = 4003;
 /** Encoded frames may be Buffers of UTF-8 JSON: they still go out as text frames. */
 const TEXT = { binary: false } as const;
 const CONNECTION = Symbol('rpc connection');
@@ -62,6 +95,20 @@ function rawInput(input: unknown): () => Promise<unknown> {
 function uncork(socket: Socket, connection: RpcConnection<unknown>): void {
   connection.corked = false;
   socket.uncork();
+}
+function onDrain(this: Socket & { [CONNECTION]?: RpcConnection<unknown> }): void {
+  const connection = this[CONNECTION];
+  if (!connection) return;
+  connection.awaitingDrain = false;
+  connection.wake();
+}
+/** ws keeps the net.Socket as `_socket`. */
+function rawSocket(socket: WebSocket): (Socket & { [CONNECTION]?: RpcConnection<unknown> }) | undefined {
+  return (socket as unknown as { _socket?: Socket })._socket;
+}
+/** What a request frame asks for, as a call type for error shapes. */
+function callType(method: string): CallType | 'unknown' {
+  return method === 'query' || method === 'mutation' || method === 'subscription' ? method : 'unknown';
 }
 
 /** Serves tRPC on an accepted socket; `awaitParams` when the URL says `?connectionParams=1`. */
@@ -86,6 +133,16 @@ class RpcConnection<TContext> {
   private ready: Promise<TRPCError | null> | null;
   /** Live subscriptions by request id. A connection has one or two: a short list is lighter than a Map. */
   private subscriptions: { id: Id; controller: AbortController }[] | null = null;
+  /** Calls started and not answered yet (subscriptions until they have started). */
+  private pending = 0;
+  /** Subscriptions asked for and not started or refused yet: they count against the cap like live ones. */
+  private starting = 0;
+  /**
+   * Frames that arrived while reading is paused (ws hands over what it had already read), in order; null while
+   * reading. Bounded by what ws read before the pause: one socket read, at most a few frames.
+   */
+  private backlog: { data: RawData; isBinary: boolean }[] | null = null;
+  awaitingDrain = false;
   corked = false;
 
   constructor(
@@ -96,7 +153,66 @@ class RpcConnection<TContext> {
     this.ready = awaitParams ? null : this.start(null);
   }
 
+  private get limits(): RpcLimits {
+    return this.options.limits ?? DEFAULT_RPC_LIMITS;
+  }
+
   receive(data: RawData, isBinary: boolean): void {
+    // Nothing runs on a closing connection (access revoked, refused, server stopping), whatever the client sends.
+    if (this.socket.readyState !== OPEN) return;
+    if (this.backlog !== null) {
+      this.backlog.push({ data, isBinary });
+      return;
+    }
+    this.process(data, isBinary);
+    this.throttle();
+  }
+
+  /** Resumes reading once the calls in progress and the unsent bytes are back under their limits. */
+  wake(): void {
+    if (this.backlog === null || this.socket.readyState !== OPEN) return;
+    if (this.pending >= this.limits.maxPending) return; // the next call to finish wakes it again
+    if (this.socket.bufferedAmount > this.limits.pauseAboveBytes) {
+      this.awaitDrain();
+      return;
+    }
+    const backlog = this.backlog;
+    this.backlog = null;
+    this.socket.resume();
+    for (const [index, frame] of backlog.entries()) {
+      if (this.backlog !== null) {
+        // Paused again part-way: the rest waits, still ahead of anything read later.
+        (this.backlog as { data: RawData; isBinary: boolean }[]).push(...backlog.slice(index));
+        return;
+      }
+      this.process(frame.data, frame.isBinary);
+      this.throttle();
+    }
+  }
+
+  /**
+   * Stops reading this connection's frames while it has too many calls in progress or too many unsent bytes:
+   * answers to a client that does not read them would only pile up in memory. TCP then holds the client back.
+   */
+  private throttle(): void {
+    if (this.backlog !== null) return;
+    const over = this.socket.bufferedAmount > this.limits.pauseAboveBytes;
+    if (!over && this.pending < this.limits.maxPending) return;
+    this.backlog = [];
+    this.socket.pause();
+    if (over) this.awaitDrain();
+  }
+
+  private awaitDrain(): void {
+    const raw = rawSocket(this.socket);
+    if (!raw) return;
+    if (this.awaitingDrain) return;
+    this.awaitingDrain = true;
+    raw[CONNECTION] = this as RpcConnection<unknown>;
+    raw.once('drain', onDrain);
+  }
+
+  private process(data: RawData, isBinary: boolean): void {
     if (isBinary || !Buffer.isBuffer(data)) {
       const message = 'binary frames are not supported: send JSON text frames';
       this.fail(null, undefined, new TRPCError({ code: 'PARSE_ERROR', message }), 'unknown', undefined);
@@ -119,10 +235,25 @@ class RpcConnection<TContext> {
       this.fail(null, undefined, error as TRPCError, 'unknown', undefined);
       return;
     }
+    if (messages.length > this.limits.maxBatch) {
+      this.refuseBatch(messages);
+      return;
+    }
     for (const [index, message] of messages.entries()) this.handle(message, index);
   }
 
+  /** A batch over the limit is refused whole (nothing of it runs), each call with the reason. */
+  private refuseBatch(messages: TRPCClientOutgoingMessage[]): void {
+    const message = `a frame may hold at most ${this.limits.maxBatch} calls and this one has ${messages.length}: send them in smaller batches`;
+    const error = new TRPCError({ code: 'PAYLOAD_TOO_LARGE', message });
+    for (const request of messages) {
+      const path = request.method === 'subscription.stop' ? undefined : request.params.path;
+      this.fail(request.id, request.jsonrpc, error, callType(request.method), path);
+    }
+  }
+
   closed(): void {
+    this.backlog = null;
     const subscriptions = this.subscriptions;
     this.subscriptions = null;
     if (subscriptions) for (const { controller } of subscriptions) controller.abort();
@@ -156,6 +287,19 @@ class RpcConnection<TContext> {
     let { input } = message.params;
     if (lastEventId !== undefined)
       input = isObject(input) ? { ...input, lastEventId } : (input ?? { lastEventId });
+    if (message.method === 'subscription') {
+      const { maxSubscriptions } = this.limits;
+      if ((this.subscriptions?.length ?? 0) + this.starting >= maxSubscriptions) {
+        const error = new TRPCError({
+          code: 'TOO_MANY_REQUESTS',
+          message: `this connection already has ${maxSubscriptions} subscriptions (the limit): stop one before starting another`,
+        });
+        this.fail(id, jsonrpc, error, 'subscription', path, input);
+        return;
+      }
+      this.starting += 1;
+    }
+    this.pending += 1;
     void this.call(id, jsonrpc, message.method, path, input, batchIndex);
   }
 
@@ -170,6 +314,14 @@ class RpcConnection<TContext> {
     try {
       const failed = await this.ready;
       if (failed) throw failed;
+      // Checked when the call runs, not when it arrived: a revocation in between stops it too.
+      if (this.socket.readyState !== OPEN) return;
+      const revoked = this.options.revoked?.(this.ctx as TContext);
+      if (revoked) {
+        this.fail(id, jsonrpc, revoked, type, path, input);
+        closeThenDestroy(this.socket, CLOSE_REVOKED, 'access revoked');
+        return;
+      }
       const controller = type === 'subscription' ? new AbortController() : null;
       const result: unknown = await callProcedure({
         router: this.options.router,
@@ -202,6 +354,10 @@ class RpcConnection<TContext> {
       void this.pump(id, jsonrpc, result, controller, path, input);
     } catch (cause) {
       this.fail(id, jsonrpc, getTRPCErrorFromUnknown(cause), type, path, input);
+    } finally {
+      this.pending -= 1;
+      if (type === 'subscription') this.starting -= 1;
+      if (this.backlog !== null) this.wake();
     }
   }
 
@@ -275,8 +431,12 @@ class RpcConnection<TContext> {
 
   private send(frame: string | Buffer): void {
     if (this.socket.readyState !== OPEN) return;
-    // ws keeps the net.Socket as `_socket`.
-    const raw = (this.socket as unknown as { _socket?: Socket })._socket;
+    // The limit on unsent bytes holds for every frame, answers as well as subscription data.
+    if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) {
+      this.socket.terminate();
+      return;
+    }
+    const raw = rawSocket(this.socket);
     if (raw && Buffer.isBuffer(frame)) {
       // A frame shared by subscribers: written whole, in one write (after this tick's corked frames, if any).
       raw.write(wsTextFrame(frame));

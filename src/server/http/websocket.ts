@@ -1,15 +1,22 @@
 // tRPC over WebSocket: its own port, or `/ws` on the HTTP server when both ports are the same.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { TRPCError } from '@trpc/server';
 import { WebSocketServer } from 'ws';
 import type { Services } from '../services';
 import { LEGACY_PATH } from '../transports/legacy/legacy-transport';
 import { wsContextFactory } from '../trpc/context';
+import type { Context } from '../trpc/context';
 import { appRouter } from '../trpc/root';
 import { ConnectionLimits } from './connection-limits';
 import { startHeartbeat } from './heartbeat';
 import type { OriginPolicy } from './origins';
-import { RECONNECT_NOTICE, type RpcErrorReport, serveTrpc } from './trpc-ws-connection';
+import {
+  DEFAULT_RPC_LIMITS,
+  RECONNECT_NOTICE,
+  type RpcErrorReport,
+  serveTrpc,
+} from './trpc-ws-connection';
 import { isClientProtocolError } from './ws-client-errors';
 import { wsEncoder } from './ws-encoder';
 
@@ -42,6 +49,18 @@ export function createWebSocketEndpoint(
         services.counters.errors += 1;
         services.logger.error({ err: error, path }, 'tRPC WebSocket procedure failed');
       }
+    },
+    // Every call checks the revocation list, not only the connection's start: a revoked user's frames stop now.
+    revoked: ({ user }: Context) =>
+      user && services.revoked.has(user.id)
+        ? new TRPCError({ code: 'UNAUTHORIZED', message: `access revoked: ${user.id} was removed by an admin` })
+        : null,
+    limits: {
+      ...DEFAULT_RPC_LIMITS,
+      maxBatch: services.config.WS_MAX_BATCH,
+      maxPending: Math.max(DEFAULT_RPC_LIMITS.maxPending, 2 * services.config.WS_MAX_BATCH),
+      maxBufferedBytes: services.hub.maxSocketBuffer,
+      pauseAboveBytes: Math.min(DEFAULT_RPC_LIMITS.pauseAboveBytes, services.hub.maxSocketBuffer),
     },
   };
   wss.on('connection', (socket, req: IncomingMessage) => {

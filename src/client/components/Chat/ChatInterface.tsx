@@ -16,6 +16,10 @@ import { MessageInput } from './MessageInput';
 import { MessageList, type MessageListHandle } from './MessageList';
 import { TypingIndicator } from './TypingIndicator';
 import { UserList } from './UserList';
+import { useQuotedOriginals } from './useQuotedOriginals';
+
+const COMPOSER = '[data-testid="message-input"]';
+const focusComposer = () => document.querySelector<HTMLTextAreaElement>(COMPOSER)?.focus();
 
 interface Props {
   connection: ChatConnection;
@@ -45,14 +49,21 @@ export function ChatInterface({ connection, onSignOut, onOpenAdmin }: Props) {
   );
 
   useEffect(() => () => void (highlightTimer.current && clearTimeout(highlightTimer.current)), []);
+  useQuotedOriginals(connection);
+  // Joined: ready to type. Not on touch screens, where focusing would pop the keyboard over the conversation.
+  useEffect(() => {
+    if (!window.matchMedia?.('(pointer: coarse)').matches) focusComposer();
+  }, []);
 
   const onReply = useCallback((message: Message) => {
     useChatStore.getState().setReplyTo(message.id);
-    document.querySelector<HTMLTextAreaElement>('[data-testid="message-input"]')?.focus();
+    focusComposer();
   }, []);
 
   const onQuoteClick = useCallback(
     async (id: number) => {
+      // Before loading: the pages a jump prepends must not let the list follow new messages back down.
+      list.current?.holdPosition();
       if (!(await connection.loadUntil(id))) {
         setNotice(`Message #${id} is no longer available.`);
         return;
@@ -155,10 +166,25 @@ export function ChatInterface({ connection, onSignOut, onOpenAdmin }: Props) {
 
   return (
     <div className="flex h-dvh flex-col bg-white text-slate-900 dark:bg-slate-900 dark:text-slate-100">
-      <header className="flex items-center gap-3 border-b border-slate-200 px-4 py-2 dark:border-slate-700">
-        <h1 className="text-base font-semibold">OpenCode-Slack</h1>
-        <ConnectionStatus />
-        <div className="ml-auto flex items-center gap-2 text-sm">
+      {/* First in the tab order: past the header and the conversation in one key press. */}
+      <button
+        type="button"
+        data-testid="skip-to-composer"
+        onClick={focusComposer}
+        className="sr-only rounded bg-sky-600 px-3 py-1 text-sm text-white focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50"
+      >
+        Skip to composer
+      </button>
+      {/* One line at any width: the status clips rather than wrapping the header (phones, "Reconnecting in 3 s"). */}
+      <header
+        data-testid="chat-header"
+        className="flex items-center gap-2 whitespace-nowrap border-b border-slate-200 px-3 py-2 sm:gap-3 sm:px-4 dark:border-slate-700"
+      >
+        <h1 className="shrink-0 text-base font-semibold">OpenCode-Slack</h1>
+        <div className="min-w-0 flex-1 overflow-hidden">
+          <ConnectionStatus />
+        </div>
+        <div className="flex shrink-0 items-center gap-2 text-sm">
           <span className="hidden text-slate-600 sm:inline dark:text-slate-300" data-testid="current-user">
             {me?.id}
             {me?.role === 'admin' ? ' (admin)' : ''}

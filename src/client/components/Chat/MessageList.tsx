@@ -1,16 +1,22 @@
-// The conversation, virtualised (react-virtuoso): sticks to the bottom for new messages, loads older pages when
-// scrolled to the top, and scrolls to + highlights a quoted message on request.
+// The conversation, virtualised (react-virtuoso): stays at the bottom for new messages while the reader is there
+// (a flood included), counts what arrived while they read further up, loads older pages at the top, jumps to a
+// quoted message and stays on it, and gives the keyboard one tab stop with arrow keys between messages.
 import { ArrowDown } from 'lucide-react';
-import { forwardRef, useCallback, useImperativeHandle, useMemo, useRef, useState } from 'react';
-import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
+import { forwardRef, useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState } from 'react';
+import { type ListItem, Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
 import type { Message } from '../../../shared/message';
 import { type PendingMessage, selectTimeline, useChatStore } from '../../stores/chatStore';
 import { MessageItem } from './MessageItem';
 
 /** Virtuoso needs a first index that only ever decreases as older items are prepended. */
 const FIRST_INDEX = 1_000_000_000;
+/** How far from the end (px) still counts as "at the bottom". */
+const AT_BOTTOM_PX = 60;
 
 export interface MessageListHandle {
+  /** Stops following new messages: call before loading the pages a jump needs, so nothing pulls the list away. */
+  holdPosition(): void;
+  /** Scrolls to a loaded message, centred, and keeps it there until the reader scrolls. */
   scrollToMessage(id: number): boolean;
   scrollToBottom(): void;
 }
@@ -41,11 +47,24 @@ const COMPONENTS = {
   ),
 };
 
+/** How many ids in the ascending `order` are greater than `after`. */
+function countAfter(order: number[], after: number): number {
+  let lo = 0;
+  let hi = order.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((order[mid] as number) > after) hi = mid;
+    else lo = mid + 1;
+  }
+  return order.length - lo;
+}
+
 export const MessageList = forwardRef<MessageListHandle, Props>(function MessageList(
   { onReply, onQuoteClick, onLoadOlder, renderExtra },
   ref,
 ) {
   const messagesById = useChatStore((s) => s.messages);
+  const quoted = useChatStore((s) => s.quoted);
   const order = useChatStore((s) => s.order);
   const pending = useChatStore((s) => s.pending);
   const prepended = useChatStore((s) => s.prepended);
@@ -54,32 +73,180 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
   const historyLoaded = useChatStore((s) => s.historyLoaded);
   const me = useChatStore((s) => s.me?.id);
   const virtuoso = useRef<VirtuosoHandle>(null);
+  const [scroller, setScroller] = useState<HTMLElement | null>(null);
   const [atBottom, setAtBottom] = useState(true);
+  // Following new messages is the reader's choice, not a reading of the scroll position: content growing under a
+  // reader at the bottom (a flood) must not unstick them, and a jump must not be undone by a message arriving.
+  const [stick, setStickState] = useState(true);
+  const stickRef = useRef(true);
+  /** The newest message id when the reader stopped following: the pill counts what came after it. */
+  const [seenUpTo, setSeenUpTo] = useState(0);
+  /** A jump holds the list still until the reader moves it themselves. */
+  const holding = useRef(false);
+  const [activeId, setActiveId] = useState<number | null>(null);
+  const [rendered, setRendered] = useState<{ first: number; last: number } | null>(null);
+
+  const setStick = useCallback((value: boolean) => {
+    if (stickRef.current === value) return;
+    stickRef.current = value;
+    setStickState(value);
+    if (!value) {
+      const { order } = useChatStore.getState();
+      setSeenUpTo(order[order.length - 1] ?? 0);
+    }
+  }, []);
 
   const rows = useMemo<Row[]>(
     () => [...selectTimeline({ messages: messagesById, order }), ...pending],
     [messagesById, order, pending],
   );
 
+  const scrollToBottom = useCallback(() => {
+    holding.current = false;
+    setStick(true);
+    virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'auto' });
+  }, [setStick]);
+
   useImperativeHandle(
     ref,
     () => ({
+      holdPosition() {
+        holding.current = true;
+        setStick(false);
+      },
       scrollToMessage(id) {
-        const index = order.indexOf(id);
+        // Read the store, not this render's props: the pages a jump loaded may not have re-rendered us yet.
+        const index = useChatStore.getState().order.indexOf(id);
         if (index < 0) return false;
+        holding.current = true;
+        setStick(false);
+        setActiveId(id);
         virtuoso.current?.scrollToIndex({ index, align: 'center', behavior: 'auto' });
         return true;
       },
-      scrollToBottom() {
-        virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'auto' });
-      },
+      scrollToBottom,
     }),
-    [order],
+    [setStick, scrollToBottom],
+  );
+
+  // The reader scrolling up (wheel, touch, keys, scrollbar) stops following. Only scrolls right after the reader's
+  // own input count: Virtuoso correcting positions as rows are measured (a flood) moves the list too.
+  useEffect(() => {
+    const element = scroller;
+    if (!element) return;
+    let lastTop = element.scrollTop;
+    let inputAt = 0;
+    let pointerHeld = false;
+    const onScroll = () => {
+      const top = element.scrollTop;
+      const fromBottom = element.scrollHeight - top - element.clientHeight;
+      const byReader = pointerHeld || performance.now() - inputAt < 1_000;
+      if (byReader && top < lastTop - 1 && fromBottom > AT_BOTTOM_PX) setStick(false);
+      lastTop = top;
+    };
+    // Any move of the reader's own also ends a jump's hold.
+    const onInput = () => {
+      inputAt = performance.now();
+      holding.current = false;
+    };
+    const onPointerDown = () => {
+      onInput();
+      pointerHeld = true;
+    };
+    const onPointerUp = () => {
+      pointerHeld = false;
+    };
+    const inputs = ['wheel', 'touchmove', 'keydown'] as const;
+    element.addEventListener('scroll', onScroll, { passive: true });
+    for (const type of inputs) element.addEventListener(type, onInput, { passive: true });
+    element.addEventListener('pointerdown', onPointerDown, { passive: true });
+    window.addEventListener('pointerup', onPointerUp, { passive: true });
+    return () => {
+      element.removeEventListener('scroll', onScroll);
+      for (const type of inputs) element.removeEventListener(type, onInput);
+      element.removeEventListener('pointerdown', onPointerDown);
+      window.removeEventListener('pointerup', onPointerUp);
+    };
+  }, [scroller, setStick]);
+
+  const onAtBottom = useCallback(
+    (bottom: boolean) => {
+      setAtBottom(bottom);
+      if (bottom && !holding.current) setStick(true);
+    },
+    [setStick],
   );
 
   const startReached = useCallback(() => {
     void onLoadOlder();
   }, [onLoadOlder]);
+
+  const onItemsRendered = useCallback((items: ListItem<Row>[]) => {
+    const ids = items.flatMap((item) => (item.data && 'id' in item.data ? [item.data.id] : []));
+    const first = ids[0];
+    const last = ids[ids.length - 1];
+    setRendered((previous) =>
+      first === undefined || last === undefined
+        ? null
+        : previous?.first === first && previous.last === last
+          ? previous
+          : { first, last },
+    );
+  }, []);
+
+  // One tab stop in the list: the current message if it is on screen, else the newest one that is.
+  const tabStop =
+    activeId !== null && rendered && activeId >= rendered.first && activeId <= rendered.last
+      ? activeId
+      : (rendered?.last ?? null);
+
+  /** Arrow keys, Home and End move between messages; R replies to the focused one. */
+  const onKeyDown = useCallback(
+    (event: React.KeyboardEvent<HTMLDivElement>) => {
+      const target = event.target as HTMLElement;
+      if (target.dataset.testid !== 'message-item' || !target.dataset.messageId) return;
+      const id = Number(target.dataset.messageId);
+      const { order, messages } = useChatStore.getState();
+      const index = order.indexOf(id);
+      let next: number | undefined;
+      if (event.key === 'ArrowUp') next = index - 1;
+      else if (event.key === 'ArrowDown') next = index + 1;
+      else if (event.key === 'Home') next = 0;
+      else if (event.key === 'End') next = order.length - 1;
+      else if (
+        (event.key === 'r' || event.key === 'R') &&
+        !event.ctrlKey &&
+        !event.metaKey &&
+        !event.altKey
+      ) {
+        const message = messages[id];
+        if (message) {
+          event.preventDefault();
+          onReply(message);
+        }
+        return;
+      }
+      if (next === undefined) return;
+      event.preventDefault();
+      const nextIndex = Math.max(0, Math.min(order.length - 1, next));
+      const nextId = order[nextIndex];
+      if (nextId === undefined) return;
+      setActiveId(nextId);
+      const focus = () =>
+        document.querySelector<HTMLElement>(`[data-testid="message-item"][data-message-id="${nextId}"]`);
+      virtuoso.current?.scrollIntoView({ index: nextIndex, behavior: 'auto' });
+      const element = focus();
+      if (element) element.focus();
+      else requestAnimationFrame(() => requestAnimationFrame(() => focus()?.focus()));
+    },
+    [onReply],
+  );
+
+  const onFocus = useCallback((event: React.FocusEvent<HTMLDivElement>) => {
+    const article = (event.target as HTMLElement).closest<HTMLElement>('[data-testid="message-item"]');
+    const id = Number(article?.dataset.messageId);
+    if (id) setActiveId(id);
+  }, []);
 
   const itemContent = useCallback(
     (_index: number, row: Row) => {
@@ -87,16 +254,17 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
       return (
         <MessageItem
           message={row}
-          original={row.replyTo !== null ? messagesById[row.replyTo] : undefined}
+          original={row.replyTo !== null ? (messagesById[row.replyTo] ?? quoted[row.replyTo]) : undefined}
           me={me}
           highlighted={stored && row.id === highlighted}
+          tabStop={stored && row.id === tabStop}
           onReply={onReply}
           onQuoteClick={onQuoteClick}
           extra={stored ? renderExtra?.(row) : undefined}
         />
       );
     },
-    [messagesById, me, highlighted, onReply, onQuoteClick, renderExtra],
+    [messagesById, quoted, me, highlighted, tabStop, onReply, onQuoteClick, renderExtra],
   );
 
   if (!historyLoaded)
@@ -106,16 +274,22 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
       </div>
     );
 
+  const unseen = stick ? 0 : countAfter(order, seenUpTo);
   return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: key handling delegated from the focusable messages inside
     <div
       data-testid="message-list"
+      data-following={stick ? 'true' : 'false'}
       role="log"
       aria-label="Messages"
       aria-live="polite"
       className="relative min-h-0 flex-1"
+      onKeyDown={onKeyDown}
+      onFocus={onFocus}
     >
       <Virtuoso<Row, ListContext>
         ref={virtuoso}
+        scrollerRef={(element) => setScroller(element instanceof HTMLElement ? element : null)}
         className="h-full"
         data={rows}
         firstItemIndex={FIRST_INDEX - prepended}
@@ -123,21 +297,26 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
         computeItemKey={(_i, row) => ('id' in row ? `m${row.id}` : row.tempId)}
         itemContent={itemContent}
         startReached={startReached}
-        followOutput={(atBottom) => (atBottom ? 'smooth' : false)}
+        // `false` (not a function answering false) also turns off Virtuoso's "size grew: scroll down", which
+        // would otherwise pull a jump back to the bottom while the pages it needs are prepended.
+        followOutput={stick ? 'auto' : false}
         increaseViewportBy={{ top: 400, bottom: 400 }}
         context={{ hasOlder: olderCursor !== null, empty: rows.length === 0 }}
         components={COMPONENTS}
-        atBottomStateChange={setAtBottom}
-        atBottomThreshold={60}
+        atBottomStateChange={onAtBottom}
+        atBottomThreshold={AT_BOTTOM_PX}
+        itemsRendered={onItemsRendered}
       />
-      {!atBottom && (
+      {!stick && !atBottom && (
         <button
           type="button"
           data-testid="jump-to-latest"
-          onClick={() => virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'auto' })}
-          className="absolute bottom-3 right-4 flex items-center gap-1 rounded-full bg-sky-600 px-3 py-1 text-xs text-white shadow hover:bg-sky-700"
+          data-count={unseen}
+          onClick={scrollToBottom}
+          className="absolute bottom-3 left-1/2 z-10 flex -translate-x-1/2 items-center gap-1 whitespace-nowrap rounded-full bg-sky-600 px-3 py-1 text-xs text-white shadow hover:bg-sky-700"
         >
-          <ArrowDown size={14} aria-hidden="true" /> Latest messages
+          <ArrowDown size={14} aria-hidden="true" />
+          {unseen > 0 ? `${unseen} new message${unseen === 1 ? '' : 's'}` : 'Latest messages'}
         </button>
       )}
     </div>

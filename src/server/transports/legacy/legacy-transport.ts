@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { authenticate, userIdSchema } from '../../auth';
 import type { Config } from '../../config';
+import { closeThenDestroy } from '../../http/ws-close';
 import { ChatError } from '../../hub/errors';
 import type { Hub } from '../../hub/hub';
 import type { SendLimiter } from '../../hub/rate-limiter';
@@ -24,6 +25,8 @@ export const LEGACY_PATH = '/legacy';
 const MAX_FRAME_BYTES = 64 * 1024;
 /** Unsent bytes beyond which a legacy client counts as too slow and is dropped. */
 const MAX_BUFFERED = 8 * 1024 * 1024;
+/** Frames received and not handled yet, beyond which the connection is not read until half are done. */
+const MAX_QUEUED_FRAMES = 64;
 const PING_MS = 30_000;
 
 interface Session {
@@ -58,8 +61,7 @@ export class LegacyTransport implements Transport {
     let dropped = 0;
     for (const [socket, session] of this.sessions) {
       if (session.user !== user) continue;
-      this.send(socket, errorFrame(reason, 'access_revoked'));
-      socket.close(4003, reason);
+      this.revoke(socket, reason);
       dropped += 1;
     }
     return dropped;
@@ -135,18 +137,29 @@ export class LegacyTransport implements Transport {
     });
     // Frames of one connection are handled in order: an auth finishes before the next frame is read.
     let queue = Promise.resolve();
+    let queued = 0;
     socket.on('message', (data, isBinary) => {
+      // Nothing runs on a closing connection (access revoked, server stopping), whatever the client sends.
+      if (socket.readyState !== socket.OPEN) return;
       const raw = isBinary ? '' : data.toString();
+      // A client sending faster than its frames are handled is not read until the queue is short again.
+      if (++queued >= MAX_QUEUED_FRAMES) socket.pause();
       queue = queue
         .then(() => this.onFrame(socket, session, raw))
         .catch((err) => {
           this.deps.logger.error({ err }, 'legacy frame failed');
           this.send(socket, errorFrame('internal error: the frame was not processed', 'internal'));
+        })
+        .finally(() => {
+          if (--queued === MAX_QUEUED_FRAMES / 2 && socket.isPaused) socket.resume();
         });
     });
   }
 
   private async onFrame(socket: WebSocket, session: Session, raw: string): Promise<void> {
+    // Checked when the frame runs, after the frames before it: a revocation in between stops it too.
+    if (socket.readyState !== socket.OPEN) return;
+    if (session.user && this.isRevoked(session.user)) return this.revoke(socket, 'access revoked');
     const parsed = parseFrame(raw);
     if (!parsed.ok) return this.send(socket, errorFrame(parsed.error));
     const frame = parsed.frame;
@@ -253,7 +266,19 @@ export class LegacyTransport implements Transport {
   }
 
   private send(socket: WebSocket, frame: object): void {
-    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
+    if (socket.readyState !== socket.OPEN) return;
+    // Answers count against the same limit as broadcasts: a client that never reads them is dropped.
+    if (socket.bufferedAmount > MAX_BUFFERED) {
+      socket.terminate();
+      return;
+    }
+    socket.send(JSON.stringify(frame));
+  }
+
+  /** Tells the client why, closes with 4003 and destroys the socket if the client does not close its side. */
+  private revoke(socket: WebSocket, reason: string): void {
+    this.send(socket, errorFrame(reason, 'access_revoked'));
+    closeThenDestroy(socket, 4003, reason);
   }
 
   private keepAlive(): void {
