@@ -33,7 +33,7 @@ const wholeMs = (name: string) =>
     .min(0, `${name} must be a whole number of milliseconds >= 0`);
 
 /** An enumeration that accepts any letter case (INFO, Telegram) and yields the lower-case member. */
-const lowerCase = <T extends z.ZodType>(schema: T) =>
+const lowerCase = <T extends z.ZodType<unknown, string>>(schema: T) =>
   z
     .string()
     .transform((v) => v.trim().toLowerCase())
@@ -92,9 +92,9 @@ export const configSchema = z.object({
     .min(16, 'METRICS_TOKEN must be at least 16 characters (e.g. openssl rand -hex 24)')
     .optional(),
   // Enumerations read case-insensitively: the Python version's .env spells LOG_LEVEL=INFO.
-  LOG_LEVEL: lowerCase(z.enum(logLevels, { error: `LOG_LEVEL must be one of ${logLevels.join(', ')}` })).default(
-    'info',
-  ),
+  LOG_LEVEL: lowerCase(
+    z.enum(logLevels, { error: `LOG_LEVEL must be one of ${logLevels.join(', ')}` }),
+  ).default('info'),
   LOG_FILE: z.string().default('logs/server.log'),
   // Size-based rotation of LOG_FILE (pino-roll): rotate at LOG_MAX_SIZE, keep LOG_MAX_FILES old files.
   LOG_MAX_SIZE: z
@@ -161,8 +161,15 @@ export const configSchema = z.object({
     .number({ error: 'RATE_LIMIT_BURST must be a whole number >= 1' })
     .int('RATE_LIMIT_BURST must be a whole number >= 1')
     .min(1, 'RATE_LIMIT_BURST must be a whole number >= 1')
+    .default(20),
+  RATE_LIMIT_PER_SECOND: nonNegative('RATE_LIMIT_PER_SECOND').default(2),
+  // Scripts and bots (legacy JSON adapter, tRPC over plain HTTP) also draw from this stricter bucket.
+  RATE_LIMIT_BULK_BURST: z.coerce
+    .number({ error: 'RATE_LIMIT_BULK_BURST must be a whole number >= 1' })
+    .int('RATE_LIMIT_BULK_BURST must be a whole number >= 1')
+    .min(1, 'RATE_LIMIT_BULK_BURST must be a whole number >= 1')
     .default(10),
-  RATE_LIMIT_PER_SECOND: nonNegative('RATE_LIMIT_PER_SECOND').default(1),
+  RATE_LIMIT_BULK_PER_SECOND: nonNegative('RATE_LIMIT_BULK_PER_SECOND').default(1),
   // Open WebSocket connections (tRPC and legacy) per client IP, and per signed-in user (tRPC).
   WS_MAX_CONNECTIONS_PER_IP: z.coerce
     .number({ error: 'WS_MAX_CONNECTIONS_PER_IP must be a whole number >= 1' })
@@ -229,11 +236,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     if (value !== undefined && value !== '') raw[key] = value;
   }
   Object.assign(raw, parseFlags(argv));
+  // JWT_SECRET is the Python version's name for AUTH_SECRET; start-up prints a notice (legacySettingNotices).
+  const secretFromJwt = raw.AUTH_SECRET === undefined && Boolean(env.JWT_SECRET);
+  if (secretFromJwt) raw.AUTH_SECRET = env.JWT_SECRET;
   const result = configSchema.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0];
-    const setting = String(issue?.path[0] ?? 'configuration');
+    let setting = String(issue?.path[0] ?? 'configuration');
     const message = issue?.message ?? 'invalid value';
+    if (setting === 'AUTH_SECRET' && secretFromJwt) setting = 'JWT_SECRET (read as AUTH_SECRET)';
     throw new ConfigError(
       message.startsWith(setting) ? `Invalid setting: ${message}` : `Invalid setting ${setting}: ${message}`,
     );
