@@ -5,7 +5,8 @@ export const MAX_TEXT_LENGTH = 4096;
 export const MAX_HISTORY_PAGE = 200;
 
 export const senderKinds = ['user', 'agent', 'system'] as const;
-export const origins = ['websocket', 'telegram', 'legacy', 'api', 'agent', 'system'] as const;
+// 'import': history brought over from the Python version by npm run import:original (never forwarded anywhere).
+export const origins = ['websocket', 'telegram', 'legacy', 'api', 'agent', 'system', 'import'] as const;
 
 export type SenderKind = (typeof senderKinds)[number];
 export type Origin = (typeof origins)[number];

@@ -15,7 +15,9 @@ export const messages = sqliteTable(
     commandArgs: text('command_args', { mode: 'json' }).$type<string[]>().notNull(),
     replyTo: integer('reply_to'),
     clientId: text('client_id'),
-    origin: text('origin', { enum: ['websocket', 'telegram', 'legacy', 'api', 'agent', 'system'] }).notNull(),
+    origin: text('origin', {
+      enum: ['websocket', 'telegram', 'legacy', 'api', 'agent', 'system', 'import'],
+    }).notNull(),
     createdAt: text('created_at').notNull(),
   },
   (table) => [

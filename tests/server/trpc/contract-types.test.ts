@@ -18,7 +18,10 @@ describe('the typed contract (compile-time)', () => {
     expectTypeOf<Message['replyTo']>().toEqualTypeOf<number | null>();
     expectTypeOf<Message['command']>().toEqualTypeOf<string | null>();
     expectTypeOf<SenderKind>().toEqualTypeOf<'user' | 'agent' | 'system'>();
-    expectTypeOf<Origin>().toEqualTypeOf<'websocket' | 'telegram' | 'legacy' | 'api' | 'agent' | 'system'>();
+    // 'import': history brought over from the Python version (issue 20).
+    expectTypeOf<Origin>().toEqualTypeOf<
+      'websocket' | 'telegram' | 'legacy' | 'api' | 'agent' | 'system' | 'import'
+    >();
   });
 
   it('types chat inputs and outputs', () => {

@@ -19,7 +19,9 @@ export const messages = pgTable(
     commandArgs: jsonb('command_args').$type<string[]>().notNull(),
     replyTo: bigint('reply_to', { mode: 'number' }),
     clientId: text('client_id'),
-    origin: text('origin', { enum: ['websocket', 'telegram', 'legacy', 'api', 'agent', 'system'] }).notNull(),
+    origin: text('origin', {
+      enum: ['websocket', 'telegram', 'legacy', 'api', 'agent', 'system', 'import'],
+    }).notNull(),
     createdAt: text('created_at').notNull(),
   },
   (table) => [

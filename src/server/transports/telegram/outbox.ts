@@ -106,7 +106,10 @@ export class Outbox {
     while (true) {
       const page = await this.repo.messagesAfter(cursor, PAGE);
       if (page.length === 0) break;
-      const parts = page.filter((m) => m.origin !== 'telegram').flatMap((m) => this.render(m));
+      // What came from Telegram is there already; imported history (npm run import:original) is not news.
+      const parts = page
+        .filter((m) => m.origin !== 'telegram' && m.origin !== 'import')
+        .flatMap((m) => this.render(m));
       cursor = page[page.length - 1]?.id ?? cursor;
       await this.store.enqueue(parts, cursor);
       if (parts.length > 0) this.events.onDepth(await this.store.outboxDepth());
