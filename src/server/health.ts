@@ -1,14 +1,17 @@
 // The health report behind the `health` procedure and GET /health: each component checked for real, and
-// `degraded` when the database or the active transport is down (what a load balancer should act on).
+// `degraded` when the database or the active transport is down (what a load balancer should act on). Strangers
+// get only that (publicHealth); paths, sizes, versions and errors are for operators (see access/operator.ts).
 import { readFileSync, statfsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { sqlitePath } from './db/client';
+import { localDatabaseDir } from './db/storage-location';
+import { redactSecrets } from './redact';
 import type { Services } from './services';
 
 export type ComponentStatus = 'up' | 'down' | 'absent' | 'low';
 
 export interface HealthReport {
   status: 'healthy' | 'degraded';
+  /** True: the operator's view below; false: the public one (status per component only). */
+  detailed: true;
   components: {
     database: { status: ComponentStatus; lastMessageId?: number; error?: string };
     transports: {
@@ -20,12 +23,29 @@ export interface HealthReport {
     };
     /** `runsHere`: this instance runs the agents (always when alone; in a cluster, the holder of the role). */
     agents: { status: ComponentStatus; count?: number; runsHere?: boolean; error?: string };
-    disk: { status: ComponentStatus; path: string; freeBytes?: number; totalBytes?: number; error?: string };
+    /** `absent` when the database is a server (PostgreSQL) or in memory: no disk of ours to watch. */
+    disk: { status: ComponentStatus; path?: string; freeBytes?: number; totalBytes?: number; error?: string };
   };
   /** Seconds since the services started. */
   uptime: number;
   version: string;
   time: string;
+}
+
+type ComponentName = keyof HealthReport['components'];
+
+/** What anyone may see: enough for a load balancer or a probe, nothing about the machine or its secrets. */
+export interface PublicHealthReport {
+  status: HealthReport['status'];
+  detailed: false;
+  components: Record<ComponentName, { status: ComponentStatus }>;
+}
+
+export function publicHealth(report: HealthReport): PublicHealthReport {
+  const components = {} as PublicHealthReport['components'];
+  for (const [name, component] of Object.entries(report.components))
+    components[name as ComponentName] = { status: component.status };
+  return { status: report.status, detailed: false, components };
 }
 
 /** Below this much free space on the database's disk the disk component reads `low`. */
@@ -40,8 +60,6 @@ export const VERSION: string = (() => {
   }
 })();
 
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
 /** Agents are optional (another module adds them): counted when `services.agents` offers a list. */
 interface AgentsLike {
   list?: () => unknown[] | Promise<unknown[]>;
@@ -50,6 +68,9 @@ interface AgentsLike {
 
 export async function checkHealth(services: Services): Promise<HealthReport> {
   const components = {} as HealthReport['components'];
+  // Even operators never see a secret: a driver's error may quote the connection string.
+  const message = (error: unknown) =>
+    redactSecrets(error instanceof Error ? error.message : String(error), services.config);
 
   try {
     components.database = { status: 'up', lastMessageId: await services.repo.lastMessageId() };
@@ -85,24 +106,27 @@ export async function checkHealth(services: Services): Promise<HealthReport> {
     }
   }
 
-  const dbPath = sqlitePath(services.config.DATABASE_URL);
-  const diskPath = dbPath === ':memory:' ? process.cwd() : dirname(resolve(dbPath));
-  try {
-    const fs = statfsSync(diskPath);
-    const freeBytes = fs.bavail * fs.bsize;
-    components.disk = {
-      status: freeBytes < LOW_DISK_BYTES ? 'low' : 'up',
-      path: diskPath,
-      freeBytes,
-      totalBytes: fs.blocks * fs.bsize,
-    };
-  } catch (error) {
-    components.disk = { status: 'down', path: diskPath, error: message(error) };
+  const diskPath = localDatabaseDir(services.config.DATABASE_URL);
+  if (diskPath === null) components.disk = { status: 'absent' };
+  else {
+    try {
+      const fs = statfsSync(diskPath);
+      const freeBytes = fs.bavail * fs.bsize;
+      components.disk = {
+        status: freeBytes < LOW_DISK_BYTES ? 'low' : 'up',
+        path: diskPath,
+        freeBytes,
+        totalBytes: fs.blocks * fs.bsize,
+      };
+    } catch (error) {
+      components.disk = { status: 'down', path: diskPath, error: message(error) };
+    }
   }
 
   const down = components.database.status === 'down' || components.transports.status === 'down';
   return {
     status: down ? 'degraded' : 'healthy',
+    detailed: true,
     components,
     uptime: Math.round((Date.now() - services.startedAt.getTime()) / 1000),
     version: VERSION,

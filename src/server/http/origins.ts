@@ -32,3 +32,14 @@ export class OriginPolicy {
     return origin !== undefined && this.allowed.has(origin.toLowerCase());
   }
 }
+
+/**
+ * For requests that change something (POST, DELETE…): a browser's Origin must pass `allows`, as on the WebSocket.
+ * Browsers send Origin on every such request; should one not, its Sec-Fetch-Site must say it came from our own
+ * page or was typed by the person (none). CLIs send neither and are allowed.
+ */
+export function allowsWrite(origins: OriginPolicy, req: IncomingMessage): boolean {
+  if (req.headers.origin !== undefined) return origins.allows(req);
+  const site = req.headers['sec-fetch-site'];
+  return site === undefined || site === 'same-origin' || site === 'none';
+}

@@ -5,18 +5,16 @@ import { TRPCError } from '@trpc/server';
 import { WebSocketServer } from 'ws';
 import type { Services } from '../services';
 import { LEGACY_PATH } from '../transports/legacy/legacy-transport';
-import { wsContextFactory } from '../trpc/context';
 import type { Context } from '../trpc/context';
+import { noteUpgradeRequest, wsContextFactory } from '../trpc/context';
 import { appRouter } from '../trpc/root';
 import { ConnectionLimits } from './connection-limits';
 import { startHeartbeat } from './heartbeat';
+import { HostPolicy } from './hosts';
 import type { OriginPolicy } from './origins';
-import {
-  DEFAULT_RPC_LIMITS,
-  RECONNECT_NOTICE,
-  type RpcErrorReport,
-  serveTrpc,
-} from './trpc-ws-connection';
+import { hostRefusal, urlRefusal } from './request-guard';
+import { SERVER_OPTIONS } from './server';
+import { DEFAULT_RPC_LIMITS, RECONNECT_NOTICE, type RpcErrorReport, serveTrpc } from './trpc-ws-connection';
 import { isClientProtocolError } from './ws-client-errors';
 import { wsEncoder } from './ws-encoder';
 
@@ -53,7 +51,10 @@ export function createWebSocketEndpoint(
     // Every call checks the revocation list, not only the connection's start: a revoked user's frames stop now.
     revoked: ({ user }: Context) =>
       user && services.revoked.has(user.id)
-        ? new TRPCError({ code: 'UNAUTHORIZED', message: `access revoked: ${user.id} was removed by an admin` })
+        ? new TRPCError({
+            code: 'UNAUTHORIZED',
+            message: `access revoked: ${user.id} was removed by an admin`,
+          })
         : null,
     limits: {
       ...DEFAULT_RPC_LIMITS,
@@ -71,13 +72,24 @@ export function createWebSocketEndpoint(
         isClientProtocolError(err) ? 'websocket client broke the protocol' : 'websocket error',
       ),
     );
+    noteUpgradeRequest(socket, req);
     // @trpc/client sends its connectionParams as the first frame when the URL says so.
     const params = new URL(req.url ?? '/', 'http://localhost').searchParams.get('connectionParams');
     serveTrpc(socket, rpc, params === '1');
   });
   const stopHeartbeat = startHeartbeat(wss, options.pingMs ?? PING_MS);
 
+  const hosts = new HostPolicy(services.config);
   const handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const refusal = hostRefusal(hosts, req) ?? urlRefusal(req);
+    if (refusal) {
+      services.logger.debug({ status: refusal.status, host: req.headers.host }, refusal.message);
+      const reason = refusal.status === 421 ? 'Misdirected Request' : 'Bad Request';
+      socket.end(
+        `HTTP/1.1 ${refusal.status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(refusal.message)}\r\n\r\n${refusal.message}`,
+      );
+      return;
+    }
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const legacy = path === LEGACY_PATH;
     if (options.path && path !== options.path && !legacy) {
@@ -111,7 +123,7 @@ export function createWebSocketEndpoint(
 
   const server =
     options.shareWith ??
-    createServer((_req, res) => {
+    createServer(SERVER_OPTIONS, (_req, res) => {
       res
         .writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket' })
         .end('Upgrade to WebSocket here');

@@ -2,6 +2,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { CreateHTTPContextOptions } from '@trpc/server/adapters/standalone';
 import type { WebSocket } from 'ws';
+import { isDirectLoopback, isOperator } from '../access/operator';
 import { type AuthResult, authenticate, type User } from '../auth';
 import type { Services } from '../services';
 
@@ -18,6 +19,11 @@ export interface Context {
   user: User | null;
   authError: string | null;
   connection: Connection | null;
+  /**
+   * May see how the server runs (detailed health): see access/operator.ts. Unset (a caller built in process, as
+   * in tests) means: if an admin.
+   */
+  operator?: boolean;
 }
 
 export function bearerToken(req: IncomingMessage): string | undefined {
@@ -32,7 +38,18 @@ export async function createHTTPContext(services: Services, req: IncomingMessage
     userId: Array.isArray(userHeader) ? userHeader[0] : userHeader,
   });
   const { user, error } = refuseRevoked(services, auth);
-  return { services, user, authError: error, connection: null };
+  const operator = isOperator(services.config, user, {
+    bearer: bearerToken(req),
+    directLoopback: isDirectLoopback(req),
+  });
+  return { services, user, authError: error, connection: null, operator };
+}
+
+/** WebSockets whose upgrade request came straight from this machine (set by the upgrade, read by the context). */
+const directSockets = new WeakSet<WebSocket>();
+
+export function noteUpgradeRequest(socket: WebSocket, req: IncomingMessage): void {
+  if (isDirectLoopback(req)) directSockets.add(socket);
 }
 
 /** A valid token of a user an admin revoked is refused like a bad one (only possible in token mode). */
@@ -96,6 +113,7 @@ export function wsContextFactory(services: Services) {
       user: auth.user,
       authError: auth.error,
       connection: new SocketConnection(socket, services, auth.user?.id),
+      operator: isOperator(services.config, auth.user, { directLoopback: directSockets.has(socket) }),
     };
   };
 }

@@ -41,6 +41,8 @@ describe('GET /health and the health procedure', () => {
     const viaTrpc = await client.trpc.health.query();
     await client.close();
     const { body } = await health();
+    // Open mode, straight from this machine: the operator's view (see tests/security/health-exposure.test.ts).
+    if (!viaTrpc.detailed) throw new Error('expected the detailed view on loopback in open mode');
     expect(viaTrpc.status).toBe(body.status);
     expect(Object.keys(viaTrpc.components)).toEqual(Object.keys(body.components));
     expect(viaTrpc.version).toBe(body.version);
