@@ -1,20 +1,18 @@
 // The typed tRPC client: one WebSocket (wsLink) carries queries, mutations and subscriptions, with keep-alive,
-// reconnect back-off and the identity as connectionParams. React hooks come from @trpc/react-query.
+// jittered reconnect back-off (lib/reconnect.ts) and the identity as connectionParams. React hooks come from @trpc/react-query.
 import { createTRPCClient, createWSClient, type TRPCClient, wsLink } from '@trpc/client';
 import { createTRPCReact } from '@trpc/react-query';
 import type { AppRouter } from '../server/trpc/root';
 import { connectionParams, type Identity } from './lib/identity';
+import { ReconnectGate } from './lib/reconnect';
 
 export const trpc = createTRPCReact<AppRouter>();
-
-/** 0.25 s, 0.5 s, 1 s … capped at 8 s: quick after a restart, gentle when the server stays away. */
-export function retryDelayMs(attempt: number): number {
-  return Math.min(250 * 2 ** attempt, 8_000);
-}
 
 export interface ChatClient {
   ws: ReturnType<typeof createWSClient>;
   trpc: TRPCClient<AppRouter>;
+  /** Reconnect now instead of at the end of the backoff (the network or the tab came back). */
+  wake(): boolean;
   close(): Promise<void>;
 }
 
@@ -23,17 +21,22 @@ export function createChatClient(
   identity: Identity,
   hooks: { onRetryScheduled?: (delayMs: number) => void } = {},
 ): ChatClient {
+  const gate = new ReconnectGate(url, hooks);
   const ws = createWSClient({
-    url,
+    url: gate.url,
     connectionParams: () => connectionParams(identity),
-    retryDelayMs: (attempt) => {
-      const delay = retryDelayMs(attempt);
-      hooks.onRetryScheduled?.(delay);
-      return delay;
-    },
+    retryDelayMs: gate.retryDelayMs,
     // A half-open connection (laptop sleep, proxy timeout) is noticed within seconds, not at the next send.
     keepAlive: { enabled: true, intervalMs: 10_000, pongTimeoutMs: 5_000 },
   });
   const client = createTRPCClient<AppRouter>({ links: [wsLink({ client: ws })] });
-  return { ws, trpc: client, close: () => ws.close() };
+  return {
+    ws,
+    trpc: client,
+    wake: () => gate.wake(),
+    close: () => {
+      gate.close();
+      return ws.close();
+    },
+  };
 }

@@ -1,8 +1,9 @@
 // The chat's connection (the old useWebSocket): a wsLink client, the resumable message stream, activity,
-// presence, history paging and sending with an optimistic copy. Everything it learns goes into chatStore.
+// presence, history paging and sending through the outgoing queue. Everything it learns goes into chatStore.
 import { TRPCClientError } from '@trpc/client';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Identity } from '../lib/identity';
+import { OutgoingQueue } from '../lib/outgoing-queue';
 import { type ConnectionState, useChatStore } from '../stores/chatStore';
 import { type ChatClient, createChatClient } from '../trpc';
 
@@ -13,8 +14,11 @@ export interface SendResult {
   error?: string;
 }
 
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 export interface ChatConnection {
   client: ChatClient;
+  /** Puts the message in the outgoing queue (shown at once as "sending…"); it never fails to accept it. */
   send(text: string, replyTo: number | null): Promise<SendResult>;
   /** Loads the page before the oldest loaded message; resolves false when there is nothing older. */
   loadOlder(): Promise<boolean>;
@@ -29,8 +33,6 @@ export function errorText(error: unknown): string {
 }
 
 let tempCounter = 0;
-/** Tries of one send when the connection fails under it (answers from the server are never retried). */
-const SEND_ATTEMPTS = 3;
 
 export function useChatConnection(
   wsUrl: string,
@@ -140,14 +142,43 @@ export function useChatConnection(
     const goneOffline = () => store.getState().setConnection('offline');
     const backOnline = () => {
       if (store.getState().connection.state === 'offline') store.getState().setConnection('reconnecting');
+      client.wake();
     };
     window.addEventListener('offline', goneOffline);
     window.addEventListener('online', backOnline);
+    // A tab coming back to the front (laptop lid opened, phone unlocked) retries now rather than at the backoff's end.
+    const visible = () => {
+      if (document.visibilityState === 'visible') client.wake();
+    };
+    document.addEventListener('visibilitychange', visible);
+
+    // Sends cut off by the last connection (or this effect's previous run) go again from the top of the queue.
+    for (const p of store.getState().pending)
+      if (p.status === 'sending' || p.status === 'waiting')
+        store.getState().updatePending(p.tempId, { status: 'queued' });
+    const whenConnected = () =>
+      new Promise<void>((resolve) => {
+        if (disposed || store.getState().connection.state === 'connected') return resolve();
+        const unsubscribe = store.subscribe((s) => {
+          if (!disposed && s.connection.state !== 'connected') return;
+          unsubscribe();
+          resolve();
+        });
+      });
+    const queue = new OutgoingQueue({
+      store,
+      send: (m) => trpc.chat.send.mutate({ text: m.text, replyTo: m.replyTo, clientId: m.tempId }),
+      whenConnected,
+      sleep,
+      errorText,
+    });
 
     const typingTimer = setInterval(() => store.getState().expireTyping(), 500);
     return () => {
       disposed = true;
+      queue.stop();
       clearInterval(typingTimer);
+      document.removeEventListener('visibilitychange', visible);
       for (const sub of subs) sub.unsubscribe();
       stateSub.unsubscribe();
       window.removeEventListener('offline', goneOffline);
@@ -157,39 +188,20 @@ export function useChatConnection(
     };
   }, [wsUrl, identity]);
 
-  const send = useCallback(
-    async (text: string, replyTo: number | null): Promise<SendResult> => {
-      if (!client) return { ok: false, error: 'not connected yet' };
-      const me = store.getState().me;
-      tempCounter += 1;
-      // Unique across this person's tabs and devices too: it is the send's idempotency key on the server.
-      const tempId = `pending-${Date.now()}-${tempCounter}-${Math.random().toString(36).slice(2, 10)}`;
-      store.getState().addPending({
-        tempId,
-        text,
-        replyTo,
-        sender: me?.id ?? '',
-        createdAt: new Date().toISOString(),
-      });
-      // The temp id doubles as the idempotency key: when the connection drops mid-send the same send is
-      // retried, and the server commits it once whether or not the first try got through.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const message = await client.trpc.chat.send.mutate({ text, replyTo, clientId: tempId });
-          store.getState().confirmPending(tempId, message);
-          return { ok: true };
-        } catch (error) {
-          const answered = (error as { data?: { code?: string } }).data?.code !== undefined;
-          if (answered || attempt >= SEND_ATTEMPTS) {
-            store.getState().dropPending(tempId);
-            return { ok: false, error: errorText(error) };
-          }
-          await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
-        }
-      }
-    },
-    [client],
-  );
+  const send = useCallback(async (text: string, replyTo: number | null): Promise<SendResult> => {
+    tempCounter += 1;
+    // Unique across this person's tabs and devices too: it is the send's idempotency key on the server, so a
+    // retry after a dropped connection or the rate limit is committed once.
+    const tempId = `pending-${Date.now()}-${tempCounter}-${Math.random().toString(36).slice(2, 10)}`;
+    store.getState().addPending({
+      tempId,
+      text,
+      replyTo,
+      sender: store.getState().me?.id ?? '',
+      createdAt: new Date().toISOString(),
+    });
+    return { ok: true };
+  }, []);
 
   const loadOlder = useCallback((): Promise<boolean> => {
     loadingOlder.current ??= (async () => {

@@ -10,12 +10,22 @@ export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'off
 /** How long "x is typing" stays up without a fresh typing event: senders refresh it well within this. */
 export const TYPING_TTL_MS = 3_000;
 
+/**
+ * An own message in the outgoing queue: `queued` (next in line), `sending` (on the wire), `waiting` (held back by the
+ * send limit or a dropped connection; goes again by itself), `failed` (refused: stays, with Retry and Discard).
+ */
+export type PendingStatus = 'queued' | 'sending' | 'waiting' | 'failed';
+
 export interface PendingMessage {
+  /** Also the send's clientId: every retry of this message carries it, so the server commits it once. */
   tempId: string;
   text: string;
   replyTo: number | null;
   sender: string;
   createdAt: string;
+  status: PendingStatus;
+  /** Why it failed, for `failed`. */
+  error?: string | null;
 }
 
 export interface ChatState {
@@ -44,11 +54,16 @@ export interface ChatState {
   addMessages(messages: Message[]): void;
   /** A history page (oldest first). `initial` is the newest page, loaded once on start. */
   addHistory(messages: Message[], nextCursor: number | null, initial?: boolean): void;
-  addPending(pending: PendingMessage): void;
+  /** Into the outgoing queue, last in line (`queued` unless said otherwise). */
+  addPending(pending: Omit<PendingMessage, 'status'> & { status?: PendingStatus }): void;
   /** The send succeeded: the pending copy is replaced by the stored message. */
   confirmPending(tempId: string, message: Message): void;
-  /** The send failed: the pending copy goes away (the input keeps the text). */
+  /** The person discarded a message that could not be sent. */
   dropPending(tempId: string): void;
+  /** The outgoing queue moved a message to another state. */
+  updatePending(tempId: string, patch: Partial<Pick<PendingMessage, 'status' | 'error'>>): void;
+  /** Retry of a failed message: back in the queue, same clientId. */
+  retryPending(tempId: string): void;
   setUsers(users: PresenceEntry[]): void;
   applyActivity(event: ActivityEvent, now?: number): void;
   expireTyping(now?: number): void;
@@ -142,7 +157,7 @@ export const useChatStore = create<ChatState>()((set, get) => ({
     });
   },
 
-  addPending: (pending) => set((s) => ({ pending: [...s.pending, pending] })),
+  addPending: (pending) => set((s) => ({ pending: [...s.pending, { status: 'queued', ...pending }] })),
 
   confirmPending: (tempId, message) => {
     set((s) => ({ pending: s.pending.filter((p) => p.tempId !== tempId) }));
@@ -150,6 +165,11 @@ export const useChatStore = create<ChatState>()((set, get) => ({
   },
 
   dropPending: (tempId) => set((s) => ({ pending: s.pending.filter((p) => p.tempId !== tempId) })),
+
+  updatePending: (tempId, patch) =>
+    set((s) => ({ pending: s.pending.map((p) => (p.tempId === tempId ? { ...p, ...patch } : p)) })),
+
+  retryPending: (tempId) => get().updatePending(tempId, { status: 'queued', error: null }),
 
   setUsers: (list) => set({ users: Object.fromEntries(list.map((u) => [u.name, u])) }),
 

@@ -1,5 +1,6 @@
 // The composer: Enter sends, Shift+Enter adds a line, `@`/`/` autocomplete, reply preview, a counter near the
-// 4096-character limit, and server errors shown inline with the typed text kept.
+// 4096-character limit, messages the server refused (Retry / Discard), and command errors shown inline with the
+// typed text kept.
 import { SendHorizontal, X } from 'lucide-react';
 import { useId, useMemo, useRef, useState } from 'react';
 import type { PresenceEntry } from '../../../shared/activity';
@@ -12,6 +13,7 @@ import {
   mentionSuggestions,
   type Trigger,
 } from '../../lib/autocomplete';
+import { FailedSends } from './FailedSends';
 import { SuggestionList } from './SuggestionList';
 
 /** The counter shows once this few characters are left. */
@@ -25,7 +27,8 @@ interface Props {
   replyToId: number | null;
   onCancelReply(): void;
   onSubmit(text: string): Promise<{ ok: boolean; error?: string }>;
-  onKeystroke?(): void;
+  /** Every edit of the draft, with the draft as it now is (empty: the person cleared it). */
+  onKeystroke?(draft: string): void;
   disabled?: boolean;
 }
 
@@ -85,8 +88,8 @@ export function MessageInput({
   const submit = async () => {
     if (disabled || tooLong || text.trim() === '') return;
     const sent = text;
-    // Cleared at once so the optimistic copy in the list is the only place the text is shown; sends do not
-    // wait for each other, so a quick second message is never swallowed.
+    // Cleared at once: a message goes into the outgoing queue and shows in the list as "sending…" until stored
+    // (held there while the send limit or a dropped connection holds it back). Only commands answer with an error.
     update('', 0);
     const result = await onSubmit(sent);
     if (!result.ok) {
@@ -130,6 +133,7 @@ export function MessageInput({
 
   return (
     <div className="border-t border-slate-200 p-3 dark:border-slate-700">
+      <FailedSends />
       {replyToId !== null && (
         <div
           data-testid="reply-preview"
@@ -175,7 +179,7 @@ export function MessageInput({
           placeholder="Message — @ to mention, / for commands"
           onChange={(event) => {
             update(event.target.value, event.target.selectionStart);
-            onKeystroke?.();
+            onKeystroke?.(event.target.value);
           }}
           onSelect={(event) => setCaret(event.currentTarget.selectionStart)}
           onKeyDown={onKeyDown}

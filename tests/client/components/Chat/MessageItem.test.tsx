@@ -73,12 +73,29 @@ describe('MessageItem', () => {
   it('shows an own message that is still sending, without an id or reply button', () => {
     const { getByTestId, queryByTestId } = render(
       <MessageItem
-        message={{ tempId: 't', text: 'on its way', replyTo: null, sender: 'alice', createdAt: '' }}
+        message={{
+          tempId: 't',
+          text: 'on its way',
+          replyTo: null,
+          sender: 'alice',
+          createdAt: '',
+          status: 'sending',
+        }}
         onReply={() => {}}
       />,
     );
     expect(getByTestId('message-item').getAttribute('data-pending')).toBe('true');
     expect(getByTestId('message-item').textContent).toContain('sending…');
     expect(queryByTestId('reply-button')).toBeNull();
+  });
+
+  it('says "not sent" for an own message the server refused, and "sending…" while it waits for the limit', () => {
+    const pending = { tempId: 't', text: 'refused', replyTo: null, sender: 'alice', createdAt: '' } as const;
+    const failed = render(<MessageItem message={{ ...pending, status: 'failed', error: 'no' }} />);
+    expect(failed.getByTestId('message-item').getAttribute('data-send-status')).toBe('failed');
+    expect(failed.getByTestId('message-item').textContent).toContain('not sent');
+    failed.unmount();
+    const waiting = render(<MessageItem message={{ ...pending, status: 'waiting' }} />);
+    expect(waiting.getByTestId('message-item').textContent).toContain('sending…');
   });
 });
