@@ -1,14 +1,18 @@
-// One message: sender, time, the quoted message it replies to (click to jump), text, and a reply button.
+// One message: sender, time, the quoted message it replies to (click to jump), text, and a reply button that shows
+// only for the message in use (hovered, focused or tapped). Its controls are tab stops only while it is the list's
+// current message, so Tab does not walk through every Reply button on the way to the composer.
 import { Bot, CornerUpLeft, Info, Reply } from 'lucide-react';
-import { memo } from 'react';
+import { memo, useLayoutEffect, useRef } from 'react';
 import type { Message } from '../../../shared/message';
 import type { PendingMessage } from '../../stores/chatStore';
 import { MessageText } from './MessageText';
 
 export interface MessageItemProps {
   message: Message | PendingMessage;
-  /** The message this one replies to, when it is loaded. */
+  /** The message this one replies to, when it is known (loaded, or looked up with chat.get). */
   original?: Message;
+  /** Whether this message is the list's one tab stop (roving tabindex); its controls are tab stops then too. */
+  tabStop?: boolean;
   me?: string;
   highlighted?: boolean;
   onReply?(message: Message): void;
@@ -20,8 +24,10 @@ const isStored = (m: Message | PendingMessage): m is Message => 'id' in m;
 
 const time = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
-function preview(text: string, max = 120): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+/** The first non-empty line of a message, shortened: what a quote shows of its original. */
+export function preview(text: string, max = 120): string {
+  const line = text.split('\n').find((l) => l.trim() !== '') ?? '';
+  const flat = line.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
@@ -30,16 +36,26 @@ export const MessageItem = memo(function MessageItem({
   original,
   me,
   highlighted,
+  tabStop = false,
   onReply,
   onQuoteClick,
   extra,
 }: MessageItemProps) {
   const stored = isStored(message);
+  const article = useRef<HTMLElement>(null);
+  // Every control inside (reply, quote, links, a task badge's buttons) follows the message: reachable by Tab only
+  // while the message is the current one. Set on the DOM so controls rendered by children are covered too.
+  useLayoutEffect(() => {
+    for (const control of article.current?.querySelectorAll<HTMLElement>('a[href], button') ?? [])
+      control.tabIndex = tabStop ? 0 : -1;
+  });
   const kind = stored ? message.senderKind : 'user';
   const mentions = stored ? message.mentions : [];
   const mentionsMe = me !== undefined && mentions.includes(me.toLowerCase());
   return (
     <article
+      ref={article}
+      tabIndex={stored ? (tabStop ? 0 : -1) : undefined}
       data-testid="message-item"
       data-message-id={stored ? message.id : undefined}
       data-sender={message.sender}
@@ -47,7 +63,7 @@ export const MessageItem = memo(function MessageItem({
       data-send-status={stored ? undefined : message.status}
       data-highlighted={highlighted ? 'true' : undefined}
       aria-label={`${message.sender} at ${time(message.createdAt)}`}
-      className={`group relative flex gap-3 px-4 py-2 hover:bg-slate-50 dark:hover:bg-slate-800/50 ${
+      className={`group relative flex gap-3 px-4 py-2 outline-none hover:bg-slate-50 focus-visible:ring-2 focus-visible:ring-inset focus-visible:ring-sky-500 dark:hover:bg-slate-800/50 ${
         highlighted ? 'message-highlight' : ''
       } ${mentionsMe ? 'border-l-4 border-amber-400' : 'border-l-4 border-transparent'} ${stored ? '' : 'opacity-60'}`}
     >
@@ -91,7 +107,7 @@ export const MessageItem = memo(function MessageItem({
             data-reply-to={message.replyTo}
             onClick={() => message.replyTo !== null && onQuoteClick?.(message.replyTo)}
             className="mt-1 flex max-w-full items-center gap-1 truncate rounded border-l-2 border-slate-400 bg-slate-100 px-2 py-0.5 text-left text-xs text-slate-600 hover:bg-slate-200 dark:bg-slate-800 dark:text-slate-300 dark:hover:bg-slate-700"
-            aria-label={`Replying to message ${message.replyTo}: show it`}
+            aria-label={`Replying to ${original ? `${original.sender}: ${preview(original.text, 60)}` : `message ${message.replyTo}`} (show it)`}
           >
             <CornerUpLeft size={12} className="shrink-0" aria-hidden="true" />
             {original ? (
@@ -115,7 +131,8 @@ export const MessageItem = memo(function MessageItem({
           onClick={() => onReply(message)}
           aria-label={`Reply to ${message.sender}`}
           title="Reply"
-          className="absolute right-3 top-1 rounded border border-slate-300 bg-white p-1 text-slate-600 md:opacity-0 md:focus:opacity-100 md:group-hover:opacity-100 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-300"
+          aria-keyshortcuts="R"
+          className="invisible absolute right-3 top-1 rounded border border-slate-300 bg-white p-1 text-slate-600 group-focus-within:visible group-hover:visible dark:border-slate-600 dark:bg-slate-800 dark:text-slate-300"
         >
           <Reply size={14} aria-hidden="true" />
         </button>
