@@ -26,6 +26,9 @@ const nonNegative = (name: string) =>
     .min(0, `${name} must be a number >= 0`)
     .refine(Number.isFinite, `${name} must be a number >= 0`);
 
+/** A model id as opencode names it, `provider/model`, from a safe character set (it may become an argv word). */
+export const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*\/[A-Za-z0-9][A-Za-z0-9._:@/-]*$/;
+
 const wholeMs = (name: string) =>
   z.coerce
     .number({ error: `${name} must be a whole number of milliseconds >= 0` })
@@ -156,7 +159,21 @@ export const configSchema = z.object({
   PROJECT_ROOT: z.string().default(process.cwd()),
   OPENAI_BASE_URL: z.url({ error: 'OPENAI_BASE_URL must be a URL' }).optional(),
   OPENAI_API_KEY: z.string().optional(),
-  AGENT_MODEL: z.string().optional(),
+  // `provider/model` as opencode names it; unset: opencode's configured default model.
+  AGENT_MODEL: z
+    .string()
+    .trim()
+    .regex(MODEL_ID, 'AGENT_MODEL must be provider/model, e.g. anthropic/claude-sonnet-4-5')
+    .optional(),
+  // Attach to a running `opencode serve` instead of starting one (its password, if any: OPENCODE_SERVER_PASSWORD).
+  OPENCODE_URL: z.url({ error: 'OPENCODE_URL must be a URL, e.g. http://127.0.0.1:4096' }).optional(),
+  OPENCODE_START_TIMEOUT_MS: wholeMs('OPENCODE_START_TIMEOUT_MS').default(60_000),
+  // A question or permission request nobody answers is rejected ("nobody answered") after this long.
+  AGENT_ASK_TIMEOUT_MS: wholeMs('AGENT_ASK_TIMEOUT_MS').default(900_000),
+  // A model that gives no output for this long (no answer, or retrying) fails the task with the reason.
+  AGENT_MODEL_TIMEOUT_MS: wholeMs('AGENT_MODEL_TIMEOUT_MS').default(300_000),
+  // The server's own files (agents' help files); default: the database's directory.
+  DATA_DIR: z.string().optional(),
   RATE_LIMIT_BURST: z.coerce
     .number({ error: 'RATE_LIMIT_BURST must be a whole number >= 1' })
     .int('RATE_LIMIT_BURST must be a whole number >= 1')
