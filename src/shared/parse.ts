@@ -1,4 +1,5 @@
 // Message parsing shared by server and client: mentions, commands. Word-boundary matching, never substrings.
+import { type CommandSpec, commandUsage, findCommand } from './commands';
 
 export interface ParsedText {
   mentions: string[];
@@ -38,4 +39,22 @@ export function parseCommand(text: string): Pick<ParsedText, 'isCommand' | 'comm
 
 export function parseText(text: string): ParsedText {
   return { mentions: parseMentions(text), ...parseCommand(text) };
+}
+
+/** A slash command from the table, with its words, or why it cannot run (the usage line from the table). */
+export type ResolvedCommand =
+  | { ok: true; command: CommandSpec; args: string[] }
+  | { ok: false; command: CommandSpec; error: string };
+
+/**
+ * Looks a typed `/command …` up in the one command table. Null when the text is not a command of the table
+ * (plain text, or a `/word` the table does not know: that is sent as an ordinary message).
+ */
+export function resolveCommand(text: string): ResolvedCommand | null {
+  const parsed = parseCommand(text);
+  const command = parsed.command === null ? undefined : findCommand(parsed.command);
+  if (!command) return null;
+  if (parsed.commandArgs.length < command.minArgs)
+    return { ok: false, command, error: `usage: ${commandUsage(command)}` };
+  return { ok: true, command, args: parsed.commandArgs };
 }

@@ -1,6 +1,7 @@
 // Mention (`@name`) and command (`/cmd`) autocomplete: where the word being typed starts, which suggestions fit,
 // and the text after picking one. Pure functions, so the input component and the tests share them.
 import type { PresenceEntry } from '../../shared/activity';
+import { type CommandSpec, commandUsage } from '../../shared/commands';
 
 export interface Suggestion {
   /** What gets inserted after the trigger character. */
@@ -17,11 +18,8 @@ export interface Trigger {
   query: string;
 }
 
-export interface Command {
-  name: string;
-  usage: string;
-  description: string;
-}
+/** What the `/` list needs of a command from the shared table. */
+export type Command = Pick<CommandSpec, 'name' | 'args' | 'description'>;
 
 /** Finds the `@word` or leading `/word` that ends at the caret, if the caret is in one. */
 export function findTrigger(text: string, caret: number): Trigger | null {
@@ -71,14 +69,14 @@ export function mentionSuggestions(
     }));
 }
 
-export function commandSuggestions(query: string, commands: Command[]): Suggestion[] {
+export function commandSuggestions(query: string, commands: readonly Command[]): Suggestion[] {
   const q = query.toLowerCase();
   return commands
     .filter((c) => c.name.startsWith(q))
     .map((c) => ({
       value: c.name,
       label: `/${c.name}`,
-      detail: `${c.usage} — ${c.description}`,
+      detail: `${commandUsage(c)} — ${c.description}`,
       kind: 'command',
     }));
 }

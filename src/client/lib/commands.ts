@@ -1,12 +1,9 @@
-// Slash commands offered by the `/` autocomplete. ChatInterface carries these out through the typed API; any
-// other text starting with `/` is sent as a message (the server marks it as a command).
-import type { Command } from './autocomplete';
+// The slash commands the composer offers: the one shared table (src/shared/commands.ts), narrowed to what the
+// signed-in person may use. ChatInterface carries them out through the typed API; any other `/word` is sent as a
+// message (the server marks it as a command).
+import { type CommandSpec, commandsFor } from '../../shared/commands';
+import type { Me } from './identity';
 
-export const COMMANDS: Command[] = [
-  { name: 'help', usage: '/help', description: 'list the commands' },
-  {
-    name: 'transport',
-    usage: '/transport websocket|telegram',
-    description: 'switch the active transport (admin)',
-  },
-];
+export function offeredCommands(me: Pick<Me, 'role'> | null | undefined): CommandSpec[] {
+  return commandsFor(me?.role);
+}

@@ -115,9 +115,9 @@ describe('applySuggestion', () => {
 describe('commandSuggestions', () => {
   it('lists commands starting with the query', () => {
     const commands = [
-      { name: 'help', usage: '/help', description: 'list' },
-      { name: 'hire', usage: '/hire', description: 'hire' },
-      { name: 'stop', usage: '/stop', description: 'stop' },
+      { name: 'help', args: '', description: 'list' },
+      { name: 'hire', args: '<name> <role…>', description: 'hire' },
+      { name: 'stop', args: '<agent>', description: 'stop' },
     ];
     expect(commandSuggestions('h', commands).map((s) => s.label)).toEqual(['/help', '/hire']);
   });

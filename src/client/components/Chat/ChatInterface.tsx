@@ -2,14 +2,18 @@
 // (a drawer under 768 px). Slash commands the client can carry out are run here; other text is sent.
 import { LogOut, Settings, Users, X } from 'lucide-react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type CommandName, commandUsage, helpText } from '../../../shared/commands';
 import type { Message } from '../../../shared/message';
+import { resolveCommand } from '../../../shared/parse';
 import type { ChatConnection } from '../../hooks/useChatConnection';
 import { errorText } from '../../hooks/useChatConnection';
 import { useTypingSignal } from '../../hooks/useTypingSignal';
-import { COMMANDS } from '../../lib/commands';
+import { offeredCommands } from '../../lib/commands';
 import { useChatStore } from '../../stores/chatStore';
 import { TaskBadge } from '../Tasks/TaskBadge';
+import { TaskCard } from '../Tasks/TaskCard';
 import { TaskLogDialog } from '../Tasks/TaskLogDialog';
+import { useTaskCards } from '../Tasks/useTaskCards';
 import { useTaskIndex } from '../Tasks/useTaskIndex';
 import { ConnectionStatus } from './ConnectionStatus';
 import { MessageInput } from './MessageInput';
@@ -33,19 +37,28 @@ export function ChatInterface({ connection, onSignOut, onOpenAdmin }: Props) {
   const replyToId = useChatStore((s) => s.replyTo);
   const replyTo = useChatStore((s) => (s.replyTo !== null ? s.messages[s.replyTo] : undefined));
   const users = useMemo(() => Object.values(usersById), [usersById]);
+  const commands = useMemo(() => offeredCommands(me), [me]);
   const [peopleOpen, setPeopleOpen] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const list = useRef<MessageListHandle>(null);
   const typing = useTypingSignal(connection.setTyping);
   const highlightTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const taskFor = useTaskIndex();
+  const cardFor = useTaskCards();
   const [logTask, setLogTask] = useState<number | null>(null);
   const renderExtra = useCallback(
     (message: Message) => {
       const task = taskFor(message);
-      return task ? <TaskBadge task={task} onOpenLog={setLogTask} /> : null;
+      const card = cardFor(message);
+      if (!task && !card) return null;
+      return (
+        <>
+          {task && <TaskBadge task={task} onOpenLog={setLogTask} />}
+          {card && <TaskCard task={card} />}
+        </>
+      );
     },
-    [taskFor],
+    [taskFor, cardFor],
   );
 
   useEffect(() => () => void (highlightTimer.current && clearTimeout(highlightTimer.current)), []);
@@ -77,14 +90,13 @@ export function ChatInterface({ connection, onSignOut, onOpenAdmin }: Props) {
     [connection],
   );
 
-  /** Commands the client carries out through the API; null means "not ours: send it as a message". */
+  /** Slash commands of the shared table, carried out through the API; null means "not ours: send it". */
   const runCommand = async (text: string): Promise<{ ok: boolean; error?: string } | null> => {
-    const [name, ...args] = text.trim().slice(1).split(/\s+/);
+    const resolved = resolveCommand(text);
+    if (!resolved) return null;
+    if (!resolved.ok) return { ok: false, error: resolved.error };
+    const { args } = resolved;
     const api = connection.client.trpc;
-    const usage = (command: string) => ({
-      ok: false,
-      error: `usage: ${COMMANDS.find((c) => c.name === command)?.usage ?? `/${command}`}`,
-    });
     const attempt = async (work: () => Promise<string>) => {
       try {
         setNotice(await work());
@@ -93,51 +105,51 @@ export function ChatInterface({ connection, onSignOut, onOpenAdmin }: Props) {
         return { ok: false, error: errorText(error) };
       }
     };
+    const name = resolved.command.name as CommandName;
     switch (name) {
       case 'help':
-        setNotice(COMMANDS.map((c) => `${c.usage} — ${c.description}`).join('\n'));
-        return { ok: true };
+        return attempt(async () => helpText(await api.chat.commands.query()));
       case 'transport': {
         const transport = args[0];
-        if (transport !== 'websocket' && transport !== 'telegram') return usage('transport');
+        if (transport !== 'websocket' && transport !== 'telegram')
+          return { ok: false, error: `usage: ${commandUsage(resolved.command)}` };
         return attempt(
           async () => `Transport is now ${(await api.communication.switch.mutate({ transport })).type}.`,
         );
       }
       case 'hire': {
-        const [employee, ...role] = args;
-        if (!employee || role.length === 0) return usage('hire');
+        const [employee = '', ...role] = args;
         return attempt(async () => {
           const hired = await api.employees.hire.mutate({ name: employee, role: role.join(' ') });
           return `Hired ${hired.name} (${hired.role}).`;
         });
       }
       case 'fire': {
-        if (!args[0]) return usage('fire');
-        const employee = args[0];
+        const employee = args[0] ?? '';
         return attempt(async () => {
           await api.employees.fire.mutate({ name: employee });
           return `Fired ${employee}.`;
         });
       }
       case 'task': {
-        const [employee, ...words] = args;
-        if (!employee || words.length === 0) return usage('task');
+        const [employee = '', ...words] = args;
         return attempt(async () => {
           const { task, ahead } = await api.tasks.assign.mutate({ employee, description: words.join(' ') });
           return `Task #${task.id} for ${task.employee}: ${task.description}${ahead ? ` (${ahead} ahead in the queue)` : ''}`;
         });
       }
       case 'stop': {
-        if (!args[0]) return usage('stop');
-        const employee = args[0];
+        const employee = args[0] ?? '';
         return attempt(async () => {
           const task = await api.tasks.stop.mutate({ employee });
           return `Stopping ${employee}: ${task.description}`;
         });
       }
-      default:
-        return null;
+      default: {
+        // A command added to the table without a case here does not compile.
+        const unhandled: never = name;
+        return { ok: false, error: `/${String(unhandled)} cannot run here` };
+      }
     }
   };
 
@@ -244,7 +256,7 @@ export function ChatInterface({ connection, onSignOut, onOpenAdmin }: Props) {
           <TypingIndicator />
           <MessageInput
             users={users}
-            commands={COMMANDS}
+            commands={commands}
             me={me?.id ?? null}
             replyTo={replyTo ?? null}
             replyToId={replyToId}

@@ -1,6 +1,7 @@
 // Chat: send, history pages, the resumable message stream, typing and activity.
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
+import { commandsFor } from '../../../shared/commands';
 import {
   getInputSchema,
   historyInputSchema,
@@ -57,6 +58,16 @@ export const chatRouter = {
     );
     return found.filter((m) => m !== undefined);
   }),
+
+  /** The /help answer: the slash commands the caller may use, from the one shared table. */
+  commands: authedProcedure.query(({ ctx }) =>
+    commandsFor(ctx.user.role).map(({ name, args, description, access }) => ({
+      name,
+      args,
+      description,
+      access,
+    })),
+  ),
 
   // The resolvers hand over only what the streams need: a generator started here would keep tRPC's whole
   // middleware chain (options objects, next closures) alive for as long as the subscription lasts.

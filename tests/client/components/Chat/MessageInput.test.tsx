@@ -4,8 +4,8 @@
 import { act, cleanup, fireEvent, render } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MessageInput } from '../../../../src/client/components/Chat/MessageInput';
-import { COMMANDS } from '../../../../src/client/lib/commands';
 import type { PresenceEntry } from '../../../../src/shared/activity';
+import { COMMANDS } from '../../../../src/shared/commands';
 import { MAX_TEXT_LENGTH } from '../../../../src/shared/message';
 
 const users: PresenceEntry[] = [
@@ -20,7 +20,7 @@ function setup(onSubmit = vi.fn(async (_text: string) => ({ ok: true }))) {
   const utils = render(
     <MessageInput
       users={users}
-      commands={COMMANDS}
+      commands={[...COMMANDS]}
       me="alice"
       replyTo={null}
       replyToId={null}
