@@ -4,8 +4,17 @@ export type AgentStatus = 'idle' | 'working' | 'stuck' | 'offline';
 
 export type ActivityEvent =
   | { type: 'typing'; user: string; isTyping: boolean; at: string }
-  | { type: 'presence'; user: string; kind: 'user' | 'agent'; online: boolean; at: string }
-  | { type: 'agent-status'; agent: string; status: AgentStatus; task: string | null; at: string };
+  /** `role`: an agent's, so one hired a moment ago shows it at once. */
+  | { type: 'presence'; user: string; kind: 'user' | 'agent'; online: boolean; at: string; role?: string }
+  | {
+      type: 'agent-status';
+      agent: string;
+      status: AgentStatus;
+      task: string | null;
+      at: string;
+      /** The id of the agent's last task when that one failed, until it starts another. */
+      failedTask?: number | null;
+    };
 
 export interface PresenceEntry {
   name: string;
@@ -16,4 +25,6 @@ export interface PresenceEntry {
   status?: AgentStatus;
   role?: string;
   task?: string | null;
+  /** An agent's last task id when it failed (see the agent-status event). */
+  failedTask?: number | null;
 }

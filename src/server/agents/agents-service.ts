@@ -96,6 +96,14 @@ export class AgentsService {
     const voice = new Voice(hub, logger, this.limiter, deps.fence);
     this.responder = deps.responder ?? responderFor(config, logger);
     this.timeline = new TaskTimeline({ repo, logger, signal: deps.timelineSignal });
+    // A tap, never a queue: the roster follows every task's status (runner and driver alike) where the agents run,
+    // so an agent whose last task failed shows it instead of a silent "idle".
+    this.timeline.updates.open({
+      accept: (update) => {
+        if (this.cluster.leading) roster.noteTask(update);
+        return false;
+      },
+    });
     const runner = new TaskRunner({
       repo,
       roster,

@@ -44,7 +44,12 @@ export class ClusterRole {
     // Between reloads, the mirror follows the running instance's status events (they cross instances).
     this.d.hub.onEvent((event) => {
       if (this.following && event.type === 'activity' && event.activity.type === 'agent-status')
-        this.d.roster.mirrorStatus(event.activity.agent, event.activity.status, event.activity.task);
+        this.d.roster.mirrorStatus(
+          event.activity.agent,
+          event.activity.status,
+          event.activity.task,
+          event.activity.failedTask,
+        );
     });
   }
 }

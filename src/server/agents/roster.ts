@@ -2,6 +2,7 @@
 // On the instance running the agents it is the source of those events; on the others (a cluster) it is a quiet
 // mirror of the shared tables, so presence.list() shows the agents everywhere.
 import type { AgentStatus, PresenceEntry } from '../../shared/activity';
+import type { TaskUpdate } from '../../shared/task-timeline';
 import type { Employee, Task } from '../db/agents-repository';
 import type { Hub } from '../hub/hub';
 import { statusFromTask } from './employee-view';
@@ -9,6 +10,10 @@ import { statusFromTask } from './employee-view';
 interface Live {
   status: AgentStatus;
   task: string | null;
+  /** Its last task's id when that one failed: shown until the next task starts, not a silent "idle". */
+  failedTask: number | null;
+  /** The newest task seen running: a late failure entry of an older task does not mark the agent again. */
+  lastStarted: number;
 }
 
 export class Roster {
@@ -19,10 +24,24 @@ export class Roster {
 
   add(employee: Employee): void {
     this.employees.set(employee.name, employee);
-    this.live.set(employee.name, { status: 'idle', task: null });
+    this.live.set(employee.name, { status: 'idle', task: null, failedTask: null, lastStarted: 0 });
     const at = new Date().toISOString();
-    this.hub.publishActivity({ type: 'presence', user: employee.name, kind: 'agent', online: true, at });
-    this.hub.publishActivity({ type: 'agent-status', agent: employee.name, status: 'idle', task: null, at });
+    this.hub.publishActivity({
+      type: 'presence',
+      user: employee.name,
+      kind: 'agent',
+      online: true,
+      at,
+      role: employee.role,
+    });
+    this.hub.publishActivity({
+      type: 'agent-status',
+      agent: employee.name,
+      status: 'idle',
+      task: null,
+      at,
+      failedTask: null,
+    });
   }
 
   remove(name: string): void {
@@ -55,14 +74,20 @@ export class Roster {
     for (const employee of employees) {
       this.employees.set(employee.name, employee);
       const task = active.find((t) => t.employee === employee.name);
-      this.live.set(employee.name, { status: statusFromTask(task), task: task?.description ?? null });
+      this.live.set(employee.name, {
+        status: statusFromTask(task),
+        task: task?.description ?? null,
+        failedTask: null,
+        lastStarted: task?.id ?? 0,
+      });
     }
   }
 
   /** Follows an agent-status event from the instance running the agents, between two mirror() reloads. */
-  mirrorStatus(name: string, status: AgentStatus, task: string | null): void {
+  mirrorStatus(name: string, status: AgentStatus, task: string | null, failedTask?: number | null): void {
     const live = this.live.get(name);
-    if (live && status !== 'offline') Object.assign(live, { status, task });
+    if (live && status !== 'offline')
+      Object.assign(live, { status, task }, failedTask !== undefined ? { failedTask } : {});
   }
 
   get(name: string): Employee | undefined {
@@ -77,18 +102,42 @@ export class Roster {
     return this.live.get(name)?.status ?? 'offline';
   }
 
-  /** Publishes an agent-status event when something changed. */
+  /** Publishes an agent-status event when something changed; starting work clears a failure shown. */
   setStatus(name: string, status: AgentStatus, task: string | null): void {
     const live = this.live.get(name);
-    if (!live || (live.status === status && live.task === task)) return;
-    live.status = status;
-    live.task = task;
+    const failedTask = status === 'working' ? null : (live?.failedTask ?? null);
+    if (!live || (live.status === status && live.task === task && live.failedTask === failedTask)) return;
+    Object.assign(live, { status, task, failedTask });
+    this.announce(name, live);
+  }
+
+  /**
+   * Follows the task timeline: a task that ends failed marks its agent (published at once, whatever the agent's
+   * status), one that runs or ends otherwise clears the mark.
+   */
+  noteTask(update: TaskUpdate): void {
+    if (update.event.kind !== 'status') return;
+    const live = this.live.get(update.employee);
+    if (!live) return;
+    const { status } = update.event;
+    if (update.taskId < live.lastStarted) return;
+    if (status === 'running') live.lastStarted = update.taskId;
+    let failedTask = live.failedTask;
+    if (status === 'failed') failedTask = update.taskId;
+    else if (status === 'running' || status === 'done') failedTask = null;
+    if (failedTask === live.failedTask) return;
+    live.failedTask = failedTask;
+    this.announce(update.employee, live);
+  }
+
+  private announce(name: string, live: Live): void {
     this.hub.publishActivity({
       type: 'agent-status',
       agent: name,
-      status,
-      task,
+      status: live.status,
+      task: live.task,
       at: new Date().toISOString(),
+      failedTask: live.failedTask,
     });
   }
 
@@ -103,6 +152,7 @@ export class Roster {
         status: this.status(e.name),
         role: e.role,
         task: this.live.get(e.name)?.task ?? null,
+        failedTask: this.live.get(e.name)?.failedTask ?? null,
       }))
       .sort((a, b) => a.name.localeCompare(b.name));
   }

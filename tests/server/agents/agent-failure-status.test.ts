@@ -1,0 +1,67 @@
+// Regressions (issue 14): an agent whose task failed stayed "idle" with no sign of it, and an agent hired a
+// moment ago appeared without its role until a reload. Both now travel with the live activity events.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ActivityEvent } from '../../../src/shared/activity';
+import { agentServices, callerFor, fixtureCommand, hire, say, stopAgentServices, waitFor } from './helpers';
+
+afterEach(stopAgentServices);
+
+const reader = { id: 'carol', role: 'user' as const };
+
+function activityOf(services: Awaited<ReturnType<typeof agentServices>>): ActivityEvent[] {
+  const events: ActivityEvent[] = [];
+  services.hub.onEvent((e) => {
+    if (e.type === 'activity') events.push(e.activity);
+  });
+  return events;
+}
+
+describe('agent status after a failed task', () => {
+  it('marks the agent with its failed task, live and in presence, until its next task starts', async () => {
+    const services = await agentServices({ AGENT_WORKER_COMMAND: fixtureCommand('fail-worker.mjs') });
+    const events = activityOf(services);
+    await hire(services, 'ada', 'developer');
+    const presenceOfAda = async () =>
+      (await callerFor(services, reader).presence.list()).find((p) => p.name === 'ada');
+
+    await say(services, 'carol', '@ada please add a login form');
+    await waitFor(async () => (await presenceOfAda())?.failedTask != null, 10_000, 'the failure mark');
+    const [first] = await callerFor(services, reader).tasks.list({ employee: 'ada' });
+    expect(first?.status).toBe('failed');
+    expect(await presenceOfAda()).toMatchObject({ status: 'idle', failedTask: first?.id });
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'agent-status', agent: 'ada', failedTask: first?.id }),
+    );
+
+    // The next task clears the mark while it runs (and this one fails too, so the mark comes back with its id).
+    const before = events.length;
+    await say(services, 'carol', '@ada please add a logout button');
+    await waitFor(
+      async () => {
+        const tasks = await callerFor(services, reader).tasks.list({ employee: 'ada' });
+        return tasks.length === 2 && (await presenceOfAda())?.failedTask === tasks[0]?.id;
+      },
+      10_000,
+      'the second failure',
+    );
+    const later = events.slice(before).filter((e) => e.type === 'agent-status' && e.agent === 'ada');
+    expect(later).toContainEqual(expect.objectContaining({ status: 'working', failedTask: null }));
+  });
+});
+
+describe('a hire seen live', () => {
+  it('announces the agent with its role, so clients show it without a reload', async () => {
+    const services = await agentServices();
+    const events = activityOf(services);
+    await hire(services, 'ada', 'frontend-developer');
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: 'presence',
+        user: 'ada',
+        kind: 'agent',
+        online: true,
+        role: 'frontend-developer',
+      }),
+    );
+  });
+});
