@@ -192,6 +192,8 @@ export const useChatStore = create<ChatState>()((set, get) => ({
         online: event.online,
         connections: event.online ? Math.max(1, previous?.connections ?? 1) : 0,
         since: event.at,
+        // An agent's role comes with its hire: shown at once, not after a reload.
+        ...(event.role !== undefined ? { role: event.role } : {}),
       };
       set({ users: { ...state.users, [event.user]: entry } });
       return;
@@ -206,6 +208,7 @@ export const useChatStore = create<ChatState>()((set, get) => ({
       online: event.status !== 'offline',
       status: event.status,
       task: event.task,
+      ...(event.failedTask !== undefined ? { failedTask: event.failedTask } : {}),
     };
     set({ users: { ...state.users, [event.agent]: entry } });
   },

@@ -1,6 +1,8 @@
-// Who is here: people online, agents with their status and current task, then people offline.
+// Who is here: people online, agents with their status and current task, then people offline. While the
+// connection is down nobody's presence is known: everyone is shown greyed, in one list, with a note saying so.
 import { Bot, Circle } from 'lucide-react';
 import type { AgentStatus, PresenceEntry } from '../../../shared/activity';
+import { useChatStore } from '../../stores/chatStore';
 
 const STATUS_STYLE: Record<AgentStatus, string> = {
   idle: 'text-emerald-600 dark:text-emerald-400',
@@ -37,17 +39,25 @@ function Section({ title, children, count }: { title: string; count: number; chi
 
 export function UserList({ users, me, onMention }: Props) {
   const { online, agents, offline } = partitionUsers(users);
+  // Presence arrives over the connection: without it, "online" is a guess that may be minutes old.
+  const unknown = useChatStore((s) => s.connection.state !== 'connected');
   const person = (u: PresenceEntry) => (
     <li
       key={u.name}
       data-user={u.name}
-      data-online={u.online}
+      data-online={unknown ? 'unknown' : u.online}
       className="flex items-center gap-2 px-1 text-sm"
     >
       <Circle
         size={8}
         aria-hidden="true"
-        className={u.online ? 'fill-emerald-500 text-emerald-500' : 'text-slate-400'}
+        className={
+          unknown
+            ? 'text-slate-300 dark:text-slate-600'
+            : u.online
+              ? 'fill-emerald-500 text-emerald-500'
+              : 'text-slate-400'
+        }
       />
       <button
         type="button"
@@ -61,10 +71,26 @@ export function UserList({ users, me, onMention }: Props) {
     </li>
   );
   return (
-    <nav data-testid="user-list" aria-label="People and agents" className="p-3">
-      <Section title="Online" count={online.length}>
-        {online.map(person)}
-      </Section>
+    <nav
+      data-testid="user-list"
+      data-presence={unknown ? 'unknown' : 'known'}
+      aria-label="People and agents"
+      className={`p-3 ${unknown ? 'text-slate-500 dark:text-slate-400' : ''}`}
+    >
+      {unknown ? (
+        <>
+          <p data-testid="presence-unknown" className="mb-3 px-1 text-xs italic text-slate-500">
+            Not connected: who is online is unknown until the connection is back.
+          </p>
+          <Section title="People" count={online.length + offline.length}>
+            {[...online, ...offline].sort((a, b) => a.name.localeCompare(b.name)).map(person)}
+          </Section>
+        </>
+      ) : (
+        <Section title="Online" count={online.length}>
+          {online.map(person)}
+        </Section>
+      )}
       <Section title="Agents" count={agents.length}>
         {agents.map((agent) => {
           const status = agent.status ?? (agent.online ? 'idle' : 'offline');
@@ -80,7 +106,17 @@ export function UserList({ users, me, onMention }: Props) {
                 >
                   {agent.name}
                 </button>
-                <span className={`ml-auto text-xs ${STATUS_STYLE[status]}`}>{status}</span>
+                {status === 'idle' && agent.failedTask ? (
+                  <span
+                    data-testid="agent-failed"
+                    className="ml-auto text-xs text-red-700 dark:text-red-400"
+                    title={`Task #${agent.failedTask} failed; its log says why`}
+                  >
+                    last task failed
+                  </span>
+                ) : (
+                  <span className={`ml-auto text-xs ${STATUS_STYLE[status]}`}>{status}</span>
+                )}
               </div>
               {(agent.role || agent.task) && (
                 <div
@@ -97,9 +133,11 @@ export function UserList({ users, me, onMention }: Props) {
         })}
         {agents.length === 0 && <li className="px-1 text-xs text-slate-500">No agents hired yet.</li>}
       </Section>
-      <Section title="Offline" count={offline.length}>
-        {offline.map(person)}
-      </Section>
+      {!unknown && (
+        <Section title="Offline" count={offline.length}>
+          {offline.map(person)}
+        </Section>
+      )}
     </nav>
   );
 }

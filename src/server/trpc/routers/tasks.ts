@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { assignInputSchema, employeeNameSchema } from '../../agents/schemas';
 import { taskStatuses } from '../../db/schema-agents';
 import { auditedAuthedProcedure } from '../audited';
-import { authedProcedure } from '../init';
+import { adminProcedure, authedProcedure } from '../init';
 import { taskUpdateStream } from './task-streams';
 
 const taskIdSchema = z
@@ -54,6 +54,32 @@ export const tasksRouter = {
     .query(({ ctx, input }) => ctx.services.agents.taskLog(input.id, input.after, input.limit)),
 
   status: authedProcedure.query(({ ctx }) => ctx.services.agents.status()),
+
+  /** Answers a working agent's question (text or an option's number) or permission ask (allow, always, deny …). */
+  answer: authedProcedure
+    .input(
+      z.object({
+        askId: z.string().trim().min(1, 'askId is empty').max(100, 'askId is too long'),
+        answer: z.string().trim().min(1, 'the answer is empty').max(2000, 'the answer must be at most 2000 characters'),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const ask = await ctx.services.agents.answerAsk(input.askId, input.answer, ctx.user);
+      return { askId: ask.askId, taskId: ask.task.id, answer: ask.answer, by: ask.answeredBy };
+    }),
+
+  /** Prompts a finished or interrupted task's opencode session again, as a new task (admin or the assigner). */
+  continue: authedProcedure
+    .input(
+      z.object({
+        id: taskIdSchema,
+        text: z.string().trim().min(1).max(2000, 'the text must be at most 2000 characters').optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => ctx.services.agents.continueTask(input.id, ctx.user, input.text)),
+
+  /** For admins: the coding agent tasks run on (opencode's state, version, models, last error). */
+  worker: adminProcedure.query(({ ctx }) => ctx.services.agents.workerInfo()),
 
   /** A task's stored timeline (the task card's history); live updates come from onUpdate. */
   timeline: authedProcedure
