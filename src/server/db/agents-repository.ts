@@ -12,6 +12,8 @@ export interface Employee {
   smartness: Smartness;
   hiredBy: string;
   hiredAt: string;
+  /** `provider/model` chosen at hire; null: AGENT_MODEL, else opencode's configured default. */
+  model?: string | null;
 }
 
 export interface Task {
@@ -30,11 +32,18 @@ export interface Task {
   startedAt: string | null;
   finishedAt: string | null;
   updatedAt: string;
+  /** The opencode session the task runs in (null in command mode, or before it started). */
+  sessionId: string | null;
 }
 
-export type NewTask = Pick<Task, 'employee' | 'description' | 'model' | 'mode' | 'assignedBy' | 'messageId'>;
+export type NewTask = Pick<
+  Task,
+  'employee' | 'description' | 'model' | 'mode' | 'assignedBy' | 'messageId'
+> & {
+  sessionId?: string | null;
+};
 export type TaskPatch = Partial<
-  Pick<Task, 'status' | 'progress' | 'reason' | 'exitCode' | 'startedAt' | 'finishedAt'>
+  Pick<Task, 'status' | 'progress' | 'reason' | 'exitCode' | 'startedAt' | 'finishedAt' | 'sessionId'>
 >;
 
 export interface TaskLogLine {

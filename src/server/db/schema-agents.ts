@@ -20,6 +20,8 @@ export const employees = sqliteTable('employees', {
   smartness: text('smartness', { enum: smartnessLevels }).notNull(),
   hiredBy: text('hired_by').notNull(),
   hiredAt: text('hired_at').notNull(),
+  // `provider/model` chosen at hire; null: AGENT_MODEL, else opencode's configured default.
+  model: text('model'),
 });
 
 export const agentTasks = sqliteTable(
@@ -41,6 +43,8 @@ export const agentTasks = sqliteTable(
     startedAt: text('started_at'),
     finishedAt: text('finished_at'),
     updatedAt: text('updated_at').notNull(),
+    // The opencode session the task runs in (follow-ups and "continue" reuse their task's session).
+    sessionId: text('session_id'),
   },
   (table) => [
     index('agent_tasks_employee_status_idx').on(table.employee, table.status),
