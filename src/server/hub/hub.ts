@@ -7,6 +7,8 @@ import type { Bus, HubEvent } from './bus';
 import { ChatError } from './errors';
 import { Fanout } from './fanout';
 import { Presence } from './presence';
+import { ReservedNames, reservedNameMessage } from './reserved-names';
+import { TypingGate } from './typing';
 
 export interface PostInput {
   text: unknown;
@@ -29,7 +31,13 @@ export class Hub {
   readonly messages: Fanout<Message>;
   readonly activity: Fanout<ActivityEvent>;
   readonly presence: Presence;
+  /** Employees' names: no person's message is committed under one. */
+  readonly reservedNames = new ReservedNames();
   readonly maxSocketBuffer: number;
+  /** Typing events, a few a second per person at most. */
+  private readonly typing = new TypingGate((user, isTyping) =>
+    this.publishActivity({ type: 'typing', user, isTyping, at: new Date().toISOString() }),
+  );
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -40,7 +48,11 @@ export class Hub {
     this.messages = new Fanout(options.maxSubscriberQueue ?? 10_000);
     this.maxSocketBuffer = options.maxSocketBuffer ?? 8 * 1024 * 1024;
     this.activity = new Fanout(1_000);
-    this.presence = new Presence((activity) => this.bus.publish({ type: 'activity', activity }));
+    this.presence = new Presence((activity) => {
+      // Presence says a person who left stopped typing: nothing of theirs may be sent after that.
+      if (activity.type === 'typing') this.typing.forget(activity.user);
+      this.bus.publish({ type: 'activity', activity });
+    });
     this.unsubscribe = bus.subscribe((event) => {
       if (event.type === 'message') this.messages.publish(event.message);
       else this.activity.publish(event.activity);
@@ -60,6 +72,9 @@ export class Hub {
       throw new ChatError('BAD_REQUEST', `${field}: ${issue?.message ?? 'invalid'}`);
     }
     const { text, replyTo, clientId } = parsed.data;
+    // Entry points refuse such names at sign-in already; this holds for any path that forgets to.
+    if (input.senderKind === 'user' && this.reservedNames.has(input.sender))
+      throw new ChatError('FORBIDDEN', reservedNameMessage(input.sender));
     let message: Message;
     try {
       message = await this.repo.appendMessage({
@@ -90,7 +105,7 @@ export class Hub {
   }
 
   setTyping(user: string, isTyping: boolean): void {
-    this.publishActivity({ type: 'typing', user, isTyping, at: new Date().toISOString() });
+    this.typing.set(user, isTyping);
   }
 
   /** For in-process consumers (agents, transports, metrics): every event after commit, in id order. */
@@ -99,6 +114,7 @@ export class Hub {
   }
 
   close(): void {
+    this.typing.close();
     this.unsubscribe();
   }
 }

@@ -83,6 +83,10 @@ export async function* activityStream(
     accept(event: ActivityEvent) {
       return !(event.type === 'typing' && event.user === me);
     },
+    // Cut by its socket buffer like the message stream: a reader that stopped must not buffer without bound.
+    isBackedUp() {
+      return (connection?.bufferedAmount() ?? 0) > services.hub.maxSocketBuffer;
+    },
     onOverflow() {
       connection?.terminate('activity subscriber fell too far behind');
     },
