@@ -75,7 +75,7 @@ export function UserList({ users, me, onMention }: Props) {
       data-testid="user-list"
       data-presence={unknown ? 'unknown' : 'known'}
       aria-label="People and agents"
-      className={`p-3 ${unknown ? 'text-slate-500 dark:text-slate-400' : ''}`}
+      className={`p-3 ${unknown ? '[&_li]:opacity-60' : ''}`}
     >
       {unknown ? (
         <>
