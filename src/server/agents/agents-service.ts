@@ -89,6 +89,8 @@ export class AgentsService {
     this.roster = roster;
     // Registered once, here: presence lists the agents on every instance, running them or mirroring them.
     hub.presence.addSource(() => roster.presence());
+    // Employees' names are theirs alone: no person signs in or posts under one (issue 14).
+    hub.reservedNames.use((name) => roster.get(name) !== undefined);
     this.limiter = new PostLimiter({
       perHour: config.AGENT_POSTS_PER_HOUR,
       minIntervalMs: config.AGENT_MIN_POST_INTERVAL_MS,
@@ -195,6 +197,7 @@ export class AgentsService {
   }
 
   async hire(input: HireInput, by: string): Promise<EmployeeView> {
+    await this.assertNotAPerson(input.name);
     // Serialised with roster reloads (cluster), so a reload that read the table just before cannot undo the add.
     const employee = await this.rosterLock.run('roster', async () => {
       let inserted: Employee;
@@ -219,6 +222,16 @@ export class AgentsService {
     const calls = this.calls;
     await calls.hired();
     return calls.view(employee);
+  }
+
+  /** Hiring under a person's name would let the agent speak as them, or lock them out: refused. */
+  private async assertNotAPerson(name: string): Promise<void> {
+    const online = this.deps.hub.presence.onlineUsers().some((user) => user.toLowerCase() === name);
+    if (online || (await this.deps.chat.hasPersonNamed(name)))
+      throw new ChatError(
+        'BAD_REQUEST',
+        `${name} is already the name of a person here (${online ? 'online now' : 'they have posted'}); pick another name for the employee`,
+      );
   }
 
   fire(

@@ -23,6 +23,8 @@ export interface Repository {
   /** Up to `limit` messages with id > `after`, oldest first. */
   messagesAfter(after: number, limit: number): Promise<Message[]>;
   lastMessageId(): Promise<number>;
+  /** Whether a person (senderKind 'user') ever posted as `name`, compared case-insensitively (names are taken). */
+  hasPersonNamed(name: string): Promise<boolean>;
   messageStats(now?: Date): Promise<MessageStats>;
   getSetting(key: string): Promise<string | null>;
   setSetting(key: string, value: string): Promise<void>;

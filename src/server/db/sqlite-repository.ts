@@ -184,6 +184,16 @@ export class SqliteRepository implements Repository {
     return row?.id ?? 0;
   }
 
+  async hasPersonNamed(name: string): Promise<boolean> {
+    const row = this.db
+      .select({ id: messages.id })
+      .from(messages)
+      .where(and(eq(messages.senderKind, 'user'), sql`lower(${messages.sender}) = ${name.toLowerCase()}`))
+      .limit(1)
+      .get();
+    return row !== undefined;
+  }
+
   async messageStats(now = new Date()): Promise<MessageStats> {
     const byOriginRows = this.db
       .select({ origin: messages.origin, count: count() })

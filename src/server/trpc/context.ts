@@ -4,6 +4,7 @@ import type { CreateHTTPContextOptions } from '@trpc/server/adapters/standalone'
 import type { WebSocket } from 'ws';
 import { isDirectLoopback, isOperator } from '../access/operator';
 import { type AuthResult, authenticate, type User } from '../auth';
+import { reservedNameMessage } from '../hub/reserved-names';
 import type { Services } from '../services';
 
 export interface Connection {
@@ -52,10 +53,22 @@ export function noteUpgradeRequest(socket: WebSocket, req: IncomingMessage): voi
   if (isDirectLoopback(req)) directSockets.add(socket);
 }
 
-/** A valid token of a user an admin revoked is refused like a bad one (only possible in token mode). */
+/**
+ * A valid token of a user an admin revoked is refused like a bad one (only possible in token mode); so is any
+ * sign-in under an employee's name (a token whose sub is one, or a name chosen in open mode).
+ */
 function refuseRevoked(services: Services, auth: AuthResult): AuthResult {
-  if (!auth.user || !services.revoked.has(auth.user.id)) return auth;
-  return { user: null, error: `access revoked: ${auth.user.id} was removed by an admin` };
+  if (!auth.user) return auth;
+  const id = auth.user.id;
+  if (services.revoked.has(id)) return { user: null, error: `access revoked: ${id} was removed by an admin` };
+  if (services.hub.reservedNames.has(id))
+    return {
+      user: null,
+      error: services.config.AUTH_SECRET
+        ? `token refused: ${id} is the name of an AI employee; ask an admin for a token with another user id`
+        : reservedNameMessage(id),
+    };
+  return auth;
 }
 
 export function httpContextFactory(services: Services) {

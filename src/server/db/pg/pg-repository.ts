@@ -232,6 +232,14 @@ export class PgRepository implements Repository {
     return result.rows[0]?.id ?? 0;
   }
 
+  async hasPersonNamed(name: string): Promise<boolean> {
+    const result = await this.pool.query(
+      "SELECT 1 FROM messages WHERE sender_kind = 'user' AND lower(sender) = $1 LIMIT 1",
+      [name.toLowerCase()],
+    );
+    return result.rowCount !== null && result.rowCount > 0;
+  }
+
   async messageStats(now = new Date()): Promise<MessageStats> {
     const db = this.database;
     const byOriginRows = await db

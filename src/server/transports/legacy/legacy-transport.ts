@@ -10,6 +10,7 @@ import { closeThenDestroy } from '../../http/ws-close';
 import { ChatError } from '../../hub/errors';
 import type { Hub } from '../../hub/hub';
 import type { SendLimiter } from '../../hub/rate-limiter';
+import { reservedNameMessage } from '../../hub/reserved-names';
 import { Handlers, type MessageHandler, postThroughHub, type Transport } from '../transport';
 import {
   activityFrame,
@@ -209,6 +210,8 @@ export class LegacyTransport implements Transport {
       user = valid.data;
       role = wanted === 'admin' ? 'admin' : 'user';
     }
+    // Employees' names are theirs alone (issue 14), whatever the token or the chosen name says.
+    if (this.deps.hub.reservedNames.has(user)) return refuse(`auth failed: ${reservedNameMessage(user)}`);
     if (socket.readyState !== socket.OPEN) return;
     session.user = user;
     session.role = role;

@@ -170,6 +170,15 @@ export class Inbound {
     await this.commit(update, lastIdBefore, false);
   }
 
+  /**
+   * Who a Telegram message is from. A Telegram name that is an employee's (a user called alice while the agent
+   * alice works here) is shown with its origin, "alice (telegram)", so nobody takes one for the other.
+   */
+  private senderName(message: TelegramMessage): string {
+    const name = message.from ? telegramSender(message.from) : (message.chat.title ?? 'telegram');
+    return this.hub.reservedNames.has(name) ? `${name} (telegram)` : name;
+  }
+
   private async commit(update: Update, lastIdBefore: number, recovering: boolean): Promise<void> {
     const message = update.message;
     if (!message) {
@@ -177,7 +186,7 @@ export class Inbound {
       return;
     }
     const chatId = this.options.chatId;
-    const sender = message.from ? telegramSender(message.from) : (message.chat.title ?? 'telegram');
+    const sender = this.senderName(message);
     const text = textOf(message);
     if (recovering) {
       // Updates are handled one at a time, so a Telegram message committed after lastIdBefore is this one.
