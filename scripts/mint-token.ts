@@ -1,4 +1,4 @@
-// Prints an HS256 token for token mode: npm run token -- --user alice --role admin [--expires 30d]
+// Prints an HS256 token for token mode, always with an expiry: npm run token -- --user alice --role admin [--expires 30d]
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { mintToken, userIdSchema } from '../src/server/auth';
@@ -30,5 +30,11 @@ if (!secret || secret.length < 32)
 const user = userIdSchema.safeParse(values.user);
 if (!user.success) fail(`--user: ${user.error.issues[0]?.message}`);
 if (values.role !== 'user' && values.role !== 'admin') fail('--role must be user or admin');
+// Every token expires (the server refuses one without `exp`): a positive duration, never "0" or "never".
+const expires =
+  /^([1-9]\d*)\s*(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?|y|yrs?|years?)$/i.exec(
+    values.expires ?? '',
+  );
+if (!expires) fail('--expires must be a duration such as 30d, 12h or 90m (every token expires)');
 
 console.log(await mintToken(secret, { user: user.data, role: values.role }, values.expires));

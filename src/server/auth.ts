@@ -46,7 +46,11 @@ export async function mintToken(
 
 export async function verifyToken(secret: string, token: string): Promise<AuthResult> {
   try {
-    const { payload } = await jwtVerify(token, await key(secret), { algorithms: ['HS256'] });
+    // A token without `exp` would be valid for ever, beyond any rotation: refused (npm run token always sets one).
+    const { payload } = await jwtVerify(token, await key(secret), {
+      algorithms: ['HS256'],
+      requiredClaims: ['exp'],
+    });
     const claims = claimsSchema.safeParse(payload);
     if (!claims.success)
       return { user: null, error: 'token claims are invalid: it needs sub (user id) and role' };
@@ -54,6 +58,11 @@ export async function verifyToken(secret: string, token: string): Promise<AuthRe
   } catch (error) {
     if (error instanceof errors.JWTExpired)
       return { user: null, error: 'token expired: ask an admin for a new one' };
+    if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'exp')
+      return {
+        user: null,
+        error: 'token has no expiry (exp): ask an admin for a new one (npm run token sets it)',
+      };
     return { user: null, error: 'token is invalid (bad signature or format)' };
   }
 }

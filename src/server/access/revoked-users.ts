@@ -1,8 +1,11 @@
-// People whose access an admin revoked ("fired"): their tokens stop working at once, even unexpired ones.
+// People whose access an admin revoked ("fired"): their tokens stop working at once, even unexpired ones. Ids
+// match case-insensitively, like employee names: revoking `bob` also stops a token minted for `Bob`.
 import type { Repository } from '../db/repository';
 
 /** The settings key holding the revoked user ids (a JSON array), so revocations survive restarts. */
 export const REVOKED_USERS_SETTING = 'revoked_users';
+
+const key = (id: string) => id.toLowerCase();
 
 export class RevokedUsers {
   private readonly ids = new Set<string>();
@@ -15,11 +18,11 @@ export class RevokedUsers {
     this.ids.clear();
     if (!raw) return;
     const parsed: unknown = JSON.parse(raw);
-    if (Array.isArray(parsed)) for (const id of parsed) if (typeof id === 'string') this.ids.add(id);
+    if (Array.isArray(parsed)) for (const id of parsed) if (typeof id === 'string') this.ids.add(key(id));
   }
 
   has(id: string): boolean {
-    return this.ids.has(id);
+    return this.ids.has(key(id));
   }
 
   list(): string[] {
@@ -28,15 +31,15 @@ export class RevokedUsers {
 
   /** True if the user was not revoked before. Persisted before it answers. */
   async revoke(id: string): Promise<boolean> {
-    if (this.ids.has(id)) return false;
-    this.ids.add(id);
+    if (this.ids.has(key(id))) return false;
+    this.ids.add(key(id));
     await this.save();
     return true;
   }
 
   /** True if the user was revoked before. */
   async restore(id: string): Promise<boolean> {
-    if (!this.ids.delete(id)) return false;
+    if (!this.ids.delete(key(id))) return false;
     await this.save();
     return true;
   }

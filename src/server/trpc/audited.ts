@@ -3,7 +3,7 @@ import type { Services } from '../services';
 import { adminProcedure, authedProcedure } from './init';
 
 /** Input fields naming what an admin action is about, in the order they are looked for. */
-const TARGET_FIELDS = ['transport', 'name', 'employee', 'task', 'taskId', 'id'];
+const TARGET_FIELDS = ['transport', 'name', 'employee', 'user', 'task', 'taskId', 'id'];
 /** Audit rows keep inputs small: a longer one is cut (nothing an admin sends should need more). */
 const MAX_DETAIL_CHARS = 2000;
 

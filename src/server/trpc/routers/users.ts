@@ -11,11 +11,19 @@ export const usersRouter = {
   revoked: adminProcedure.query(({ ctx }) => ({ users: ctx.services.revoked.list() })),
 
   revoke: auditedProcedure.input(userInputSchema).mutation(async ({ ctx, input }) => {
-    const changed = await ctx.services.revoked.revoke(input.user);
-    // Open connections were signed in before: close them, and their reconnect is refused by the context.
-    const dropped =
-      ctx.services.connections.dropUser(input.user, 'access revoked') +
-      ctx.services.communication.legacy.dropUser(input.user, 'access revoked');
+    const { revoked, connections, communication, hub } = ctx.services;
+    const changed = await revoked.revoke(input.user);
+    // Open connections were signed in before: close them, and their reconnect is refused by the context. Ids
+    // match case-insensitively, so `bob` also drops a connection signed in as `Bob`.
+    const wanted = input.user.toLowerCase();
+    const spellings = new Set([
+      input.user,
+      ...hub.presence.onlineUsers().filter((u) => u.toLowerCase() === wanted),
+    ]);
+    let dropped = 0;
+    for (const id of spellings)
+      dropped +=
+        connections.dropUser(id, 'access revoked') + communication.legacy.dropUser(id, 'access revoked');
     ctx.services.logger.info({ user: input.user, by: ctx.user.id, dropped }, 'user access revoked');
     return { user: input.user, changed, droppedConnections: dropped };
   }),
