@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { createTRPCClient, createWSClient, TRPCClientError, wsLink } from '@trpc/client';
 import WebSocket from 'ws';
+import { terminalSafe } from '../src/server/terminal-text';
 import type { AppRouter } from '../src/server/trpc/root';
 import type { Message } from '../src/shared/message';
 
@@ -27,12 +28,14 @@ function options() {
 }
 
 function fail(why: string): never {
-  console.error(`tail-chat: ${why}`);
+  // A server's error may quote what someone typed.
+  console.error(`tail-chat: ${terminalSafe(why)}`);
   process.exit(1);
 }
 
+/** One line per message, whatever it holds: other people's control characters are printed escaped. */
 const formatLine = (m: Message) =>
-  `#${m.id} ${m.createdAt.slice(11, 19)} ${m.sender}${m.senderKind === 'agent' ? ' (agent)' : ''}: ${m.text}`;
+  `#${m.id} ${m.createdAt.slice(11, 19)} ${terminalSafe(m.sender)}${m.senderKind === 'agent' ? ' (agent)' : ''}: ${terminalSafe(m.text)}`;
 
 async function main(): Promise<void> {
   const opts = options();

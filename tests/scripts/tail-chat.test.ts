@@ -84,4 +84,23 @@ describe('npm run tail', () => {
     expect(empty.code).toBe(1);
     expect(empty.stderr).toContain('BAD_REQUEST: text: Message text is empty');
   });
+
+  it('regression: prints ESC, BEL, C1 and bidi controls from other users escaped, one line per message', async () => {
+    const mallory = connectClient(app.wsUrl, { userId: 'mallory' });
+    try {
+      const hostile = 'title\u001b]0;pwned\u0007 red\u001b[31m csi\u009b2J new\nline rtl\u202eevil';
+      const sent = await mallory.trpc.chat.send.mutate({ text: hostile });
+      const run = await tail(['--url', app.wsUrl, '--since', String(sent.id - 1), '--count', '1']);
+      expect(run.code).toBe(0);
+      expect(run.lines).toHaveLength(1);
+      const line = run.lines[0] as string;
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: the test looks for raw control characters
+      expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202e]/);
+      expect(line).toContain(
+        'mallory: title\\x1b]0;pwned\\x07 red\\x1b[31m csi\\x9b2J new\\nline rtl\\u202eevil',
+      );
+    } finally {
+      await mallory.close();
+    }
+  });
 });
