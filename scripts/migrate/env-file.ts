@@ -9,8 +9,15 @@ export function readEnv(text: string): Record<string, string> {
   return parseEnv(text) as Record<string, string>;
 }
 
-/** Sets each key to its value; unchanged text comes back when every key already has that value. */
-export function setEnvValues(text: string, values: Record<string, string>): string {
+/**
+ * Sets each key to its value; unchanged text comes back when every key already has that value. Keys not in the
+ * text are appended under a comment naming `by`, the command that added them.
+ */
+export function setEnvValues(
+  text: string,
+  values: Record<string, string>,
+  by = 'npm run migrate:websocket',
+): string {
   const current = readEnv(text);
   if (Object.entries(values).every(([key, value]) => current[key] === value)) return text;
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
@@ -37,7 +44,7 @@ export function setEnvValues(text: string, values: Record<string, string>): stri
   }
   if (appended.length > 0) {
     if (lines.length > 0 && lines[lines.length - 1] !== '') lines.push('');
-    lines.push('# Added by npm run migrate:websocket', ...appended);
+    lines.push(`# Added by ${by}`, ...appended);
   }
   return lines.join(eol) + (trailing || appended.length > 0 || text === '' ? eol : '');
 }

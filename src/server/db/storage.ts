@@ -7,12 +7,14 @@ import { type RateLimiter, TokenBucketLimiter } from '../hub/rate-limiter';
 import { type AgentsDispatch, SoleDispatch } from './agents-dispatch';
 import type { AgentsRepository } from './agents-repository';
 import type { AuditRepository } from './audit-repository';
+import type { ImportRepository } from './import-repository';
 import { isPostgresUrl } from './pg/client';
 import { LOCKS } from './pg/locks';
 import { PgAgentsDispatch } from './pg/pg-agents-dispatch';
 import { PgAgentsRepository } from './pg/pg-agents-repository';
 import { PgAuditRepository } from './pg/pg-audit-repository';
 import { PgBus } from './pg/pg-bus';
+import { PgImportRepository } from './pg/pg-import-repository';
 import { PgLeader } from './pg/pg-leader';
 import { PgRateLimiter } from './pg/pg-rate-limiter';
 import { PgRepository } from './pg/pg-repository';
@@ -23,6 +25,7 @@ import { type SettingsSignal, SOLE_INSTANCE_SIGNAL } from './settings-signal';
 import { type Singleton, SoleInstance } from './singleton';
 import { createAgentsRepository as sqliteAgents } from './sqlite-agents-repository';
 import { createAuditRepository as sqliteAudit } from './sqlite-audit-repository';
+import { SqliteImportRepository } from './sqlite-import-repository';
 import { SqliteRepository } from './sqlite-repository';
 import { createTransportRepository as sqliteTransports } from './sqlite-transport-repository';
 import { SOLE_TIMELINE_SIGNAL, type TimelineSignal } from './timeline-signal';
@@ -47,6 +50,13 @@ export function rateLimiterFor(repo: Repository, burst: number, perSecond: numbe
   return repo instanceof PgRepository
     ? new PgRateLimiter(repo.pool, burst, perSecond)
     : new TokenBucketLimiter(burst, perSecond);
+}
+
+/** For npm run import:original: one transaction holding a whole import of the Python version's data. */
+export function importRepositoryFor(repo: Repository): ImportRepository {
+  if (repo instanceof PgRepository) return new PgImportRepository(repo.pool);
+  if (repo instanceof SqliteRepository) return new SqliteImportRepository(repo.database);
+  throw new Error('import: this repository has no import implementation');
 }
 
 export function auditRepositoryFor(repo: Repository): AuditRepository {
