@@ -79,9 +79,35 @@ export class RawWebSocket {
     this.socket.write(frame);
   }
 
+  /** Bytes this client wrote that TCP has not taken yet (the server stopped reading when this grows). */
+  get unsent(): number {
+    return this.socket.writableLength;
+  }
+
+  /** Resolves once the client's unsent bytes went out, or after `ms`, whichever is first. */
+  drained(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const socket = this.socket;
+      function done() {
+        clearTimeout(timer);
+        socket.off('drain', done);
+        socket.off('close', done);
+        resolve();
+      }
+      socket.once('drain', done);
+      socket.once('close', done);
+    });
+  }
+
   /** Stops reading: the server's writes pile up in its own buffers, as with a client that never reads. */
   stopReading(): void {
     this.socket.pause();
+  }
+
+  /** Reads again (what piled up arrives, then the end of the connection if the server dropped it). */
+  startReading(): void {
+    this.socket.resume();
   }
 
   /** Drops the TCP connection without a close handshake. */
