@@ -14,9 +14,11 @@ export async function serveMetrics(
   const ctx = await createHTTPContext(services, req);
   if (!ctx.operator) {
     const signedIn = ctx.user !== null;
-    const body = signedIn
-      ? 'metrics are for admins or the scrape token (METRICS_TOKEN)'
-      : 'metrics need Authorization: Bearer <METRICS_TOKEN or an admin token>';
+    const body = !services.config.AUTH_SECRET
+      ? 'metrics are served to this machine directly, or with Authorization: Bearer <METRICS_TOKEN>'
+      : signedIn
+        ? 'metrics are for admins or the scrape token (METRICS_TOKEN)'
+        : 'metrics need Authorization: Bearer <METRICS_TOKEN or an admin token>';
     res
       .writeHead(signedIn ? 403 : 401, {
         'content-type': 'text/plain; charset=utf-8',
