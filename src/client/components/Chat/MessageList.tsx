@@ -47,6 +47,8 @@ const COMPONENTS = {
   ),
 };
 
+const followAlways = () => 'auto' as const;
+
 /** How many ids in the ascending `order` are greater than `after`. */
 function countAfter(order: number[], after: number): number {
   let lo = 0;
@@ -276,7 +278,7 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
 
   const unseen = stick ? 0 : countAfter(order, seenUpTo);
   return (
-    // biome-ignore lint/a11y/noStaticElementInteractions: key handling delegated from the focusable messages inside
+    // Key handling is delegated from the focusable messages inside.
     <div
       data-testid="message-list"
       data-following={stick ? 'true' : 'false'}
@@ -297,9 +299,11 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
         computeItemKey={(_i, row) => ('id' in row ? `m${row.id}` : row.tempId)}
         itemContent={itemContent}
         startReached={startReached}
+        // A function, not 'auto': Virtuoso would follow 'auto' only while it still measures the list as at the
+        // bottom, and in a flood the next batch lands before the last scroll (that left readers mid-stream).
         // `false` (not a function answering false) also turns off Virtuoso's "size grew: scroll down", which
         // would otherwise pull a jump back to the bottom while the pages it needs are prepended.
-        followOutput={stick ? 'auto' : false}
+        followOutput={stick ? followAlways : false}
         increaseViewportBy={{ top: 400, bottom: 400 }}
         context={{ hasOlder: olderCursor !== null, empty: rows.length === 0 }}
         components={COMPONENTS}
