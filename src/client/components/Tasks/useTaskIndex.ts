@@ -1,5 +1,6 @@
-// Which agent task each chat message belongs to (the message that asked for it and the agent's replies to it),
-// refreshed whenever an agent's status changes.
+// Which chat message carries a task's badge: the message that asked for it, once (the agent's replies to it are
+// the same task and get no badge of their own). The task list is refreshed whenever an agent's status changes,
+// which includes a task that fails before it ever runs (the agent's failedTask), so the badge follows live.
 import { useCallback, useEffect, useMemo } from 'react';
 import type { Message } from '../../../shared/message';
 import type { Task } from '../../lib/api-types';
@@ -12,7 +13,7 @@ export function useTaskIndex(): (message: Message) => Task | undefined {
   const agentKey = useChatStore((s) =>
     Object.values(s.users)
       .filter((u) => u.kind === 'agent')
-      .map((u) => `${u.name}:${u.status}:${u.task}`)
+      .map((u) => `${u.name}:${u.status}:${u.task}:${u.failedTask ?? ''}`)
       .join('|'),
   );
   useEffect(() => {
@@ -27,14 +28,5 @@ export function useTaskIndex(): (message: Message) => Task | undefined {
     return map;
   }, [tasks.data]);
 
-  return useCallback(
-    (message: Message) => {
-      const own = byMessage.get(message.id);
-      if (own) return own;
-      if (message.senderKind !== 'agent' || message.replyTo === null) return undefined;
-      const asked = byMessage.get(message.replyTo);
-      return asked?.employee === message.sender ? asked : undefined;
-    },
-    [byMessage],
-  );
+  return useCallback((message: Message) => byMessage.get(message.id), [byMessage]);
 }
