@@ -53,3 +53,27 @@ describe('agents and their tasks, live', () => {
     expect(await agentEntry(carol, 'ada').getByTestId('agent-failed').textContent()).toBe('last task failed');
   });
 });
+
+describe('the admin area has its own address', () => {
+  it('opens at /admin, shows the failed task on its agent, and Back returns to the chat', async () => {
+    await carol.getByTestId('open-admin').click();
+    await carol.getByTestId('admin-panel').waitFor();
+    expect(new URL(carol.url()).pathname).toBe('/admin');
+    const row = carol.locator('[data-testid="employees-table"] [data-employee="ada"]');
+    await expect.poll(() => row.textContent()).toMatch(/last task \(#\d+\) failed/);
+
+    await carol.goBack();
+    await carol.locator('[data-testid="message-list"][role="log"]').waitFor();
+    expect(new URL(carol.url()).pathname).toBe('/');
+    expect(await carol.getByTestId('admin-panel').count()).toBe(0);
+
+    await carol.goForward();
+    await carol.getByTestId('admin-panel').waitFor();
+    // A reload (the server answers /admin with the app) stays in the admin area, signed in.
+    await carol.reload();
+    await carol.getByTestId('admin-panel').waitFor();
+    await carol.getByTestId('close-admin').click();
+    await carol.locator('[data-testid="message-list"][role="log"]').waitFor();
+    expect(new URL(carol.url()).pathname).toBe('/');
+  });
+});

@@ -2,12 +2,15 @@
 
 import { useState } from 'react';
 import { SMARTNESS, type Smartness } from '../../lib/api-types';
+import { useChatStore } from '../../stores/chatStore';
 import { trpc } from '../../trpc';
 import { DangerButton, EmptyRow } from './TableParts';
 
 export function EmployeesCard() {
   const utils = trpc.useUtils();
   const employees = trpc.employees.list.useQuery(undefined, { refetchInterval: 5_000 });
+  // Live from the agents' status events: whose last task failed (until the next one starts).
+  const people = useChatStore((s) => s.users);
   const refresh = () => Promise.all([utils.employees.invalidate(), utils.tasks.invalidate()]);
   const hire = trpc.employees.hire.useMutation({ onSuccess: refresh });
   const fire = trpc.employees.fire.useMutation({ onSuccess: refresh });
@@ -50,7 +53,15 @@ export function EmployeesCard() {
                 {e.role}
                 {e.smartness === 'smart' ? ' (smart)' : ''}
               </td>
-              <td>{e.status}</td>
+              <td>
+                {e.status === 'idle' && people[e.name]?.failedTask ? (
+                  <span className="text-red-700 dark:text-red-400">
+                    last task (#{people[e.name]?.failedTask}) failed
+                  </span>
+                ) : (
+                  e.status
+                )}
+              </td>
               <td className="max-w-xs truncate" title={e.currentTask?.description}>
                 {e.currentTask?.description ?? '—'}
               </td>
