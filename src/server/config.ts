@@ -129,6 +129,8 @@ export const configSchema = z.object({
     .int('TELEGRAM_GROUP_PER_MINUTE must be a whole number >= 1')
     .min(1, 'TELEGRAM_GROUP_PER_MINUTE must be a whole number >= 1')
     .default(20),
+  // The one Telegram message per agent task is edited at most this often (the final state is always written).
+  TELEGRAM_TASK_EDIT_MS: wholeMs('TELEGRAM_TASK_EDIT_MS').default(3000),
   TELEGRAM_RETRY_BASE_MS: wholeMs('TELEGRAM_RETRY_BASE_MS').default(1000),
   TELEGRAM_RETRY_MAX_MS: wholeMs('TELEGRAM_RETRY_MAX_MS').default(60_000),
   // Long-polling wait per getUpdates call, and the pause after an early empty answer (emulators do not wait).
@@ -159,11 +161,15 @@ export const configSchema = z.object({
   PROJECT_ROOT: z.string().default(process.cwd()),
   OPENAI_BASE_URL: z.url({ error: 'OPENAI_BASE_URL must be a URL' }).optional(),
   OPENAI_API_KEY: z.string().optional(),
-  // `provider/model` as opencode names it; unset: opencode's configured default model.
+  // `provider/model` as opencode names it (checked against opencode's models); unset: opencode's default model.
   AGENT_MODEL: z
     .string()
     .trim()
-    .regex(MODEL_ID, 'AGENT_MODEL must be provider/model, e.g. anthropic/claude-sonnet-4-5')
+    // The LLM responder (OPENAI_BASE_URL) uses it as its endpoint's model name too, which may have no provider.
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9._:@/-]*$/,
+      'AGENT_MODEL must be provider/model (letters, digits, . _ - : @ /), e.g. anthropic/claude-sonnet-4-5',
+    )
     .optional(),
   // Attach to a running `opencode serve` instead of starting one (its password, if any: OPENCODE_SERVER_PASSWORD).
   OPENCODE_URL: z.url({ error: 'OPENCODE_URL must be a URL, e.g. http://127.0.0.1:4096' }).optional(),

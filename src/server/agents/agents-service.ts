@@ -1,10 +1,13 @@
 // The agents' front door: hire/fire, tasks, logs, status and stats for routers and REST; composes the roster,
 // task runner, help desk and mention router, and owns their start-up and shutdown. API calls go to the Leader on
 // the instance running the agents; with several instances, to the Follower on the others (see cluster-role.ts).
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { TaskUpdate } from '../../shared/task-timeline';
 import type { User } from '../auth';
 import type { Config } from '../config';
+import { MODEL_ID } from '../config';
 import { type AgentsDispatch, SoleDispatch } from '../db/agents-dispatch';
 import {
   type AgentsRepository,
@@ -27,6 +30,10 @@ import { HelpDesk } from './help-desk';
 import { LatencyRecorder } from './latency';
 import { Leader } from './leader';
 import { MentionRouter } from './mention-router';
+import type { PendingAsk } from './opencode/ask-desk';
+import { OpencodeDriver } from './opencode/driver';
+import { unknownModel } from './opencode/failure';
+import { type OpencodeInfo, OpencodeServer } from './opencode/opencode-server';
 import { PostLimiter } from './post-limiter';
 import type { ChatLine, Responder } from './responder';
 import { responderFor } from './responder-choice';
@@ -64,6 +71,22 @@ export interface AgentsStatus {
 
 const HISTORY_CONTEXT = 12;
 
+/** Where the server keeps its own files: DATA_DIR, else the SQLite database's directory, else ./data. */
+export function dataDirFor(config: Config): string {
+  if (config.DATA_DIR) return resolve(config.DATA_DIR);
+  const url = config.DATABASE_URL;
+  // An in-memory database (tests) keeps nothing: neither need its files.
+  if (url === ':memory:') return join(tmpdir(), 'opencode-slack');
+  if (/^postgres(ql)?:/.test(url)) return resolve('data');
+  return dirname(resolve(url.replace(/^file:/, '')));
+}
+
+/** What the admin view shows about the coding agent the tasks run on. */
+export interface WorkerInfo {
+  mode: 'opencode' | 'command';
+  opencode: OpencodeInfo | null;
+}
+
 export class AgentsService {
   readonly roster: Roster;
   readonly runner: TaskRunner;
@@ -78,6 +101,8 @@ export class AgentsService {
   private readonly leader: Leader;
   private readonly cluster: ClusterRole;
   private readonly rosterLock = new KeyedLock();
+  /** The opencode driver (no AGENT_WORKER_COMMAND): one supervised `opencode serve` for every task. */
+  readonly driver: OpencodeDriver | null;
 
   constructor(private readonly deps: AgentsServiceDeps) {
     const { config, logger, hub } = deps;
@@ -106,6 +131,27 @@ export class AgentsService {
         return false;
       },
     });
+    this.driver = config.AGENT_WORKER_COMMAND
+      ? null
+      : new OpencodeDriver({
+          server: new OpencodeServer({
+            projectRoot: config.PROJECT_ROOT,
+            logger,
+            url: config.OPENCODE_URL,
+            startTimeoutMs: config.OPENCODE_START_TIMEOUT_MS,
+          }),
+          repo,
+          logger,
+          projectRoot: config.PROJECT_ROOT,
+          modelTimeoutMs: config.AGENT_MODEL_TIMEOUT_MS,
+          askTimeoutMs: config.AGENT_ASK_TIMEOUT_MS,
+          voice,
+          note: (task, event) =>
+            void this.timeline
+              .append(task, event)
+              .catch((err) => logger.error({ err, task: task.id }, 'could not store a timeline entry')),
+          context: (task) => this.context(task.messageId),
+        });
     const runner = new TaskRunner({
       repo,
       roster,
@@ -113,6 +159,9 @@ export class AgentsService {
       logger,
       workerCommand: config.AGENT_WORKER_COMMAND,
       projectRoot: config.PROJECT_ROOT,
+      dataDir: dataDirFor(config),
+      defaultModel: config.AGENT_MODEL ?? '',
+      driver: this.driver ?? undefined,
       stuckAfterMs: config.AGENT_STUCK_AFTER_MS,
       progressIntervalMs: deps.progressIntervalMs,
       killGraceMs: deps.killGraceMs,
@@ -147,6 +196,7 @@ export class AgentsService {
       history,
       recent: (limit) => this.deps.chat.history(null, limit),
       logger,
+      asks: this.driver?.asks,
       // In a cluster a mention may name someone hired or fired on another instance a moment ago.
       refreshRoster: dispatch.shared ? () => this.cluster.sweep.syncRoster() : undefined,
     });
@@ -174,6 +224,9 @@ export class AgentsService {
     if (this.cluster.leading) return;
     this.cluster.leading = true;
     await this.rosterLock.run('roster', async () => this.roster.mirror(await this.repo.listEmployees(), []));
+    this.driver?.server.resume();
+    // AGENT_MODEL is checked (and opencode started) now; otherwise opencode starts with the first task.
+    if (this.deps.config.AGENT_MODEL) void this.checkModel();
     this.router.start();
     await this.runner.recover();
     // Whatever other instances queued or asked while nobody ran the agents.
@@ -185,6 +238,22 @@ export class AgentsService {
     this.cluster.leading = false;
     await this.router.stop();
     await this.runner.shutdown();
+    await this.driver?.server.stop();
+  }
+
+  /** At start: opencode is started and AGENT_MODEL checked against its models; a problem is logged for admins. */
+  private async checkModel(): Promise<void> {
+    try {
+      await this.driver?.checkModel(this.deps.config.AGENT_MODEL ?? '');
+    } catch (error) {
+      this.deps.logger.error({ detail: (error as Error).message }, 'agents cannot run tasks');
+    }
+  }
+
+  /** The chat lines before `messageId` (the conversation that led to a task), oldest first. */
+  private async context(messageId: number | null): Promise<ChatLine[]> {
+    const messages = await this.deps.chat.history(messageId === null ? null : messageId + 1, HISTORY_CONTEXT);
+    return messages.map((m) => ({ sender: m.sender, text: m.text }));
   }
 
   private async history(): Promise<ChatLine[]> {
@@ -198,6 +267,7 @@ export class AgentsService {
 
   async hire(input: HireInput, by: string): Promise<EmployeeView> {
     await this.assertNotAPerson(input.name);
+    if (input.model) await this.assertModel(input.model);
     // Serialised with roster reloads (cluster), so a reload that read the table just before cannot undo the add.
     const employee = await this.rosterLock.run('roster', async () => {
       let inserted: Employee;
@@ -242,7 +312,8 @@ export class AgentsService {
   }
 
   /** Assigns a task without a chat message; the agent acknowledges in chat all the same. */
-  assign(input: AssignInput, by: User): Promise<{ task: Task; ahead: number }> {
+  async assign(input: AssignInput, by: User): Promise<{ task: Task; ahead: number }> {
+    if (input.model) await this.assertModel(input.model);
     return this.calls.assign(input, by);
   }
 
@@ -288,6 +359,64 @@ export class AgentsService {
       active: await this.repo.listTasks({ statuses: ['running', 'stuck'] }),
       queue: await this.repo.listTasks({ statuses: ['queued'] }),
     };
+  }
+
+  /** A model for a hire or a task: one opencode offers (when it runs), else a BAD_REQUEST naming the available. */
+  private async assertModel(model: string): Promise<void> {
+    if (!MODEL_ID.test(model))
+      throw new ChatError('BAD_REQUEST', 'model must be provider/model, e.g. anthropic/claude-sonnet-4-5');
+    if (!this.driver) return;
+    try {
+      await this.driver.server.ready();
+    } catch {
+      return; // opencode is down: the task says so when it starts, the hire need not fail for it
+    }
+    const { models } = this.driver.server.info();
+    if (!models.includes(model)) throw new ChatError('BAD_REQUEST', unknownModel(model, models));
+  }
+
+  /** Answers an agent's question or permission request (web and Telegram buttons; chat replies come here too). */
+  async answerAsk(askId: string, answer: string, by: User): Promise<PendingAsk> {
+    if (!this.driver || this.cluster.following)
+      throw new ChatError('NOT_FOUND', `there is no open question or permission request ${askId} here`);
+    return this.driver.asks.answer(askId, answer, by);
+  }
+
+  /** Prompts a finished or interrupted task's session again, as a new task ("continue"). */
+  async continueTask(id: number, by: User, text = 'continue'): Promise<{ task: Task; ahead: number }> {
+    const previous = await this.repo.getTask(id);
+    if (!previous) throw new ChatError('NOT_FOUND', `there is no task #${id}`);
+    if (!previous.sessionId)
+      throw new ChatError('PRECONDITION_FAILED', `task #${id} has no opencode session to continue`);
+    if (['queued', 'running', 'stuck'].includes(previous.status))
+      throw new ChatError('PRECONDITION_FAILED', `task #${id} is still ${previous.status}`);
+    if (by.role !== 'admin' && by.id !== previous.assignedBy)
+      throw new ChatError(
+        'FORBIDDEN',
+        `only an admin or ${previous.assignedBy} (who assigned it) may continue it`,
+      );
+    const employee = this.roster.get(previous.employee);
+    if (!employee || this.cluster.following)
+      throw new ChatError('NOT_FOUND', `${previous.employee} is not working here`);
+    const queued = await this.runner.withLock(employee.name, () =>
+      this.runner.enqueue({
+        employee,
+        description: text,
+        assignedBy: by.id,
+        messageId: previous.messageId,
+        model: previous.model,
+        sessionId: previous.sessionId,
+      }),
+    );
+    await this.runner.startNext(employee.name);
+    return { task: (await this.repo.getTask(queued.task.id)) ?? queued.task, ahead: queued.ahead };
+  }
+
+  /** For admins: which coding agent runs the tasks, and opencode's state, version, models and last error. */
+  workerInfo(): WorkerInfo {
+    return this.driver
+      ? { mode: 'opencode', opencode: this.driver.server.info() }
+      : { mode: 'command', opencode: null };
   }
 
   stats(): AgentStats {

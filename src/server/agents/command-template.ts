@@ -3,7 +3,11 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 
-export const DEFAULT_WORKER_COMMAND = 'opencode run --model {model} {prompt}';
+/** A word of its own in the template: the command reads help from stdin, so stdin stays open (else closed). */
+export const STDIN_HELP = '{stdin_help}';
+
+/** Values people choose (through a task or a hire) that fill the template: checked before they become argv. */
+const USER_VALUES = ['model', 'mode', 'name', 'role', 'task'];
 
 export class CommandTemplateError extends Error {
   override name = 'CommandTemplateError';
@@ -41,13 +45,22 @@ export function splitCommand(template: string): string[] {
   return words;
 }
 
-/** Replaces {name} placeholders in each word; a value never splits into more words, whatever it contains. */
+/**
+ * Replaces {name} placeholders in each word; a value never splits into more words, whatever it contains. A
+ * value from people never starts with "-" (it could be read as an option): the task text loses leading dashes,
+ * any other such value is refused.
+ */
 export function fillTemplate(words: string[], values: Record<string, string>): string[] {
+  const safe: Record<string, string> = { ...values };
+  for (const key of USER_VALUES) {
+    const value = safe[key];
+    if (value === undefined) continue;
+    if (key === 'task') safe[key] = value.replace(/^[\s-]+/, '');
+    else if (value.startsWith('-'))
+      throw new CommandTemplateError(`the ${key} "${value.slice(0, 40)}" must not start with "-"`);
+  }
   return words.map((word) =>
-    word.replace(
-      /\{([a-z_]+)\}/gi,
-      (whole, key: string) => values[key] ?? values[key.toLowerCase()] ?? whole,
-    ),
+    word.replace(/\{([a-z_]+)\}/gi, (whole, key: string) => safe[key] ?? safe[key.toLowerCase()] ?? whole),
   );
 }
 

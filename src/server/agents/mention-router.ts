@@ -4,11 +4,13 @@
 // nobody answered.
 import type { Logger } from 'pino';
 import type { Message } from '../../shared/message';
-import type { AgentsRepository, Employee } from '../db/agents-repository';
+import type { AgentsRepository, Employee, TaskStatus } from '../db/agents-repository';
+import { ChatError } from '../hub/errors';
 import type { Hub } from '../hub/hub';
 import type { HelpDesk } from './help-desk';
 import { detectIntent, extractTaskDescription } from './intent';
 import type { LatencyRecorder } from './latency';
+import type { AskDesk, PendingAsk } from './opencode/ask-desk';
 import type { ChatLine, Responder } from './responder';
 import type { Roster } from './roster';
 import { statusReport } from './status-report';
@@ -17,6 +19,9 @@ import type { Voice } from './voice';
 
 /** How far back the agents look, when they start, for mentions nobody answered. */
 export const CATCH_UP_MS = 60_000;
+/** A reply to one of these tasks' messages that mentions its agent continues the same opencode session. */
+const FINISHED: TaskStatus[] = ['done', 'failed', 'cancelled', 'interrupted'];
+
 /** At most this many of the newest messages are read for that. */
 const CATCH_UP_MESSAGES = 500;
 
@@ -33,6 +38,8 @@ export interface MentionRouterDeps {
   logger: Logger;
   /** The newest `limit` messages, oldest first. */
   recent: (limit: number) => Promise<Message[]>;
+  /** Open questions and permission requests of working agents: a reply to one answers it. */
+  asks?: AskDesk;
   /** Cluster only: reloads the roster, which another instance may have changed just before this message. */
   refreshRoster?: () => Promise<void>;
 }
@@ -145,6 +152,8 @@ export class MentionRouter {
       return Promise.resolve();
     }
     if (message.senderKind !== 'user') return Promise.resolve();
+    const ask = only ? undefined : this.d.asks?.byMessage(message.replyTo);
+    if (ask) return this.answerAsk(ask, message);
     const work: Promise<unknown>[] = [];
     const mentioned = new Set<string>();
     for (const name of message.mentions) {
@@ -163,6 +172,20 @@ export class MentionRouter {
     return Promise.all(work);
   }
 
+  /** A reply to an agent's question or permission post answers it; refusals are said as a reply. */
+  private async answerAsk(ask: PendingAsk, message: Message): Promise<void> {
+    // "@alice allow" and "allow" both answer: the mention is only who it is for.
+    const answer = message.text.replace(/^(\s*@[\w-]+[,:]?\s*)+/, '');
+    try {
+      await this.d.asks?.answer(ask.askId, answer, { id: message.sender, role: 'user' });
+    } catch (error) {
+      if (!(error instanceof ChatError)) throw error;
+      await this.d.voice.say(ask.task.employee, `@${message.sender} ${error.message}.`, {
+        replyTo: message.id,
+      });
+    }
+  }
+
   /** Replies to one mention; returns true when it queued a task. */
   private async answer(employee: Employee, message: Message, receivedAt: number): Promise<boolean> {
     const { runner, voice, latency } = this.d;
@@ -177,14 +200,40 @@ export class MentionRouter {
       await reply(statusReport(runner.active(name), queued));
       return false;
     }
-    // A stuck agent takes whatever it is told as help for its worker.
+    // A stuck agent takes whatever it is told as help for its worker; so does one told in its task's thread.
     const run = runner.active(name);
     const request = this.d.helpDesk.request(message.replyTo);
-    if (run && (run.stuck || request?.agent === name) && (await this.d.helpDesk.deliver(name, message))) {
+    const thread = await runner.threadTask(message.replyTo);
+    const inThread = thread?.employee === name ? thread : null;
+    if (
+      run &&
+      (run.stuck || request?.agent === name || inThread?.id === run.task.id) &&
+      (await this.d.helpDesk.deliver(name, message))
+    ) {
       latency.record(performance.now() - receivedAt);
       return false;
     }
     const description = extractTaskDescription(message.text, name);
+    // "@alice also add validation" (or "@alice continue") in a finished task's thread: the same session goes on.
+    if (inThread?.sessionId && FINISHED.includes(inThread.status)) {
+      const followUp = description || message.text.replace(new RegExp(`@${name}\\b[,:]?`, 'gi'), '').trim();
+      if (followUp) {
+        const { task, ahead } = await runner.enqueue({
+          employee,
+          description: followUp,
+          assignedBy: message.sender,
+          messageId: message.id,
+          model: inThread.model,
+          sessionId: inThread.sessionId,
+        });
+        await reply(
+          this.d
+            .responder()
+            .acknowledge({ agent: employee, task: task.description, ahead, seed: message.id }),
+        );
+        return true;
+      }
+    }
     if (intent === 'task' && description) {
       const { task, ahead } = await runner.enqueue({
         employee,

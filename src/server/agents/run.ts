@@ -1,12 +1,14 @@
 // One running worker and the state the runner, its output handling and its stuck watch keep about it.
 import type { LogStream, Task } from '../db/agents-repository';
-import type { OutputStream, Worker } from './worker';
+import type { TaskWorker } from './task-worker';
+import type { OutputStream } from './worker';
 
 /** A worker that is running now, with what the runner needs to know about it. */
 export interface Run {
   task: Task;
-  worker: Worker;
-  helpFile: string;
+  worker: TaskWorker;
+  /** Command mode: where help from the team is appended. */
+  helpFile: string | null;
   stuck: boolean;
   lastOutputAt: number;
   progress: string | null;

@@ -1,6 +1,14 @@
 // Input schemas for hiring, firing and tasks, shared by the tRPC routers and the REST twins.
 import { z } from 'zod';
+import { MODEL_ID } from '../config';
 import { smartnessLevels } from '../db/schema-agents';
+
+/** A model people choose: `provider/model` from a safe character set (it may become a worker's argv word). */
+export const modelSchema = z
+  .string({ error: 'model must be a string' })
+  .trim()
+  .max(200, 'model must be at most 200 characters')
+  .regex(MODEL_ID, 'model must be provider/model, e.g. anthropic/claude-sonnet-4-5');
 
 /** Names people could not mention an agent by, or that mean everyone. */
 export const RESERVED_NAMES = ['team', 'all', 'everyone', 'here', 'channel', 'admin', 'system'];
@@ -29,6 +37,8 @@ export const hireInputSchema = z.object({
   smartness: z
     .enum(smartnessLevels, { error: `smartness must be one of ${smartnessLevels.join(', ')}` })
     .default('normal'),
+  /** This employee's model; unset: AGENT_MODEL, else opencode's default. Checked against opencode's models. */
+  model: modelSchema.optional(),
 });
 export type HireInput = z.infer<typeof hireInputSchema>;
 
@@ -41,11 +51,12 @@ export const taskDescriptionSchema = z
 export const assignInputSchema = z.object({
   employee: employeeNameSchema,
   description: taskDescriptionSchema,
-  model: z.string().trim().min(1).max(200).optional(),
+  model: modelSchema.optional(),
   mode: z
     .string()
     .trim()
-    .regex(/^[a-z0-9_-]{1,32}$/i, 'mode must be a single word such as build or plan')
+    // Never starting with "-": it may become a worker's argv word (issue 15.5).
+    .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/i, 'mode must be a single word such as build or plan')
     .optional(),
 });
 export type AssignInput = z.infer<typeof assignInputSchema>;

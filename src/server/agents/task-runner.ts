@@ -1,25 +1,22 @@
 // Tasks and workers: one running task per employee, a queue behind it, results posted to chat, and restart
 // recovery. Starting a worker, its output, stuck detection and the result message live in their own modules.
-import { appendFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { TaskEvent } from '../../shared/task-timeline';
-import type { AgentsRepository, Employee, Task } from '../db/agents-repository';
+import type { AgentsRepository, Employee, LogStream, Task } from '../db/agents-repository';
 import { ChatError } from '../hub/errors';
 import { KeyedLock } from '../serial';
+import { type OpencodeDriver, SessionStartError } from './opencode/driver';
+import { recordSession } from './opencode/session-result';
 import type { Roster } from './roster';
 import type { Run } from './run';
 import { RunOutput } from './run-output';
 import { StuckWatch } from './stuck-watch';
 import { recordResult, resultEvent } from './task-result';
+import type { TaskExit, TaskWorker } from './task-worker';
 import type { TimelineSink } from './timeline-sink';
-import type { Voice } from './voice';
-import type { OutputStream, WorkerExit } from './worker';
+import { clip, type Voice } from './voice';
+import type { OutputStream } from './worker';
 import { startFailure, startWorker } from './worker-launch';
-
-export const DEFAULT_MODELS = {
-  normal: 'anthropic/claude-3-5-haiku-20241022',
-  smart: 'anthropic/claude-sonnet-4-20250514',
-} as const;
 
 export interface RunnerOptions {
   repo: AgentsRepository;
@@ -28,6 +25,12 @@ export interface RunnerOptions {
   logger: Logger;
   workerCommand: string | undefined;
   projectRoot: string;
+  /** The server's own state (per-task help files); never inside the project. */
+  dataDir: string;
+  /** AGENT_MODEL; empty: opencode's configured default. */
+  defaultModel: string;
+  /** Drives opencode when there is no AGENT_WORKER_COMMAND (the default). */
+  driver?: OpencodeDriver;
   stuckAfterMs: number;
   progressIntervalMs?: number;
   killGraceMs?: number;
@@ -48,6 +51,8 @@ export class TaskRunner {
   private readonly output: RunOutput;
   private readonly stuckWatch: StuckWatch;
   private shuttingDown = false;
+  /** Chat messages that belong to a task (its mention, result, interruption): replies to them continue it. */
+  private readonly threads = new Map<number, number>();
 
   constructor(private readonly o: RunnerOptions) {
     this.output = new RunOutput({ ...o, shuttingDown: () => this.shuttingDown });
@@ -73,6 +78,8 @@ export class TaskRunner {
     messageId: number | null;
     model?: string;
     mode?: string;
+    /** Continue this opencode session (a follow-up or "continue"). */
+    sessionId?: string | null;
   }): Promise<{ task: Task; ahead: number }> {
     const { employee } = input;
     const ahead = (
@@ -83,9 +90,11 @@ export class TaskRunner {
       description: input.description,
       assignedBy: input.assignedBy,
       messageId: input.messageId,
-      model: input.model ?? DEFAULT_MODELS[employee.smartness],
+      model: input.model ?? employee.model ?? this.o.defaultModel,
       mode: input.mode ?? 'build',
+      sessionId: input.sessionId ?? null,
     });
+    this.remember(input.messageId, task.id);
     this.note(task, { kind: 'status', status: 'queued', reason: null });
     return { task, ahead };
   }
@@ -109,15 +118,31 @@ export class TaskRunner {
   }
 
   /** Returns false when the worker could not start (the task is failed and the chat told why). */
-  private async launch(employee: Employee, task: Task): Promise<boolean> {
-    let started: ReturnType<typeof startWorker>;
+  private async launch(employee: Employee, task: Task, attachOnly = false): Promise<boolean> {
+    let started: { worker: TaskWorker; helpFile: string | null };
     let run: Run | undefined;
+    // Events that arrive before the run is recorded (a session is live as soon as it is prompted).
+    const early: (() => void)[] = [];
+    const later = (fn: (run: Run) => void) => (run ? fn(run) : early.push(() => fn(run as Run)));
     try {
-      started = startWorker(employee, task, this.o, (stream, line) => {
-        if (run) this.onLine(run, stream, line);
-      });
+      started = this.o.driver
+        ? {
+            worker: await this.o.driver.start(
+              employee,
+              task,
+              {
+                note: (event) => later((r) => this.note(r.task, event)),
+                activity: (line, stream) => later((r) => this.onActivity(r, line, stream)),
+              },
+              { attachOnly },
+            ),
+            helpFile: null,
+          }
+        : startWorker(employee, task, this.o, (stream, line) => {
+            if (run) this.onLine(run, stream, line);
+          });
     } catch (error) {
-      const reason = startFailure(error);
+      const { reason, chat } = this.startError(error);
       await this.o.repo.updateTask(task.id, {
         status: 'failed',
         reason,
@@ -137,7 +162,7 @@ export class TaskRunner {
         cost: null,
         durationMs: null,
       });
-      await this.o.voice.say(employee.name, `I can't start work: ${reason}`, { replyTo: task.messageId });
+      await this.o.voice.say(employee.name, `I can't start work: ${chat}`, { replyTo: task.messageId });
       return false;
     }
     const { worker, helpFile } = started;
@@ -163,6 +188,7 @@ export class TaskRunner {
     this.o.roster.setStatus(employee.name, 'working', task.description);
     this.o.logger.info({ agent: employee.name, task: task.id, pid: worker.pid }, 'worker started');
     this.note(task, { kind: 'status', status: 'running', reason: null });
+    for (const fn of early.splice(0)) fn();
     this.stuckWatch.arm(current);
     void worker.exited
       .then((exit) => this.onExit(current, exit))
@@ -173,6 +199,27 @@ export class TaskRunner {
     return true;
   }
 
+  /** Why a task could not start: `reason` for the task and log (operators), `chat` for people. */
+  private startError(error: unknown): { reason: string; chat: string } {
+    if (error instanceof SessionStartError) return { reason: error.detail, chat: error.chat };
+    const reason = startFailure(error);
+    return { reason, chat: startFailure(error, true) };
+  }
+
+  /** Something happened in an opencode session: it is alive; a line goes to the log and maybe the chat. */
+  private onActivity(run: Run, line: string | null, stream: LogStream = 'stdout'): void {
+    run.lastOutputAt = Date.now();
+    this.stuckWatch.resume(run);
+    if (line === null) return;
+    this.output.log(run, stream, line);
+    const text = line.trim();
+    if (!text || stream === 'help') return;
+    run.progress = clip(text, 200);
+    run.tail.push({ stream: stream === 'stderr' ? 'stderr' : 'stdout', line: clip(text, 300) });
+    if (run.tail.length > 20) run.tail.shift();
+    this.output.postProgress(run, text);
+  }
+
   private onLine(run: Run, stream: OutputStream, line: string): void {
     const text = this.output.record(run, stream, line);
     if (text === null) return;
@@ -180,29 +227,39 @@ export class TaskRunner {
     this.output.postProgress(run, text);
   }
 
-  /** Help from the team: appended to sessions/<name>/help.md and written to the worker's stdin. */
+  /** Help from the team: a follow-up prompt (opencode), or the help file and stdin (command mode). */
   deliverHelp(employee: string, from: string, text: string): boolean {
     const run = this.runs.get(employee);
     if (!run) return false;
-    appendFileSync(run.helpFile, `## From @${from} at ${new Date().toISOString()}\n\n${text}\n\n`);
-    run.worker.write(`Help from @${from}: ${text.replace(/\s*\n\s*/g, ' ')}`);
+    if (!run.worker.help(from, text)) return false;
     this.output.log(run, 'help', `@${from}: ${text}`);
     this.note(run.task, { kind: 'help', from, text });
     return true;
   }
 
-  private async onExit(run: Run, exit: WorkerExit): Promise<Task> {
+  private async onExit(run: Run, exit: TaskExit): Promise<Task> {
     const employee = run.task.employee;
     this.stuckWatch.disarm(run);
     this.runs.delete(employee);
     await this.output.flush(run);
     // On shutdown the task stays "running": the next start marks it interrupted and says so in chat.
     if (this.shuttingDown && !run.stopReason) return run.task;
-    const text = await recordResult(this.o.repo, run, exit);
-    this.note(run.task, { kind: 'status', status: run.task.status, reason: run.task.reason });
-    this.note(run.task, resultEvent(run));
+    let text: string;
+    if (exit.outcome) {
+      const recorded = await recordSession(this.o.repo, run, exit.outcome);
+      text = recorded.text;
+      this.note(run.task, { kind: 'status', status: run.task.status, reason: run.task.reason });
+      this.note(run.task, recorded.event);
+    } else {
+      text = await recordResult(this.o.repo, run, exit);
+      this.note(run.task, { kind: 'status', status: run.task.status, reason: run.task.reason });
+      this.note(run.task, resultEvent(run));
+    }
     this.o.logger.info({ agent: employee, task: run.task.id, status: run.task.status }, 'worker finished');
-    if (this.o.roster.get(employee)) await this.o.voice.say(employee, text, { replyTo: run.task.messageId });
+    if (this.o.roster.get(employee)) {
+      const posted = await this.o.voice.say(employee, text, { replyTo: run.task.messageId });
+      this.remember(posted?.id ?? null, run.task.id);
+    }
     if (!this.shuttingDown) void this.startNext(employee);
     return run.task;
   }
@@ -220,22 +277,68 @@ export class TaskRunner {
   async recover(): Promise<void> {
     // An instance that lost the agents role and wins it back runs workers again.
     this.shuttingDown = false;
-    const interrupted = await this.o.repo.moveTasks(
-      ['running', 'stuck'],
-      'interrupted',
-      'the server restarted while it was running',
-    );
+    await this.reattach();
+    const interrupted: Task[] = [];
+    const left = await this.o.repo.listTasks({ statuses: ['running', 'stuck'] });
+    for (const name of new Set(left.map((t) => t.employee)))
+      if (!this.runs.has(name))
+        interrupted.push(
+          ...(await this.o.repo.moveTasks(
+            ['running', 'stuck'],
+            'interrupted',
+            'the server restarted while it was running',
+            {
+              employee: name,
+            },
+          )),
+        );
     for (const task of interrupted) {
       this.note(task, { kind: 'status', status: 'interrupted', reason: task.reason });
       this.note(task, { ...resultEvent({ task, tail: [] }), status: 'interrupted' });
       if (!this.o.roster.get(task.employee)) continue;
-      await this.o.voice.say(
+      const next = task.sessionId
+        ? `Reply to this message with "@${task.employee} continue" to pick it up where it stopped.`
+        : 'Assign it again if it is still needed.';
+      const posted = await this.o.voice.say(
         task.employee,
-        `⚠️ Interrupted: ${task.description} — the server restarted while I was working on it. Assign it again if it is still needed.`,
+        `⚠️ Interrupted: ${task.description} — the server restarted while I was working on it. ${next}`,
         { replyTo: task.messageId },
       );
+      this.remember(task.messageId, task.id);
+      this.remember(posted?.id ?? null, task.id);
     }
     for (const employee of this.o.roster.all()) void this.startNext(employee.name);
+  }
+
+  /**
+   * Tasks whose opencode session is still busy (a server we attached to kept working while we restarted) are
+   * followed again instead of being marked interrupted.
+   */
+  private async reattach(): Promise<void> {
+    const driver = this.o.driver;
+    if (!driver?.server.info().attached) return;
+    for (const task of await this.o.repo.listTasks({ statuses: ['running', 'stuck'] })) {
+      const employee = this.o.roster.get(task.employee);
+      if (!employee || !task.sessionId || this.runs.has(task.employee)) continue;
+      if (!(await driver.busy(task.sessionId))) continue;
+      this.o.logger.info({ task: task.id, session: task.sessionId }, 'task re-attached to its busy session');
+      await this.withLock(task.employee, () => this.launch(employee, task, true));
+    }
+  }
+
+  /** The task a chat message belongs to (its mention, result or interruption post), if it is one of those. */
+  async threadTask(messageId: number | null): Promise<Task | null> {
+    if (messageId === null) return null;
+    const id = this.threads.get(messageId);
+    if (id !== undefined) return this.o.repo.getTask(id);
+    const recent = await this.o.repo.listTasks({ order: 'desc', limit: 500 });
+    return recent.find((t) => t.messageId === messageId) ?? null;
+  }
+
+  private remember(messageId: number | null, taskId: number): void {
+    if (messageId === null) return;
+    this.threads.set(messageId, taskId);
+    if (this.threads.size > 2000) this.threads.delete(this.threads.keys().next().value as number);
   }
 
   /** A timeline entry, stored in the background: the work goes on even if it cannot be stored (it is logged). */

@@ -1,27 +1,30 @@
-// One worker child process: its own process group, output split into lines, help written to stdin, and a stop
-// that sends SIGTERM to the whole group and SIGKILL after a grace period.
+// One command-mode worker child process: its own process group, output split into lines, help appended to its
+// help file (and written to stdin when the command reads it), and a stop that sends SIGTERM to the whole group
+// and SIGKILL after a grace period.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { findExecutable } from './command-template';
+import type { TaskExit, TaskWorker } from './task-worker';
 
 export const KILL_GRACE_MS = 5_000;
 const MAX_LINE = 4000;
 
 export type OutputStream = 'stdout' | 'stderr';
 
-export interface WorkerExit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  /** True when stop() ended it. */
-  stopped: boolean;
-  /** Set when the process could not be started at all (e.g. EACCES). */
-  error?: Error;
-}
+export type WorkerExit = TaskExit;
 
 export interface WorkerOptions {
   cwd: string;
   env?: NodeJS.ProcessEnv;
   onLine: (stream: OutputStream, line: string) => void;
   killGraceMs?: number;
+  /**
+   * Keep stdin open and write help to it. Off by default: tools such as `opencode run` read stdin until EOF
+   * before they start, so an open stdin would keep them waiting forever.
+   */
+  stdinHelp?: boolean;
+  /** Where help from the team is appended (the worker finds it in AGENT_HELP_FILE). */
+  helpFile?: string;
 }
 
 /** The executable is missing or not runnable: the chat says so plainly. */
@@ -32,7 +35,7 @@ export class WorkerNotInstalledError extends Error {
   }
 }
 
-export class Worker {
+export class Worker implements TaskWorker {
   readonly exited: Promise<WorkerExit>;
   private stopRequested = false;
   private killTimer: NodeJS.Timeout | null = null;
@@ -40,6 +43,7 @@ export class Worker {
   private constructor(
     private readonly child: ChildProcess,
     private readonly graceMs: number,
+    private readonly helpFile: string | undefined,
   ) {
     this.exited = new Promise((resolveExit) => {
       child.once('exit', () => {
@@ -66,14 +70,14 @@ export class Worker {
     const child = spawn(command, args, {
       cwd: options.cwd,
       env: options.env ?? process.env,
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: [options.stdinHelp ? 'pipe' : 'ignore', 'pipe', 'pipe'],
       // Its own process group (pgid = pid), so stop() reaches every process the worker starts.
       detached: true,
       shell: false,
     });
     // Errors after a successful spawn (EPIPE on a closed stdin) must not crash the server.
     child.stdin?.on('error', () => {});
-    const worker = new Worker(child, options.killGraceMs ?? KILL_GRACE_MS);
+    const worker = new Worker(child, options.killGraceMs ?? KILL_GRACE_MS, options.helpFile);
     for (const stream of ['stdout', 'stderr'] as const) {
       const source = child[stream];
       if (!source) continue;
@@ -98,6 +102,15 @@ export class Worker {
 
   get running(): boolean {
     return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Help from a teammate: appended to the help file, and written to stdin when the command reads it. */
+  help(from: string, text: string): boolean {
+    if (!this.running) return false;
+    if (this.helpFile)
+      appendFileSync(this.helpFile, `## From @${from} at ${new Date().toISOString()}\n\n${text}\n\n`);
+    this.write(`Help from @${from}: ${text.replace(/\s*\n\s*/g, ' ')}`);
+    return true;
   }
 
   /** Sends text to the worker's stdin (a newline is added); false if the worker can no longer read. */

@@ -17,7 +17,8 @@ afterEach(stopAgentServices);
 
 // One second of silence: long enough that a slow node start-up on a busy machine does not count as stuck.
 const helpEnv = () => ({
-  AGENT_WORKER_COMMAND: fixtureCommand('help-worker.mjs'),
+  // The fixture reads help from stdin, which stays open only with {stdin_help}.
+  AGENT_WORKER_COMMAND: fixtureCommand('help-worker.mjs', '{stdin_help}'),
   AGENT_STUCK_AFTER_MS: '1000',
 });
 
@@ -48,7 +49,7 @@ describe('help loop', () => {
     const all = await services.repo.history(null, 200);
     expect(all.filter((m) => m.sender === 'dave')).toHaveLength(0);
     expect(all.filter((m) => m.sender === 'bob')).toHaveLength(1);
-    const helpFile = readFileSync(join(services.config.PROJECT_ROOT, 'sessions/alice/help.md'), 'utf8');
+    const helpFile = readFileSync(join(services.config.DATA_DIR ?? '', 'sessions/alice/help.md'), 'utf8');
     expect(helpFile).toContain('## From @bob');
     expect(helpFile).toContain(suggestion.text);
     const [task] = await callerFor(services).tasks.list({ employee: 'alice' });

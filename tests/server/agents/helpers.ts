@@ -14,8 +14,19 @@ export const fixtureCommand = (script: string, ...extra: string[]) =>
 
 const started: Services[] = [];
 
+/**
+ * Without AGENT_WORKER_COMMAND tasks go to opencode: these tests point it at a loopback port nothing listens on
+ * (the tests in ./opencode run the real binary against a scripted model instead).
+ */
+export const NO_OPENCODE = 'http://127.0.0.1:9';
+
 export async function agentServices(env: Record<string, string> = {}): Promise<Services> {
-  const services = await createTestServices({ PROJECT_ROOT: tempDir('ocs-agents-'), ...env });
+  const services = await createTestServices({
+    PROJECT_ROOT: tempDir('ocs-agents-'),
+    DATA_DIR: tempDir('ocs-data-'),
+    OPENCODE_URL: NO_OPENCODE,
+    ...env,
+  });
   started.push(services);
   return services;
 }

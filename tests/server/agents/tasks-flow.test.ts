@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   agentServices,
@@ -79,21 +81,25 @@ describe('worker failures and control', () => {
     expect(task?.reason).toContain('Error: 2 tests failed');
   });
 
-  it('says plainly that the default worker is not installed and fails the task', async () => {
-    // The default command (opencode) is not installed on this machine.
+  it('tells chat users plainly that no coding agent is set up, and keeps the reason for admins', async () => {
+    // No AGENT_WORKER_COMMAND: tasks go to opencode, here an OPENCODE_URL nothing answers on.
     const services = await agentServices();
     await hire(services, 'alice', 'developer');
     const mention = await say(services, 'carol', '@alice please add a login form');
 
     const plain = await waitForMessage(services, (m) => m.text.startsWith("I can't start work"));
-    expect(plain.text).toBe("I can't start work: `opencode` is not installed; set AGENT_WORKER_COMMAND");
+    expect(plain.text).toBe(
+      "I can't start work: no coding agent is set up on this server — an admin can see why in Admin → Agents",
+    );
     expect(plain.replyTo).toBe(mention.id);
-    await waitFor(() => services.agents.roster.status('alice') === 'idle');
+    await waitFor(() => services.agents.runner.active('alice') === null);
     const [task] = await callerFor(services).tasks.list({ employee: 'alice' });
-    expect(task).toMatchObject({
-      status: 'failed',
-      reason: '`opencode` is not installed; set AGENT_WORKER_COMMAND',
-    });
+    expect(task?.status).toBe('failed');
+    expect(task?.reason).toMatch(/could not reach the opencode server at http:\/\/127\.0\.0\.1:9/);
+    const worker = await callerFor(services, { id: 'boss', role: 'admin' }).tasks.worker();
+    expect(worker).toMatchObject({ mode: 'opencode', opencode: { state: 'unavailable', attached: true } });
+    expect(worker.opencode?.lastError).toMatch(/could not reach the opencode server/);
+    await expect(callerFor(services, { id: 'carol', role: 'user' }).tasks.worker()).rejects.toThrow(/admin/i);
   });
 
   it('queues a second task behind the running one, says so, and starts it when the first is stopped', async () => {
@@ -166,6 +172,61 @@ describe('worker failures and control', () => {
       'fix "quotes"; rm -rf / && echo $HOME',
     ]);
     expect(seen.cwd).toBe(services.config.PROJECT_ROOT);
-    expect(seen.helpFile).toBe(`${services.config.PROJECT_ROOT}/sessions/alice/help.md`);
+    // Tools that read their directory from PWD (opencode does) must see the project too.
+    expect(seen.pwd).toBe(services.config.PROJECT_ROOT);
+    // `opencode run` and the like read stdin to EOF before starting: it is closed unless the template asks.
+    expect(seen.stdin).toBe('closed');
+    // The server's own files go to the data directory, never into the user's project.
+    expect(seen.helpFile).toBe(`${services.config.DATA_DIR}/sessions/alice/help.md`);
+    expect(existsSync(join(services.config.PROJECT_ROOT, 'sessions'))).toBe(false);
+  });
+
+  it('keeps stdin open for help only when the template says {stdin_help}', async () => {
+    const services = await agentServices({
+      AGENT_WORKER_COMMAND: `${fixtureCommand('argv-worker.mjs')} {stdin_help} --task {task}`,
+    });
+    await hire(services, 'alice', 'developer');
+    const { task } = await callerFor(services).tasks.assign({ employee: 'alice', description: 'read help' });
+    await waitForMessage(services, (m) => m.text.startsWith('✅ Done'));
+    const { lines } = await callerFor(services).tasks.log({ id: task.id });
+    const seen = JSON.parse(lines[0]?.line ?? '{}');
+    expect(seen.argv).toEqual(['--task', 'read help']);
+    expect(seen.stdin).toBe('pipe');
+  });
+
+  it('never lets a value from people become an option of the worker (issue 15.5)', async () => {
+    const services = await agentServices({
+      AGENT_WORKER_COMMAND: `${fixtureCommand('argv-worker.mjs')} --model {model} --mode {mode} {task}`,
+    });
+    await hire(services, 'alice', 'developer');
+    const caller = callerFor(services);
+    await expect(
+      caller.tasks.assign({ employee: 'alice', description: 'x', model: '--version' }),
+    ).rejects.toThrow(/model must be provider\/model/);
+    await expect(
+      caller.tasks.assign({ employee: 'alice', description: 'x', mode: '--help' }),
+    ).rejects.toThrow(/mode must be a single word/);
+    await expect(
+      callerFor(services, { id: 'boss', role: 'admin' }).employees.hire({
+        name: 'bob',
+        role: 'developer',
+        model: '-rf/x',
+      }),
+    ).rejects.toThrow(/model must be provider\/model/);
+    const { task } = await caller.tasks.assign({
+      employee: 'alice',
+      description: '--help; then fix it',
+      model: 'local/m',
+      mode: 'plan',
+    });
+    await waitForMessage(services, (m) => m.text.startsWith('✅ Done'));
+    const { lines } = await caller.tasks.log({ id: task.id });
+    expect(JSON.parse(lines[0]?.line ?? '{}').argv).toEqual([
+      '--model',
+      'local/m',
+      '--mode',
+      'plan',
+      'help; then fix it',
+    ]);
   });
 });

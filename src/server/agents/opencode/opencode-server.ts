@@ -164,7 +164,8 @@ export class OpencodeServer {
       );
       return client;
     } catch (error) {
-      const detail = error instanceof OpencodeUnavailableError ? error.detail : (error as Error).message;
+      const reason = error instanceof OpencodeUnavailableError ? error.detail : (error as Error).message;
+      const detail = this.o.url ? `could not reach the opencode server at ${this.o.url}: ${reason}` : reason;
       this.state.state = 'unavailable';
       this.state.lastError = detail;
       this.o.logger.error({ detail }, 'opencode server unavailable');
