@@ -80,4 +80,29 @@ describe('outgoing queue', () => {
     expect(await waiting.count()).toBe(0);
     expect(app.services.limiter.hits).toBeGreaterThan(0);
   });
+
+  it('keeps unsent messages through a reload of the tab and sends them once, in order', async () => {
+    const app = await startTestServer({ RATE_LIMIT_BURST: '2', RATE_LIMIT_PER_SECOND: '0.5' });
+    apps.push(app);
+    const page = await session.newPage();
+    await joinAs(page, app.httpUrl, 'reloader');
+    const lines = [
+      'before reload 1',
+      'before reload 2',
+      'before reload 3',
+      'before reload 4',
+      'before reload 5',
+    ];
+    await typeQuickly(page, lines);
+    // Two went at once; the rest are still in the queue when the page reloads.
+    await page.locator('[data-testid="message-item"][data-pending]').first().waitFor();
+
+    await page.reload();
+    await page.locator('[data-testid="connection-status"][data-state="connected"]').waitFor();
+    await messageLocator(page, 'before reload 5').waitFor({ timeout: 20_000 });
+    const stored = await storedBy(app, 'reloader');
+    expect(stored.map((m) => m.text)).toEqual(lines);
+    await expect.poll(() => shownMessageIds(page)).toEqual(stored.map((m) => m.id));
+    expect(await page.locator('[data-testid="message-item"][data-pending]').count()).toBe(0);
+  });
 });

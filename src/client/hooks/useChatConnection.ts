@@ -2,7 +2,8 @@
 // presence, history paging and sending through the outgoing queue. Everything it learns goes into chatStore.
 import { TRPCClientError } from '@trpc/client';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { Identity } from '../lib/identity';
+import { type Identity, whoAmI } from '../lib/identity';
+import { loadOutbox, saveOutbox } from '../lib/outbox-storage';
 import { OutgoingQueue } from '../lib/outgoing-queue';
 import { type ConnectionState, useChatStore } from '../stores/chatStore';
 import { type ChatClient, createChatClient } from '../trpc';
@@ -152,6 +153,16 @@ export function useChatConnection(
     };
     document.addEventListener('visibilitychange', visible);
 
+    // Unsent messages outlive a reload of the tab; they go again with their clientId, so at most once.
+    const user = whoAmI(identity)?.id ?? null;
+    if (user) {
+      const have = new Set(store.getState().pending.map((p) => p.tempId));
+      for (const p of loadOutbox(sessionStorage, user))
+        if (!have.has(p.tempId)) store.getState().addPending(p);
+    }
+    const saveSub = store.subscribe((s, previous) => {
+      if (user && s.pending !== previous.pending) saveOutbox(sessionStorage, user, s.pending);
+    });
     // Sends cut off by the last connection (or this effect's previous run) go again from the top of the queue.
     for (const p of store.getState().pending)
       if (p.status === 'sending' || p.status === 'waiting')
@@ -177,6 +188,7 @@ export function useChatConnection(
     return () => {
       disposed = true;
       queue.stop();
+      saveSub();
       clearInterval(typingTimer);
       document.removeEventListener('visibilitychange', visible);
       for (const sub of subs) sub.unsubscribe();
