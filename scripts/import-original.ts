@@ -135,10 +135,10 @@ async function main(argv: string[]): Promise<number> {
   }
   const seconds = (Date.now() - started) / 1000;
   const perSecond = Math.round(read / Math.max(seconds, 0.001));
-  const usage = process.resourceUsage();
-  const cpu = (usage.userCPUTime + usage.systemCPUTime) / 1e6;
+  const resources = process.resourceUsage();
+  const cpu = (resources.userCPUTime + resources.systemCPUTime) / 1e6;
   console.log(
-    `Took ${seconds.toFixed(1)} s (${perSecond.toLocaleString('en')} rows/s; CPU ${cpu.toFixed(1)} s); peak memory ${Math.round(usage.maxRSS / 1024)} MB`,
+    `Took ${seconds.toFixed(1)} s (${perSecond.toLocaleString('en')} rows/s; CPU ${cpu.toFixed(1)} s); peak memory ${Math.round(resources.maxRSS / 1024)} MB`,
   );
   if (code === 0) {
     for (const line of await offerSettings(telegramSettings(original.env), envFile, answer, dryRun))
