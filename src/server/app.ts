@@ -19,6 +19,7 @@ import {
   settingsSignalFor,
   sharePresence,
   singletonFor,
+  timelineSignalFor,
   transportRepositoryFor,
 } from './db/storage';
 import type { WebSocketLocation } from './http/client-config';
@@ -69,6 +70,7 @@ export async function createServices(config: Config, options: AppOptions = {}): 
     chat: repo,
     repo: agentsRepositoryFor(repo),
     dispatch: agentsDispatchFor(repo, bus),
+    timelineSignal: timelineSignalFor(repo, bus),
     fence: () => agentsRole.confirm(),
   });
   await agents.init();
@@ -77,6 +79,17 @@ export async function createServices(config: Config, options: AppOptions = {}): 
     telegramRole,
     settings: settingsSignalFor(bus),
     agentStats: () => agents.stats(),
+    agentTasks: {
+      updates: agents.timeline.updates,
+      list: (taskId, after, limit) => agents.timeline.list(taskId, after, limit),
+      lastId: () => agents.timeline.lastId(),
+      task: (id) => agents.taskTimeline(id, 0, 1).then(({ task }) => task, () => null),
+      // A Telegram user answers as the name the bridge posts their messages under, with no admin rights.
+      answerAsk: async (askId, answer, by) => {
+        const ask = await agents.answerAsk(askId, answer, { id: by, role: 'user' });
+        return `Answered: ${ask.answer}`;
+      },
+    },
     config,
     repo,
     hub,

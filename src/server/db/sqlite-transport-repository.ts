@@ -2,14 +2,22 @@
 import { and, asc, count, eq, lt } from 'drizzle-orm';
 import type { Db } from './client';
 import type { Repository } from './repository';
-import { telegramMessageMap, telegramOutbox, telegramState, telegramUpdates } from './schema-transports';
+import {
+  telegramMessageMap,
+  telegramOutbox,
+  telegramState,
+  telegramTaskMessages,
+  telegramUpdates,
+} from './schema-transports';
 import { SqliteRepository } from './sqlite-repository';
 import {
   type OutboxItem,
   type OutboxPart,
   type PendingUpdate,
   STATE_FORWARD_CURSOR,
+  STATE_TASK_CURSOR,
   STATE_UPDATE_OFFSET,
+  type TaskMessage,
   type TransportRepository,
 } from './transport-repository';
 
@@ -188,6 +196,28 @@ export class SqliteTransportRepository implements TransportRepository {
       .where(eq(telegramUpdates.status, 'pending'))
       .orderBy(asc(telegramUpdates.updateId))
       .all();
+  }
+
+  async getTaskMessage(taskId: number): Promise<TaskMessage | null> {
+    const row = this.db
+      .select()
+      .from(telegramTaskMessages)
+      .where(eq(telegramTaskMessages.taskId, taskId))
+      .get();
+    if (!row) return null;
+    const { updatedAt: _at, ...message } = row;
+    return message;
+  }
+
+  async saveTaskMessage(message: TaskMessage, cursor: number): Promise<void> {
+    const row = { ...message, updatedAt: new Date().toISOString() };
+    this.db.transaction((tx) => {
+      tx.insert(telegramTaskMessages)
+        .values(row)
+        .onConflictDoUpdate({ target: telegramTaskMessages.taskId, set: row })
+        .run();
+      writeState(tx, STATE_TASK_CURSOR, String(cursor));
+    });
   }
 }
 

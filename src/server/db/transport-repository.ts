@@ -23,6 +23,15 @@ export interface PendingUpdate {
   payload: string;
 }
 
+/** The one Telegram message showing an agent task, edited in place; `lastEventId` is the newest entry it shows. */
+export interface TaskMessage {
+  taskId: number;
+  chatId: string;
+  telegramMessageId: number;
+  lastEventId: number;
+  html: string;
+}
+
 export interface TransportRepository {
   /**
    * Fencing for a cluster: resolves while this instance holds the Telegram role, throws RoleLostError once it does
@@ -62,7 +71,12 @@ export interface TransportRepository {
     note?: string,
   ): Promise<void>;
   pendingUpdates(): Promise<PendingUpdate[]>;
+  getTaskMessage(taskId: number): Promise<TaskMessage | null>;
+  /** Saves the task message and, in the same transaction, the task timeline cursor (STATE_TASK_CURSOR). */
+  saveTaskMessage(message: TaskMessage, cursor: number): Promise<void>;
 }
 
 export const STATE_UPDATE_OFFSET = 'update_offset';
 export const STATE_FORWARD_CURSOR = 'forward_cursor';
+/** The newest task timeline id the Telegram task messages have taken in (they catch up from it after a restart). */
+export const STATE_TASK_CURSOR = 'task_cursor';

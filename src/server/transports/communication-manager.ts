@@ -21,6 +21,7 @@ import type {
 } from './communication-types';
 import { LegacyTransport } from './legacy/legacy-transport';
 import { RESUME_AFTER_SETTING } from './telegram/outbox';
+import type { AgentTasksPort } from './telegram/task-messages';
 import { TelegramTransport } from './telegram/telegram-transport';
 import { STANDBY, TelegramSupervisor } from './telegram-supervisor';
 import { Handlers, type MessageHandler, type Transport } from './transport';
@@ -43,6 +44,8 @@ export interface CommunicationDeps {
   telegramRole?: Singleton;
   /** Tells the other instances about a switch, and hears theirs. */
   settings?: SettingsSignal;
+  /** The agents' task timelines, for the Telegram task messages. */
+  agentTasks?: AgentTasksPort;
 }
 
 export class CommunicationManager {
@@ -68,7 +71,7 @@ export class CommunicationManager {
   constructor(private readonly deps: CommunicationDeps) {
     const { config, hub, repo, store, logger, limiter } = deps;
     this.websocket = new WebSocketTransport(hub, logger);
-    this.telegram = new TelegramTransport({ config, hub, repo, store, logger });
+    this.telegram = new TelegramTransport({ config, hub, repo, store, logger, tasks: deps.agentTasks });
     this.legacy = new LegacyTransport({ config, hub, limiter, logger });
     this.supervisor = new TelegramSupervisor({
       config,

@@ -6,12 +6,20 @@ import {
   type OutboxPart,
   type PendingUpdate,
   STATE_FORWARD_CURSOR,
+  STATE_TASK_CURSOR,
   STATE_UPDATE_OFFSET,
+  type TaskMessage,
   type TransportRepository,
 } from '../transport-repository';
 import type { PgDb, PgTx } from './client';
 import type { PgLeader } from './pg-leader';
-import { telegramMessageMap, telegramOutbox, telegramState, telegramUpdates } from './schema-transports';
+import {
+  telegramMessageMap,
+  telegramOutbox,
+  telegramState,
+  telegramTaskMessages,
+  telegramUpdates,
+} from './schema-transports';
 
 /** Processed update rows kept behind the offset, for inspection; older ones are pruned. */
 const KEEP_UPDATES = 1000;
@@ -191,6 +199,28 @@ export class PgTransportRepository implements TransportRepository {
       .from(telegramUpdates)
       .where(eq(telegramUpdates.status, 'pending'))
       .orderBy(asc(telegramUpdates.updateId));
+  }
+
+  async getTaskMessage(taskId: number): Promise<TaskMessage | null> {
+    const rows = await this.db
+      .select()
+      .from(telegramTaskMessages)
+      .where(eq(telegramTaskMessages.taskId, taskId));
+    const row = rows[0];
+    if (!row) return null;
+    const { updatedAt: _at, ...message } = row;
+    return message;
+  }
+
+  async saveTaskMessage(message: TaskMessage, cursor: number): Promise<void> {
+    const row = { ...message, updatedAt: new Date().toISOString() };
+    await this.write(async (tx) => {
+      await tx
+        .insert(telegramTaskMessages)
+        .values(row)
+        .onConflictDoUpdate({ target: telegramTaskMessages.taskId, set: row });
+      await writeState(tx, STATE_TASK_CURSOR, String(cursor));
+    });
   }
 }
 

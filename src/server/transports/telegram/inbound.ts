@@ -1,6 +1,6 @@
 // Telegram -> hub: long polling, one update at a time, idempotent by update id, offset stored after the commit.
 import type { Bot } from 'grammy';
-import type { Message as TelegramMessage, Update } from 'grammy/types';
+import type { CallbackQuery, Message as TelegramMessage, Update } from 'grammy/types';
 import type { Logger } from 'pino';
 import type { Message } from '../../../shared/message';
 import type { Repository } from '../../db/repository';
@@ -32,6 +32,8 @@ export interface InboundEvents {
   onPollOk(): void;
   onError(description: string): void;
   onMessage(message: Message): void;
+  /** A button on one of the bot's messages was pressed in the bridged chat (task asks). */
+  onCallback?(query: CallbackQuery): Promise<void>;
 }
 
 /** What a Telegram message says, as text: media without a caption become a short label. */
@@ -103,7 +105,11 @@ export class Inbound {
       let updates: Update[];
       try {
         updates = await this.bot.api.getUpdates(
-          { offset: offset + 1, timeout: this.options.pollTimeoutS, allowed_updates: ['message'] },
+          {
+            offset: offset + 1,
+            timeout: this.options.pollTimeoutS,
+            allowed_updates: ['message', 'callback_query'],
+          },
           fetchSignal as unknown as GrammySignal,
         );
         failures = 0;
@@ -150,6 +156,18 @@ export class Inbound {
       // An earlier attempt failed after the pending row: the hub may have committed it already.
       const pending = (await this.store.pendingUpdates()).find((p) => p.updateId === update.update_id);
       if (pending) return this.commit(update, pending.lastIdBefore, true);
+    }
+    const query = update.callback_query;
+    if (query) {
+      const inChat = String(query.message?.chat.id) === this.options.chatId;
+      // Answered once: the update id is recorded after, so a repeated delivery is ignored above.
+      if (inChat) await this.events.onCallback?.(query);
+      await this.store.completeUpdate(
+        update.update_id,
+        null,
+        inChat ? 'button pressed' : 'button outside the chat',
+      );
+      return;
     }
     const message = update.message;
     if (!message || String(message.chat.id) !== this.options.chatId) {

@@ -9,6 +9,7 @@ import { Handlers, type MessageHandler, postThroughHub, type Transport } from '.
 import { createBot, describeTelegramError } from './bot';
 import { Inbound } from './inbound';
 import { Outbox } from './outbox';
+import { type AgentTasksPort, TaskMessages } from './task-messages';
 
 /** How long sendMessage waits for Telegram to accept a message before answering "not delivered". */
 export const SEND_WAIT_MS = 30_000;
@@ -36,6 +37,7 @@ export class TelegramTransport implements Transport {
   private bot: Bot | null = null;
   private inbound: Inbound | null = null;
   private outbox: Outbox | null = null;
+  private taskMessages: TaskMessages | null = null;
   private unsubscribe: (() => void) | null = null;
   private connected = false;
   /** Pending outbox rows as last counted (set by the manager at start, then by the outbox on each change). */
@@ -59,6 +61,8 @@ export class TelegramTransport implements Transport {
       repo: Repository;
       store: TransportRepository;
       logger: Logger;
+      /** The agents' task timelines: one message per task, edited in place (none without agents). */
+      tasks?: AgentTasksPort;
     },
   ) {
     this.handlers = new Handlers((err) => deps.logger.error({ err }, 'telegram message handler failed'));
@@ -131,6 +135,16 @@ export class TelegramTransport implements Transport {
         onSettled: (messageId, delivered) => this.settle(messageId, delivered),
       },
     );
+    const taskMessages = this.deps.tasks
+      ? new TaskMessages(
+          bot,
+          store,
+          this.deps.tasks,
+          logger,
+          { chatId, editIntervalMs: config.TELEGRAM_TASK_EDIT_MS, ...retry },
+          (description) => this.recordError(description),
+        )
+      : null;
     const inbound = new Inbound(
       bot,
       hub,
@@ -154,17 +168,22 @@ export class TelegramTransport implements Transport {
           this.status.lastUpdateAt = new Date().toISOString();
           this.handlers.emit(message);
         },
+        onCallback: async (query) => {
+          await taskMessages?.onCallback(query);
+        },
       },
     );
     this.bot = bot;
     this.outbox = outbox;
     this.inbound = inbound;
+    this.taskMessages = taskMessages;
     this.connected = true;
     // Every committed message wakes the forwarder; it reads from storage, so none is missed or doubled.
     this.unsubscribe = hub.onEvent((event) => {
       if (event.type === 'message') outbox.pump();
     });
     await outbox.start();
+    await taskMessages?.start();
     await inbound.start();
     logger.info({ bot: bot.botInfo.username, chatId }, 'telegram bridge on');
   }
@@ -194,6 +213,8 @@ export class TelegramTransport implements Transport {
     this.unsubscribe = null;
     await this.inbound?.stop();
     await this.outbox?.stop(forget);
+    await this.taskMessages?.stop(forget);
+    this.taskMessages = null;
     this.bot = null;
     this.inbound = null;
     this.outbox = null;

@@ -1,0 +1,98 @@
+// The Telegram task message: one bot message per agent task, edited in place (throttled) up to its final state,
+// and the same message edited again after a restart. Real app, real grammY, the telegram-test-api emulator.
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { App } from '../../../../src/server/app';
+import { startTestServer, tempDir, waitFor } from '../../../helpers/server';
+import { fixtureCommand } from '../../../server/agents/helpers';
+import { ApiProxy, Emulator, telegramEnv } from './emulator';
+
+let emulator: Emulator | null = null;
+let proxy: ApiProxy | null = null;
+let apps: App[] = [];
+
+afterEach(async () => {
+  for (const app of apps) await app.stop();
+  await proxy?.stop();
+  await emulator?.stop();
+  [apps, emulator, proxy] = [[], null, null];
+});
+
+const EDIT_MS = 400;
+
+async function start(env: Record<string, string>): Promise<App> {
+  emulator ??= await Emulator.start();
+  const target = emulator.apiRoot;
+  proxy ??= await ApiProxy.start(() => target, {});
+  const app = await startTestServer({
+    ...telegramEnv(proxy.apiRoot),
+    TELEGRAM_TASK_EDIT_MS: String(EDIT_MS),
+    ...env,
+  });
+  apps.push(app);
+  return app;
+}
+
+/** The bot's messages about task `id`, as the emulator holds them now (edits applied). */
+function taskMessages(id: number) {
+  return (emulator?.server.storage.botMessages ?? [])
+    .map((m) => ({ telegramId: m.messageId, text: String((m.message as { text?: unknown }).text) }))
+    .filter((m) => m.text.includes(`task #${id}:`));
+}
+
+describe('Telegram task message', () => {
+  it('is one message per task, edited in place at most once per interval, ending with the final state', async () => {
+    const app = await start({ AGENT_WORKER_COMMAND: fixtureCommand('progress-worker.mjs') });
+    await app.services.agents.hire({ name: 'ada', role: 'developer', smartness: 'normal' }, 'test');
+    const { task } = await app.services.agents.assign(
+      { employee: 'ada', description: 'create a login component' },
+      { id: 'carol', role: 'user' },
+    );
+
+    await waitFor(
+      () => taskMessages(task.id)[0]?.text.includes('✅ done') ?? false,
+      15_000,
+      'the final state in Telegram',
+    );
+    const [message, ...others] = taskMessages(task.id);
+    expect(others).toEqual([]);
+    expect(message?.text).toContain('🤖 <b>ada</b> · task #');
+    expect(message?.text).toContain('create a login component');
+    expect(message?.text).toContain('created src/Login.tsx');
+
+    // Edits of one task are spaced by the interval (one task here: every edit is this task's).
+    const edits = (proxy?.calls ?? []).filter((c) => c.method === 'editMessageText');
+    expect(edits.length).toBeGreaterThan(0);
+    for (let i = 1; i < edits.length; i++)
+      expect((edits[i]?.at ?? 0) - (edits[i - 1]?.at ?? 0)).toBeGreaterThanOrEqual(EDIT_MS - 20);
+    const stored = await app.services.agents.timeline.list(task.id);
+    expect(edits.length).toBeLessThan(stored.length);
+  });
+
+  it('after a restart edits the same message (here: to interrupted) instead of sending another', async () => {
+    const dbPath = join(tempDir(), 'chat.db');
+    const env = { DATABASE_URL: dbPath, AGENT_WORKER_COMMAND: fixtureCommand('slow-worker.mjs') };
+    const first = await start(env);
+    await first.services.agents.hire({ name: 'ada', role: 'developer', smartness: 'normal' }, 'test');
+    const { task } = await first.services.agents.assign(
+      { employee: 'ada', description: 'watch the logs' },
+      { id: 'carol', role: 'user' },
+    );
+    await waitFor(
+      () => taskMessages(task.id)[0]?.text.includes('running') ?? false,
+      15_000,
+      'the running task in Telegram',
+    );
+    const before = taskMessages(task.id)[0]?.telegramId;
+    await first.stop();
+    apps = apps.filter((a) => a !== first);
+
+    await start(env);
+    await waitFor(
+      () => taskMessages(task.id)[0]?.text.includes('interrupted') ?? false,
+      15_000,
+      'the interrupted state in the same message',
+    );
+    expect(taskMessages(task.id).map((m) => m.telegramId)).toEqual([before]);
+  });
+});
