@@ -12,6 +12,7 @@ import {
   type BrowserSession,
   launchBrowser,
   messageLocator,
+  SCREENSHOTS,
   screenshot,
   sendMessage,
 } from './helpers/browser';
@@ -84,11 +85,18 @@ describe('token mode and the admin area', () => {
     await expect.poll(() => admin.getByTestId('active-transport').textContent()).toBe('websocket');
   });
 
-  it('reports a refused transport switch from the server', async () => {
-    await admin.getByTestId('switch-telegram').click();
-    await admin.getByTestId('switch-error').waitFor();
-    expect(await admin.getByTestId('switch-error').textContent()).toMatch(/telegram/i);
+  it('does not offer Telegram while the server has no bot, and says what to set', async () => {
+    await admin.getByTestId('telegram-unavailable').waitFor();
+    expect(await admin.getByTestId('switch-telegram').count()).toBe(0);
+    expect(await admin.getByTestId('telegram-unavailable').textContent()).toContain('TELEGRAM_BOT_TOKEN');
     expect(await admin.getByTestId('active-transport').textContent()).toBe('websocket');
+  });
+
+  it('sends someone who is not an admin from /admin back to the chat', async () => {
+    await user.goto(`${app.httpUrl}/admin`);
+    await user.locator('[data-testid="connection-status"][data-state="connected"]').waitFor();
+    await expect.poll(() => new URL(user.url()).pathname).toBe('/');
+    expect(await user.getByTestId('admin-panel').count()).toBe(0);
   });
 
   it('hires an agent that then takes a task from the chat, with its log one click away', async () => {
@@ -128,7 +136,12 @@ describe('token mode and the admin area', () => {
       .waitFor({
         timeout: 15_000,
       });
-    await messageLocator(user, 'Stopped').waitFor({ timeout: 15_000 });
+    // The agent says so in a message of its own (its acknowledgement's task card shows "Stopped" as well).
+    await expect
+      .poll(() => user.locator('[data-testid="message-item"][data-sender="ada"]').last().textContent(), {
+        timeout: 15_000,
+      })
+      .toContain('Stopped');
   });
 
   it('shows statistics with the hourly chart', async () => {
@@ -136,7 +149,22 @@ describe('token mode and the admin area', () => {
     await expect
       .poll(async () => Number(await admin.getByTestId('stats-total').textContent()))
       .toBeGreaterThan(0);
-    expect(await admin.getByTestId('per-hour-chart').locator('rect').count()).toBeGreaterThan(0);
+    const chart = admin.getByTestId('per-hour-chart');
+    expect(await chart.locator('rect').count()).toBe(24);
+    // Axes with values (issue 14): round counts on the y axis from 0, hours on the x axis, counts on the bars.
+    const yTicks = await chart.getByTestId('chart-y-tick').allTextContents();
+    expect(yTicks[0]).toBe('0');
+    expect(yTicks.length).toBeGreaterThanOrEqual(2);
+    expect(await chart.getByTestId('chart-x-tick').count()).toBe(6);
+    expect((await chart.getByTestId('chart-x-tick').first().textContent())?.trim()).toMatch(/\d/);
+    const values = (await chart.getByTestId('chart-value').allTextContents()).map(Number);
+    const total = Number(await admin.getByTestId('stats-total').textContent());
+    expect(values.reduce((a, b) => a + b, 0)).toBe(total);
+    // The tick labels are drawn where a person can see them, not clipped off the chart.
+    const box = await chart.boundingBox();
+    const tick = await chart.getByTestId('chart-y-tick').last().boundingBox();
+    expect(box && tick && tick.x >= box.x && tick.y >= box.y).toBe(true);
     await screenshot(admin, 'admin-screen');
+    await chart.screenshot({ path: join(SCREENSHOTS, 'admin-chart.png') });
   });
 });
