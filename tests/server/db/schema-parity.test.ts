@@ -8,11 +8,13 @@ import * as pgAgents from '../../../src/server/db/pg/schema-agents';
 import * as pgAudit from '../../../src/server/db/pg/schema-audit';
 import * as pgCluster from '../../../src/server/db/pg/schema-cluster';
 import * as pgImport from '../../../src/server/db/pg/schema-import';
+import * as pgStats from '../../../src/server/db/pg/schema-stats';
 import * as pgTransports from '../../../src/server/db/pg/schema-transports';
 import * as sqliteMain from '../../../src/server/db/schema';
 import * as sqliteAgents from '../../../src/server/db/schema-agents';
 import * as sqliteAudit from '../../../src/server/db/schema-audit';
 import * as sqliteImport from '../../../src/server/db/schema-import';
+import * as sqliteStats from '../../../src/server/db/schema-stats';
 import * as sqliteTransports from '../../../src/server/db/schema-transports';
 
 const PG_ONLY = ['cluster_presence', 'rate_limit_buckets', 'agent_stop_requests'];
@@ -88,13 +90,15 @@ const isTable = (v: unknown) =>
 
 describe('schema parity between SQLite and PostgreSQL', () => {
   const sqlite = new Map<string, Shape>(
-    tables([sqliteMain, sqliteAgents, sqliteAudit, sqliteTransports, sqliteImport], isTable).map((t) => {
-      const config = sqliteConfig(t as SQLiteTable);
-      return [config.name, describeTable(config)];
-    }),
+    tables([sqliteMain, sqliteAgents, sqliteAudit, sqliteTransports, sqliteImport, sqliteStats], isTable).map(
+      (t) => {
+        const config = sqliteConfig(t as SQLiteTable);
+        return [config.name, describeTable(config)];
+      },
+    ),
   );
   const pg = new Map<string, Shape>(
-    tables([pgMain, pgAgents, pgAudit, pgTransports, pgCluster, pgImport], isTable).map((t) => {
+    tables([pgMain, pgAgents, pgAudit, pgTransports, pgCluster, pgImport, pgStats], isTable).map((t) => {
       const config = pgConfig(t as PgTable);
       return [config.name, describeTable(config)];
     }),
@@ -110,15 +114,16 @@ describe('schema parity between SQLite and PostgreSQL', () => {
   });
 
   it('gives PostgreSQL 64-bit ids and id references, as SQLite INTEGER already is', () => {
-    const narrow = tables([pgMain, pgAgents, pgAudit, pgTransports, pgCluster, pgImport], isTable).flatMap(
-      (t) => {
-        const config = pgConfig(t as PgTable);
-        return config.columns
-          .filter((c) => (c.primary && c.dataType === 'number') || ID_REFERENCES.includes(c.name))
-          .filter((c) => c.getSQLType() !== 'bigint')
-          .map((c) => `${config.name}.${c.name} is ${c.getSQLType()}`);
-      },
-    );
+    const narrow = tables(
+      [pgMain, pgAgents, pgAudit, pgTransports, pgCluster, pgImport, pgStats],
+      isTable,
+    ).flatMap((t) => {
+      const config = pgConfig(t as PgTable);
+      return config.columns
+        .filter((c) => (c.primary && c.dataType === 'number') || ID_REFERENCES.includes(c.name))
+        .filter((c) => c.getSQLType() !== 'bigint')
+        .map((c) => `${config.name}.${c.name} is ${c.getSQLType()}`);
+    });
     expect(narrow).toEqual([]);
   });
 });
