@@ -67,6 +67,8 @@ export async function startProject(extraEnv: Record<string, string> = {}): Promi
       RATE_LIMIT_PER_SECOND: '0',
       // Every bench client connects from 127.0.0.1: lift the per-IP cap for the connection scenarios.
       WS_MAX_CONNECTIONS_PER_IP: '1000000',
+      // The flood keeps 512 sends in flight, which @trpc/client puts in one frame: above the default of 50.
+      WS_MAX_BATCH: '1000',
       LOG_LEVEL: 'warn',
       LOG_FILE: '',
       PROJECT_ROOT: dir,

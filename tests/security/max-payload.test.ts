@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { App } from '../../src/server/app';
 import { MAX_FRAME_BYTES } from '../../src/server/http/websocket';
-import { startTestServer } from '../helpers/server';
+import { RawWebSocket } from '../helpers/raw-ws';
+import { startTestServer, waitFor } from '../helpers/server';
 
 let app: App | null = null;
 afterEach(async () => {
@@ -87,5 +88,18 @@ describe('maxPayload', () => {
     expect(app.services.counters.errors).toBe(0);
     expect(lines().filter((l) => l.level >= 50)).toEqual([]);
     expect(lines().some((l) => l.msg === 'websocket client broke the protocol')).toBe(true);
+  });
+
+  it('ends the socket of a client that sent an oversize frame even if it ignores the close, on both endpoints', async () => {
+    const a = await startTestServer();
+    app = a;
+    for (const path of ['/', '/legacy']) {
+      const raw = await RawWebSocket.open(endpoint(a, path));
+      raw.sendText('x'.repeat(MAX_FRAME_BYTES + 1));
+      await waitFor(() => raw.closeCode !== null, 5000, `the close frame on ${path}`);
+      expect(raw.closeCode).toBe(1009);
+      // This client never answers the close frame: ws ends the connection itself after a protocol error.
+      await waitFor(() => raw.ended, 5000, `the server to destroy the socket on ${path}`);
+    }
   });
 });

@@ -195,11 +195,12 @@ class RpcConnection<TContext> {
    * answers to a client that does not read them would only pile up in memory. TCP then holds the client back.
    */
   private throttle(): void {
-    if (this.backlog !== null) return;
     const over = this.socket.bufferedAmount > this.limits.pauseAboveBytes;
-    if (!over && this.pending < this.limits.maxPending) return;
-    this.backlog = [];
-    this.socket.pause();
+    if (this.backlog === null) {
+      if (!over && this.pending < this.limits.maxPending) return;
+      this.backlog = [];
+      this.socket.pause();
+    }
     if (over) this.awaitDrain();
   }
 
@@ -237,6 +238,12 @@ class RpcConnection<TContext> {
     }
     if (messages.length > this.limits.maxBatch) {
       this.refuseBatch(messages);
+      return;
+    }
+    if (this.pending > 0 && this.pending + messages.length > this.limits.maxPending) {
+      // It would take the calls in progress past the limit: it waits, first in line, until enough have finished.
+      this.backlog = [{ data, isBinary }];
+      this.socket.pause();
       return;
     }
     for (const [index, message] of messages.entries()) this.handle(message, index);
