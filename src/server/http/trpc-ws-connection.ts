@@ -54,7 +54,7 @@ export interface RpcLimits {
 export const DEFAULT_RPC_LIMITS: RpcLimits = {
   maxBatch: 50,
   maxSubscriptions: 32,
-  maxPending: 100,
+  maxPending: 50,
   pauseAboveBytes: 1024 * 1024,
   maxBufferedBytes: 8 * 1024 * 1024,
 };

@@ -59,7 +59,7 @@ export function createWebSocketEndpoint(
     limits: {
       ...DEFAULT_RPC_LIMITS,
       maxBatch: services.config.WS_MAX_BATCH,
-      maxPending: Math.max(DEFAULT_RPC_LIMITS.maxPending, 2 * services.config.WS_MAX_BATCH),
+      maxPending: Math.max(DEFAULT_RPC_LIMITS.maxPending, services.config.WS_MAX_BATCH),
       maxBufferedBytes: services.hub.maxSocketBuffer,
       pauseAboveBytes: Math.min(DEFAULT_RPC_LIMITS.pauseAboveBytes, services.hub.maxSocketBuffer),
     },
