@@ -3,11 +3,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { agentsRepositoryFor, openRepository } from '../../src/server/db/storage';
 import { startPostgres, type TestPostgres } from '../helpers/postgres';
-import { makeOriginalInstall, runImport } from './import-original.fixture';
+import { makeOriginalInstall, runImport, storeMessage } from './import-original.fixture';
 
 let server: TestPostgres;
 beforeAll(async () => {
@@ -52,7 +53,7 @@ async function mapRows(url: string): Promise<number> {
 }
 
 describe('npm run import:original (PostgreSQL)', () => {
-  it('imports employees and history in order, replies mapped to the new ids, and a rerun is a no-op', async () => {
+  it('imports employees and history in order, replies mapped; a rerun is a no-op; a reused message_id is new', async () => {
     const { from, here, env } = await setup();
     const run = await runImport(['--from', from], env, here);
     expect(run.code, run.stderr).toBe(0);
@@ -86,6 +87,28 @@ describe('npm run import:original (PostgreSQL)', () => {
     expect(again.stdout).toContain('messages:  7 in the original: 0 imported, 6 skipped as duplicates');
     expect(again.stdout).toContain('employees: 3 in the original: 0 imported, 3 skipped as duplicates');
     expect(await stored(env.DATABASE_URL)).toEqual(first);
+
+    // The original restarted and reused message_ids "1" and "2" (INSERT OR REPLACE): new messages, imported.
+    const chat = new Database(join(from, 'chat_history.db'));
+    storeMessage(chat, {
+      message_id: '1',
+      sender: 'stanley',
+      text: 'back again',
+      timestamp: '2025-06-03 10:00:00',
+    });
+    storeMessage(chat, {
+      message_id: '2',
+      sender: 'alice',
+      text: 'welcome back',
+      timestamp: '2025-06-03 10:00:01',
+      reply_to: '1',
+    });
+    chat.close();
+    const third = await runImport(['--from', from], env, here);
+    expect(third.stdout).toContain('messages:  7 in the original: 2 imported, 4 skipped as duplicates');
+    const [back, welcome] = (await stored(env.DATABASE_URL)).messages.slice(-2);
+    expect(back?.text).toBe('back again');
+    expect(welcome?.replyTo).toBe(back?.id);
   });
 
   it('writes nothing when a row must be refused, and imports the rest in one transaction with --skip-bad', async () => {

@@ -51,13 +51,14 @@ class PgImportSession implements ImportSession {
 
   async importedKeys(kind: ImportKind, keys: OriginalKey[]): Promise<Set<string>> {
     if (keys.length === 0) return new Set();
+    // `original_id = ANY` walks the primary key per id; a join against unnest() was planned as a scan of the
+    // whole map (no statistics inside the import's own transaction), quadratic over a large import.
     const { rows } = await this.client.query<{ id: string; at: string }>(
-      `SELECT m.original_id AS id, m.original_at AS at FROM import_map m
-       JOIN unnest($2::text[], $3::text[]) AS k(id, at) ON m.original_id = k.id AND m.original_at = k.at
-       WHERE m.kind = $1`,
-      [kind, keys.map((k) => k.id), keys.map((k) => k.at)],
+      `SELECT original_id AS id, original_at AS at FROM import_map WHERE kind = $1 AND original_id = ANY($2::text[])`,
+      [kind, [...new Set(keys.map((k) => k.id))]],
     );
-    return new Set(rows.map((r) => originalKey(r)));
+    const wanted = new Set(keys.map((k) => originalKey(k)));
+    return new Set(rows.map((r) => originalKey(r)).filter((key) => wanted.has(key)));
   }
 
   async existingEmployees(names: string[]): Promise<Set<string>> {
