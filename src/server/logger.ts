@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pino, { type Logger } from 'pino';
+import { terminalSafeJson } from './terminal-text';
 
 export const REDACT_PATHS = [
   'token',
@@ -30,7 +31,9 @@ export const DEFAULT_ROTATION: LogRotation = { size: '10m', files: 5 };
 export function createLogger(level: string, file: string | null, rotation = DEFAULT_ROTATION): Logger {
   // Each stream gets the logger's level: multistream would otherwise drop everything below info.
   const streamLevel = (level === 'silent' ? 'fatal' : level) as pino.Level;
-  const streams: pino.StreamEntry[] = [{ stream: process.stdout, level: streamLevel }];
+  // stdout is often a terminal: what people typed is logged escaped for it (process.stdout looked up per line).
+  const stdout = { write: (line: string) => process.stdout.write(terminalSafeJson(line)) };
+  const streams: pino.StreamEntry[] = [{ stream: stdout, level: streamLevel }];
   if (file) {
     // pino-roll links current.log before its own mkdir runs, so the folder must exist first.
     mkdirSync(dirname(file), { recursive: true });

@@ -18,3 +18,16 @@ function escaped(char: string): string {
 export function terminalSafe(text: string): string {
   return text.replace(UNSAFE, escaped);
 }
+
+/** What JSON.stringify leaves raw but a terminal obeys: DEL, C1 (CSI among them), line separators, bidi. */
+const JSON_RAW_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+const JSON_RAW_UNSAFE_ALL = new RegExp(JSON_RAW_UNSAFE.source, 'g');
+
+/** A JSON log line safe for a terminal and still the same JSON: those characters become \u escapes. */
+export function terminalSafeJson(line: string): string {
+  if (!JSON_RAW_UNSAFE.test(line)) return line;
+  return line.replace(
+    JSON_RAW_UNSAFE_ALL,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
