@@ -183,18 +183,36 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
     void onLoadOlder();
   }, [onLoadOlder]);
 
+  // Virtuoso reports rendered items from its layout effects: a state update there re-renders the list inside the
+  // same commit, and in a flood (new rows, a follow scroll, new rows…) those nest past React's limit. One update per
+  // frame, outside the commit, is plenty for choosing the tab stop.
+  const renderedFrame = useRef<number | null>(null);
+  const renderedNext = useRef<{ first: number; last: number } | null>(null);
+  useEffect(
+    () => () => void (renderedFrame.current !== null && cancelAnimationFrame(renderedFrame.current)),
+    [],
+  );
   const onItemsRendered = useCallback((items: ListItem<Row>[]) => {
     const ids = items.flatMap((item) => (item.data && 'id' in item.data ? [item.data.id] : []));
     const first = ids[0];
     const last = ids[ids.length - 1];
-    setRendered((previous) =>
-      first === undefined || last === undefined
-        ? null
-        : previous?.first === first && previous.last === last
-          ? previous
-          : { first, last },
-    );
+    renderedNext.current = first === undefined || last === undefined ? null : { first, last };
+    renderedFrame.current ??= requestAnimationFrame(() => {
+      renderedFrame.current = null;
+      const next = renderedNext.current;
+      setRendered((previous) =>
+        next === null
+          ? null
+          : previous?.first === next.first && previous.last === next.last
+            ? previous
+            : next,
+      );
+    });
   }, []);
+  const onScrollerRef = useCallback(
+    (element: HTMLElement | Window | null) => setScroller(element instanceof HTMLElement ? element : null),
+    [],
+  );
 
   // One tab stop in the list: the current message if it is on screen, else the newest one that is.
   const tabStop =
@@ -291,7 +309,7 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
     >
       <Virtuoso<Row, ListContext>
         ref={virtuoso}
-        scrollerRef={(element) => setScroller(element instanceof HTMLElement ? element : null)}
+        scrollerRef={onScrollerRef}
         className="h-full"
         data={rows}
         firstItemIndex={FIRST_INDEX - prepended}
