@@ -10,6 +10,7 @@ import { freePort } from '../helpers/process';
 import { connectClient, startTestServer, tempDir, waitFor } from '../helpers/server';
 
 const template = readFileSync(TEMPLATE, 'utf8');
+const SCRAPE_TOKEN = 'nginx-test-scrape-token-1234';
 
 let app: App;
 let nginx: Nginx;
@@ -70,7 +71,7 @@ async function startNginx(prefix: string, conf: string, address: string): Promis
 
 beforeAll(async () => {
   // Separate HTTP and WebSocket ports, as in production.
-  app = await startTestServer({ WEBSOCKET_PORT: String(await freePort()) });
+  app = await startTestServer({ WEBSOCKET_PORT: String(await freePort()), METRICS_TOKEN: SCRAPE_TOKEN });
   const prefix = tempDir('ocs-nginx-');
   const client = join(prefix, 'client');
   mkdirSync(join(client, 'assets'), { recursive: true });
@@ -190,8 +191,11 @@ describe('deploy/nginx.conf', () => {
     expect((await fetch(`http://${base}/assets/missing.js`)).status).toBe(404);
   });
 
-  it('serves /metrics to the host itself', async () => {
-    const res = await fetch(`http://${base}/metrics`);
+  it('serves /metrics to the host itself, with the scrape token (a forwarded request is no operator)', async () => {
+    expect((await fetch(`http://${base}/metrics`)).status).toBe(403);
+    const res = await fetch(`http://${base}/metrics`, {
+      headers: { authorization: `Bearer ${SCRAPE_TOKEN}` },
+    });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('ocs_messages_total');
   });
