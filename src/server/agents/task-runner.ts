@@ -352,7 +352,15 @@ export class TaskRunner {
   async shutdown(): Promise<void> {
     this.shuttingDown = true;
     const runs = [...this.runs.values()];
-    await Promise.all(runs.map((run) => run.worker.stop().then(() => run.finished)));
+    // Work on an attached opencode server goes on without us: we only stop following it (re-attached on start).
+    const attached = this.o.driver?.server.info().attached ?? false;
+    await Promise.all(
+      runs.map((run) => {
+        if (attached && run.worker.detach) run.worker.detach();
+        else void run.worker.stop();
+        return run.finished;
+      }),
+    );
     await this.locks.idle();
   }
 }

@@ -47,6 +47,8 @@ export interface OpencodeServerOptions {
   url?: string;
   env?: NodeJS.ProcessEnv;
   startTimeoutMs?: number;
+  /** The password of the server it starts (default: a random one per start). */
+  password?: string;
   /** Overrides the binary lookup (tests: a missing one). */
   binary?: string | null;
 }
@@ -150,9 +152,17 @@ export class OpencodeServer {
         : {};
       this.baseUrl = baseUrl;
       const client = createOpencodeClient({ baseUrl, directory: resolve(this.o.projectRoot), headers });
-      await this.subscribe(client);
       const health = await client.global.health();
-      this.state.version = health.data?.version ?? null;
+      if (!health.data) {
+        const status = health.response?.status;
+        throw new OpencodeUnavailableError(
+          status === 401
+            ? 'opencode refused our password (HTTP 401): set OPENCODE_SERVER_PASSWORD to the server’s'
+            : `opencode did not answer its health check (${status ?? 'no response'})`,
+        );
+      }
+      this.state.version = health.data.version;
+      await this.subscribe(client);
       await this.loadModels(client);
       this.state.startMs = Date.now() - began;
       this.state.state = 'ready';
@@ -186,7 +196,7 @@ export class OpencodeServer {
         'opencode is not installed (npm install opencode-ai, or put opencode on PATH), and OPENCODE_URL is not set',
       );
     const port = await freePort();
-    const password = randomBytes(24).toString('hex');
+    const password = this.o.password ?? randomBytes(24).toString('hex');
     const root = resolve(this.o.projectRoot);
     // opencode takes its directory from PWD before the process's cwd.
     const env = { ...(this.o.env ?? process.env), PWD: root, OPENCODE_SERVER_PASSWORD: password };

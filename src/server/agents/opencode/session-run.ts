@@ -144,6 +144,13 @@ export class SessionRun implements TaskWorker {
     return this.exited;
   }
 
+  detach(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.dispose();
+    this.resolveExit({ code: null, signal: null, stopped: false });
+  }
+
   private async abort(): Promise<void> {
     try {
       const client = await this.d.server.ready();
