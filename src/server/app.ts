@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { RevokedUsers } from './access/revoked-users';
 import { AgentsService } from './agents/agents-service';
+import { storedReplyLatency } from './agents/reply-latency';
 import type { Config } from './config';
 import type { AuditRepository } from './db/audit-repository';
 import type { Repository } from './db/repository';
@@ -19,6 +20,7 @@ import {
   settingsSignalFor,
   sharePresence,
   singletonFor,
+  statsRepositoryFor,
   timelineSignalFor,
   transportRepositoryFor,
 } from './db/storage';
@@ -32,6 +34,7 @@ import { SendLimiter } from './hub/rate-limiter';
 import { createLogger } from './logger';
 import { Metrics } from './metrics';
 import type { Services } from './services';
+import { countedErrors, countingRefusals, StatCounters } from './stat-counters';
 import { CommunicationManager } from './transports/communication-manager';
 
 export const DEFAULT_CLIENT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/client');
@@ -56,11 +59,18 @@ export async function createServices(config: Config, options: AppOptions = {}): 
   const bus = await busFor(repo, logger, (error) => logger.error({ err: error }, 'bus listener failed'));
   const hub = new Hub(repo, bus, options.hub);
   const connectionsElsewhere = sharePresence(bus, hub.presence);
-  const limiter = new SendLimiter((burst, perSecond) => rateLimiterFor(repo, burst, perSecond), {
-    person: { burst: config.RATE_LIMIT_BURST, perSecond: config.RATE_LIMIT_PER_SECOND },
-    bulk: { burst: config.RATE_LIMIT_BULK_BURST, perSecond: config.RATE_LIMIT_BULK_PER_SECOND },
-  });
-  const counters = { errors: 0 };
+  // Refusals and failed calls are stored per hour: the admin statistics keep them across restarts.
+  const statsStore = statsRepositoryFor(repo);
+  const statCounters = new StatCounters(statsStore, logger);
+  const countRefusal = () => statCounters.add('rate_limit_hits');
+  const limiter = new SendLimiter(
+    (burst, perSecond) => countingRefusals(rateLimiterFor(repo, burst, perSecond), countRefusal),
+    {
+      person: { burst: config.RATE_LIMIT_BURST, perSecond: config.RATE_LIMIT_PER_SECOND },
+      bulk: { burst: config.RATE_LIMIT_BULK_BURST, perSecond: config.RATE_LIMIT_BULK_PER_SECOND },
+    },
+  );
+  const counters = countedErrors(statCounters);
   const startedAt = new Date();
   const agentsRole = singletonFor(repo, 'agents', logger);
   const agents = new AgentsService({
@@ -78,12 +88,18 @@ export async function createServices(config: Config, options: AppOptions = {}): 
   const communication = new CommunicationManager({
     telegramRole,
     settings: settingsSignalFor(bus),
-    agentStats: () => agents.stats(),
+    // Reply latency from the stored messages (it survives a restart), the rest from the running agents.
+    agentStats: async () => ({ ...agents.stats(), responseLatency: await storedReplyLatency(statsStore) }),
+    statCounters,
     agentTasks: {
       updates: agents.timeline.updates,
       list: (taskId, after, limit) => agents.timeline.list(taskId, after, limit),
       lastId: () => agents.timeline.lastId(),
-      task: (id) => agents.taskTimeline(id, 0, 1).then(({ task }) => task, () => null),
+      task: (id) =>
+        agents.taskTimeline(id, 0, 1).then(
+          ({ task }) => task,
+          () => null,
+        ),
       // A Telegram user answers as the name the bridge posts their messages under, with no admin rights.
       answerAsk: async (askId, answer, by) => {
         const ask = await agents.answerAsk(askId, answer, { id: by, role: 'user' });

@@ -20,15 +20,20 @@ export class LatencyRecorder {
   }
 
   summary(): LatencySummary {
-    if (this.samples.length === 0) return { count: 0, p50Ms: null, p99Ms: null, maxMs: null };
-    const sorted = [...this.samples].sort((a, b) => a - b);
-    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] as number;
-    const round = (n: number) => Math.round(n * 10) / 10;
-    return {
-      count: this.total,
-      p50Ms: round(at(0.5)),
-      p99Ms: round(at(0.99)),
-      maxMs: round(sorted[sorted.length - 1] as number),
-    };
+    return summarizeLatency(this.samples, this.total);
   }
+}
+
+/** p50, p99 and max of `samples` (ms, one decimal); `count` says how many they stand for. */
+export function summarizeLatency(samples: readonly number[], count = samples.length): LatencySummary {
+  if (samples.length === 0) return { count: 0, p50Ms: null, p99Ms: null, maxMs: null };
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] as number;
+  const round = (n: number) => Math.round(n * 10) / 10;
+  return {
+    count,
+    p50Ms: round(at(0.5)),
+    p99Ms: round(at(0.99)),
+    maxMs: round(sorted[sorted.length - 1] as number),
+  };
 }

@@ -18,6 +18,7 @@ import { PgImportRepository } from './pg/pg-import-repository';
 import { PgLeader } from './pg/pg-leader';
 import { PgRateLimiter } from './pg/pg-rate-limiter';
 import { PgRepository } from './pg/pg-repository';
+import { PgStatsRepository } from './pg/pg-stats-repository';
 import { PgTimelineSignal } from './pg/pg-timeline-signal';
 import { PgTransportRepository } from './pg/pg-transport-repository';
 import type { Repository } from './repository';
@@ -27,7 +28,9 @@ import { createAgentsRepository as sqliteAgents } from './sqlite-agents-reposito
 import { createAuditRepository as sqliteAudit } from './sqlite-audit-repository';
 import { SqliteImportRepository } from './sqlite-import-repository';
 import { SqliteRepository } from './sqlite-repository';
+import { createStatsRepository as sqliteStats } from './sqlite-stats-repository';
 import { createTransportRepository as sqliteTransports } from './sqlite-transport-repository';
+import type { StatsRepository } from './stats-repository';
 import { SOLE_TIMELINE_SIGNAL, type TimelineSignal } from './timeline-signal';
 import type { TransportRepository } from './transport-repository';
 
@@ -57,6 +60,11 @@ export function importRepositoryFor(repo: Repository): ImportRepository {
   if (repo instanceof PgRepository) return new PgImportRepository(repo.pool);
   if (repo instanceof SqliteRepository) return new SqliteImportRepository(repo.database);
   throw new Error('import: this repository has no import implementation');
+}
+
+/** Per-hour counters and stored-reply figures for the admin statistics (shared by every instance on PostgreSQL). */
+export function statsRepositoryFor(repo: Repository): StatsRepository {
+  return repo instanceof PgRepository ? new PgStatsRepository(repo.database) : sqliteStats(repo);
 }
 
 export function auditRepositoryFor(repo: Repository): AuditRepository {

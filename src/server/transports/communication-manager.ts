@@ -12,6 +12,7 @@ import { ChatError } from '../hub/errors';
 import type { Hub } from '../hub/hub';
 import type { SendLimiter } from '../hub/rate-limiter';
 import { Serial } from '../serial';
+import type { StatCounters } from '../stat-counters';
 import type {
   CommunicationInfo,
   CommunicationStats,
@@ -39,7 +40,9 @@ export interface CommunicationDeps {
   counters: { errors: number };
   startedAt: Date;
   websocketStatus?: () => WebSocketStatus;
-  agentStats?: () => AgentStats;
+  agentStats?: () => AgentStats | Promise<AgentStats>;
+  /** Stored per-hour counters: the statistics' rate-limit hits and errors survive a restart (else this process's). */
+  statCounters?: StatCounters;
   /** Who may run the Telegram bridge; with several instances only the holder of this role does. */
   telegramRole?: Singleton;
   /** Tells the other instances about a switch, and hears theirs. */
@@ -71,7 +74,15 @@ export class CommunicationManager {
   constructor(private readonly deps: CommunicationDeps) {
     const { config, hub, repo, store, logger, limiter } = deps;
     this.websocket = new WebSocketTransport(hub, logger);
-    this.telegram = new TelegramTransport({ config, hub, repo, store, logger, tasks: deps.agentTasks });
+    this.telegram = new TelegramTransport({
+      config,
+      hub,
+      repo,
+      store,
+      logger,
+      tasks: deps.agentTasks,
+      onRateLimited: () => deps.statCounters?.add('telegram_rate_limit_hits'),
+    });
     this.legacy = new LegacyTransport({ config, hub, limiter, logger });
     this.supervisor = new TelegramSupervisor({
       config,
@@ -169,9 +180,12 @@ export class CommunicationManager {
   }
 
   async stats(): Promise<CommunicationStats> {
-    const { repo, limiter, counters, startedAt, store } = this.deps;
+    const { repo, limiter, counters, startedAt, store, statCounters } = this.deps;
     const outboxDepth = await this.outboxDepth();
     const legacy = this.legacy.status();
+    // History from the database when it is kept there (every instance's, all time), else this process's.
+    const stored = statCounters ? await statCounters.totals() : null;
+    const telegramHits = stored?.telegram_rate_limit_hits ?? this.telegram.rateLimitHits;
     return {
       transport: this.state.active,
       messages: await repo.messageStats(),
@@ -180,14 +194,14 @@ export class CommunicationManager {
       telegram: {
         outboxDepth,
         failedMessages: await store.failedCount(),
-        rateLimitHits: this.telegram.rateLimitHits,
+        rateLimitHits: telegramHits,
         errors: this.telegram.errors,
       },
       outboxDepth,
-      rateLimitHits: limiter.hits + this.telegram.rateLimitHits,
-      errors: counters.errors + this.telegram.errors,
+      rateLimitHits: (stored?.rate_limit_hits ?? limiter.hits) + telegramHits,
+      errors: (stored?.errors ?? counters.errors) + this.telegram.errors,
       uptimeSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
-      ...(this.deps.agentStats ? { agents: this.deps.agentStats() } : {}),
+      ...(this.deps.agentStats ? { agents: await this.deps.agentStats() } : {}),
     };
   }
 
@@ -291,5 +305,7 @@ export class CommunicationManager {
     await this.telegram.stop();
     await this.legacy.stop();
     await this.websocket.stop();
+    // Counts still being written go in before the database closes.
+    await this.deps.statCounters?.flushed();
   }
 }

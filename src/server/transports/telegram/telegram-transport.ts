@@ -63,6 +63,8 @@ export class TelegramTransport implements Transport {
       logger: Logger;
       /** The agents' task timelines: one message per task, edited in place (none without agents). */
       tasks?: AgentTasksPort;
+      /** Told of each 429 answer from Telegram (stored for the admin statistics). */
+      onRateLimited?: () => void;
     },
   ) {
     this.handlers = new Handlers((err) => deps.logger.error({ err }, 'telegram message handler failed'));
@@ -99,6 +101,7 @@ export class TelegramTransport implements Transport {
     const bot = createBot(config, token, {
       onRateLimited: () => {
         this.status.rateLimitHits += 1;
+        this.deps.onRateLimited?.();
       },
       onOk: () => {
         this.connected = true;
