@@ -89,7 +89,25 @@ describe('chat in the browser', () => {
     await input.press('Tab');
     expect(await input.inputValue()).toBe('/help ');
     await input.press('Enter');
-    expect(await alice.getByTestId('notice').textContent()).toContain('/transport');
+    // /help is the server's answer from the one command table: every command that works is listed.
+    await expect.poll(() => alice.getByTestId('notice').textContent()).toContain('/transport');
+    const help = (await alice.getByTestId('notice').textContent()) ?? '';
+    for (const usage of [
+      '/hire <name> <role…>',
+      '/fire <name>',
+      '/task <agent> <what to do…>',
+      '/stop <agent>',
+    ])
+      expect(help).toContain(usage);
+
+    await input.fill('');
+    await input.pressSequentially('/');
+    await expect
+      .poll(() =>
+        commands.getByRole('option').evaluateAll((os) => os.map((o) => o.getAttribute('data-value'))),
+      )
+      .toEqual(['help', 'hire', 'fire', 'task', 'stop', 'transport']);
+    await input.fill('');
   });
 
   it('threads a reply under its original, and the quote jumps to and highlights it', async () => {
