@@ -1,0 +1,99 @@
+// The task card with the real opencode (scripted model) in Chromium: tool calls appear on the card, a permission
+// ask is answered with the card's Allow button, a question with one of its option buttons.
+import pino from 'pino';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OpencodeServer } from '../../src/server/agents/opencode/opencode-server';
+import type { App } from '../../src/server/app';
+import { startTestServer } from '../helpers/server';
+import { type OpencodeWorld, opencodeWorld, useWorldEnv } from '../server/agents/opencode/harness';
+import { type BrowserSession, joinAs, launchBrowser, screenshot, sendMessage } from './helpers/browser';
+
+const PASSWORD = 'card-password';
+let world: OpencodeWorld;
+let opencode: OpencodeServer;
+let restoreEnv: () => void;
+let app: App;
+let session: BrowserSession;
+let carol: Page;
+
+beforeAll(async () => {
+  world = await opencodeWorld();
+  // The server attaches to OPENCODE_URL with the password opencode documents: OPENCODE_SERVER_PASSWORD.
+  restoreEnv = useWorldEnv({ ...world, env: { ...world.env, OPENCODE_SERVER_PASSWORD: PASSWORD } });
+  opencode = new OpencodeServer({
+    projectRoot: world.project,
+    logger: pino({ level: 'silent' }),
+    password: PASSWORD,
+  });
+  await opencode.ready();
+  session = await launchBrowser();
+  app = await startTestServer({
+    RATE_LIMIT_PER_SECOND: '0',
+    PROJECT_ROOT: world.project,
+    OPENCODE_URL: opencode.baseUrl as string,
+  });
+  await app.services.agents.hire({ name: 'ada', role: 'developer', smartness: 'normal' }, 'test');
+  carol = await session.newPage();
+  await joinAs(carol, app.httpUrl, 'carol');
+}, 180_000);
+
+afterAll(async () => {
+  await session?.close();
+  await app?.stop();
+  await opencode?.stop();
+  await world?.model.stop();
+  restoreEnv?.();
+});
+
+/** The card under ada's acknowledgement of carol's message with `text`. */
+async function cardFor(text: string) {
+  const ask = carol.locator('[data-testid="message-item"][data-sender="carol"]:not([data-pending])', {
+    hasText: text,
+  });
+  await ask.waitFor();
+  const askId = await ask.getAttribute('data-message-id');
+  const card = carol
+    .locator(
+      `[data-testid="message-item"][data-sender="ada"]:has([data-testid="reply-quote"][data-reply-to="${askId}"])`,
+    )
+    .first()
+    .getByTestId('task-card');
+  try {
+    await card.waitFor({ timeout: 60_000 });
+  } catch (error) {
+    await screenshot(carol, 'task-card-asks-failure');
+    const tasks = await app.services.agents.listTasks({});
+    throw new Error(
+      `${(error as Error).message}\nchat:\n${await carol.getByTestId('message-list').innerText()}\ntasks: ${JSON.stringify(tasks)}`,
+    );
+  }
+  return card;
+}
+
+describe('task card with opencode', () => {
+  it('shows the shell call waiting for permission; Allow on the card lets it run to done', async () => {
+    await sendMessage(carol, '@ada please build it now script:bash');
+    const card = await cardFor('build it now script:bash');
+    const allow = card.getByTestId('task-ask-allow');
+    await allow.waitFor({ timeout: 60_000 });
+    expect(await card.getByTestId('task-card-ask').textContent()).toContain('echo ran > ran.txt');
+    await screenshot(carol, 'task-card-permission');
+    await allow.click();
+    await expect.poll(() => card.getAttribute('data-status'), { timeout: 60_000 }).toBe('done');
+    expect(await card.getByTestId('task-card-ask').count()).toBe(0);
+    expect(await card.getByTestId('task-card-tools').textContent()).toMatch(/ran|echo|Write ran.txt/);
+    expect(await card.getByTestId('task-card-summary').textContent()).toContain('The shell said');
+    expect(await card.getByTestId('task-card-usage').textContent()).toMatch(/tokens/);
+  }, 150_000);
+
+  it("answers the agent's question with an option button", async () => {
+    await sendMessage(carol, '@ada please fix the button script:question');
+    const card = await cardFor('fix the button script:question');
+    const blue = card.getByTestId('task-ask-option').filter({ hasText: 'blue' });
+    await blue.waitFor({ timeout: 60_000 });
+    await blue.click();
+    await expect.poll(() => card.getAttribute('data-status'), { timeout: 60_000 }).toBe('done');
+    expect(await card.getByTestId('task-card-summary').textContent()).toContain('blue');
+  }, 150_000);
+});
