@@ -51,7 +51,7 @@ describe('REST compatibility routes (open mode)', () => {
   it('POST /communication/switch explains bad input with a 400', async () => {
     expect(await post('/communication/switch', '{"transport_type":"pigeon"}')).toMatchObject({
       status: 400,
-      body: { error: { code: 'BAD_REQUEST', message: 'transport: transport must be websocket or telegram' } },
+      body: { error: { code: 'BAD_REQUEST', message: 'transport must be websocket or telegram' } },
     });
     expect(await post('/communication/switch', '{not json')).toMatchObject({
       status: 400,
