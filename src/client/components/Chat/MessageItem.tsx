@@ -25,7 +25,7 @@ const isStored = (m: Message | PendingMessage): m is Message => 'id' in m;
 const time = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
 /** The first non-empty line of a message, shortened: what a quote shows of its original. */
-export function preview(text: string, max = 120): string {
+function preview(text: string, max = 120): string {
   const line = text.split('\n').find((l) => l.trim() !== '') ?? '';
   const flat = line.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
