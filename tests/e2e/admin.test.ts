@@ -149,6 +149,9 @@ describe('token mode and the admin area', () => {
     await expect
       .poll(async () => Number(await admin.getByTestId('stats-total').textContent()))
       .toBeGreaterThan(0);
+    // Ada acknowledged the task: her reply time comes from the stored messages.
+    expect(await admin.getByTestId('stats-agent-latency').textContent()).toMatch(/^[\d.]+ \/ [\d.]+ ms$/);
+    expect(await admin.getByTestId('stats-rate-limit-hits').textContent()).toBe('0');
     const chart = admin.getByTestId('per-hour-chart');
     expect(await chart.locator('rect').count()).toBe(24);
     // Axes with values (issue 14): round counts on the y axis from 0, hours on the x axis, counts on the bars.

@@ -1,4 +1,6 @@
-// Figures from communication.stats: messages per hour (chart), by origin, connections, errors, uptime.
+// Figures from communication.stats: messages per hour (chart), by origin, connections, errors, uptime. History
+// (messages, rate-limit hits, errors, reply times) comes from the database and survives restarts; connections and
+// uptime are this server process's.
 import { trpc } from '../../trpc';
 import { PerHourChart } from './PerHourChart';
 
@@ -32,13 +34,18 @@ export function StatsCard() {
             <dd data-testid="stats-total">{data.messages.total}</dd>
             <dt className="text-slate-500">Connections</dt>
             <dd>{data.websocket.connections}</dd>
-            <dt className="text-slate-500">Rate-limit hits</dt>
-            <dd>{data.rateLimitHits}</dd>
-            <dt className="text-slate-500">Errors</dt>
+            <dt className="text-slate-500">Rate-limit hits (all time)</dt>
+            <dd data-testid="stats-rate-limit-hits">{data.rateLimitHits}</dd>
+            <dt className="text-slate-500">Errors (all time)</dt>
             <dd>{data.errors}</dd>
             <dt className="text-slate-500">Telegram outbox</dt>
             <dd>{data.outboxDepth}</dd>
-            <dt className="text-slate-500">Agent reply p50 / p99</dt>
+            <dt
+              className="text-slate-500"
+              title="From a mention to the agent's first reply, last 1000 replies"
+            >
+              Agent reply p50 / p99
+            </dt>
             <dd data-testid="stats-agent-latency">
               {data.agents?.responseLatency.count
                 ? `${data.agents.responseLatency.p50Ms} / ${data.agents.responseLatency.p99Ms} ms`
