@@ -65,7 +65,7 @@ async function cardFor(text: string) {
     await screenshot(carol, 'task-card-asks-failure');
     const tasks = await app.services.agents.listTasks({});
     throw new Error(
-      `${(error as Error).message}\nchat:\n${await carol.getByTestId('message-list').innerText()}\ntasks: ${JSON.stringify(tasks)}`,
+      `${(error as Error).message}\nchat:\n${await carol.getByTestId('message-list').textContent()}\ntasks: ${JSON.stringify(tasks)}`,
     );
   }
   return card;

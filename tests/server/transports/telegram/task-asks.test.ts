@@ -1,0 +1,89 @@
+// A permission ask answered from Telegram with the task message's inline keyboard: the real opencode (scripted
+// model) asks to run a shell command, a Telegram user presses Allow (a callback query through the emulator), the
+// command runs and the same task message ends done, without its keyboard.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OpencodeServer } from '../../../../src/server/agents/opencode/opencode-server';
+import type { App } from '../../../../src/server/app';
+import { startTestServer, waitFor } from '../../../helpers/server';
+import { type OpencodeWorld, opencodeWorld, useWorldEnv } from '../../agents/opencode/harness';
+import { CHAT_ID, Emulator, TOKEN, telegramEnv } from './emulator';
+
+const PASSWORD = 'telegram-asks';
+let world: OpencodeWorld;
+let opencode: OpencodeServer;
+let restoreEnv: () => void;
+let emulator: Emulator;
+let app: App;
+
+beforeAll(async () => {
+  world = await opencodeWorld();
+  restoreEnv = useWorldEnv({ ...world, env: { ...world.env, OPENCODE_SERVER_PASSWORD: PASSWORD } });
+  opencode = new OpencodeServer({
+    projectRoot: world.project,
+    logger: pino({ level: 'silent' }),
+    password: PASSWORD,
+  });
+  await opencode.ready();
+  emulator = await Emulator.start();
+  app = await startTestServer({
+    ...telegramEnv(emulator.apiRoot),
+    TELEGRAM_TASK_EDIT_MS: '200',
+    PROJECT_ROOT: world.project,
+    OPENCODE_URL: opencode.baseUrl as string,
+  });
+  await app.services.agents.hire({ name: 'ada', role: 'developer', smartness: 'normal' }, 'test');
+}, 180_000);
+
+afterAll(async () => {
+  await app?.stop();
+  await emulator?.stop();
+  await opencode?.stop();
+  await world?.model.stop();
+  restoreEnv?.();
+});
+
+type Button = { text: string; callback_data: string };
+
+function taskMessage() {
+  const stored = emulator.server.storage.botMessages.find((m) =>
+    String((m.message as { text?: unknown }).text).includes('task #'),
+  );
+  if (!stored) return null;
+  const message = stored.message as { text?: string; reply_markup?: { inline_keyboard?: Button[][] } };
+  return {
+    telegramId: stored.messageId,
+    text: message.text ?? '',
+    buttons: message.reply_markup?.inline_keyboard?.flat() ?? [],
+  };
+}
+
+describe('Telegram task message asks', () => {
+  it('Allow pressed in Telegram by the assigner answers the permission ask, and the task finishes', async () => {
+    await emulator.userSays('@ada please build it now script:bash', { userName: 'tg_carol' });
+    await waitFor(() => (taskMessage()?.buttons.length ?? 0) > 0, 60_000, 'the keyboard on the task message');
+    const asked = taskMessage();
+    expect(asked?.text).toContain('echo ran &gt; ran.txt');
+    expect(asked?.buttons.map((b) => b.text)).toEqual(['✅ Allow', '♾ Always', '⛔ Deny']);
+
+    const allow = asked?.buttons.find((b) => b.text.includes('Allow')) as Button;
+    const client = emulator.server.getClient(TOKEN, { userName: 'tg_carol', chatId: CHAT_ID });
+    await client.sendCallback(
+      client.makeCallbackQuery(allow.callback_data, {
+        message: { message_id: asked?.telegramId, chat: { id: CHAT_ID } },
+      } as never),
+    );
+
+    await waitFor(() => taskMessage()?.text.includes('✅ done') ?? false, 60_000, 'the final state');
+    const done = taskMessage();
+    expect(done?.telegramId).toBe(asked?.telegramId);
+    expect(done?.buttons).toEqual([]);
+    expect(existsSync(join(world.project, 'ran.txt'))).toBe(true);
+    const timeline = await app.services.agents.timeline.list();
+    expect(timeline.map((u) => u.event)).toContainEqual(
+      expect.objectContaining({ kind: 'answered', by: 'tg_carol', answer: 'allow' }),
+    );
+  }, 150_000);
+});
