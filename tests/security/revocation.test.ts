@@ -166,6 +166,24 @@ describe('revoking a user', () => {
       expect(history.map((m) => m.text)).toEqual(['before']);
     });
 
+    it('regression: a listener revoked without a drop gets no more messages, though it sends nothing', async () => {
+      const app = await server();
+      const raw = await rawTrpc(app, 'lurker');
+      call(raw, 1, 'subscription', 'chat.onMessage', {});
+      await waitFor(() => raw.json().some((f) => f.id === 1), 5000, 'the subscription');
+      await app.services.hub.post({ text: 'public', sender: 'root', senderKind: 'user' }, 'api');
+      await waitFor(() => raw.texts.some((t) => t.includes('public')), 5000, 'the first message');
+
+      await app.services.revoked.revoke('lurker');
+      await app.services.hub.post({ text: 'secret plans', sender: 'root', senderKind: 'user' }, 'api');
+      await waitFor(() => raw.ended, 5000, 'the server to destroy the socket');
+      expect(raw.closeCode).toBe(4003);
+      expect(raw.texts.some((t) => t.includes('secret plans'))).toBe(false);
+      expect(raw.json().find((f) => f.id === 1 && 'error' in f)).toMatchObject({
+        error: { data: { code: 'UNAUTHORIZED' } },
+      });
+    });
+
     it('regression: on /legacy, chat frames after users.revoke are not committed and the socket is destroyed', async () => {
       const app = await server();
       const admin = client(app, await mintToken(TEST_SECRET, { user: 'root', role: 'admin' }));

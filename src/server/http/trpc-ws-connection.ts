@@ -390,6 +390,14 @@ class RpcConnection<TContext> {
           await iterator.return?.();
           break;
         }
+        // A listener who lost access gets nothing more either, even if it never sends another frame.
+        const revoked = this.options.revoked?.(this.ctx as TContext);
+        if (revoked) {
+          this.fail(id, jsonrpc, revoked, 'subscription', path, input);
+          closeThenDestroy(this.socket, CLOSE_REVOKED, 'access revoked');
+          await iterator.return?.();
+          break;
+        }
         this.respond({ id, jsonrpc, result: dataResult(next.value) });
       }
     } catch (cause) {
