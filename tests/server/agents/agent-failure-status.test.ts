@@ -25,7 +25,15 @@ describe('agent status after a failed task', () => {
       (await callerFor(services, reader).presence.list()).find((p) => p.name === 'ada');
 
     await say(services, 'carol', '@ada please add a login form');
-    await waitFor(async () => (await presenceOfAda())?.failedTask != null, 10_000, 'the failure mark');
+    // The worker's exit marks the failure a moment before the runner sets the agent idle again.
+    await waitFor(
+      async () => {
+        const ada = await presenceOfAda();
+        return ada?.failedTask != null && ada.status === 'idle';
+      },
+      10_000,
+      'the failure mark',
+    );
     const [first] = await callerFor(services, reader).tasks.list({ employee: 'ada' });
     expect(first?.status).toBe('failed');
     expect(await presenceOfAda()).toMatchObject({ status: 'idle', failedTask: first?.id });
