@@ -34,7 +34,9 @@ describe('agents and their tasks, live', () => {
   it('shows an agent hired with /hire with its role at once', async () => {
     await sendMessage(carol, '/hire ada designer');
     await agentEntry(carol, 'ada').waitFor();
-    await expect.poll(() => agentEntry(carol, 'ada').textContent()).toContain('designer');
+    await expect
+      .poll(() => agentEntry(carol, 'ada').textContent(), { timeout: 10_000 })
+      .toContain('designer');
   });
 
   it('shows the failed task once, without a reload, and the agent says its last task failed', async () => {
@@ -60,7 +62,7 @@ describe('the admin area has its own address', () => {
     await carol.getByTestId('admin-panel').waitFor();
     expect(new URL(carol.url()).pathname).toBe('/admin');
     const row = carol.locator('[data-testid="employees-table"] [data-employee="ada"]');
-    await expect.poll(() => row.textContent()).toMatch(/last task \(#\d+\) failed/);
+    await expect.poll(() => row.textContent(), { timeout: 10_000 }).toMatch(/last task \(#\d+\) failed/);
 
     await carol.goBack();
     await carol.locator('[data-testid="message-list"][role="log"]').waitFor();
