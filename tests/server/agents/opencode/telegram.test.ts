@@ -1,0 +1,72 @@
+// A permission ask answered from Telegram by replying to the agent's post (not the buttons): the real opencode
+// (scripted model) asks to run a shell command, the assigner replies "allow" in Telegram (through the emulator),
+// the answer reaches opencode, the command runs and the task ends done.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OpencodeServer } from '../../../../src/server/agents/opencode/opencode-server';
+import type { App } from '../../../../src/server/app';
+import { startTestServer, waitFor } from '../../../helpers/server';
+import { Emulator, telegramEnv } from '../../transports/telegram/emulator';
+import { type OpencodeWorld, opencodeWorld, useWorldEnv } from './harness';
+
+const PASSWORD = 'telegram-reply';
+let world: OpencodeWorld;
+let opencode: OpencodeServer;
+let restoreEnv: () => void;
+let emulator: Emulator;
+let app: App;
+
+beforeAll(async () => {
+  world = await opencodeWorld();
+  restoreEnv = useWorldEnv({ ...world, env: { ...world.env, OPENCODE_SERVER_PASSWORD: PASSWORD } });
+  opencode = new OpencodeServer({
+    projectRoot: world.project,
+    logger: pino({ level: 'silent' }),
+    password: PASSWORD,
+  });
+  await opencode.ready();
+  emulator = await Emulator.start();
+  app = await startTestServer({
+    ...telegramEnv(emulator.apiRoot),
+    PROJECT_ROOT: world.project,
+    OPENCODE_URL: opencode.baseUrl as string,
+  });
+  await app.services.agents.hire({ name: 'ada', role: 'developer', smartness: 'normal' }, 'test');
+}, 180_000);
+
+afterAll(async () => {
+  await app?.stop();
+  await emulator?.stop();
+  await opencode?.stop();
+  await world?.model.stop();
+  restoreEnv?.();
+});
+
+const fromBot = (match: (text: string) => boolean) => emulator.sent.find((m) => match(m.text));
+
+describe('asks answered from Telegram', () => {
+  it('"allow" replied in Telegram to the agent’s permission post lets the command run', async () => {
+    await emulator.userSays('@ada please build the site (script:bash)', { userName: 'tg_carol' });
+    await waitFor(
+      () => fromBot((t) => t.includes('🔐')) !== undefined,
+      60_000,
+      'the permission post in Telegram',
+    );
+    const ask = fromBot((t) => t.includes('🔐'));
+    expect(ask?.text).toContain('@tg_carol or an admin may answer');
+
+    await emulator.userSays('allow', { userName: 'tg_carol', replyTo: ask?.telegramId });
+    await waitFor(
+      () => fromBot((t) => t.includes('✅ Done')) !== undefined,
+      60_000,
+      'the result in Telegram',
+    );
+    expect(readFileSync(join(world.project, 'ran.txt'), 'utf8')).toBe('ran\n');
+    const timeline = await app.services.agents.timeline.list();
+    expect(timeline.map((u) => u.event)).toContainEqual(
+      expect.objectContaining({ kind: 'answered', by: 'tg_carol', answer: 'allow' }),
+    );
+  }, 150_000);
+});
