@@ -16,6 +16,7 @@ import {
 } from './lib/scenarios';
 import { type RunningServer, startBaseline, startCluster, startProject, startTrpcFloor } from './lib/servers';
 import type { SequenceReport } from './lib/stats';
+import { startProjectWithOpencode, taskCard } from './lib/task-card';
 
 const { values } = parseArgs({
   options: {
@@ -56,7 +57,18 @@ interface Scenario {
 }
 
 const size = smoke
-  ? { subs: 5, flood: 200, pace: 50, paceSeconds: 1, ingest: 500, conns: [50], mentions: 5, warmup: 0.2 }
+  ? {
+      subs: 5,
+      flood: 200,
+      pace: 50,
+      paceSeconds: 1,
+      ingest: 500,
+      conns: [50],
+      mentions: 5,
+      cardMentions: 3,
+      cardConcurrent: 2,
+      warmup: 0.2,
+    }
   : {
       subs: 100,
       flood: 5000,
@@ -65,6 +77,8 @@ const size = smoke
       ingest: 50_000,
       conns: [1000, 5000, 10_000],
       mentions: 50,
+      cardMentions: 30,
+      cardConcurrent: 5,
       warmup: 0.2,
     };
 
@@ -114,6 +128,17 @@ const scenarios: Scenario[] = [
     lowerIsBetter: ['p50 ms', 'p99 ms', 'max ms'],
     projectOnly: true,
     run: (_d, s) => agents(s, { mentions: size.mentions }),
+  },
+  {
+    name: 'task card',
+    conditions: `${size.cardMentions} mentions one at a time (after one warm-up: first task ms) -> first tool call seen by a tasks.onUpdate subscriber; real opencode serve (supervised by the server) + scripted model; then ${size.cardConcurrent} tasks streaming at once: opencode RSS (no baseline)`,
+    lowerIsBetter: ['p50 ms', 'p99 ms', 'max ms', 'first task ms', 'opencode idle MB', 'opencode KB/task'],
+    projectOnly: true,
+    start: async () => {
+      const started = await startProjectWithOpencode();
+      return { ...started.server, stop: () => started.stop() };
+    },
+    run: (_d, s) => taskCard(s, { mentions: size.cardMentions, concurrent: size.cardConcurrent }),
   },
 ];
 
