@@ -1,12 +1,16 @@
 // Figures admins read as history that no stored message holds (rate-limit refusals, Telegram 429 answers, failed
 // calls), counted per hour in the database so a restart keeps them. A count never slows or fails what it counts:
-// writes queue in order behind the caller, and one that fails is logged.
+// counts gather in memory and are written behind the caller (one upsert per counter and hour for whatever gathered
+// meanwhile), and a write that fails is logged.
 import type { Logger } from 'pino';
-import type { StatCounter, StatsRepository } from './db/stats-repository';
+import { type StatCounter, type StatsRepository, statHour } from './db/stats-repository';
 import type { RateLimiter } from './hub/rate-limiter';
 
 export class StatCounters {
   private chain: Promise<void> = Promise.resolve();
+  /** Counts not yet written, by counter and hour: a flood of refusals becomes one upsert per row, not one each. */
+  private pending = new Map<string, { counter: StatCounter; at: Date; by: number }>();
+  private scheduled = false;
 
   constructor(
     private readonly store: StatsRepository,
@@ -16,18 +20,36 @@ export class StatCounters {
 
   add(counter: StatCounter, by = 1): void {
     const at = this.now();
-    this.chain = this.chain
-      .then(() => this.store.bump(counter, by, at))
-      .catch((err) => this.logger.warn({ err, counter }, 'could not store a statistics counter'));
+    const key = `${counter} ${statHour(at)}`;
+    const row = this.pending.get(key);
+    if (row) row.by += by;
+    else this.pending.set(key, { counter, at, by });
+    if (this.scheduled) return;
+    this.scheduled = true;
+    this.chain = this.chain.then(() => this.write());
+  }
+
+  private async write(): Promise<void> {
+    const rows = [...this.pending.values()];
+    this.pending = new Map();
+    this.scheduled = false;
+    for (const { counter, at, by } of rows) {
+      try {
+        await this.store.bump(counter, by, at);
+      } catch (err) {
+        this.logger.warn({ err, counter, lost: by }, 'could not store a statistics counter');
+      }
+    }
   }
 
   /** Resolves once every count added so far is stored (before reading them, and before the database closes). */
-  flushed(): Promise<void> {
-    return this.chain;
+  async flushed(): Promise<void> {
+    while (this.scheduled) await this.chain;
+    await this.chain;
   }
 
   async totals(): Promise<Record<StatCounter, number>> {
-    await this.chain;
+    await this.flushed();
     return this.store.totals();
   }
 }
