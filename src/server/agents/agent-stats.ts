@@ -16,6 +16,8 @@ export interface AgentStats {
   droppedPosts: number;
   droppedByAgent: Record<string, number>;
   llmFallbacks: number;
+  /** The coding agent tasks run on, and (opencode) whether it can take work; details for admins: tasks.worker. */
+  worker: { mode: 'opencode' | 'command'; state: string | null };
 }
 
 export function agentStats(s: {
@@ -26,6 +28,7 @@ export function agentStats(s: {
   limiter: PostLimiter;
   /** Another instance runs the agents. */
   following: boolean;
+  worker: AgentStats['worker'];
 }): AgentStats {
   const all = s.roster.all();
   return {
@@ -38,5 +41,6 @@ export function agentStats(s: {
     droppedPosts: s.limiter.droppedTotal,
     droppedByAgent: Object.fromEntries(s.limiter.dropped),
     llmFallbacks: s.responder instanceof LlmResponder ? s.responder.fallbacks : 0,
+    worker: s.worker,
   };
 }

@@ -421,6 +421,17 @@ export class AgentsService {
 
   stats(): AgentStats {
     const { roster, runner, responder, latency, limiter } = this;
-    return agentStats({ roster, runner, responder, latency, limiter, following: this.cluster.following });
+    const worker = this.driver
+      ? { mode: 'opencode' as const, state: this.driver.server.info().state }
+      : { mode: 'command' as const, state: null };
+    return agentStats({
+      roster,
+      runner,
+      responder,
+      latency,
+      limiter,
+      following: this.cluster.following,
+      worker,
+    });
   }
 }

@@ -132,7 +132,7 @@ export class TaskRunner {
               task,
               {
                 note: (event) => later((r) => this.note(r.task, event)),
-                activity: (line, stream) => later((r) => this.onActivity(r, line, stream)),
+                activity: (line, stream, alive) => later((r) => this.onActivity(r, line, stream, alive)),
               },
               { attachOnly },
             ),
@@ -207,11 +207,14 @@ export class TaskRunner {
   }
 
   /** Something happened in an opencode session: it is alive; a line goes to the log and maybe the chat. */
-  private onActivity(run: Run, line: string | null, stream: LogStream = 'stdout'): void {
-    run.lastOutputAt = Date.now();
-    this.stuckWatch.resume(run);
+  private onActivity(run: Run, line: string | null, stream: LogStream = 'stdout', alive = true): void {
+    if (alive) {
+      run.lastOutputAt = Date.now();
+      this.stuckWatch.resume(run);
+    }
     if (line === null) return;
     this.output.log(run, stream, line);
+    if (!alive) return;
     const text = line.trim();
     if (!text || stream === 'help') return;
     run.progress = clip(text, 200);

@@ -40,7 +40,7 @@ export interface OpencodeDriverDeps {
 
 export interface SessionHooks {
   note: (event: TaskEvent) => void;
-  activity: (line: string | null, stream?: LogStream) => void;
+  activity: (line: string | null, stream?: LogStream, alive?: boolean) => void;
 }
 
 export class OpencodeDriver {

@@ -19,8 +19,11 @@ export interface SessionRunDeps {
   /** Without model output (and no ask pending) for this long, the session is aborted and the task fails. */
   modelTimeoutMs: number;
   note: (event: TaskEvent) => void;
-  /** Something happened (line: a progress line for the log and chat; null: just alive). */
-  activity: (line: string | null, stream?: LogStream) => void;
+  /**
+   * Something happened (line: a progress line for the log and chat; null: just alive). `alive` false: logged
+   * only, the agent is not making progress (a retry: it may become stuck and ask the team).
+   */
+  activity: (line: string | null, stream?: LogStream, alive?: boolean) => void;
   saveSession: (sessionID: string) => Promise<void>;
 }
 
@@ -203,7 +206,7 @@ export class SessionRun implements TaskWorker {
             message: this.lastRetry,
             nextAt,
           });
-          this.d.activity(`retrying (attempt ${status.attempt}): ${this.lastRetry}`, 'stderr');
+          this.d.activity(`retrying (attempt ${status.attempt}): ${this.lastRetry}`, 'stderr', false);
         } else if (status.type === 'idle' && this.sawBusy) void this.finish({});
         return;
       }

@@ -247,7 +247,7 @@ describe('agents on the real opencode', { timeout: 120_000 }, () => {
     const failed = await waitForMessage(services, fromAlice("I can't start work"), 'the failure', LONG);
     expect(failed.replyTo).toBe(mention.id);
     expect(failed.text).toBe(
-      "I can't start work: the model mock/nosuch is not available (available: mock/scripted, mock/silent, mock/unauthorized)",
+      "I can't start work: the model mock/nosuch is not available (available: mock/failing, mock/scripted, mock/silent, mock/unauthorized)",
     );
     await expect(
       callerFor(services, { id: 'carol', role: 'user' }).tasks.assign({
@@ -256,7 +256,28 @@ describe('agents on the real opencode', { timeout: 120_000 }, () => {
         model: 'mock/other',
       }),
     ).rejects.toThrow(
-      'the model mock/other is not available (available: mock/scripted, mock/silent, mock/unauthorized)',
+      'the model mock/other is not available (available: mock/failing, mock/scripted, mock/silent, mock/unauthorized)',
+    );
+  });
+
+  it('a provider failing with retries shows them, makes the agent ask for help, then fails in bounded time', async () => {
+    const services = await team({ AGENT_STUCK_AFTER_MS: '1000', AGENT_MODEL_TIMEOUT_MS: '6000' });
+    const { task } = await callerFor(services, { id: 'carol', role: 'user' }).tasks.assign({
+      employee: 'alice',
+      description: 'create a hello page (script:hello)',
+      model: 'mock/failing',
+    });
+    await waitForMessage(
+      services,
+      (m) => m.sender === 'alice' && m.text.startsWith('@team I need help'),
+      'help',
+      LONG,
+    );
+    const failed = await waitForMessage(services, fromAlice('❌ Failed'), 'the failure', LONG);
+    expect(failed.text).toContain(`the model provider did not answer within 6 s (tried ${world.model.url})`);
+    const { updates } = await callerFor(services).tasks.timeline({ taskId: task.id });
+    expect(updates.map((u) => u.event)).toContainEqual(
+      expect.objectContaining({ kind: 'retry', attempt: 1, nextAt: expect.any(String) }),
     );
   });
 

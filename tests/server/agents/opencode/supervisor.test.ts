@@ -29,7 +29,7 @@ describe('opencode supervisor', () => {
     const info = server.info();
     expect(info.state).toBe('ready');
     expect(info.version).toBe('1.18.33');
-    expect(info.models).toEqual(['mock/scripted', 'mock/silent', 'mock/unauthorized']);
+    expect(info.models).toEqual(['mock/failing', 'mock/scripted', 'mock/silent', 'mock/unauthorized']);
     expect(info.defaultModel).toBe('mock/scripted');
     expect(server.endpoint('mock')).toBe(world.model.url);
   });
