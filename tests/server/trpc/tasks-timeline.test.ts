@@ -2,6 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { agentsRepositoryFor } from '../../../src/server/db/storage';
 import type { Services } from '../../../src/server/services';
+import type { Connection } from '../../../src/server/trpc/context';
+import { createCaller } from '../../../src/server/trpc/root';
 import type { TaskEvent, TaskUpdateBatch } from '../../../src/shared/task-timeline';
 import { callerFor, createTestServices } from '../../helpers/services';
 
@@ -84,6 +86,8 @@ describe('tasks.timeline', () => {
 describe('tasks.onUpdate', () => {
   it('replays what was stored after lastEventId, then goes live without a gap or a duplicate', async () => {
     const a = await task();
+    // Other parts of the server may listen too (the roster's tap): only this subscription's coming and going counts.
+    const listeners = services.agents.timeline.updates.size;
     const first = await append(a, 'one');
     await append(a, 'two');
     await append(a, 'three');
@@ -93,7 +97,7 @@ describe('tasks.onUpdate', () => {
     await Promise.all([append(a, 'four'), append(a, 'five')]);
     expect(await stream.read()).toEqual({ id: String(first.id + 4), labels: ['four', 'five'] });
     await stream.close();
-    expect(services.agents.timeline.updates.size).toBe(0);
+    expect(services.agents.timeline.updates.size).toBe(listeners);
   });
 
   it('replays a long absence in bounded pages', async () => {
@@ -124,6 +128,34 @@ describe('tasks.onUpdate', () => {
     expect(await stream.read()).toEqual({ id: String(old.id), labels: [] });
     const next = await append(a, 'new');
     expect(await stream.read()).toEqual({ id: String(next.id), labels: ['new'] });
+    await stream.close();
+  });
+
+  it('cuts off a subscriber whose socket is backed up (it resumes by lastEventId) instead of buffering', async () => {
+    const a = await task();
+    // The socket's unsent bytes: what a client that stopped reading leaves behind.
+    let unsent = 0;
+    const terminated: string[] = [];
+    const connection: Connection = {
+      kind: 'websocket',
+      bufferedAmount: () => unsent,
+      terminate: (reason) => terminated.push(reason),
+    };
+    const listeners = services.agents.timeline.updates.size;
+    const caller = createCaller({
+      services,
+      user: { id: 'alice', role: 'user' },
+      authError: null,
+      connection,
+    });
+    const stream = await reader(await caller.tasks.onUpdate({ lastEventId: '0' }));
+    await append(a, 'read');
+    expect((await stream.read()).labels).toEqual(['read']);
+
+    unsent = services.hub.maxSocketBuffer + 1;
+    await append(a, 'not read');
+    expect(terminated).toEqual(['task update subscriber fell too far behind']);
+    expect(services.agents.timeline.updates.size).toBe(listeners);
     await stream.close();
   });
 
