@@ -69,16 +69,19 @@ export class Roster {
    * employees, and a status from each one's running or stuck task.
    */
   mirror(employees: Employee[], active: Task[]): void {
+    const before = new Map(this.live);
     this.employees.clear();
     this.live.clear();
     for (const employee of employees) {
       this.employees.set(employee.name, employee);
       const task = active.find((t) => t.employee === employee.name);
+      const previous = before.get(employee.name);
       this.live.set(employee.name, {
         status: statusFromTask(task),
         task: task?.description ?? null,
-        failedTask: null,
-        lastStarted: task?.id ?? 0,
+        // The tables hold no "last task failed" mark: a reload keeps the one heard, until a task runs.
+        failedTask: task ? null : (previous?.failedTask ?? null),
+        lastStarted: Math.max(task?.id ?? 0, previous?.lastStarted ?? 0),
       });
     }
   }

@@ -55,6 +55,19 @@ describe('agent status after a failed task', () => {
     const later = events.slice(before).filter((e) => e.type === 'agent-status' && e.agent === 'ada');
     expect(later).toContainEqual(expect.objectContaining({ status: 'working', failedTask: null }));
   });
+
+  it('keeps the mark through a roster reload from the tables (how a cluster instance resyncs)', async () => {
+    const services = await agentServices({ AGENT_WORKER_COMMAND: fixtureCommand('fail-worker.mjs') });
+    await hire(services, 'ada', 'developer');
+    await say(services, 'carol', '@ada please add a login form');
+    const marked = async () =>
+      (await callerFor(services, reader).presence.list()).find((p) => p.name === 'ada')?.failedTask ?? null;
+    await waitFor(async () => (await marked()) !== null, 10_000, 'the failure mark');
+    const id = await marked();
+    const { roster } = services.agents;
+    roster.mirror(roster.all(), []);
+    expect(await marked()).toBe(id);
+  });
 });
 
 describe('a hire seen live', () => {
