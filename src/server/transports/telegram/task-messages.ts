@@ -15,6 +15,8 @@ import { telegramSender } from './format';
 import { askKeyboard, parseAskCallback, renderTaskMessage, type TaskHeader } from './task-message-format';
 
 const PAGE = 500;
+/** How many writes look for a forwarded ask message to put its keyboard on (the outbox may send it later). */
+const KEY_TRIES = 10;
 
 /** What the bridge needs from the agents: their task timelines, and answering an ask. */
 export interface AgentTasksPort {
@@ -44,6 +46,10 @@ interface Entry {
   timer: NodeJS.Timeout | null;
   flushing: Promise<void> | null;
   failures: number;
+  /** Telegram ids of the chat ask messages carrying a keyboard, by ask id (taken off once the ask is settled). */
+  keyed: Map<string, number>;
+  /** Looks for an ask's chat message (not forwarded yet) left before giving up on its keyboard. */
+  keyTries: number;
 }
 
 type GrammySignal = Parameters<Bot['api']['getMe']>[0];
@@ -134,6 +140,8 @@ export class TaskMessages {
       timer: null,
       flushing: null,
       failures: 0,
+      keyed: new Map(),
+      keyTries: KEY_TRIES,
     };
     this.entries.set(taskId, entry);
     return entry;
@@ -163,8 +171,9 @@ export class TaskMessages {
   }
 
   private afterFlush(entry: Entry): void {
-    // Updates that arrived while writing, or a failed write to retry.
-    if (entry.card.lastId > entry.shownId || entry.failures > 0) this.schedule(entry);
+    // Updates that arrived while writing, a failed write to retry, or an ask message not forwarded yet.
+    if (entry.card.lastId > entry.shownId || entry.failures > 0 || this.keysPending(entry))
+      this.schedule(entry);
     // A finished task needs no more memory here once its final state is written.
     else if (entry.card.result) this.entries.delete(entry.header.id);
   }
@@ -196,6 +205,13 @@ export class TaskMessages {
         }
         entry.lastEditAt = Date.now();
       }
+      await this.keyAskMessages(entry).catch((err) =>
+        // The task message is what matters; a keyboard on the chat's copy of the ask is a convenience.
+        this.logger.warn(
+          { task: entry.header.id, err: describeTelegramError(err) },
+          'ask keyboard not updated',
+        ),
+      );
       entry.html = html;
       entry.shownId = shownId;
       entry.failures = 0;
@@ -222,6 +238,41 @@ export class TaskMessages {
         await sleep((error.parameters.retry_after ?? 1) * 1000, this.controller.signal);
       // Retried after a backoff (afterFlush): the final state is written once Telegram takes it.
     }
+  }
+
+  private keysPending(entry: Entry): boolean {
+    if (entry.keyTries <= 0) return false;
+    return entry.card.asks.some((a) => a.messageId !== null && !entry.keyed.has(a.askId));
+  }
+
+  /**
+   * The agent's own ask messages in the chat (forwarded by the outbox) get the same buttons as the task message
+   * while open, and lose them once settled.
+   */
+  private async keyAskMessages(entry: Entry): Promise<void> {
+    const { chatId } = this.options;
+    const open = new Set(entry.card.asks.map((a) => a.askId));
+    for (const [askId, telegramId] of entry.keyed) {
+      if (open.has(askId)) continue;
+      entry.keyed.delete(askId);
+      await this.bot.api.editMessageReplyMarkup(chatId, telegramId, {
+        reply_markup: { inline_keyboard: [] },
+      });
+    }
+    if (!this.keysPending(entry)) return;
+    entry.keyTries -= 1;
+    for (const ask of entry.card.asks) {
+      if (ask.messageId === null || entry.keyed.has(ask.askId)) continue;
+      const telegramId = await this.store.telegramIdFor(chatId, ask.messageId);
+      if (telegramId === null) continue;
+      const only = { ...entry.card, asks: [ask] };
+      await this.bot.api.editMessageReplyMarkup(chatId, telegramId, {
+        reply_markup: { inline_keyboard: askKeyboard(only) },
+      });
+      entry.keyed.set(ask.askId, telegramId);
+    }
+    // Not forwarded yet: look again after an edit interval, not in a tight loop.
+    if (this.keysPending(entry)) entry.lastEditAt = Math.max(entry.lastEditAt, Date.now());
   }
 
   private async edit(

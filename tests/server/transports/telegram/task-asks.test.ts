@@ -47,6 +47,15 @@ afterAll(async () => {
 
 type Button = { text: string; callback_data: string };
 
+/** The agent's permission ask as forwarded to the chat, with the buttons it carries now. */
+function askMessage() {
+  const stored = emulator.server.storage.botMessages.find((m) =>
+    String((m.message as { text?: unknown }).text).includes('I need permission'),
+  );
+  const message = stored?.message as { reply_markup?: { inline_keyboard?: Button[][] } } | undefined;
+  return stored ? { buttons: message?.reply_markup?.inline_keyboard?.flat() ?? [] } : null;
+}
+
 function taskMessage() {
   const stored = emulator.server.storage.botMessages.find((m) =>
     String((m.message as { text?: unknown }).text).includes('task #'),
@@ -68,6 +77,12 @@ describe('Telegram task message asks', () => {
     expect(asked?.text).toContain('echo ran &gt; ran.txt');
     expect(asked?.buttons.map((b) => b.text)).toEqual(['✅ Allow', '♾ Always', '⛔ Deny']);
 
+    // The agent's own ask in the chat carries the same buttons.
+    await waitFor(() => (askMessage()?.buttons.length ?? 0) > 0, 30_000, 'the keyboard on the ask message');
+    expect(askMessage()?.buttons.map((b) => b.callback_data)).toEqual(
+      asked?.buttons.map((b) => b.callback_data),
+    );
+
     const allow = asked?.buttons.find((b) => b.text.includes('Allow')) as Button;
     const client = emulator.server.getClient(TOKEN, { userName: 'tg_carol', chatId: CHAT_ID });
     await client.sendCallback(
@@ -80,6 +95,7 @@ describe('Telegram task message asks', () => {
     const done = taskMessage();
     expect(done?.telegramId).toBe(asked?.telegramId);
     expect(done?.buttons).toEqual([]);
+    await waitFor(() => askMessage()?.buttons.length === 0, 30_000, 'the ask message without its buttons');
     expect(existsSync(join(world.project, 'ran.txt'))).toBe(true);
     const timeline = await app.services.agents.timeline.list();
     expect(timeline.map((u) => u.event)).toContainEqual(
