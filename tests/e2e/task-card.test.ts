@@ -5,13 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/server/app';
 import { startTestServer } from '../helpers/server';
 import { fixtureCommand } from '../server/agents/helpers';
-import {
-  type BrowserSession,
-  joinAs,
-  launchBrowser,
-  screenshot,
-  sendMessage,
-} from './helpers/browser';
+import { type BrowserSession, joinAs, launchBrowser, screenshot, sendMessage } from './helpers/browser';
 
 let app: App;
 let session: BrowserSession;

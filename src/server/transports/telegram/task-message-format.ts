@@ -71,11 +71,11 @@ export function renderTaskMessage(task: TaskHeader, card: TaskCardState, now: nu
       parts.push(shown.join('\n'));
     }
   } else if (card.reason && status !== 'running') parts.push(line(card.reason, 500));
-  return fit(parts);
+  return fitToLimit(parts);
 }
 
 /** Drops middle sections (tools, then todos…) until the whole fits Telegram's limit. */
-function fit(parts: string[]): string {
+function fitToLimit(parts: string[]): string {
   let text = parts.join('\n\n');
   const keep = [...parts];
   while (visibleLength(text) > TELEGRAM_MAX_TEXT && keep.length > 2) {

@@ -60,7 +60,11 @@ export const tasksRouter = {
     .input(
       z.object({
         askId: z.string().trim().min(1, 'askId is empty').max(100, 'askId is too long'),
-        answer: z.string().trim().min(1, 'the answer is empty').max(2000, 'the answer must be at most 2000 characters'),
+        answer: z
+          .string()
+          .trim()
+          .min(1, 'the answer is empty')
+          .max(2000, 'the answer must be at most 2000 characters'),
       }),
     )
     .mutation(async ({ ctx, input }) => {
