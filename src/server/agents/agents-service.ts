@@ -224,6 +224,12 @@ export class AgentsService {
     if (this.cluster.leading) return;
     this.cluster.leading = true;
     await this.rosterLock.run('roster', async () => this.roster.mirror(await this.repo.listEmployees(), []));
+    // An agent whose last task failed before a restart still shows it.
+    for (const { name } of this.roster.all())
+      this.roster.restoreLastTask(
+        name,
+        (await this.repo.listTasks({ employee: name, order: 'desc', limit: 1 }))[0],
+      );
     this.driver?.server.resume();
     // AGENT_MODEL is checked (and opencode started) now; otherwise opencode starts with the first task.
     if (this.deps.config.AGENT_MODEL) void this.checkModel();

@@ -133,6 +133,14 @@ export class Roster {
     this.announce(update.employee, live);
   }
 
+  /** At start-up, from the tables: an agent whose newest task had failed is marked again, as before the restart. */
+  restoreLastTask(name: string, last: Pick<Task, 'id' | 'status'> | undefined): void {
+    const live = this.live.get(name);
+    if (!live || !last || last.status !== 'failed' || live.failedTask !== null) return;
+    live.failedTask = last.id;
+    this.announce(name, live);
+  }
+
   private announce(name: string, live: Live): void {
     this.hub.publishActivity({
       type: 'agent-status',

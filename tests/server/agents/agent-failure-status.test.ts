@@ -1,7 +1,9 @@
 // Regressions (issue 14): an agent whose task failed stayed "idle" with no sign of it, and an agent hired a
 // moment ago appeared without its role until a reload. Both now travel with the live activity events.
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ActivityEvent } from '../../../src/shared/activity';
+import { tempDir } from '../../helpers/server';
 import { agentServices, callerFor, fixtureCommand, hire, say, stopAgentServices, waitFor } from './helpers';
 
 afterEach(stopAgentServices);
@@ -67,6 +69,33 @@ describe('agent status after a failed task', () => {
     const { roster } = services.agents;
     roster.mirror(roster.all(), []);
     expect(await marked()).toBe(id);
+  });
+});
+
+describe('agent status after a restart', () => {
+  it('still shows that the last task failed when the server comes back on the same database', async () => {
+    const env = {
+      AGENT_WORKER_COMMAND: fixtureCommand('fail-worker.mjs'),
+      DATABASE_URL: join(tempDir(), 'chat.db'),
+    };
+    const first = await agentServices(env);
+    await hire(first, 'ada', 'developer');
+    // Two failed tasks: the mark is the newer one's.
+    await say(first, 'carol', '@ada please add a login form');
+    await say(first, 'carol', '@ada please add a logout button');
+    await waitFor(
+      async () => (await callerFor(first, reader).tasks.list({ status: ['failed'] })).length === 2,
+      10_000,
+      'the failed tasks',
+    );
+    const [failed] = await callerFor(first, reader).tasks.list({ status: ['failed'] });
+    await first.agents.stop();
+    await first.communication.stop();
+    await first.repo.close();
+
+    const second = await agentServices(env);
+    const ada = (await callerFor(second, reader).presence.list()).find((p) => p.name === 'ada');
+    expect(ada).toMatchObject({ status: 'idle', failedTask: failed?.id });
   });
 });
 
