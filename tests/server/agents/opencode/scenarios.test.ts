@@ -154,27 +154,6 @@ describe('agents on the real opencode', { timeout: 120_000 }, () => {
     expect(done.text).toContain('blue');
   });
 
-  it('an admin answers with tasks.answer (the buttons), and the chat post is then settled', async () => {
-    const services = await team();
-    await say(services, 'carol', '@alice please build the app (script:bash)');
-    const ask = await waitForMessage(services, fromAlice('🔐'), 'the permission ask', LONG);
-    const [task] = await callerFor(services).tasks.list({ employee: 'alice' });
-    const { updates } = await callerFor(services).tasks.timeline({ taskId: task?.id as number });
-    const entry = updates.map((u) => u.event).find((e) => e.kind === 'ask');
-    const askId = entry?.kind === 'ask' ? entry.askId : '';
-    const answered = await callerFor(services, { id: 'boss', role: 'admin' }).tasks.answer({
-      askId,
-      answer: 'always',
-    });
-    expect(answered).toMatchObject({ askId, taskId: task?.id, answer: 'always', by: 'boss' });
-    await waitForMessage(services, fromAlice('✅ Done'), 'the result', LONG);
-    await say(services, 'carol', 'allow', ask.id);
-    await waitForMessage(
-      services,
-      (m) => m.sender === 'alice' && m.text === '@carol @boss already answered this (always).',
-    );
-  });
-
   it('an ask nobody answers is rejected with "nobody answered", said in the chat and to the model', async () => {
     const services = await team({ AGENT_ASK_TIMEOUT_MS: '1500' });
     await say(services, 'carol', '@alice please build the release (script:bash)');
@@ -290,5 +269,27 @@ describe('agents on the real opencode', { timeout: 120_000 }, () => {
     });
     const failed = await waitForMessage(services, fromAlice('❌ Failed'), 'the failure', LONG);
     expect(failed.text).toContain(`the model provider did not answer within 3 s (tried ${world.model.url})`);
+  });
+
+  // Last: "always" approves `echo *` for the rest of this shared opencode server's life.
+  it('an admin answers with tasks.answer (the buttons), and the chat post is then settled', async () => {
+    const services = await team();
+    await say(services, 'carol', '@alice please build the app (script:bash)');
+    const ask = await waitForMessage(services, fromAlice('🔐'), 'the permission ask', LONG);
+    const [task] = await callerFor(services).tasks.list({ employee: 'alice' });
+    const { updates } = await callerFor(services).tasks.timeline({ taskId: task?.id as number });
+    const entry = updates.map((u) => u.event).find((e) => e.kind === 'ask');
+    const askId = entry?.kind === 'ask' ? entry.askId : '';
+    const answered = await callerFor(services, { id: 'boss', role: 'admin' }).tasks.answer({
+      askId,
+      answer: 'always',
+    });
+    expect(answered).toMatchObject({ askId, taskId: task?.id, answer: 'always', by: 'boss' });
+    await waitForMessage(services, fromAlice('✅ Done'), 'the result', LONG);
+    await say(services, 'carol', 'allow', ask.id);
+    await waitForMessage(
+      services,
+      (m) => m.sender === 'alice' && m.text === '@carol @boss already answered this (always).',
+    );
   });
 });

@@ -23,7 +23,7 @@ afterAll(async () => {
   await world?.model.stop();
 });
 
-describe('opencode supervisor', () => {
+describe('opencode supervisor', { timeout: 120_000 }, () => {
   it('starts opencode serve and reports its version and the configured models', async () => {
     await server.ready();
     const info = server.info();
