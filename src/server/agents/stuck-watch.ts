@@ -28,6 +28,8 @@ export class StuckWatch {
       () => {
         run.stuckTimer = null;
         if (!this.d.isCurrent(run)) return;
+        // Waiting for a person's answer is not being stuck: the wait counts as activity.
+        if (run.worker.waiting?.()) run.lastOutputAt = Date.now();
         // Output since the timer was set moves the deadline instead of re-arming a timer per line.
         if (run.stuck || Date.now() - run.lastOutputAt < this.d.stuckAfterMs) this.arm(run);
         else void this.becomeStuck(run);

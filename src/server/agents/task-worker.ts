@@ -32,6 +32,8 @@ export interface TaskWorker {
   stop(): Promise<TaskExit>;
   /** Passes help from a teammate to the working agent; false when it cannot take any. */
   help(from: string, text: string): boolean;
+  /** Whether it waits for a person (a question or permission ask): waiting is not being stuck. */
+  waiting?(): boolean;
   /** Stops following the work without ending it (an attached opencode server keeps working across our restart). */
   detach?(): void;
 }

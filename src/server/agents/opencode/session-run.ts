@@ -147,6 +147,10 @@ export class SessionRun implements TaskWorker {
     return this.exited;
   }
 
+  waiting(): boolean {
+    return !this.finished && this.d.asks.waiting(this.sessionID);
+  }
+
   detach(): void {
     if (this.finished) return;
     this.finished = true;

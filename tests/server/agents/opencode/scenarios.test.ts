@@ -120,11 +120,13 @@ describe('agents on the real opencode', { timeout: 120_000 }, () => {
   });
 
   it('"deny <reason>" rejects the command and the model receives the reason', async () => {
-    const services = await team();
+    const services = await team({ AGENT_STUCK_AFTER_MS: '300' });
     await say(services, 'carol', '@alice please fix the build (script:bash)');
     const ask = await waitForMessage(services, fromAlice('🔐'), 'the permission ask', LONG);
+    // Waiting for the answer is not being stuck: no help request while it waits, however long it takes.
+    await new Promise((r) => setTimeout(r, 1200));
     const [task] = await callerFor(services).tasks.list({ employee: 'alice' });
-    await say(services, 'carol', '@alice deny because we never run shell commands here', ask.id);
+    const deny = await say(services, 'carol', '@alice deny because we never run shell commands here', ask.id);
     await waitForMessage(
       services,
       (m) => m.sender === 'alice' && /^(✅|❌)/.test(m.text),
@@ -132,6 +134,9 @@ describe('agents on the real opencode', { timeout: 120_000 }, () => {
       LONG,
     );
     expect(lastSeenBy('bash')).toContain('because we never run shell commands here');
+    const messages = await services.repo.history(null, 50);
+    const whileWaiting = messages.filter((m) => m.id > ask.id && m.id < deny.id);
+    expect(whileWaiting.filter((m) => m.text.startsWith('@team I need help'))).toEqual([]);
     const { updates } = await callerFor(services).tasks.timeline({ taskId: task?.id as number });
     expect(updates.map((u) => u.event)).toContainEqual(
       expect.objectContaining({
