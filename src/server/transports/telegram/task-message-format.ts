@@ -90,30 +90,36 @@ function visibleLength(html: string): number {
   return html.replace(/<[^>]+>/g, '').replace(/&(?:amp|lt|gt);/g, '&').length;
 }
 
-/** Callback data: "ask|<askId>|<choice>" (Telegram allows 64 bytes; long ids are cut, then matched by prefix). */
-export function askCallbackData(askId: string, choice: string): string {
-  const room = 64 - 'ask||'.length - choice.length;
-  return `ask|${askId.slice(0, room)}|${choice}`;
+/**
+ * Callback data: "ask|<taskId>|<askId>|<choice>" (Telegram allows 64 bytes; a long ask id is cut and matched by
+ * prefix within its task). The task id lets a press be answered even after a restart forgot the task.
+ */
+export function askCallbackData(taskId: number, askId: string, choice: string): string {
+  const room = 64 - `ask|${taskId}||`.length - choice.length;
+  return `ask|${taskId}|${askId.slice(0, room)}|${choice}`;
 }
 
-export function parseAskCallback(data: string): { askId: string; choice: string } | null {
-  const match = /^ask\|([^|]+)\|(allow|always|deny|o\d+)$/.exec(data);
-  return match ? { askId: match[1] as string, choice: match[2] as string } : null;
+export function parseAskCallback(data: string): { taskId: number; askId: string; choice: string } | null {
+  const match = /^ask\|(\d{1,15})\|([^|]+)\|(allow|always|deny|o\d+)$/.exec(data);
+  return match ? { taskId: Number(match[1]), askId: match[2] as string, choice: match[3] as string } : null;
 }
 
 /** The buttons for the open asks: a question's options (numbered), or Allow · Always · Deny. */
-export function askKeyboard(card: TaskCardState): InlineKeyboardButton[][] {
+export function askKeyboard(taskId: number, card: TaskCardState): InlineKeyboardButton[][] {
   return card.asks.flatMap((ask) =>
     ask.ask === 'permission'
       ? [
           [
-            { text: '✅ Allow', callback_data: askCallbackData(ask.askId, 'allow') },
-            { text: '♾ Always', callback_data: askCallbackData(ask.askId, 'always') },
-            { text: '⛔ Deny', callback_data: askCallbackData(ask.askId, 'deny') },
+            { text: '✅ Allow', callback_data: askCallbackData(taskId, ask.askId, 'allow') },
+            { text: '♾ Always', callback_data: askCallbackData(taskId, ask.askId, 'always') },
+            { text: '⛔ Deny', callback_data: askCallbackData(taskId, ask.askId, 'deny') },
           ],
         ]
       : ask.options.map((option, i) => [
-          { text: clip(`${i + 1}. ${option}`, 60), callback_data: askCallbackData(ask.askId, `o${i}`) },
+          {
+            text: clip(`${i + 1}. ${option}`, 60),
+            callback_data: askCallbackData(taskId, ask.askId, `o${i}`),
+          },
         ]),
   );
 }

@@ -182,7 +182,7 @@ export class TaskMessages {
     const { chatId } = this.options;
     const shownId = entry.card.lastId;
     const html = renderTaskMessage(entry.header, entry.card, Date.now());
-    const reply_markup = { inline_keyboard: askKeyboard(entry.card) };
+    const reply_markup = { inline_keyboard: askKeyboard(entry.header.id, entry.card) };
     try {
       if (html !== entry.html || entry.telegramMessageId === null) {
         await this.store.confirmRole();
@@ -267,7 +267,7 @@ export class TaskMessages {
       if (telegramId === null) continue;
       const only = { ...entry.card, asks: [ask] };
       await this.bot.api.editMessageReplyMarkup(chatId, telegramId, {
-        reply_markup: { inline_keyboard: askKeyboard(only) },
+        reply_markup: { inline_keyboard: askKeyboard(entry.header.id, only) },
       });
       entry.keyed.set(ask.askId, telegramId);
     }
@@ -307,7 +307,7 @@ export class TaskMessages {
     let text: string;
     if (!parsed) text = 'This button is not for anything any more.';
     else {
-      const ask = this.findAsk(parsed.askId);
+      const ask = await this.findAsk(parsed.taskId, parsed.askId);
       if (!ask) text = 'That was already answered (or the task has ended).';
       else if (!this.tasks.answerAsk) text = 'Answering from Telegram is not available here.';
       else {
@@ -330,9 +330,9 @@ export class TaskMessages {
       .catch((err) => this.logger.warn({ err: describeTelegramError(err) }, 'answerCallbackQuery failed'));
   }
 
-  private findAsk(askId: string) {
-    for (const entry of this.entries.values())
-      for (const ask of entry.card.asks) if (ask.askId === askId || ask.askId.startsWith(askId)) return ask;
-    return null;
+  /** The open ask a button names: from memory, or (a restart or a bridge switch forgot it) from its task's timeline. */
+  private async findAsk(taskId: number, askId: string) {
+    const entry = this.entries.get(taskId) ?? (await this.load(taskId).catch(() => null));
+    return entry?.card.asks.find((a) => a.askId === askId || a.askId.startsWith(askId)) ?? null;
   }
 }

@@ -48,18 +48,20 @@ afterAll(async () => {
 type Button = { text: string; callback_data: string };
 
 /** The agent's permission ask as forwarded to the chat, with the buttons it carries now. */
-function askMessage() {
-  const stored = emulator.server.storage.botMessages.find((m) =>
-    String((m.message as { text?: unknown }).text).includes('I need permission'),
-  );
+function askMessage(description = 'build it now') {
+  const stored = emulator.server.storage.botMessages.find((m) => {
+    const text = String((m.message as { text?: unknown }).text);
+    return text.includes('I need permission') && text.includes(description);
+  });
   const message = stored?.message as { reply_markup?: { inline_keyboard?: Button[][] } } | undefined;
   return stored ? { buttons: message?.reply_markup?.inline_keyboard?.flat() ?? [] } : null;
 }
 
-function taskMessage() {
-  const stored = emulator.server.storage.botMessages.find((m) =>
-    String((m.message as { text?: unknown }).text).includes('task #'),
-  );
+function taskMessage(description = 'build it now') {
+  const stored = emulator.server.storage.botMessages.find((m) => {
+    const text = String((m.message as { text?: unknown }).text);
+    return text.includes('task #') && text.includes(description);
+  });
   if (!stored) return null;
   const message = stored.message as { text?: string; reply_markup?: { inline_keyboard?: Button[][] } };
   return {
@@ -67,6 +69,16 @@ function taskMessage() {
     text: message.text ?? '',
     buttons: message.reply_markup?.inline_keyboard?.flat() ?? [],
   };
+}
+
+/** A Telegram user presses a button of the bot message with this Telegram id. */
+async function press(userName: string, telegramId: number | undefined, button: Button) {
+  const client = emulator.server.getClient(TOKEN, { userName, chatId: CHAT_ID });
+  await client.sendCallback(
+    client.makeCallbackQuery(button.callback_data, {
+      message: { message_id: telegramId, chat: { id: CHAT_ID } },
+    } as never),
+  );
 }
 
 describe('Telegram task message asks', () => {
@@ -101,5 +113,29 @@ describe('Telegram task message asks', () => {
     expect(timeline.map((u) => u.event)).toContainEqual(
       expect.objectContaining({ kind: 'answered', by: 'tg_carol', answer: 'allow' }),
     );
+  }, 150_000);
+
+  it('a button still answers after the bridge was switched off and on (the task was forgotten in between)', async () => {
+    await emulator.userSays('@ada please build the docs script:bash', { userName: 'tg_carol' });
+    await waitFor(
+      () => (taskMessage('build the docs')?.buttons.length ?? 0) > 0,
+      60_000,
+      'the keyboard on the task message',
+    );
+    const asked = taskMessage('build the docs');
+    await app.services.communication.switch('websocket');
+    await app.services.communication.switch('telegram');
+
+    await press(
+      'tg_carol',
+      asked?.telegramId,
+      asked?.buttons.find((b) => b.text.includes('Allow')) as Button,
+    );
+    await waitFor(
+      async () => (await app.services.agents.listTasks({})).every((t) => t.status === 'done'),
+      60_000,
+      'the task done',
+    );
+    expect(taskMessage('build the docs')?.text).toContain('✅ done');
   }, 150_000);
 });
