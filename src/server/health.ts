@@ -22,7 +22,14 @@ export interface HealthReport {
       error?: string;
     };
     /** `runsHere`: this instance runs the agents (always when alone; in a cluster, the holder of the role). */
-    agents: { status: ComponentStatus; count?: number; runsHere?: boolean; error?: string };
+    agents: {
+      status: ComponentStatus;
+      count?: number;
+      runsHere?: boolean;
+      /** The coding agent tasks run on: opencode's state, version and last error (the reason chat users don't see). */
+      worker?: { mode: string; state: string | null; version: string | null; lastError: string | null };
+      error?: string;
+    };
     /** `absent` when the database is a server (PostgreSQL) or in memory: no disk of ours to watch. */
     disk: { status: ComponentStatus; path?: string; freeBytes?: number; totalBytes?: number; error?: string };
   };
@@ -64,6 +71,10 @@ export const VERSION: string = (() => {
 interface AgentsLike {
   list?: () => unknown[] | Promise<unknown[]>;
   runsHere?: boolean;
+  workerInfo?: () => {
+    mode: string;
+    opencode: { state: string; version: string | null; lastError: string | null } | null;
+  };
 }
 
 export async function checkHealth(services: Services): Promise<HealthReport> {
@@ -100,7 +111,20 @@ export async function checkHealth(services: Services): Promise<HealthReport> {
   if (!agents?.list) components.agents = { status: 'absent' };
   else {
     try {
-      components.agents = { status: 'up', count: (await agents.list()).length, runsHere: agents.runsHere };
+      const info = agents.workerInfo?.();
+      components.agents = {
+        status: 'up',
+        count: (await agents.list()).length,
+        runsHere: agents.runsHere,
+        ...(info && {
+          worker: {
+            mode: info.mode,
+            state: info.opencode?.state ?? null,
+            version: info.opencode?.version ?? null,
+            lastError: info.opencode?.lastError ? message(info.opencode.lastError) : null,
+          },
+        }),
+      };
     } catch (error) {
       components.agents = { status: 'down', error: message(error) };
     }

@@ -28,7 +28,13 @@ describe('GET /health and the health procedure', () => {
           active: 'websocket',
           connections: { websocket: 0, legacy: 0, telegram: 0 },
         },
-        agents: { status: 'up', count: 0, runsHere: true },
+        agents: {
+          status: 'up',
+          count: 0,
+          runsHere: true,
+          // Nothing started opencode yet (it starts with the first task): the reason for admins is empty.
+          worker: { mode: 'opencode', state: 'idle', version: null, lastError: null },
+        },
         disk: { status: expect.stringMatching(/^(up|low)$/) },
       },
     });
