@@ -34,7 +34,7 @@ async function start(env: Record<string, string>): Promise<App> {
 }
 
 /** The bot's messages about task `id`, as the emulator holds them now (edits applied). */
-function taskMessages(id: number) {
+function taskMessage(id: number) {
   return (emulator?.server.storage.botMessages ?? [])
     .map((m) => ({ telegramId: m.messageId, text: String((m.message as { text?: unknown }).text) }))
     .filter((m) => m.text.includes(`task #${id}:`));
@@ -42,27 +42,32 @@ function taskMessages(id: number) {
 
 describe('Telegram task message', () => {
   it('is one message per task, edited in place at most once per interval, ending with the final state', async () => {
-    const app = await start({ AGENT_WORKER_COMMAND: fixtureCommand('progress-worker.mjs') });
+    const app = await start({ AGENT_WORKER_COMMAND: fixtureCommand('card-worker.mjs', '{prompt}') });
     await app.services.agents.hire({ name: 'ada', role: 'developer', smartness: 'normal' }, 'test');
     const { task } = await app.services.agents.assign(
-      { employee: 'ada', description: 'create a login component' },
+      { employee: 'ada', description: 'review the parser until stopped' },
       { id: 'carol', role: 'user' },
     );
-
+    // Sent when the task is queued; its steps come later, so seeing the last one means it was edited.
     await waitFor(
-      () => taskMessages(task.id)[0]?.text.includes('✅ done') ?? false,
+      () => taskMessage(task.id)[0]?.text.includes('waiting for review') ?? false,
+      15_000,
+      'the running step in Telegram',
+    );
+    await app.services.agents.stopTask('ada', { id: 'carol', role: 'user' });
+    await waitFor(
+      () => taskMessage(task.id)[0]?.text.includes('⏹ stopped') ?? false,
       15_000,
       'the final state in Telegram',
     );
-    const [message, ...others] = taskMessages(task.id);
+    const [message, ...others] = taskMessage(task.id);
     expect(others).toEqual([]);
     expect(message?.text).toContain('🤖 <b>ada</b> · task #');
-    expect(message?.text).toContain('create a login component');
-    expect(message?.text).toContain('created src/Login.tsx');
+    expect(message?.text).toContain('review the parser until stopped');
 
     // Edits of one task are spaced by the interval (one task here: every edit is this task's).
     const edits = (proxy?.calls ?? []).filter((c) => c.method === 'editMessageText');
-    expect(edits.length).toBeGreaterThan(0);
+    expect(edits.length).toBeGreaterThan(1);
     for (let i = 1; i < edits.length; i++)
       expect((edits[i]?.at ?? 0) - (edits[i - 1]?.at ?? 0)).toBeGreaterThanOrEqual(EDIT_MS - 20);
     const stored = await app.services.agents.timeline.list(task.id);
@@ -79,20 +84,20 @@ describe('Telegram task message', () => {
       { id: 'carol', role: 'user' },
     );
     await waitFor(
-      () => taskMessages(task.id)[0]?.text.includes('running') ?? false,
+      () => taskMessage(task.id)[0]?.text.includes('running') ?? false,
       15_000,
       'the running task in Telegram',
     );
-    const before = taskMessages(task.id)[0]?.telegramId;
+    const before = taskMessage(task.id)[0]?.telegramId;
     await first.stop();
     apps = apps.filter((a) => a !== first);
 
     await start(env);
     await waitFor(
-      () => taskMessages(task.id)[0]?.text.includes('interrupted') ?? false,
+      () => taskMessage(task.id)[0]?.text.includes('interrupted') ?? false,
       15_000,
       'the interrupted state in the same message',
     );
-    expect(taskMessages(task.id).map((m) => m.telegramId)).toEqual([before]);
+    expect(taskMessage(task.id).map((m) => m.telegramId)).toEqual([before]);
   });
 });
