@@ -1,5 +1,6 @@
 // The admin area beside the chat: transport and switch, employees (hire/fire), tasks (stop, logs), statistics.
 import { ArrowLeft } from 'lucide-react';
+import { AgentsCard } from './AgentsCard';
 import { EmployeesCard } from './EmployeesCard';
 import { StatsCard } from './StatsCard';
 import { TasksCard } from './TasksCard';
@@ -25,6 +26,7 @@ export function AdminPanel({ onClose }: { onClose(): void }) {
       <div className="mx-auto grid max-w-4xl gap-4 p-4">
         <TransportCard />
         <EmployeesCard />
+        <AgentsCard />
         <TasksCard />
         <StatsCard />
       </div>
