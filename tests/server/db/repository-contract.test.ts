@@ -142,7 +142,8 @@ describe.each(dialects)('storage contract on %s', (_name, databaseUrl) => {
       };
       await agents.insertEmployee(ada);
       await expect(agents.insertEmployee(ada)).rejects.toBeInstanceOf(EmployeeExistsError);
-      expect(await agents.listEmployees()).toEqual([ada]);
+      // No model chosen at hire: null (AGENT_MODEL, else opencode's default, applies).
+      expect(await agents.listEmployees()).toEqual([{ ...ada, model: null }]);
       const base = { employee: 'ada', model: 'm', mode: 'build', assignedBy: 'root', messageId: null };
       const one = await agents.createTask({ ...base, description: 'one' });
       const two = await agents.createTask({ ...base, description: 'two' });

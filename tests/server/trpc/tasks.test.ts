@@ -32,7 +32,8 @@ describe('tasks router', () => {
       assignedBy: 'carol',
       messageId: null,
       mode: 'plan',
-      model: 'anthropic/claude-3-5-haiku-20241022',
+      // AGENT_MODEL unset and none chosen at hire: '' stored, opencode's configured default runs it.
+      model: '',
     });
     const ack = await waitForMessage(services, (m) => m.sender === 'alice');
     expect(ack.text).toMatch(/^@carol (Got it!|On it!|Sure thing —) I'll add a login form\.$/);
