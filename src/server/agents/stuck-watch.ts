@@ -64,6 +64,14 @@ export class StuckWatch {
   private async becomeStuck(run: Run): Promise<void> {
     run.stuck = true;
     run.task = await this.d.repo.updateTask(run.task.id, { status: 'stuck' });
+    // Activity (a permission ask, a tool call) may have arrived while the status was written: resume() has then
+    // set it working again, and asking the team now would ask for help while it waits for a person.
+    if (!this.d.isCurrent(run)) return;
+    if (!run.stuck || run.worker.waiting?.()) {
+      this.resume(run);
+      this.arm(run);
+      return;
+    }
     this.note(run, 'stuck');
     this.d.roster.setStatus(run.task.employee, 'stuck', run.task.description);
     this.d.logger.info({ agent: run.task.employee, task: run.task.id }, 'worker is stuck; asking for help');
