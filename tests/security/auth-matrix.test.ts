@@ -9,6 +9,7 @@ import { fixtureCommand } from '../server/agents/helpers';
 import {
   CASES,
   type Cell,
+  CONTINUER,
   type Credential,
   formatMatrix,
   routerProcedures,
@@ -46,7 +47,7 @@ beforeAll(async () => {
     // An admin token, valid and unexpired, of someone an admin then removed: revocation beats the role.
     fired: await mintToken(TEST_SECRET, { user: 'fired-bob', role: 'admin' }),
   };
-  for (const name of [WORKER, STOPPER])
+  for (const name of [WORKER, STOPPER, CONTINUER])
     await app.services.agents.hire({ name, role: 'developer', smartness: 'normal' }, 'root');
   const root = connectClient(app.wsUrl, { token: admin });
   try {
@@ -70,8 +71,9 @@ describe('auth matrix in token mode', () => {
   it('gives every caller exactly the outcome its credentials allow, over WebSocket and HTTP', () => {
     const wrong = cells.filter((c) => c.actual !== c.expected);
     expect(wrong).toEqual([]);
-    // 22 procedures × 6 credentials over ws, and the 20 non-subscriptions again over HTTP.
-    expect(cells).toHaveLength(CASES.length * 6 + (CASES.length - 2) * 6);
+    // Every procedure × 6 credentials over ws, and the non-subscriptions again over HTTP.
+    const subscriptions = [...routerProcedures().values()].filter((kind) => kind === 'subscription').length;
+    expect(cells).toHaveLength(CASES.length * 6 + (CASES.length - subscriptions) * 6);
   });
 
   it('lets nothing but health through without valid, unrevoked credentials', () => {

@@ -2,6 +2,7 @@
 // that calls each procedure for real (tRPC over WebSocket and over HTTP) and formats the result as a table.
 import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
 import type { App } from '../../src/server/app';
+import { agentsRepositoryFor } from '../../src/server/db/storage';
 import type { AppRouter } from '../../src/server/trpc/root';
 import { appRouter } from '../../src/server/trpc/root';
 import { connectClient, type TestClient } from '../helpers/server';
@@ -18,17 +19,23 @@ export interface ProcedureCase {
   access: Access;
   /** Makes a fresh valid input (and whatever state the call needs) so only auth decides the outcome. */
   input: (app: App) => Promise<unknown> | unknown;
+  /**
+   * What a caller auth lets through gets, when the state the call needs cannot be built here (default 'ok').
+   * tasks.answer needs an opencode question open at that moment; the matrix runs command workers, so an allowed
+   * caller reaches the service and hears NOT_FOUND, while a refused one is stopped before with 401/403.
+   */
+  reached?: Outcome;
 }
 
 /** What each kind of caller must get, by access level. A fired user's token is valid but revoked. */
-export function expected(access: Access, credential: Credential): Outcome {
-  if (access === 'public') return 'ok';
+export function expected(access: Access, credential: Credential, reached: Outcome = 'ok'): Outcome {
+  if (access === 'public') return reached;
   if (credential === 'none' || credential === 'forged' || credential === 'expired' || credential === 'fired')
     return 'UNAUTHORIZED';
-  if (credential === 'admin') return 'ok';
-  // A plain user: admin-only procedures refuse in middleware; tasks.stop refuses in the service (the running
-  // task in the matrix was assigned by the admin, so this user is not its assigner).
-  return access === 'authed' ? 'ok' : 'FORBIDDEN';
+  if (credential === 'admin') return reached;
+  // A plain user: admin-only procedures refuse in middleware; tasks.stop and tasks.continue refuse in the
+  // service (the tasks in the matrix were assigned by the admin, so this user is not their assigner).
+  return access === 'authed' ? reached : 'FORBIDDEN';
 }
 
 export const STOPPER = 'stopper';
@@ -52,6 +59,25 @@ async function runningTask(app: App): Promise<number> {
   return task.id;
 }
 
+export const CONTINUER = 'continuer';
+
+/** A finished task of CONTINUER with an opencode session, assigned by the admin: what tasks.continue needs. */
+async function finishedTaskWithSession(app: App): Promise<number> {
+  const tasks = agentsRepositoryFor(app.services.repo);
+  const task = await tasks.createTask({
+    employee: CONTINUER,
+    description: `matrix: finished ${++serial}`,
+    model: '',
+    mode: 'build',
+    assignedBy: ROOT.id,
+    messageId: null,
+    sessionId: `ses_matrix${serial}`,
+  });
+  const at = new Date().toISOString();
+  await tasks.updateTask(task.id, { status: 'done', startedAt: at, finishedAt: at });
+  return task.id;
+}
+
 export const CASES: ProcedureCase[] = [
   { path: 'health', access: 'public', input: () => undefined },
   { path: 'chat.send', access: 'authed', input: () => ({ text: `matrix ${++serial}` }) },
@@ -59,6 +85,8 @@ export const CASES: ProcedureCase[] = [
   { path: 'chat.onMessage', access: 'authed', input: () => ({}) },
   { path: 'chat.setTyping', access: 'authed', input: () => ({ isTyping: false }) },
   { path: 'chat.onActivity', access: 'authed', input: () => undefined },
+  { path: 'chat.get', access: 'authed', input: () => ({ ids: [1, 2] }) },
+  { path: 'chat.commands', access: 'authed', input: () => undefined },
   { path: 'presence.list', access: 'authed', input: () => undefined },
   { path: 'communication.info', access: 'authed', input: () => undefined },
   { path: 'communication.stats', access: 'authed', input: () => undefined },
@@ -86,6 +114,20 @@ export const CASES: ProcedureCase[] = [
   },
   { path: 'tasks.log', access: 'authed', input: async (app) => ({ id: await runningTask(app) }) },
   { path: 'tasks.status', access: 'authed', input: () => undefined },
+  { path: 'tasks.timeline', access: 'authed', input: async (app) => ({ taskId: await runningTask(app) }) },
+  { path: 'tasks.onUpdate', access: 'authed', input: () => ({}) },
+  { path: 'tasks.worker', access: 'admin', input: () => undefined },
+  {
+    path: 'tasks.answer',
+    access: 'authed',
+    reached: 'NOT_FOUND',
+    input: () => ({ askId: `que_matrix${++serial}`, answer: 'yes' }),
+  },
+  {
+    path: 'tasks.continue',
+    access: 'admin-or-assigner',
+    input: async (app) => ({ id: await finishedTaskWithSession(app), text: 'matrix: go on' }),
+  },
   { path: 'audit.list', access: 'admin', input: () => ({ limit: 5 }) },
   { path: 'users.revoked', access: 'admin', input: () => undefined },
   { path: 'users.revoke', access: 'admin', input: () => ({ user: `gone-${++serial}` }) },
@@ -164,7 +206,7 @@ export async function runMatrix(app: App, tokens: Record<Credential, string | nu
       for (const c of CASES) {
         const kind = kinds.get(c.path);
         if (!kind) throw new Error(`${c.path} is not a procedure of the root router`);
-        const want = expected(c.access, credential);
+        const want = expected(c.access, credential, c.reached);
         cells.push({
           path: c.path,
           credential,
