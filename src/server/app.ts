@@ -212,6 +212,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     await close(http);
     await services.agents.stop();
     await services.communication.stop();
+    await services.agents.timeline.stop();
     await services.repo.close();
     throw error;
   }
@@ -230,6 +231,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       await services.communication.stop();
       await ws.shutdown();
       await Promise.all([close(http), samePort ? Promise.resolve() : close(ws.server)]);
+      // Every instance tails the timeline (whoever runs the agents): stopped once nobody subscribes, before the
+      // database closes, so no read of a closed pool is logged as a warning.
+      await services.agents.timeline.stop();
       services.hub.close();
       await services.repo.close();
       services.logger.info('server stopped');

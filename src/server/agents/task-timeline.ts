@@ -44,10 +44,12 @@ export class TaskTimeline implements TimelineSink {
     this.unring = this.signal.onRing(() => this.poke());
   }
 
-  stop(): void {
+  /** Stops tailing and waits for a read in flight, so nothing reads after the database closes. */
+  async stop(): Promise<void> {
     this.closed = true;
     this.unring?.();
     this.unring = null;
+    await this.reading;
   }
 
   async append(task: { id: number; employee: string }, event: TaskEvent): Promise<TaskUpdate> {
