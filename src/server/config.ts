@@ -173,6 +173,8 @@ export const configSchema = z.object({
     .optional(),
   // Attach to a running `opencode serve` instead of starting one (its password, if any: OPENCODE_SERVER_PASSWORD).
   OPENCODE_URL: z.url({ error: 'OPENCODE_URL must be a URL, e.g. http://127.0.0.1:4096' }).optional(),
+  // The attached server's password (opencode's own variable name); a server we start gets a random one instead.
+  OPENCODE_SERVER_PASSWORD: z.string().min(1, 'OPENCODE_SERVER_PASSWORD must not be empty').optional(),
   OPENCODE_START_TIMEOUT_MS: wholeMs('OPENCODE_START_TIMEOUT_MS').default(60_000),
   // A question or permission request nobody answers is rejected ("nobody answered") after this long.
   AGENT_ASK_TIMEOUT_MS: wholeMs('AGENT_ASK_TIMEOUT_MS').default(900_000),

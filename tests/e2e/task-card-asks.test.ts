@@ -19,8 +19,7 @@ let carol: Page;
 
 beforeAll(async () => {
   world = await opencodeWorld();
-  // The server attaches to OPENCODE_URL with the password opencode documents: OPENCODE_SERVER_PASSWORD.
-  restoreEnv = useWorldEnv({ ...world, env: { ...world.env, OPENCODE_SERVER_PASSWORD: PASSWORD } });
+  restoreEnv = useWorldEnv(world);
   opencode = new OpencodeServer({
     projectRoot: world.project,
     logger: pino({ level: 'silent' }),
@@ -32,6 +31,8 @@ beforeAll(async () => {
     RATE_LIMIT_PER_SECOND: '0',
     PROJECT_ROOT: world.project,
     OPENCODE_URL: opencode.baseUrl as string,
+    // Attaching needs the server's password: a setting, as in production.
+    OPENCODE_SERVER_PASSWORD: PASSWORD,
   });
   await app.services.agents.hire({ name: 'ada', role: 'developer', smartness: 'normal' }, 'test');
   carol = await session.newPage();

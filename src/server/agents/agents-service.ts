@@ -138,6 +138,8 @@ export class AgentsService {
             projectRoot: config.PROJECT_ROOT,
             logger,
             url: config.OPENCODE_URL,
+            // Attaching: the server's password from the settings; starting our own: a random one per start.
+            password: config.OPENCODE_URL ? config.OPENCODE_SERVER_PASSWORD : undefined,
             startTimeoutMs: config.OPENCODE_START_TIMEOUT_MS,
           }),
           repo,

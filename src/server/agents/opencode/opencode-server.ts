@@ -47,7 +47,7 @@ export interface OpencodeServerOptions {
   url?: string;
   env?: NodeJS.ProcessEnv;
   startTimeoutMs?: number;
-  /** The password of the server it starts (default: a random one per start). */
+  /** Attaching: the server's password (OPENCODE_SERVER_PASSWORD). Starting one: its password (default: random per start). */
   password?: string;
   /** Overrides the binary lookup (tests: a missing one). */
   binary?: string | null;
@@ -186,7 +186,7 @@ export class OpencodeServer {
   }
 
   private attachTarget(): { baseUrl: string; password: string | undefined } {
-    return { baseUrl: this.o.url as string, password: (this.o.env ?? process.env).OPENCODE_SERVER_PASSWORD };
+    return { baseUrl: this.o.url as string, password: this.o.password };
   }
 
   private async spawnServer(): Promise<{ baseUrl: string; password: string }> {

@@ -83,7 +83,6 @@ describe('restarts with the real opencode', { timeout: 180_000 }, () => {
 
   it('a session still busy on an attached opencode server is followed again after a restart', async () => {
     const password = 'attach-password';
-    process.env.OPENCODE_SERVER_PASSWORD = password;
     const external = new OpencodeServer({
       projectRoot: world.project,
       logger: pino({ level: 'silent' }),
@@ -92,7 +91,7 @@ describe('restarts with the real opencode', { timeout: 180_000 }, () => {
     try {
       await external.ready();
       const db = join(tempDir('ocs-restart-'), 'chat.db');
-      const env = { OPENCODE_URL: external.baseUrl as string };
+      const env = { OPENCODE_URL: external.baseUrl as string, OPENCODE_SERVER_PASSWORD: password };
       const first = await server(db, env);
       await hire(first, 'alice', 'developer');
       const before = world.model.prompts().length;
@@ -105,7 +104,6 @@ describe('restarts with the real opencode', { timeout: 180_000 }, () => {
       const messages = await second.repo.history(null, 50);
       expect(messages.some((m) => m.text.startsWith('⚠️ Interrupted'))).toBe(false);
     } finally {
-      delete process.env.OPENCODE_SERVER_PASSWORD;
       await external.stop();
     }
   });

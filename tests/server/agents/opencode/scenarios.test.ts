@@ -20,8 +20,7 @@ let restoreEnv: () => void;
 
 beforeAll(async () => {
   world = await opencodeWorld();
-  // Attaching needs the server's password, from the environment as for any opencode client.
-  restoreEnv = useWorldEnv({ ...world, env: { ...world.env, OPENCODE_SERVER_PASSWORD: PASSWORD } });
+  restoreEnv = useWorldEnv(world);
   shared = new OpencodeServer({
     projectRoot: world.project,
     logger: pino({ level: 'silent' }),
@@ -42,6 +41,8 @@ async function team(env: Record<string, string> = {}): Promise<Services> {
   const services = await agentServices({
     PROJECT_ROOT: world.project,
     OPENCODE_URL: shared.baseUrl as string,
+    // Attaching needs the server's password: a setting, as in production.
+    OPENCODE_SERVER_PASSWORD: PASSWORD,
     ...env,
   });
   await hire(services, 'alice', 'developer');
@@ -262,6 +263,20 @@ describe('agents on the real opencode', { timeout: 120_000 }, () => {
     const { updates } = await callerFor(services).tasks.timeline({ taskId: task.id });
     expect(updates.map((u) => u.event)).toContainEqual(
       expect.objectContaining({ kind: 'retry', attempt: 1, nextAt: expect.any(String) }),
+    );
+  });
+
+  it('attaching takes the password from the settings (not the environment); a wrong one is said plainly', async () => {
+    const right = await team();
+    await right.agents.driver?.server.ready();
+    expect(right.agents.workerInfo().opencode?.state).toBe('ready');
+    const wrong = await agentServices({
+      PROJECT_ROOT: world.project,
+      OPENCODE_URL: shared.baseUrl as string,
+      OPENCODE_SERVER_PASSWORD: 'not-the-password',
+    });
+    await expect(wrong.agents.driver?.server.ready()).rejects.toThrow(
+      'opencode refused our password (HTTP 401): set OPENCODE_SERVER_PASSWORD to the server’s',
     );
   });
 

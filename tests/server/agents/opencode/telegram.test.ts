@@ -20,7 +20,7 @@ let app: App;
 
 beforeAll(async () => {
   world = await opencodeWorld();
-  restoreEnv = useWorldEnv({ ...world, env: { ...world.env, OPENCODE_SERVER_PASSWORD: PASSWORD } });
+  restoreEnv = useWorldEnv(world);
   opencode = new OpencodeServer({
     projectRoot: world.project,
     logger: pino({ level: 'silent' }),
@@ -32,6 +32,8 @@ beforeAll(async () => {
     ...telegramEnv(emulator.apiRoot),
     PROJECT_ROOT: world.project,
     OPENCODE_URL: opencode.baseUrl as string,
+    // Attaching needs the server's password: a setting, as in production.
+    OPENCODE_SERVER_PASSWORD: PASSWORD,
   });
   await app.services.agents.hire({ name: 'ada', role: 'developer', smartness: 'normal' }, 'test');
 }, 180_000);
