@@ -4,6 +4,7 @@
 // nobody answered.
 import type { Logger } from 'pino';
 import type { Message } from '../../shared/message';
+import type { Role, User } from '../auth';
 import type { AgentsRepository, Employee, TaskStatus } from '../db/agents-repository';
 import { ChatError } from '../hub/errors';
 import type { Hub } from '../hub/hub';
@@ -11,6 +12,7 @@ import type { HelpDesk } from './help-desk';
 import { detectIntent, extractTaskDescription } from './intent';
 import type { LatencyRecorder } from './latency';
 import type { AskDesk, PendingAsk } from './opencode/ask-desk';
+import { withRoomInQueue } from './queue-cap';
 import type { ChatLine, Responder } from './responder';
 import type { Roster } from './roster';
 import { statusReport } from './status-report';
@@ -42,6 +44,11 @@ export interface MentionRouterDeps {
   asks?: AskDesk;
   /** Cluster only: reloads the roster, which another instance may have changed just before this message. */
   refreshRoster?: () => Promise<void>;
+  /**
+   * The role a mention's sender gets for the per-person queue cap (messages carry no role): 'user' unless told,
+   * so a chat mention never gets more room than tasks.assign would give an ordinary user.
+   */
+  senderRole?: (sender: string) => User['role'];
 }
 
 export class MentionRouter {
@@ -60,18 +67,19 @@ export class MentionRouter {
     this.unsubscribe = this.d.hub.onEvent((event) => {
       if (event.type !== 'message') return;
       const receivedAt = performance.now();
-      this.onMessage(event.message, receivedAt);
+      this.onMessage(event.message, receivedAt, event.posterRole ?? 'user');
     });
     this.queue(() => this.catchUp());
   }
 
-  private onMessage(message: Message, receivedAt: number): void {
+  /** `role`: the poster's, when an authenticated call said so (HubEvent.posterRole); else a user. */
+  private onMessage(message: Message, receivedAt: number, role: Role): void {
     if (this.caughtUp.has(message.id)) return;
     const refresh = this.d.refreshRoster;
     const needsRefresh =
       refresh !== undefined && message.senderKind === 'user' && message.mentions.length > 0;
     if (!needsRefresh && !this.gate) {
-      this.track(this.route(message, receivedAt));
+      this.track(this.route(message, receivedAt, undefined, role));
       return;
     }
     // A hire or fire on another instance, committed before this message, may not have reached the roster yet:
@@ -81,7 +89,7 @@ export class MentionRouter {
         await refresh().catch((error) =>
           this.d.logger.warn({ err: error }, 'agents: roster reload before routing failed'),
         );
-      if (!this.caughtUp.has(message.id)) this.track(this.route(message, receivedAt));
+      if (!this.caughtUp.has(message.id)) this.track(this.route(message, receivedAt, undefined, role));
     });
   }
 
@@ -143,7 +151,12 @@ export class MentionRouter {
   }
 
   /** `only`: answer just these of the mentioned employees (the catch-up). */
-  private route(message: Message, receivedAt: number, only?: Set<string>): Promise<unknown> {
+  private route(
+    message: Message,
+    receivedAt: number,
+    only?: Set<string>,
+    role: Role = 'user',
+  ): Promise<unknown> {
     const { helpDesk, roster, runner } = this.d;
     if (message.senderKind === 'agent') {
       if (helpDesk.isHelpRequest(message)) return helpDesk.open(message);
@@ -153,7 +166,7 @@ export class MentionRouter {
     }
     if (message.senderKind !== 'user') return Promise.resolve();
     const ask = only ? undefined : this.d.asks?.byMessage(message.replyTo);
-    if (ask) return this.answerAsk(ask, message);
+    if (ask) return this.answerAsk(ask, message, role);
     const work: Promise<unknown>[] = [];
     const mentioned = new Set<string>();
     for (const name of message.mentions) {
@@ -173,16 +186,36 @@ export class MentionRouter {
   }
 
   /** A reply to an agent's question or permission post answers it; refusals are said as a reply. */
-  private async answerAsk(ask: PendingAsk, message: Message): Promise<void> {
+  private async answerAsk(ask: PendingAsk, message: Message, role: Role): Promise<void> {
     // "@alice allow" and "allow" both answer: the mention is only who it is for.
     const answer = message.text.replace(/^(\s*@[\w-]+[,:]?\s*)+/, '');
     try {
-      await this.d.asks?.answer(ask.askId, answer, { id: message.sender, role: 'user' });
+      // Admin only when an authenticated call said so; Telegram and /legacy posters never are.
+      await this.d.asks?.answer(ask.askId, answer, { id: message.sender, role });
     } catch (error) {
       if (!(error instanceof ChatError)) throw error;
       await this.d.voice.say(ask.task.employee, `@${message.sender} ${error.message}.`, {
         replyTo: message.id,
       });
+    }
+  }
+
+  /**
+   * Queues a mention's task within the sender's cap of waiting tasks (the same as tasks.assign's); over it, the
+   * agent says why in the chat and nothing is queued (null).
+   */
+  private async capped<T>(
+    message: Message,
+    reply: (text: string) => Promise<void>,
+    enqueue: () => Promise<T>,
+  ): Promise<T | null> {
+    const by: User = { id: message.sender, role: this.d.senderRole?.(message.sender) ?? 'user' };
+    try {
+      return await withRoomInQueue(this.d.repo, by, enqueue);
+    } catch (error) {
+      if (!(error instanceof ChatError) || error.code !== 'TOO_MANY_REQUESTS') throw error;
+      await reply(`@${message.sender} I can't take this one yet: ${error.message}.`);
+      return null;
     }
   }
 
@@ -218,14 +251,18 @@ export class MentionRouter {
     if (inThread?.sessionId && FINISHED.includes(inThread.status)) {
       const followUp = description || message.text.replace(new RegExp(`@${name}\\b[,:]?`, 'gi'), '').trim();
       if (followUp) {
-        const { task, ahead } = await runner.enqueue({
-          employee,
-          description: followUp,
-          assignedBy: message.sender,
-          messageId: message.id,
-          model: inThread.model,
-          sessionId: inThread.sessionId,
-        });
+        const queued = await this.capped(message, reply, () =>
+          runner.enqueue({
+            employee,
+            description: followUp,
+            assignedBy: message.sender,
+            messageId: message.id,
+            model: inThread.model,
+            sessionId: inThread.sessionId,
+          }),
+        );
+        if (!queued) return false;
+        const { task, ahead } = queued;
         await reply(
           this.d
             .responder()
@@ -235,12 +272,11 @@ export class MentionRouter {
       }
     }
     if (intent === 'task' && description) {
-      const { task, ahead } = await runner.enqueue({
-        employee,
-        description,
-        assignedBy: message.sender,
-        messageId: message.id,
-      });
+      const queued = await this.capped(message, reply, () =>
+        runner.enqueue({ employee, description, assignedBy: message.sender, messageId: message.id }),
+      );
+      if (!queued) return false;
+      const { task, ahead } = queued;
       const responder = this.d.responder();
       await reply(
         responder.acknowledge({ agent: employee, task: task.description, ahead, seed: message.id }),

@@ -1,8 +1,20 @@
 // The event bus behind the hub. In-process now; a Redis-backed bus can implement the same interface later.
 import type { ActivityEvent } from '../../shared/activity';
 import type { Message } from '../../shared/message';
+import type { Role } from '../auth';
 
-export type HubEvent = { type: 'message'; message: Message } | { type: 'activity'; activity: ActivityEvent };
+export type HubEvent =
+  | {
+      type: 'message';
+      message: Message;
+      /**
+       * Set for a person who posted through an authenticated tRPC call on this instance (open mode: everyone is
+       * admin). Not part of the Message contract and never sent to clients: the agents' ask desk uses it so an
+       * admin can answer an agent's question by replying. Absent (Telegram, /legacy, other instances): a user.
+       */
+      posterRole?: Role;
+    }
+  | { type: 'activity'; activity: ActivityEvent };
 
 export type BusListener = (event: HubEvent) => void;
 

@@ -2,6 +2,7 @@
 import type { ActivityEvent } from '../../shared/activity';
 import { type Message, type Origin, type SenderKind, sendInputSchema } from '../../shared/message';
 import { parseText } from '../../shared/parse';
+import type { Role } from '../auth';
 import { DuplicateClientIdError, MissingReplyError, type Repository } from '../db/repository';
 import type { Bus, HubEvent } from './bus';
 import { ChatError } from './errors';
@@ -17,6 +18,8 @@ export interface PostInput {
   clientId?: unknown;
   sender: string;
   senderKind: SenderKind;
+  /** The poster's role when an authenticated call posts (see HubEvent); only ever on the published event. */
+  posterRole?: Role;
 }
 
 export interface HubOptions {
@@ -96,7 +99,11 @@ export class Hub {
       throw error;
     }
     // Published only now, after the commit: nobody sees a message that could still be lost.
-    this.bus.publish({ type: 'message', message });
+    this.bus.publish(
+      input.posterRole
+        ? { type: 'message', message, posterRole: input.posterRole }
+        : { type: 'message', message },
+    );
     return message;
   }
 

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { ActivityEvent } from '../../../shared/activity';
+import type { Role } from '../../auth';
 import type { Bus, BusListener, HubEvent } from '../../hub/bus';
 import type { Presence } from '../../hub/presence';
 import type { SettingsSignal } from '../settings-signal';
@@ -39,6 +40,8 @@ export class PgBus implements Bus, SettingsSignal {
   private readonly reconnectMs: number;
   private presence: PgPresence | null = null;
   private readonly doorbells = new Map<string, Set<() => void>>();
+  /** Roles of people who posted through this instance (HubEvent.posterRole), until the tailer delivers them. */
+  private readonly posterRoles = new Map<number, Role>();
 
   constructor(
     private readonly repo: PgRepository,
@@ -81,7 +84,13 @@ export class PgBus implements Bus, SettingsSignal {
   publish(event: HubEvent): void {
     if (event.type === 'activity' && event.activity.type === 'presence') this.presence?.beat();
     if (event.type === 'message') {
-      // Committed already; the tailer delivers it in id order with everything other instances committed.
+      // Committed already; the tailer delivers it in id order with everything other instances committed. The
+      // poster's role (never stored) rides along to this instance's listeners only.
+      if (event.posterRole) {
+        this.posterRoles.set(event.message.id, event.posterRole);
+        if (this.posterRoles.size > 1000)
+          this.posterRoles.delete(this.posterRoles.keys().next().value as number);
+      }
       this.poke();
       return;
     }
@@ -167,7 +176,9 @@ export class PgBus implements Bus, SettingsSignal {
       const page = await this.repo.messagesAfter(this.lastSeen, PAGE);
       for (const message of page) {
         this.lastSeen = message.id;
-        this.deliver({ type: 'message', message });
+        const posterRole = this.posterRoles.get(message.id);
+        this.posterRoles.delete(message.id);
+        this.deliver(posterRole ? { type: 'message', message, posterRole } : { type: 'message', message });
       }
       if (page.length < PAGE) return;
     }

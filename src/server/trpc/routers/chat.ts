@@ -35,6 +35,8 @@ export const chatRouter = {
         clientId: input.clientId,
         sender: ctx.user.id,
         senderKind: 'user',
+        // Lets an admin answer an agent's question by replying (the ask desk); never part of the message.
+        posterRole: ctx.user.role,
       },
       origin,
     );

@@ -266,6 +266,19 @@ describe('agents on the real opencode', { timeout: 120_000 }, () => {
     );
   });
 
+  it('an admin who did not assign the task answers by replying in the chat (the role of their signed-in call)', async () => {
+    const services = await team();
+    await say(services, 'carol', '@alice please build the site (script:bash)');
+    const ask = await waitForMessage(services, fromAlice('🔐'), 'the permission ask', LONG);
+    await callerFor(services, { id: 'root', role: 'admin' }).chat.send({ text: 'allow', replyTo: ask.id });
+    await waitForMessage(services, fromAlice('✅ Done'), 'the result', LONG);
+    const [task] = await callerFor(services).tasks.list({ employee: 'alice' });
+    const { updates } = await callerFor(services).tasks.timeline({ taskId: task?.id as number });
+    expect(updates.map((u) => u.event)).toContainEqual(
+      expect.objectContaining({ kind: 'answered', by: 'root', answer: 'allow' }),
+    );
+  });
+
   it('attaching takes the password from the settings (not the environment); a wrong one is said plainly', async () => {
     const right = await team();
     await right.agents.driver?.server.ready();
