@@ -2,7 +2,15 @@
 // queued. The cap counts the tasks a person has waiting; admins get more room.
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_QUEUED_TASKS } from '../../src/server/agents/leader';
-import { agentServices, callerFor, fixtureCommand, hire, stopAgentServices } from '../server/agents/helpers';
+import {
+  agentServices,
+  callerFor,
+  fixtureCommand,
+  hire,
+  say,
+  stopAgentServices,
+  waitForMessage,
+} from '../server/agents/helpers';
 
 afterEach(stopAgentServices);
 
@@ -60,5 +68,27 @@ describe('tasks waiting per person', () => {
     for (let i = 0; i < MAX_QUEUED_TASKS.user + 5; i++)
       await admin.tasks.assign({ employee: 'bob', description: `boss ${i}` });
     expect(await waitingBy(services, 'boss')).toBeGreaterThan(MAX_QUEUED_TASKS.user);
+  });
+
+  it('regression: a mention over the cap queues nothing, and the agent says why in the chat', async () => {
+    const services = await team();
+    const caller = callerFor(services, carol);
+    // One task runs; then carol fills her waiting room.
+    for (let i = 0; i <= MAX_QUEUED_TASKS.user; i++)
+      await caller.tasks.assign({ employee: 'alice', description: `chore ${i}` });
+    expect(await waitingBy(services, 'carol')).toBe(MAX_QUEUED_TASKS.user);
+
+    const mention = await say(services, 'carol', '@bob please create a logout button');
+
+    const refusal = await waitForMessage(services, (m) => m.sender === 'bob' && m.replyTo === mention.id);
+    expect(refusal.text).toBe(
+      "@carol I can't take this one yet: carol already has 10 tasks waiting for an agent (the limit is 10): " +
+        'assign more once some have started.',
+    );
+    expect(await tasksBy(services, 'carol')).toBe(MAX_QUEUED_TASKS.user + 1);
+    // Someone else's mention is not counted against carol.
+    const daves = await say(services, 'dave', '@bob please create a logout button');
+    await waitForMessage(services, (m) => m.sender === 'bob' && m.replyTo === daves.id);
+    expect(await tasksBy(services, 'dave')).toBe(1);
   });
 });

@@ -4,8 +4,6 @@ import type { Logger } from 'pino';
 import type { User } from '../auth';
 import type { AgentsDispatch } from '../db/agents-dispatch';
 import type { AgentsRepository, Employee, Task } from '../db/agents-repository';
-import { ChatError } from '../hub/errors';
-import { KeyedLock } from '../serial';
 import {
   assertMayStop,
   type EmployeeView,
@@ -13,6 +11,7 @@ import {
   noRunningTask,
   noSuchEmployee,
 } from './employee-view';
+import { withRoomInQueue } from './queue-cap';
 import type { Responder } from './responder';
 import type { Roster } from './roster';
 import type { AssignInput } from './schemas';
@@ -31,16 +30,10 @@ export interface LeaderDeps {
   exclusive: <T>(fn: () => Promise<T>) => Promise<T>;
 }
 
-/**
- * Tasks one person may have waiting in the agents' queues at once: a queue is work promised, and one ordinary user
- * queued 100. Admins run the team and get more room, not none (in open mode everyone is an admin).
- */
-export const MAX_QUEUED_TASKS = { user: 10, admin: 50 } as const;
+/** Re-exported: the cap lives beside the check that both tasks.assign and chat mentions use. */
+export { MAX_QUEUED_TASKS } from './queue-cap';
 
 export class Leader {
-  /** Per assigner: the count and the insert happen together, so parallel assigns cannot all pass the check. */
-  private readonly assigners = new KeyedLock();
-
   constructor(private readonly d: LeaderDeps) {}
 
   private employee(name: string): Employee {
@@ -88,17 +81,16 @@ export class Leader {
 
   /** Queues the task and posts the agent's "on it" in chat, addressed to whoever assigned it. */
   async queue(employee: Employee, input: AssignInput, by: User): Promise<{ task: Task; ahead: number }> {
-    const queued = await this.assigners.run(by.id, async () => {
-      await this.assertRoomInQueue(by);
-      return this.d.runner.enqueue({
+    const queued = await withRoomInQueue(this.d.repo, by, () =>
+      this.d.runner.enqueue({
         employee,
         description: input.description,
         assignedBy: by.id,
         messageId: null,
         model: input.model,
         mode: input.mode,
-      });
-    });
+      }),
+    );
     const ack = this.d.responder().acknowledge({
       agent: employee,
       task: queued.task.description,
@@ -107,18 +99,6 @@ export class Leader {
     });
     await this.d.voice.say(employee.name, `@${by.id} ${ack}`, { apiReply: true });
     return queued;
-  }
-
-  private async assertRoomInQueue(by: User): Promise<void> {
-    const limit = MAX_QUEUED_TASKS[by.role];
-    const waiting = (await this.d.repo.listTasks({ statuses: ['queued'] })).filter(
-      (t) => t.assignedBy === by.id,
-    );
-    if (waiting.length >= limit)
-      throw new ChatError(
-        'TOO_MANY_REQUESTS',
-        `${by.id} already has ${waiting.length} tasks waiting for an agent (the limit is ${limit}): assign more once some have started`,
-      );
   }
 
   /** Assigns a task without a chat message; the agent acknowledges in chat all the same. */
