@@ -385,8 +385,14 @@ export class AgentsService {
 
   /** Answers an agent's question or permission request (web and Telegram buttons; chat replies come here too). */
   async answerAsk(askId: string, answer: string, by: User): Promise<PendingAsk> {
-    if (!this.driver || this.cluster.following)
+    if (!this.driver)
       throw new ChatError('NOT_FOUND', `there is no open question or permission request ${askId} here`);
+    // The asks live on the instance running the agents; a reply in the chat reaches it from any instance.
+    if (this.cluster.following)
+      throw new ChatError(
+        'PRECONDITION_FAILED',
+        "this server does not run the agents, so it cannot take button answers: reply to the agent's question in the chat with your answer instead",
+      );
     return this.driver.asks.answer(askId, answer, by);
   }
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { LOCKS } from '../../../src/server/db/pg/locks';
 import type { Message } from '../../../src/shared/message';
 import { connectClient, tempDir, waitFor } from '../../helpers/server';
-import { fixtureCommand } from '../agents/helpers';
+import { fixtureCommand, NO_OPENCODE } from '../agents/helpers';
 import { clusterFixture, type Instance, startInstance, stopInstance } from './helpers';
 
 const { instances, clients, createDatabase } = clusterFixture();
@@ -135,6 +135,31 @@ describe('agents across instances', () => {
     const res = await rest(c.other, 'DELETE', '/tasks/ada');
     expect(res.status).toBe(404);
     expect(JSON.stringify(res.body)).toContain('ada has no running task to stop');
+  });
+
+  it('tells a tasks.answer on an instance not running the agents to reply in the chat instead', async () => {
+    const url = await createDatabase();
+    // The opencode driver (no worker command); nothing listens at OPENCODE_URL, no ask is needed for the refusal.
+    const env = { OPENCODE_URL: NO_OPENCODE, PROJECT_ROOT: tempDir('ocs-cluster-asks-') };
+    const leader = await startInstance(url, env);
+    const other = await startInstance(url, env);
+    instances.push(leader, other);
+    const onLeader = connectClient(leader.wsUrl, { userId: 'boss' });
+    const onOther = connectClient(other.wsUrl, { userId: 'boss' });
+    clients.push(onLeader, onOther);
+    await expect(onOther.trpc.tasks.answer.mutate({ askId: 'per_1', answer: 'allow' })).rejects.toMatchObject(
+      {
+        data: { code: 'PRECONDITION_FAILED' },
+        message: expect.stringContaining(
+          "reply to the agent's question in the chat with your answer instead",
+        ),
+      },
+    );
+    await expect(
+      onLeader.trpc.tasks.answer.mutate({ askId: 'per_1', answer: 'allow' }),
+    ).rejects.toMatchObject({
+      data: { code: 'NOT_FOUND' },
+    });
   });
 
   it('answers, once, a mention made while no instance ran the agents, when the other takes over', async () => {
