@@ -131,7 +131,8 @@ export async function createServices(config: Config, options: AppOptions = {}): 
     if (event.type === 'message') metrics.onMessage(event.message);
   });
   const audit = options.audit ?? auditRepositoryFor(repo);
-  const revoked = new RevokedUsers(repo);
+  // In a cluster a revocation on any instance reaches this one through the settings announcements.
+  const revoked = new RevokedUsers(repo, settingsSignalFor(bus), logger);
   await revoked.load();
   communication.legacy.isRevoked = (user) => revoked.has(user);
   const connections = new ConnectionLimits(
@@ -139,6 +140,14 @@ export async function createServices(config: Config, options: AppOptions = {}): 
     config.WS_MAX_CONNECTIONS_PER_USER,
     connectionsElsewhere,
   );
+  // Revoked on another instance: this one's open connections of theirs close too (as users.revoke does there).
+  revoked.onRevokedElsewhere((ids) => {
+    const online = hub.presence.onlineUsers().filter((u) => ids.includes(u.toLowerCase()));
+    for (const user of new Set([...ids, ...online])) {
+      connections.dropUser(user, 'access revoked');
+      communication.legacy.dropUser(user, 'access revoked');
+    }
+  });
   // Listens for mentions from here on, and recovers tasks that a restart interrupted.
   // One instance answers mentions and recovers tasks (with several instances, the holder of the agents role).
   await agentsRole.run(
