@@ -59,10 +59,14 @@ function askMessage(description = 'build it now') {
   return stored ? { buttons: message?.reply_markup?.inline_keyboard?.flat() ?? [] } : null;
 }
 
+/**
+ * The task message (its head: "🤖 <b>ada</b> · task #N: …"). The agent's forwarded ask names the task too
+ * ("… (task #N) I need permission …") and may reach Telegram first on a loaded machine: it must not be taken for it.
+ */
 function taskMessage(description = 'build it now') {
   const stored = emulator.server.storage.botMessages.find((m) => {
     const text = String((m.message as { text?: unknown }).text);
-    return text.includes('task #') && text.includes(description);
+    return /^🤖 <b>ada<\/b> · task #\d+: /.test(text) && text.includes(description);
   });
   if (!stored) return null;
   const message = stored.message as { text?: string; reply_markup?: { inline_keyboard?: Button[][] } };
