@@ -8,7 +8,12 @@ import type { TaskUpdate } from '../../shared/task-timeline';
 import type { User } from '../auth';
 import type { Config } from '../config';
 import { MODEL_ID } from '../config';
-import { type AgentsDispatch, SoleDispatch } from '../db/agents-dispatch';
+import {
+  type AgentsDispatch,
+  type AnswerOutcome,
+  type AnswerRequest,
+  SoleDispatch,
+} from '../db/agents-dispatch';
 import {
   type AgentsRepository,
   type Employee,
@@ -62,6 +67,9 @@ export interface AgentsServiceDeps {
 }
 
 export type { EmployeeView } from './employee-view';
+
+/** A settled ask as API callers see it: here, or on the instance running the agents. */
+export type AskAnswer = Pick<PendingAsk, 'askId' | 'answer' | 'answeredBy'> & { task: { id: number } };
 
 export interface AgentsStatus {
   agents: EmployeeView[];
@@ -202,6 +210,8 @@ export class AgentsService {
       // In a cluster a mention may name someone hired or fired on another instance a moment ago.
       refreshRoster: dispatch.shared ? () => this.cluster.sweep.syncRoster() : undefined,
     });
+    // Answers made on the other instances (buttons, tasks.answer) reach the asks here while the agents run here.
+    dispatch.serveAnswers((request) => this.answerForwarded(request));
   }
 
   /** Who answers API calls here: this instance, or (another runs the agents) the shared tables and a ring. */
@@ -383,17 +393,40 @@ export class AgentsService {
     if (!models.includes(model)) throw new ChatError('BAD_REQUEST', unknownModel(model, models));
   }
 
-  /** Answers an agent's question or permission request (web and Telegram buttons; chat replies come here too). */
-  async answerAsk(askId: string, answer: string, by: User): Promise<PendingAsk> {
+  /**
+   * Answers an agent's question or permission request (web and Telegram buttons; chat replies come here too). The
+   * asks live where the agents run: another instance forwards the answer there and waits for the outcome.
+   */
+  async answerAsk(askId: string, answer: string, by: User): Promise<AskAnswer> {
     if (!this.driver)
       throw new ChatError('NOT_FOUND', `there is no open question or permission request ${askId} here`);
-    // The asks live on the instance running the agents; a reply in the chat reaches it from any instance.
-    if (this.cluster.following)
-      throw new ChatError(
-        'PRECONDITION_FAILED',
-        "this server does not run the agents, so it cannot take button answers: reply to the agent's question in the chat with your answer instead",
-      );
-    return this.driver.asks.answer(askId, answer, by);
+    if (!this.cluster.following) return this.driver.asks.answer(askId, answer, by);
+    const outcome = await this.dispatch.forwardAnswer({ askId, answer, by: { id: by.id, role: by.role } });
+    if (!outcome.ok) throw new ChatError(outcome.code, outcome.message);
+    return {
+      askId: outcome.askId,
+      task: { id: outcome.taskId },
+      answer: outcome.answer,
+      answeredBy: outcome.by,
+    };
+  }
+
+  /** The agents leader's side of a forwarded answer: its outcome, or null when the agents do not run here. */
+  private async answerForwarded(request: AnswerRequest): Promise<AnswerOutcome | null> {
+    if (!this.driver || !this.cluster.leading) return null;
+    try {
+      const ask = await this.driver.asks.answer(request.askId, request.answer, request.by);
+      return { ok: true, askId: ask.askId, taskId: ask.task.id, answer: ask.answer, by: ask.answeredBy };
+    } catch (error) {
+      if (error instanceof ChatError && error.code !== 'TOO_MANY_REQUESTS')
+        return { ok: false, code: error.code, message: error.message };
+      this.deps.logger.error({ err: error, ask: request.askId }, 'a forwarded answer failed');
+      return {
+        ok: false,
+        code: 'PRECONDITION_FAILED',
+        message: 'the coding agent did not take the answer; try again',
+      };
+    }
   }
 
   /** Prompts a finished or interrupted task's session again, as a new task ("continue"). */

@@ -7,6 +7,22 @@ export interface StopRequest {
   reason: string;
 }
 
+/** An answer to an agent's question or permission ask, made on an instance that does not run the agents. */
+export interface AnswerRequest {
+  askId: string;
+  answer: string;
+  by: { id: string; role: 'user' | 'admin' };
+}
+
+/** What the agents leader made of a forwarded answer: the settled ask, or the refusal it would have given. */
+export type AnswerOutcome =
+  | { ok: true; askId: string; taskId: number; answer: string | null; by: string | null }
+  | {
+      ok: false;
+      code: 'NOT_FOUND' | 'FORBIDDEN' | 'PRECONDITION_FAILED' | 'BAD_REQUEST' | 'TIMEOUT';
+      message: string;
+    };
+
 export interface AgentsDispatch {
   /** True when other instances share the agents' tables, so the holder of the role may be another process. */
   readonly shared: boolean;
@@ -21,6 +37,10 @@ export interface AgentsDispatch {
   requestStop(taskId: number, reason: string): Promise<void>;
   /** The holder takes the waiting stop requests; each is returned once. */
   takeStopRequests(): Promise<StopRequest[]>;
+  /** Passes an answer to the holder and waits for its outcome (a TIMEOUT outcome when it does not reply in time). */
+  forwardAnswer(request: AnswerRequest): Promise<AnswerOutcome>;
+  /** Serves forwarded answers with `handler` (null: not for this instance, say nothing); returns the remover. */
+  serveAnswers(handler: (request: AnswerRequest) => Promise<AnswerOutcome | null>): () => void;
 }
 
 /** One process: every call is already made on the holder, so there is nobody to ring and nothing to queue. */
@@ -39,5 +59,13 @@ export class SoleDispatch implements AgentsDispatch {
 
   async takeStopRequests(): Promise<StopRequest[]> {
     return [];
+  }
+
+  async forwardAnswer(request: AnswerRequest): Promise<AnswerOutcome> {
+    throw new Error(`ask ${request.askId}: answers are forwarded only between instances; answer it directly`);
+  }
+
+  serveAnswers(): () => void {
+    return () => {};
   }
 }

@@ -2,11 +2,14 @@
 // agents reach the one that does at once; tasks run once and their results are posted once; every instance lists
 // the same roster and tasks from the shared tables.
 import pg from 'pg';
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { OpencodeServer } from '../../../src/server/agents/opencode/opencode-server';
 import { LOCKS } from '../../../src/server/db/pg/locks';
 import type { Message } from '../../../src/shared/message';
 import { connectClient, tempDir, waitFor } from '../../helpers/server';
-import { fixtureCommand, NO_OPENCODE } from '../agents/helpers';
+import { fixtureCommand } from '../agents/helpers';
+import { opencodeWorld } from '../agents/opencode/harness';
 import { clusterFixture, type Instance, startInstance, stopInstance } from './helpers';
 
 const { instances, clients, createDatabase } = clusterFixture();
@@ -137,30 +140,60 @@ describe('agents across instances', () => {
     expect(JSON.stringify(res.body)).toContain('ada has no running task to stop');
   });
 
-  it('tells a tasks.answer on an instance not running the agents to reply in the chat instead', async () => {
-    const url = await createDatabase();
-    // The opencode driver (no worker command); nothing listens at OPENCODE_URL, no ask is needed for the refusal.
-    const env = { OPENCODE_URL: NO_OPENCODE, PROJECT_ROOT: tempDir('ocs-cluster-asks-') };
-    const leader = await startInstance(url, env);
-    const other = await startInstance(url, env);
-    instances.push(leader, other);
-    const onLeader = connectClient(leader.wsUrl, { userId: 'boss' });
-    const onOther = connectClient(other.wsUrl, { userId: 'boss' });
-    clients.push(onLeader, onOther);
-    await expect(onOther.trpc.tasks.answer.mutate({ askId: 'per_1', answer: 'allow' })).rejects.toMatchObject(
-      {
-        data: { code: 'PRECONDITION_FAILED' },
-        message: expect.stringContaining(
-          "reply to the agent's question in the chat with your answer instead",
-        ),
-      },
-    );
-    await expect(
-      onLeader.trpc.tasks.answer.mutate({ askId: 'per_1', answer: 'allow' }),
-    ).rejects.toMatchObject({
-      data: { code: 'NOT_FOUND' },
+  it('forwards tasks.answer made on the other instance to the agents leader, with its outcome', async () => {
+    const world = await opencodeWorld();
+    const password = 'cluster-asks';
+    const opencode = new OpencodeServer({
+      projectRoot: world.project,
+      logger: pino({ level: 'silent' }),
+      password,
+      env: { ...process.env, ...world.env },
     });
-  });
+    try {
+      await opencode.ready();
+      const url = await createDatabase();
+      const env = {
+        PROJECT_ROOT: world.project,
+        OPENCODE_URL: opencode.baseUrl as string,
+        OPENCODE_SERVER_PASSWORD: password,
+      };
+      const leader = await startInstance(url, env);
+      const other = await startInstance(url, env);
+      instances.push(leader, other);
+      const onLeader = connectClient(leader.wsUrl, { userId: 'boss' });
+      const onOther = connectClient(other.wsUrl, { userId: 'carol' });
+      clients.push(onLeader, onOther);
+      const seen: Message[] = [];
+      onLeader.trpc.chat.onMessage.subscribe(undefined, { onData: (e) => seen.push(...e.data.messages) });
+      await waitFor(() => onLeader.ws.connection?.state === 'open', 5000);
+
+      // The leader's refusal comes back as is (here: no such ask), not as a timeout.
+      await expect(
+        onOther.trpc.tasks.answer.mutate({ askId: 'per_none', answer: 'allow' }),
+      ).rejects.toMatchObject({
+        data: { code: 'NOT_FOUND' },
+        message: expect.stringContaining('there is no open question or permission request per_none'),
+      });
+
+      await onLeader.trpc.employees.hire.mutate({ name: 'ada', role: 'developer' });
+      await onOther.trpc.chat.send.mutate({ text: '@ada please build the docs (script:bash)' });
+      await waitFor(() => seen.some((m) => m.sender === 'ada' && m.text.startsWith('🔐')), 60_000, 'the ask');
+      const [task] = await onOther.trpc.tasks.list.query({ employee: 'ada' });
+      const { updates } = await onOther.trpc.tasks.timeline.query({ taskId: task?.id as number });
+      const ask = updates.map((u) => u.event).find((e) => e.kind === 'ask');
+      const askId = ask?.kind === 'ask' ? ask.askId : '';
+      const answered = await onOther.trpc.tasks.answer.mutate({ askId, answer: 'allow' });
+      expect(answered).toEqual({ askId, taskId: task?.id, answer: 'allow', by: 'carol' });
+      await waitFor(
+        () => seen.some((m) => m.sender === 'ada' && m.text.startsWith('✅ Done')),
+        60_000,
+        'done',
+      );
+    } finally {
+      await opencode.stop();
+      await world.model.stop();
+    }
+  }, 180_000);
 
   it('answers, once, a mention made while no instance ran the agents, when the other takes over', async () => {
     const c = await cluster('progress-worker.mjs');

@@ -23,4 +23,6 @@ export const CHANNELS = {
   settings: 'ocs_settings',
   /** A doorbell: a task timeline entry was committed; each instance reads `task_events` after its last id. */
   tasks: 'ocs_tasks',
+  /** Payload: JSON { instance, id, request | outcome }: an answer to an agent's ask for the agents leader, and its reply. */
+  answers: 'ocs_answers',
 } as const;

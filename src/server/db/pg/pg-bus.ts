@@ -39,7 +39,7 @@ export class PgBus implements Bus, SettingsSignal {
   private readonly pollMs: number;
   private readonly reconnectMs: number;
   private presence: PgPresence | null = null;
-  private readonly doorbells = new Map<string, Set<() => void>>();
+  private readonly doorbells = new Map<string, Set<(payload?: string) => void>>();
   /** Roles of people who posted through this instance (HubEvent.posterRole), until the tailer delivers them. */
   private readonly posterRoles = new Map<number, Role>();
 
@@ -110,19 +110,20 @@ export class PgBus implements Bus, SettingsSignal {
    * Calls `listener` on each notification on `channel` (one of CHANNELS), after the LISTEN connection
    * (re)connects and on every safety-net tick: a doorbell heard late or never is made up for within pollMs.
    */
-  onDoorbell(channel: string, listener: () => void): () => void {
+  /** `listener` gets the notification's payload (none for the periodic safety-net ring). */
+  onDoorbell(channel: string, listener: (payload?: string) => void): () => void {
     const set = this.doorbells.get(channel) ?? new Set();
     this.doorbells.set(channel, set);
     set.add(listener);
     return () => set.delete(listener);
   }
 
-  private ringDoorbells(channel?: string): void {
+  private ringDoorbells(channel?: string, payload?: string): void {
     for (const [name, set] of this.doorbells) {
       if (channel !== undefined && name !== channel) continue;
       for (const listener of set) {
         try {
-          listener();
+          listener(payload);
         } catch (error) {
           this.onListenerError(error);
         }
@@ -200,7 +201,7 @@ export class PgBus implements Bus, SettingsSignal {
       if (n.channel === CHANNELS.messages) this.poke();
       else if (n.channel === CHANNELS.activity && n.payload) this.onActivity(n.payload);
       else if (n.channel === CHANNELS.settings && n.payload) this.onSetting(n.payload);
-      else this.ringDoorbells(n.channel);
+      else this.ringDoorbells(n.channel, n.payload);
     });
     client.on('error', () => this.reconnect(client));
     client.on('end', () => this.reconnect(client));
