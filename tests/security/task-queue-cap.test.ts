@@ -91,4 +91,18 @@ describe('tasks waiting per person', () => {
     await waitForMessage(services, (m) => m.sender === 'bob' && m.replyTo === daves.id);
     expect(await tasksBy(services, 'dave')).toBe(1);
   });
+
+  it('gives an admin who mentions an agent in the chat an admin’s room', async () => {
+    const services = await team();
+    const admin = callerFor(services, boss);
+    for (let i = 0; i <= MAX_QUEUED_TASKS.user; i++)
+      await admin.tasks.assign({ employee: 'alice', description: `boss ${i}` });
+
+    const mention = await admin.chat.send({ text: '@bob please create a logout button' });
+
+    const ack = await waitForMessage(services, (m) => m.sender === 'bob' && m.replyTo === mention.id);
+    expect(ack.text).not.toMatch(/can't take this one/);
+    expect(await waitingBy(services, 'boss')).toBeGreaterThanOrEqual(MAX_QUEUED_TASKS.user);
+    expect(await tasksBy(services, 'boss')).toBe(MAX_QUEUED_TASKS.user + 2);
+  });
 });

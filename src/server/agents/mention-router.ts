@@ -44,11 +44,6 @@ export interface MentionRouterDeps {
   asks?: AskDesk;
   /** Cluster only: reloads the roster, which another instance may have changed just before this message. */
   refreshRoster?: () => Promise<void>;
-  /**
-   * The role a mention's sender gets for the per-person queue cap (messages carry no role): 'user' unless told,
-   * so a chat mention never gets more room than tasks.assign would give an ordinary user.
-   */
-  senderRole?: (sender: string) => User['role'];
 }
 
 export class MentionRouter {
@@ -176,7 +171,7 @@ export class MentionRouter {
       // Queued per employee, in message order, so acknowledgements and the task queue keep that order.
       work.push(
         runner
-          .withLock(name, () => this.answer(employee, message, receivedAt))
+          .withLock(name, () => this.answer(employee, message, receivedAt, role))
           .then((started) => (started ? runner.startNext(name) : undefined)),
       );
     }
@@ -202,14 +197,15 @@ export class MentionRouter {
 
   /**
    * Queues a mention's task within the sender's cap of waiting tasks (the same as tasks.assign's); over it, the
-   * agent says why in the chat and nothing is queued (null).
+   * agent says why in the chat and nothing is queued (null). `role`: the poster's (an admin gets an admin's room).
    */
   private async capped<T>(
     message: Message,
+    role: Role,
     reply: (text: string) => Promise<void>,
     enqueue: () => Promise<T>,
   ): Promise<T | null> {
-    const by: User = { id: message.sender, role: this.d.senderRole?.(message.sender) ?? 'user' };
+    const by: User = { id: message.sender, role };
     try {
       return await withRoomInQueue(this.d.repo, by, enqueue);
     } catch (error) {
@@ -220,7 +216,12 @@ export class MentionRouter {
   }
 
   /** Replies to one mention; returns true when it queued a task. */
-  private async answer(employee: Employee, message: Message, receivedAt: number): Promise<boolean> {
+  private async answer(
+    employee: Employee,
+    message: Message,
+    receivedAt: number,
+    role: Role,
+  ): Promise<boolean> {
     const { runner, voice, latency } = this.d;
     const name = employee.name;
     const reply = async (text: string) => {
@@ -251,7 +252,7 @@ export class MentionRouter {
     if (inThread?.sessionId && FINISHED.includes(inThread.status)) {
       const followUp = description || message.text.replace(new RegExp(`@${name}\\b[,:]?`, 'gi'), '').trim();
       if (followUp) {
-        const queued = await this.capped(message, reply, () =>
+        const queued = await this.capped(message, role, reply, () =>
           runner.enqueue({
             employee,
             description: followUp,
@@ -272,7 +273,7 @@ export class MentionRouter {
       }
     }
     if (intent === 'task' && description) {
-      const queued = await this.capped(message, reply, () =>
+      const queued = await this.capped(message, role, reply, () =>
         runner.enqueue({ employee, description, assignedBy: message.sender, messageId: message.id }),
       );
       if (!queued) return false;
