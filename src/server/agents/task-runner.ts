@@ -48,6 +48,8 @@ export interface RunView {
 export class TaskRunner {
   private readonly runs = new Map<string, Run>();
   private readonly locks = new KeyedLock();
+  /** Workers being started (outside the lock), per employee: at most one, and shutdown waits for them. */
+  private readonly starting = new Map<string, Promise<boolean>>();
   private readonly output: RunOutput;
   private readonly stuckWatch: StuckWatch;
   private shuttingDown = false;
@@ -99,22 +101,37 @@ export class TaskRunner {
     return { task, ahead };
   }
 
-  /** Starts the employee's oldest queued task unless one is running. */
-  startNext(employee: string): Promise<void> {
-    return this.withLock(employee, async () => {
-      while (!this.shuttingDown && !this.runs.has(employee)) {
+  /**
+   * Starts the employee's oldest queued task unless one is running or starting. The task is claimed under the
+   * employee's lock, but its worker starts outside it: starting opencode can take seconds, and the next mention's
+   * acknowledgement (which takes the same lock) must not wait for that. Resolves once the worker has started.
+   */
+  async startNext(employee: string): Promise<void> {
+    for (;;) {
+      const claimed = await this.withLock(employee, async () => {
+        if (this.shuttingDown || this.runs.has(employee) || this.starting.has(employee)) return null;
         const profile = this.o.roster.get(employee);
         // Claimed (queued -> running in one statement) before the worker starts, so a task runs once even if two
         // instances believe they run the agents for a moment.
         const task = profile ? await this.o.repo.claimNextTask(employee, new Date().toISOString()) : null;
         if (!profile || !task) {
           if (profile) this.o.roster.setStatus(employee, 'idle', null);
-          return;
+          return null;
         }
-        if (await this.launch(profile, task)) return;
-        // It failed to start; try the next queued task.
+        const launched = this.launch(profile, task);
+        this.starting.set(employee, launched);
+        return { launched };
+      });
+      if (!claimed) return;
+      let started = false;
+      try {
+        started = await claimed.launched;
+      } finally {
+        this.starting.delete(employee);
       }
-    });
+      if (started) return;
+      // It failed to start; try the next queued task.
+    }
   }
 
   /** Returns false when the worker could not start (the task is failed and the chat told why). */
@@ -354,6 +371,8 @@ export class TaskRunner {
   /** Stops every worker without recording a result: their tasks are marked interrupted on the next start. */
   async shutdown(): Promise<void> {
     this.shuttingDown = true;
+    // A worker still starting is stopped with the others once it has started.
+    await Promise.allSettled([...this.starting.values()]);
     const runs = [...this.runs.values()];
     // Work on an attached opencode server goes on without us: we only stop following it (re-attached on start).
     const attached = this.o.driver?.server.info().attached ?? false;
