@@ -27,10 +27,20 @@ export function plainFailure(error: AnyError, ctx: FailureContext): string {
   if (status === 429) return `the model provider is rate-limiting us (HTTP 429: ${clip(message, 120)})`;
   if (status >= 500) return `the model provider failed (HTTP ${status}: ${clip(message, 120)})`;
   if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|Unable to connect|Cannot connect|fetch failed|connect/i.test(message))
-    return unreachable(ctx, message);
+    return unreachable({ ...ctx, endpoint: ctx.endpoint ?? originOf(data.metadata?.url) }, message);
   if (error?.name === 'MessageOutputLengthError') return 'the model hit its output length limit';
   if (error?.name === 'ContextOverflowError') return "the conversation no longer fits in the model's context";
   return `the model provider reported: ${clip(message, 200)}`;
+}
+
+/** `https://host[:port]` of a URL opencode reports with the error (its own providers have no baseURL to show). */
+function originOf(url: unknown): string | null {
+  if (typeof url !== 'string') return null;
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
 }
 
 export function unknownModel(model: string, models: string[]): string {

@@ -220,7 +220,8 @@ export class SessionRun implements TaskWorker {
       case 'session.error':
         if (p.error?.name !== 'MessageAbortedError') {
           this.error = p.error;
-          this.d.activity(`error: ${JSON.stringify(p.error).slice(0, 2000)}`, 'stderr');
+          // The raw error is for the task log; people read it in plain words with the result.
+          this.d.activity(`error: ${JSON.stringify(p.error).slice(0, 2000)}`, 'stderr', false);
         }
         return;
       case 'message.part.delta':

@@ -224,6 +224,9 @@ describe('agents on the real opencode', { timeout: 120_000 }, () => {
       'the model provider refused the API key (HTTP 401: Incorrect API key provided)',
     );
     expect(failed.text).not.toContain('Unexpected server error');
+    // The raw error is for the task log: no progress line in the chat shows opencode's JSON.
+    const fromHer = (await services.repo.history(null, 50)).filter((m) => m.sender === 'alice');
+    expect(fromHer.filter((m) => m.text.includes('{"name"'))).toEqual([]);
   });
 
   it('an unknown model is refused with the models there are', async () => {
