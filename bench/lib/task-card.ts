@@ -59,9 +59,13 @@ export async function startProjectWithOpencode(): Promise<OpencodeBench> {
 /** Every descendant of `pid` (from /proc), for finding the opencode server the project started. */
 function descendants(pid: number): number[] {
   const children: number[] = [];
-  for (const task of readdirSync(`/proc/${pid}/task`)) {
-    const list = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
-    if (list) children.push(...list.split(/\s+/).map(Number));
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const list = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
+      if (list) children.push(...list.split(/\s+/).map(Number));
+    }
+  } catch {
+    // The process (or one of its threads) ended while we looked: it has no descendants to report.
   }
   return children.flatMap((c) => [c, ...descendants(c)]);
 }
