@@ -1,38 +1,24 @@
 // The task card with the real opencode (scripted model) in Chromium: tool calls appear on the card, a permission
 // ask is answered with the card's Allow button, a question with one of its option buttons.
-import pino from 'pino';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OpencodeServer } from '../../src/server/agents/opencode/opencode-server';
 import type { App } from '../../src/server/app';
 import { startTestServer } from '../helpers/server';
-import { type OpencodeWorld, opencodeWorld, useWorldEnv } from '../server/agents/opencode/harness';
+import { type AttachedOpencode, attachedOpencode } from '../server/agents/opencode/harness';
 import { type BrowserSession, joinAs, launchBrowser, screenshot, sendMessage } from './helpers/browser';
 
-const PASSWORD = 'card-password';
-let world: OpencodeWorld;
-let opencode: OpencodeServer;
-let restoreEnv: () => void;
+let oc: AttachedOpencode;
 let app: App;
 let session: BrowserSession;
 let carol: Page;
 
 beforeAll(async () => {
-  world = await opencodeWorld();
-  restoreEnv = useWorldEnv(world);
-  opencode = new OpencodeServer({
-    projectRoot: world.project,
-    logger: pino({ level: 'silent' }),
-    password: PASSWORD,
-  });
-  await opencode.ready();
+  oc = await attachedOpencode('card-password');
   session = await launchBrowser();
   app = await startTestServer({
     RATE_LIMIT_PER_SECOND: '0',
-    PROJECT_ROOT: world.project,
-    OPENCODE_URL: opencode.baseUrl as string,
     // Attaching needs the server's password: a setting, as in production.
-    OPENCODE_SERVER_PASSWORD: PASSWORD,
+    ...oc.settings,
   });
   await app.services.agents.hire({ name: 'ada', role: 'developer', smartness: 'normal' }, 'test');
   carol = await session.newPage();
@@ -42,9 +28,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await session?.close();
   await app?.stop();
-  await opencode?.stop();
-  await world?.model.stop();
-  restoreEnv?.();
+  await oc?.stop();
 });
 
 /** The card under ada's acknowledgement of carol's message with `text`. */

@@ -3,7 +3,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '../../../../src/shared/message';
 import { agentServices, callerFor, hire, say, stopAgentServices, waitForMessage } from '../helpers';
-import { type OpencodeWorld, opencodeWorld, useWorldEnv } from './harness';
+import { applyWorldEnv, type OpencodeWorld, opencodeWorld } from './harness';
 
 let world: OpencodeWorld;
 let restoreEnv: () => void;
@@ -11,7 +11,7 @@ const LONG = 90_000;
 
 beforeAll(async () => {
   world = await opencodeWorld();
-  restoreEnv = useWorldEnv(world);
+  restoreEnv = applyWorldEnv(world);
 });
 
 afterAll(async () => {

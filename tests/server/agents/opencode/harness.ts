@@ -3,6 +3,8 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import pino from 'pino';
+import { OpencodeServer } from '../../../../src/server/agents/opencode/opencode-server';
 import { ModelServer, opencodeConfig } from '../../../fixtures/model-server';
 import { tempDir } from '../../../helpers/server';
 
@@ -43,7 +45,7 @@ export async function opencodeWorld(): Promise<OpencodeWorld> {
 }
 
 /** Puts the world's settings into this test process's environment (opencode inherits the server's). */
-export function useWorldEnv(world: OpencodeWorld): () => void {
+export function applyWorldEnv(world: OpencodeWorld): () => void {
   const saved = Object.fromEntries(Object.keys(world.env).map((k) => [k, process.env[k]]));
   Object.assign(process.env, world.env);
   return () => {
@@ -52,4 +54,40 @@ export function useWorldEnv(world: OpencodeWorld): () => void {
       else process.env[k] = v;
     }
   };
+}
+
+/** A world with one `opencode serve` of its own (password-protected), and the settings a server attaches with. */
+export interface AttachedOpencode {
+  world: OpencodeWorld;
+  opencode: OpencodeServer;
+  /** PROJECT_ROOT, OPENCODE_URL and OPENCODE_SERVER_PASSWORD, as in production. */
+  settings: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export async function attachedOpencode(password: string): Promise<AttachedOpencode> {
+  const world = await opencodeWorld();
+  const restoreEnv = applyWorldEnv(world);
+  const opencode = new OpencodeServer({
+    projectRoot: world.project,
+    logger: pino({ level: 'silent' }),
+    password,
+  });
+  const stop = async () => {
+    await opencode.stop();
+    await world.model.stop();
+    restoreEnv();
+  };
+  try {
+    await opencode.ready();
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const settings = {
+    PROJECT_ROOT: world.project,
+    OPENCODE_URL: opencode.baseUrl as string,
+    OPENCODE_SERVER_PASSWORD: password,
+  };
+  return { world, opencode, settings, stop };
 }

@@ -9,7 +9,7 @@ import type { Services } from '../../../../src/server/services';
 import type { Message } from '../../../../src/shared/message';
 import { tempDir } from '../../../helpers/server';
 import { agentServices, callerFor, hire, say, stopAgentServices, waitFor, waitForMessage } from '../helpers';
-import { type OpencodeWorld, opencodeWorld, useWorldEnv } from './harness';
+import { applyWorldEnv, type OpencodeWorld, opencodeWorld } from './harness';
 
 let world: OpencodeWorld;
 let restoreEnv: () => void;
@@ -18,7 +18,7 @@ const fromAlice = (start: string) => (m: Message) => m.sender === 'alice' && m.t
 
 beforeAll(async () => {
   world = await opencodeWorld();
-  restoreEnv = useWorldEnv(world);
+  restoreEnv = applyWorldEnv(world);
 });
 
 afterAll(async () => {

@@ -11,7 +11,7 @@ import type { Services } from '../../../../src/server/services';
 import type { Message } from '../../../../src/shared/message';
 import { textOf } from '../../../fixtures/model-server';
 import { agentServices, callerFor, hire, say, stopAgentServices, waitFor, waitForMessage } from '../helpers';
-import { type OpencodeWorld, opencodeWorld, useWorldEnv } from './harness';
+import { applyWorldEnv, type OpencodeWorld, opencodeWorld } from './harness';
 
 const PASSWORD = 'scenario-password';
 let world: OpencodeWorld;
@@ -20,7 +20,7 @@ let restoreEnv: () => void;
 
 beforeAll(async () => {
   world = await opencodeWorld();
-  restoreEnv = useWorldEnv(world);
+  restoreEnv = applyWorldEnv(world);
   shared = new OpencodeServer({
     projectRoot: world.project,
     logger: pino({ level: 'silent' }),

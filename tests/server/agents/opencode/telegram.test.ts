@@ -3,37 +3,23 @@
 // the answer reaches opencode, the command runs and the task ends done.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OpencodeServer } from '../../../../src/server/agents/opencode/opencode-server';
 import type { App } from '../../../../src/server/app';
 import { startTestServer, waitFor } from '../../../helpers/server';
 import { Emulator, telegramEnv } from '../../transports/telegram/emulator';
-import { type OpencodeWorld, opencodeWorld, useWorldEnv } from './harness';
+import { type AttachedOpencode, attachedOpencode } from './harness';
 
-const PASSWORD = 'telegram-reply';
-let world: OpencodeWorld;
-let opencode: OpencodeServer;
-let restoreEnv: () => void;
+let oc: AttachedOpencode;
 let emulator: Emulator;
 let app: App;
 
 beforeAll(async () => {
-  world = await opencodeWorld();
-  restoreEnv = useWorldEnv(world);
-  opencode = new OpencodeServer({
-    projectRoot: world.project,
-    logger: pino({ level: 'silent' }),
-    password: PASSWORD,
-  });
-  await opencode.ready();
+  oc = await attachedOpencode('telegram-reply');
   emulator = await Emulator.start();
   app = await startTestServer({
     ...telegramEnv(emulator.apiRoot),
-    PROJECT_ROOT: world.project,
-    OPENCODE_URL: opencode.baseUrl as string,
     // Attaching needs the server's password: a setting, as in production.
-    OPENCODE_SERVER_PASSWORD: PASSWORD,
+    ...oc.settings,
   });
   await app.services.agents.hire({ name: 'ada', role: 'developer', smartness: 'normal' }, 'test');
 }, 180_000);
@@ -41,9 +27,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.stop();
   await emulator?.stop();
-  await opencode?.stop();
-  await world?.model.stop();
-  restoreEnv?.();
+  await oc?.stop();
 });
 
 const fromBot = (match: (text: string) => boolean) => emulator.sent.find((m) => match(m.text));
@@ -65,7 +49,7 @@ describe('asks answered from Telegram', () => {
       60_000,
       'the result in Telegram',
     );
-    expect(readFileSync(join(world.project, 'ran.txt'), 'utf8')).toBe('ran\n');
+    expect(readFileSync(join(oc.world.project, 'ran.txt'), 'utf8')).toBe('ran\n');
     const timeline = await app.services.agents.timeline.list();
     expect(timeline.map((u) => u.event)).toContainEqual(
       expect.objectContaining({ kind: 'answered', by: 'tg_carol', answer: 'allow' }),

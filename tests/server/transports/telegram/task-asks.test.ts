@@ -3,38 +3,24 @@
 // command runs and the same task message ends done, without its keyboard.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OpencodeServer } from '../../../../src/server/agents/opencode/opencode-server';
 import type { App } from '../../../../src/server/app';
 import { startTestServer, waitFor } from '../../../helpers/server';
-import { type OpencodeWorld, opencodeWorld, useWorldEnv } from '../../agents/opencode/harness';
+import { type AttachedOpencode, attachedOpencode } from '../../agents/opencode/harness';
 import { CHAT_ID, Emulator, TOKEN, telegramEnv } from './emulator';
 
-const PASSWORD = 'telegram-asks';
-let world: OpencodeWorld;
-let opencode: OpencodeServer;
-let restoreEnv: () => void;
+let oc: AttachedOpencode;
 let emulator: Emulator;
 let app: App;
 
 beforeAll(async () => {
-  world = await opencodeWorld();
-  restoreEnv = useWorldEnv(world);
-  opencode = new OpencodeServer({
-    projectRoot: world.project,
-    logger: pino({ level: 'silent' }),
-    password: PASSWORD,
-  });
-  await opencode.ready();
+  oc = await attachedOpencode('telegram-asks');
   emulator = await Emulator.start();
   app = await startTestServer({
     ...telegramEnv(emulator.apiRoot),
     TELEGRAM_TASK_EDIT_MS: '200',
-    PROJECT_ROOT: world.project,
-    OPENCODE_URL: opencode.baseUrl as string,
     // Attaching needs the server's password: a setting, as in production.
-    OPENCODE_SERVER_PASSWORD: PASSWORD,
+    ...oc.settings,
   });
   await app.services.agents.hire({ name: 'ada', role: 'developer', smartness: 'normal' }, 'test');
 }, 180_000);
@@ -42,9 +28,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.stop();
   await emulator?.stop();
-  await opencode?.stop();
-  await world?.model.stop();
-  restoreEnv?.();
+  await oc?.stop();
 });
 
 type Button = { text: string; callback_data: string };
@@ -114,7 +98,7 @@ describe('Telegram task message asks', () => {
     expect(done?.telegramId).toBe(asked?.telegramId);
     expect(done?.buttons).toEqual([]);
     await waitFor(() => askMessage()?.buttons.length === 0, 30_000, 'the ask message without its buttons');
-    expect(existsSync(join(world.project, 'ran.txt'))).toBe(true);
+    expect(existsSync(join(oc.world.project, 'ran.txt'))).toBe(true);
     const timeline = await app.services.agents.timeline.list();
     expect(timeline.map((u) => u.event)).toContainEqual(
       expect.objectContaining({ kind: 'answered', by: 'tg_carol', answer: 'allow' }),
