@@ -2,6 +2,7 @@
 // queued. The cap counts the tasks a person has waiting; admins get more room.
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_QUEUED_TASKS } from '../../src/server/agents/leader';
+import { agentsRepositoryFor } from '../../src/server/db/storage';
 import {
   agentServices,
   callerFor,
@@ -104,5 +105,28 @@ describe('tasks waiting per person', () => {
     expect(ack.text).not.toMatch(/can't take this one/);
     expect(await waitingBy(services, 'boss')).toBeGreaterThanOrEqual(MAX_QUEUED_TASKS.user);
     expect(await tasksBy(services, 'boss')).toBe(MAX_QUEUED_TASKS.user + 2);
+  });
+
+  it('regression: tasks.continue queues within the same cap (it queued past it)', async () => {
+    const services = await team();
+    // A finished task of carol's with a session to continue.
+    const repo = agentsRepositoryFor(services.repo);
+    const done = await repo.createTask({
+      employee: 'alice',
+      description: 'earlier work',
+      assignedBy: 'carol',
+      messageId: null,
+      model: '',
+      mode: 'build',
+      sessionId: 'ses_earlier',
+    });
+    await repo.updateTask(done.id, { status: 'done', finishedAt: new Date().toISOString() });
+    const caller = callerFor(services, carol);
+    for (let i = 0; i <= MAX_QUEUED_TASKS.user; i++)
+      await caller.tasks.assign({ employee: 'alice', description: `chore ${i}` }).catch(() => undefined);
+    expect(await waitingBy(services, 'carol')).toBe(MAX_QUEUED_TASKS.user);
+
+    await expect(caller.tasks.continue({ id: done.id })).rejects.toMatchObject({ code: 'TOO_MANY_REQUESTS' });
+    expect(await waitingBy(services, 'carol')).toBe(MAX_QUEUED_TASKS.user);
   });
 });

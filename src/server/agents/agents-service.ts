@@ -40,6 +40,7 @@ import { OpencodeDriver } from './opencode/driver';
 import { unknownModel } from './opencode/failure';
 import { type OpencodeInfo, OpencodeServer } from './opencode/opencode-server';
 import { PostLimiter } from './post-limiter';
+import { withRoomInQueue } from './queue-cap';
 import type { ChatLine, Responder } from './responder';
 import { responderFor } from './responder-choice';
 import { Roster } from './roster';
@@ -445,15 +446,18 @@ export class AgentsService {
     const employee = this.roster.get(previous.employee);
     if (!employee || this.cluster.following)
       throw new ChatError('NOT_FOUND', `${previous.employee} is not working here`);
+    // Within the same cap of waiting tasks as tasks.assign and mentions.
     const queued = await this.runner.withLock(employee.name, () =>
-      this.runner.enqueue({
-        employee,
-        description: text,
-        assignedBy: by.id,
-        messageId: previous.messageId,
-        model: previous.model,
-        sessionId: previous.sessionId,
-      }),
+      withRoomInQueue(this.repo, by, () =>
+        this.runner.enqueue({
+          employee,
+          description: text,
+          assignedBy: by.id,
+          messageId: previous.messageId,
+          model: previous.model,
+          sessionId: previous.sessionId,
+        }),
+      ),
     );
     await this.runner.startNext(employee.name);
     return { task: (await this.repo.getTask(queued.task.id)) ?? queued.task, ahead: queued.ahead };
