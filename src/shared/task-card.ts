@@ -31,6 +31,8 @@ export interface TaskCardState {
   /** Settled asks: who answered what (null: nobody, in time). */
   answered: Of<'answered'>[];
   result: Of<'result'> | null;
+  /** The task's git branch as it stands now (its latest `branch` entry): review, merge, discard. */
+  branch: Of<'branch'> | null;
   lastId: number;
   stepTokens: TokenCounts | null;
   stepCost: number | null;
@@ -53,6 +55,7 @@ export function emptyCard(): TaskCardState {
     asks: [],
     answered: [],
     result: null,
+    branch: null,
     lastId: 0,
     stepTokens: null,
     stepCost: null,
@@ -112,6 +115,9 @@ export function applyUpdate(state: TaskCardState, { id, at, event: e }: TaskUpda
       s.answered = [...s.answered, e];
       break;
     case 'help':
+      break;
+    case 'branch':
+      s.branch = e;
       break;
     case 'result':
       s.result = e;

@@ -6,6 +6,7 @@ export const toolStates = ['pending', 'running', 'completed', 'error'] as const;
 export const todoStates = ['pending', 'in_progress', 'completed', 'cancelled'] as const;
 export const askKinds = ['question', 'permission'] as const;
 export const resultStatuses = ['done', 'failed', 'stopped', 'interrupted'] as const;
+export const branchStates = ['open', 'empty', 'merged', 'discarded', 'conflict'] as const;
 
 export const tokenCountsSchema = z.object({
   input: z.number(),
