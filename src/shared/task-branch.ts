@@ -1,7 +1,7 @@
 // The contract of "agents side by side" (each task on its own git branch, reviewed and merged from the chat), shared
 // by server and clients: the `branch` timeline entry, what tasks.diff returns, and what merge/discard answer.
 import { z } from 'zod';
-import { type branchStates, type TaskEvent } from './task-timeline';
+import type { branchStates, TaskEvent } from './task-timeline';
 
 /** Where a task's branch stands (see the `branch` entry in task-timeline.ts for each state). */
 export type BranchState = (typeof branchStates)[number];

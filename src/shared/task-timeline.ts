@@ -70,6 +70,29 @@ export const taskEventSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('help'), from: z.string(), text: z.string() }),
   /** A line of a command-mode worker's output (other coding agents than opencode). */
   z.object({ kind: z.literal('output'), stream: z.string(), line: z.string() }),
+  /**
+   * What happened to the task's git branch (task-branch.ts): committed (`open`, or `empty` when nothing changed),
+   * `merged` / `discarded` (settled, its worktree is gone), or `conflict` (a merge was refused; `conflicts` lists the
+   * files and the agent can be asked to resolve it).
+   */
+  z.object({
+    kind: z.literal('branch'),
+    state: z.enum(branchStates),
+    /** `agent/alice/42-login-form`. */
+    branch: z.string(),
+    /** The branch it was made from and merges into. */
+    base: z.string(),
+    /** The task's commit on its branch (null: nothing committed). */
+    commit: z.string().nullable(),
+    /** Files changed on the branch against the base, with +/- lines. */
+    files: z.array(changedFileSchema),
+    /** Who merged or discarded it (null for the agent's own commit). */
+    by: z.string().nullable(),
+    /** The base's head after a merge (equal to `commit` for a fast-forward). */
+    mergeCommit: z.string().nullable(),
+    /** Files in conflict (state `conflict`). */
+    conflicts: z.array(z.string()),
+  }),
   /** The end: summary, files changed, totals. */
   z.object({
     kind: z.literal('result'),
