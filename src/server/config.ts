@@ -159,6 +159,13 @@ export const configSchema = z.object({
     .min(0, 'AGENT_MIN_POST_INTERVAL_MS must be a whole number of milliseconds >= 0')
     .default(2000),
   PROJECT_ROOT: z.string().default(process.cwd()),
+  // The branch agents' task branches are made from and merged into; unset: the branch PROJECT_ROOT has checked out.
+  AGENT_BASE_BRANCH: z
+    .string()
+    .trim()
+    .min(1, 'AGENT_BASE_BRANCH must be a branch name, e.g. main')
+    .regex(/^(?!-)[^\s~^:?*[\\]+$/, 'AGENT_BASE_BRANCH must be a branch name, e.g. main')
+    .optional(),
   OPENAI_BASE_URL: z.url({ error: 'OPENAI_BASE_URL must be a URL' }).optional(),
   OPENAI_API_KEY: z.string().optional(),
   // `provider/model` as opencode names it (checked against opencode's models); unset: opencode's default model.
@@ -213,6 +220,11 @@ export const configSchema = z.object({
     .min(1, 'WS_MAX_BATCH must be a whole number from 1 to 1000')
     .max(1000, 'WS_MAX_BATCH must be a whole number from 1 to 1000')
     .default(50),
+  // Who speaks tRPC on the WebSocket: our lean handler, or tRPC's own applyWSSHandler (to check an upgrade of tRPC
+  // or ws against the stock handler; it lacks the lean handler's per-connection limits and per-call revocation).
+  WS_HANDLER: lowerCase(
+    z.enum(['lean', 'trpc'], { error: 'WS_HANDLER must be lean (the default) or trpc' }),
+  ).default('lean'),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,4 +1,5 @@
 // Storage interface for employees, tasks and task logs; Promise-returning so another database can implement it.
+import type { BranchState } from '../../shared/task-branch';
 import type { TaskEvent, TaskUpdate } from '../../shared/task-timeline';
 import type { logStreams, smartnessLevels, taskStatuses } from './schema-agents';
 
@@ -34,6 +35,13 @@ export interface Task {
   updatedAt: string;
   /** The opencode session the task runs in (null in command mode, or before it started). */
   sessionId: string | null;
+  /** The task's git branch (`agent/alice/42-login-form`); null without git or before the task started. */
+  branch: string | null;
+  /** The branch it was made from and merges into. */
+  baseBranch: string | null;
+  branchState: BranchState | null;
+  /** The task's own commit on its branch (null: nothing committed yet). */
+  commitSha: string | null;
 }
 
 export type NewTask = Pick<
@@ -41,9 +49,27 @@ export type NewTask = Pick<
   'employee' | 'description' | 'model' | 'mode' | 'assignedBy' | 'messageId'
 > & {
   sessionId?: string | null;
+  /** A continuation ("@alice change …") carries its task's branch on. */
+  branch?: string | null;
+  baseBranch?: string | null;
+  branchState?: BranchState | null;
+  commitSha?: string | null;
 };
 export type TaskPatch = Partial<
-  Pick<Task, 'status' | 'progress' | 'reason' | 'exitCode' | 'startedAt' | 'finishedAt' | 'sessionId'>
+  Pick<
+    Task,
+    | 'status'
+    | 'progress'
+    | 'reason'
+    | 'exitCode'
+    | 'startedAt'
+    | 'finishedAt'
+    | 'sessionId'
+    | 'branch'
+    | 'baseBranch'
+    | 'branchState'
+    | 'commitSha'
+  >
 >;
 
 export interface TaskLogLine {

@@ -1,5 +1,6 @@
 // SQLite tables for AI employees, their tasks and the full worker output log (Drizzle).
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { branchStates } from '../../shared/task-timeline';
 
 export const taskStatuses = [
   'queued',
@@ -12,6 +13,8 @@ export const taskStatuses = [
 ] as const;
 export const smartnessLevels = ['normal', 'smart'] as const;
 export const logStreams = ['stdout', 'stderr', 'help', 'system'] as const;
+// Where a task's git branch stands: the same list as the `branch` timeline entry's states.
+export { branchStates };
 
 export const employees = sqliteTable('employees', {
   // Stored lower-case: names are unique case-insensitively.
@@ -45,6 +48,13 @@ export const agentTasks = sqliteTable(
     updatedAt: text('updated_at').notNull(),
     // The opencode session the task runs in (follow-ups and "continue" reuse their task's session).
     sessionId: text('session_id'),
+    // The task's git branch (agent/<employee>/<id>-<slug>) and the branch it came from and merges into; null when
+    // PROJECT_ROOT is not a git repository or the task has not started.
+    branch: text('branch'),
+    baseBranch: text('base_branch'),
+    branchState: text('branch_state', { enum: branchStates }),
+    // The task's own commit on its branch (null: nothing committed yet).
+    commitSha: text('commit_sha'),
   },
   (table) => [
     index('agent_tasks_employee_status_idx').on(table.employee, table.status),

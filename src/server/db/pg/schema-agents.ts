@@ -1,6 +1,6 @@
 // PostgreSQL tables for AI employees, their tasks and worker output: the twin of ../schema-agents.ts.
 import { bigint, index, integer, pgTable, text } from 'drizzle-orm/pg-core';
-import { logStreams, smartnessLevels, taskStatuses } from '../schema-agents';
+import { branchStates, logStreams, smartnessLevels, taskStatuses } from '../schema-agents';
 
 export const employees = pgTable('employees', {
   name: text('name').primaryKey(),
@@ -32,6 +32,10 @@ export const agentTasks = pgTable(
     updatedAt: text('updated_at').notNull(),
     // The opencode session the task runs in (follow-ups and "continue" reuse their task's session).
     sessionId: text('session_id'),
+    branch: text('branch'),
+    baseBranch: text('base_branch'),
+    branchState: text('branch_state', { enum: branchStates }),
+    commitSha: text('commit_sha'),
   },
   (table) => [
     index('agent_tasks_employee_status_idx').on(table.employee, table.status),
