@@ -1,5 +1,5 @@
-// How an agent task looks in its one Telegram message (HTML, within 4096 characters), and the inline keyboard of
-// its open asks, whose callback data names the ask and the choice.
+// How an agent task looks in its one Telegram message (HTML, within 4096 characters), and its inline keyboard: the
+// open asks (callback data names the ask and the choice) and Merge / Discard while its git branch is open.
 import type { InlineKeyboardButton } from 'grammy/types';
 import {
   elapsedMs,
@@ -8,6 +8,7 @@ import {
   shownStatus,
   type TaskCardState,
 } from '../../../shared/task-card';
+import type { ChangedFile } from '../../../shared/task-timeline';
 import { escapeHtml, TELEGRAM_MAX_TEXT } from './format';
 
 export interface TaskHeader {
@@ -62,16 +63,54 @@ export function renderTaskMessage(task: TaskHeader, card: TaskCardState, now: nu
   }
   if (card.result) {
     if (card.result.summary) parts.push(escapeHtml(clip(card.result.summary, 1500)));
-    const files = card.result.files;
-    if (files.length > 0) {
-      const shown = files
-        .slice(0, MAX_FILES)
-        .map((f) => `<code>${escapeHtml(clip(f.path, 120))}</code> +${f.additions} −${f.deletions}`);
-      if (files.length > MAX_FILES) shown.push(`and ${files.length - MAX_FILES} more`);
-      parts.push(shown.join('\n'));
-    }
+    // The branch's diffstat (against its base) replaces the worker's own list once the task is committed.
+    if (!card.branch && card.result.files.length > 0) parts.push(diffstat(card.result.files));
   } else if (card.reason && status !== 'running') parts.push(line(card.reason, 500));
+  if (card.branch) parts.push(renderBranch(card.branch));
   return fitToLimit(parts);
+}
+
+/** Files with their +/- lines, at most MAX_FILES, then "and N more". */
+function diffstat(files: readonly ChangedFile[]): string {
+  const shown = files
+    .slice(0, MAX_FILES)
+    .map((f) => `<code>${escapeHtml(clip(f.path, 120))}</code> +${f.additions} −${f.deletions}`);
+  if (files.length > MAX_FILES) shown.push(`and ${files.length - MAX_FILES} more`);
+  return shown.join('\n');
+}
+
+type Branch = NonNullable<TaskCardState['branch']>;
+
+const by = (b: Branch) => (b.by ? ` by ${escapeHtml(b.by)}` : '');
+const sha = (commit: string) => `<code>${escapeHtml(commit.slice(0, 10))}</code>`;
+
+/** "a.ts, b.ts and 3 more" (code-formatted), at most MAX_FILES named. */
+function fileList(paths: readonly string[]): string {
+  const named = paths.slice(0, MAX_FILES).map((p) => `<code>${escapeHtml(clip(p, 120))}</code>`);
+  const more = paths.length > MAX_FILES ? ` and ${paths.length - MAX_FILES} more` : '';
+  return named.join(', ') + more;
+}
+
+const BRANCH_STATE: Record<Branch['state'], (b: Branch) => string> = {
+  open: () => '🟢 open: <i>Merge or Discard below, or reply merge / discard to this message</i>',
+  empty: () => '⚪ nothing changed (no commit)',
+  merged: (b) => {
+    if (!b.mergeCommit) return `🟣 merged${by(b)}`;
+    const how = b.mergeCommit === b.commit ? 'fast-forward' : 'merge commit';
+    return `🟣 merged${by(b)} (${how} ${sha(b.mergeCommit)})`;
+  },
+  discarded: (b) => `🗑 discarded${by(b)}`,
+  conflict: (b) =>
+    `⚠️ conflict with ${escapeHtml(b.base)}${b.conflicts.length > 0 ? ` in ${fileList(b.conflicts)}` : ''}: ` +
+    '<i>ask the agent to resolve it, then Merge</i>',
+};
+
+/** The task's branch: its name and base, where it stands, and its diffstat. */
+function renderBranch(branch: Branch): string {
+  const head = `🌿 <code>${escapeHtml(clip(branch.branch, 120))}</code> → <code>${escapeHtml(clip(branch.base, 60))}</code>`;
+  const lines = [head, BRANCH_STATE[branch.state](branch)];
+  if (branch.files.length > 0) lines.push(diffstat(branch.files));
+  return lines.join('\n');
 }
 
 /** Drops middle sections (tools, then todos…) until the whole fits Telegram's limit. */
@@ -122,4 +161,31 @@ export function askKeyboard(taskId: number, card: TaskCardState): InlineKeyboard
           },
         ]),
   );
+}
+
+/** A branch that can still be merged or discarded: open, or refused for a conflict (resolved on the same branch). */
+export const branchActionable = (card: TaskCardState): boolean =>
+  card.branch?.state === 'open' || card.branch?.state === 'conflict';
+
+export type BranchAction = 'merge' | 'discard';
+
+/** Callback data: "branch|<taskId>|merge|discard". */
+export function branchCallbackData(taskId: number, action: BranchAction): string {
+  return `branch|${taskId}|${action}`;
+}
+
+export function parseBranchCallback(data: string): { taskId: number; action: BranchAction } | null {
+  const match = /^branch\|(\d{1,15})\|(merge|discard)$/.exec(data);
+  return match ? { taskId: Number(match[1]), action: match[2] as BranchAction } : null;
+}
+
+/** The task message's whole keyboard: its open asks, then Merge · Discard while the branch is actionable. */
+export function taskKeyboard(taskId: number, card: TaskCardState): InlineKeyboardButton[][] {
+  const rows = askKeyboard(taskId, card);
+  if (branchActionable(card))
+    rows.push([
+      { text: '🔀 Merge', callback_data: branchCallbackData(taskId, 'merge') },
+      { text: '🗑 Discard', callback_data: branchCallbackData(taskId, 'discard') },
+    ]);
+  return rows;
 }

@@ -1,7 +1,8 @@
 // One Telegram message per agent task, edited in place as its timeline moves: at most one edit per task every
 // TELEGRAM_TASK_EDIT_MS (through the bot's throttler, like the outbox), the final state always written; the message
 // id and a timeline cursor are stored, so after a restart the same message is edited and nothing is skipped.
-// Open asks carry an inline keyboard; a button press answers the ask (AgentsService.answerAsk).
+// Open asks carry an inline keyboard; a button press answers the ask (AgentsService.answerAsk). A task's open git
+// branch carries Merge / Discard, pressed as the Telegram user (the agents decide who may).
 import { type Bot, GrammyError } from 'grammy';
 import type { CallbackQuery } from 'grammy/types';
 import type { Logger } from 'pino';
@@ -12,7 +13,16 @@ import { STATE_TASK_CURSOR, type TransportRepository } from '../../db/transport-
 import type { Subscriber, SubscriberOptions } from '../../hub/fanout';
 import { backoffMs, describeTelegramError, sleep } from './bot';
 import { telegramSender } from './format';
-import { askKeyboard, parseAskCallback, renderTaskMessage, type TaskHeader } from './task-message-format';
+import {
+  askKeyboard,
+  type BranchAction,
+  branchActionable,
+  parseAskCallback,
+  parseBranchCallback,
+  renderTaskMessage,
+  type TaskHeader,
+  taskKeyboard,
+} from './task-message-format';
 
 const PAGE = 500;
 /** How many writes look for a forwarded ask message to put its keyboard on (the outbox may send it later). */
@@ -26,6 +36,8 @@ export interface AgentTasksPort {
   task(id: number): Promise<(TaskHeader & { messageId: number | null }) | null>;
   /** Answers a question or permission ask as `by`; resolves with a line for the person, throws when refused. */
   answerAsk?(askId: string, answer: string, by: string): Promise<string>;
+  /** Merges or discards a task's branch as `by`; resolves with a line for the person, throws when refused. */
+  settleBranch?(taskId: number, action: BranchAction, by: string): Promise<string>;
 }
 
 export interface TaskMessagesOptions {
@@ -182,7 +194,7 @@ export class TaskMessages {
     const { chatId } = this.options;
     const shownId = entry.card.lastId;
     const html = renderTaskMessage(entry.header, entry.card, Date.now());
-    const reply_markup = { inline_keyboard: askKeyboard(entry.header.id, entry.card) };
+    const reply_markup = { inline_keyboard: taskKeyboard(entry.header.id, entry.card) };
     try {
       if (html !== entry.html || entry.telegramMessageId === null) {
         await this.store.confirmRole();
@@ -301,26 +313,14 @@ export class TaskMessages {
     return cursor;
   }
 
-  /** A button on a task message was pressed: answer the ask, and tell the presser how it went. */
+  /** A button on a task message was pressed: answer the ask or settle the branch, and tell the presser how it went. */
   async onCallback(query: CallbackQuery): Promise<void> {
-    const parsed = query.data ? parseAskCallback(query.data) : null;
-    let text: string;
-    if (!parsed) text = 'This button is not for anything any more.';
-    else {
-      const ask = await this.findAsk(parsed.taskId, parsed.askId);
-      if (!ask) text = 'That was already answered (or the task has ended).';
-      else if (!this.tasks.answerAsk) text = 'Answering from Telegram is not available here.';
-      else {
-        const answer = parsed.choice.startsWith('o')
-          ? (ask.options[Number(parsed.choice.slice(1))] ?? '')
-          : parsed.choice;
-        try {
-          text = await this.tasks.answerAsk(ask.askId, answer, telegramSender(query.from));
-        } catch (error) {
-          text = error instanceof Error ? error.message : String(error);
-        }
-      }
-    }
+    const data = query.data ?? '';
+    const by = telegramSender(query.from);
+    const branch = parseBranchCallback(data);
+    const text = branch
+      ? await this.pressBranch(branch.taskId, branch.action, by)
+      : await this.pressAsk(data, by);
     await this.bot.api
       .answerCallbackQuery(
         query.id,
@@ -330,9 +330,35 @@ export class TaskMessages {
       .catch((err) => this.logger.warn({ err: describeTelegramError(err) }, 'answerCallbackQuery failed'));
   }
 
+  private async pressAsk(data: string, by: string): Promise<string> {
+    const parsed = parseAskCallback(data);
+    if (!parsed) return 'This button is not for anything any more.';
+    const ask = await this.findAsk(parsed.taskId, parsed.askId);
+    if (!ask) return 'That was already answered (or the task has ended).';
+    if (!this.tasks.answerAsk) return 'Answering from Telegram is not available here.';
+    const answer = parsed.choice.startsWith('o')
+      ? (ask.options[Number(parsed.choice.slice(1))] ?? '')
+      : parsed.choice;
+    return this.tasks.answerAsk(ask.askId, answer, by).catch(refusal);
+  }
+
+  /** Merge / Discard: the task message is edited by the branch entry the agents record for it. */
+  private async pressBranch(taskId: number, action: BranchAction, by: string): Promise<string> {
+    const entry = this.entries.get(taskId) ?? (await this.load(taskId).catch(() => null));
+    const branch = entry?.card.branch;
+    if (!entry || !branch) return `Task #${taskId} has no branch to ${action}.`;
+    if (!branchActionable(entry.card))
+      return `${branch.branch} is already ${branch.state}${branch.by ? ` (by ${branch.by})` : ''}.`;
+    if (!this.tasks.settleBranch) return 'Merging from Telegram is not available here.';
+    return this.tasks.settleBranch(taskId, action, by).catch(refusal);
+  }
+
   /** The open ask a button names: from memory, or (a restart or a bridge switch forgot it) from its task's timeline. */
   private async findAsk(taskId: number, askId: string) {
     const entry = this.entries.get(taskId) ?? (await this.load(taskId).catch(() => null));
     return entry?.card.asks.find((a) => a.askId === askId || a.askId.startsWith(askId)) ?? null;
   }
 }
+
+/** A refusal's sentence, for the person who pressed. */
+const refusal = (error: unknown): string => (error instanceof Error ? error.message : String(error));
