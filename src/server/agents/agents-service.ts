@@ -4,6 +4,7 @@
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Logger } from 'pino';
+import type { MergeResult, TaskDiff } from '../../shared/task-branch';
 import type { TaskUpdate } from '../../shared/task-timeline';
 import type { User } from '../auth';
 import type { Config } from '../config';
@@ -45,6 +46,7 @@ import type { ChatLine, Responder } from './responder';
 import { responderFor } from './responder-choice';
 import { Roster } from './roster';
 import type { AssignInput, HireInput } from './schemas';
+import { TaskBranches } from './task-branches';
 import { TaskRunner } from './task-runner';
 import { TaskTimeline } from './task-timeline';
 import { Voice } from './voice';
@@ -112,6 +114,8 @@ export class AgentsService {
   private readonly rosterLock = new KeyedLock();
   /** The opencode driver (no AGENT_WORKER_COMMAND): one supervised `opencode serve` for every task. */
   readonly driver: OpencodeDriver | null;
+  /** Review, merge and discard of tasks' git branches. */
+  readonly branches: TaskBranches;
 
   constructor(private readonly deps: AgentsServiceDeps) {
     const { config, logger, hub } = deps;
@@ -179,6 +183,7 @@ export class AgentsService {
       timeline: this.timeline,
     });
     this.runner = runner;
+    this.branches = new TaskBranches({ repo });
     const history = () => this.history();
     const responder = () => this.responder;
     const helpDesk = new HelpDesk({ roster, runner, voice, responder, history, logger });
@@ -419,7 +424,7 @@ export class AgentsService {
       const ask = await this.driver.asks.answer(request.askId, request.answer, request.by);
       return { ok: true, askId: ask.askId, taskId: ask.task.id, answer: ask.answer, by: ask.answeredBy };
     } catch (error) {
-      if (error instanceof ChatError && error.code !== 'TOO_MANY_REQUESTS')
+      if (error instanceof ChatError && error.code !== 'TOO_MANY_REQUESTS' && error.code !== 'CONFLICT')
         return { ok: false, code: error.code, message: error.message };
       this.deps.logger.error({ err: error, ask: request.askId }, 'a forwarded answer failed');
       return {
@@ -461,6 +466,21 @@ export class AgentsService {
     );
     await this.runner.startNext(employee.name);
     return { task: (await this.repo.getTask(queued.task.id)) ?? queued.task, ahead: queued.ahead };
+  }
+
+  /** A task's changes against its base branch, per file (the assigner or an admin). */
+  taskDiff(taskId: number, by: User): Promise<TaskDiff> {
+    return this.branches.diff(taskId, by);
+  }
+
+  /** Merges a task's branch into its base (fast-forward or a merge commit); CONFLICT names the files. */
+  mergeTask(taskId: number, by: User): Promise<MergeResult> {
+    return this.branches.merge(taskId, by);
+  }
+
+  /** Drops a task's branch and its worktree. */
+  discardTask(taskId: number, by: User): Promise<{ taskId: number; branch: string }> {
+    return this.branches.discard(taskId, by);
   }
 
   /** For admins: which coding agent runs the tasks, and opencode's state, version, models and last error. */

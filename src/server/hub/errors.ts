@@ -6,6 +6,7 @@ export type ChatErrorCode =
   | 'TOO_MANY_REQUESTS'
   | 'FORBIDDEN'
   | 'PRECONDITION_FAILED'
+  | 'CONFLICT'
   | 'TIMEOUT';
 
 export class ChatError extends Error {

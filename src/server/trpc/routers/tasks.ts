@@ -1,4 +1,5 @@
-// Tasks for the agents: assign, list, stop (admin or whoever assigned it), and the full worker log.
+// Tasks for the agents: assign, list, stop (admin or whoever assigned it), the full worker log, and review, merge
+// and discard of a task's git branch.
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { assignInputSchema, employeeNameSchema } from '../../agents/schemas';
@@ -81,6 +82,21 @@ export const tasksRouter = {
       }),
     )
     .mutation(({ ctx, input }) => ctx.services.agents.continueTask(input.id, ctx.user, input.text)),
+
+  /** A task's changes on its branch against the base, per file (the assigner or an admin). */
+  diff: authedProcedure
+    .input(z.object({ id: taskIdSchema }))
+    .query(({ ctx, input }) => ctx.services.agents.taskDiff(input.id, ctx.user)),
+
+  /** Merges a task's branch into its base; a conflict is CONFLICT naming the files (the assigner or an admin). */
+  merge: auditedAuthedProcedure
+    .input(z.object({ id: taskIdSchema }))
+    .mutation(({ ctx, input }) => ctx.services.agents.mergeTask(input.id, ctx.user)),
+
+  /** Drops a task's branch and its worktree (the assigner or an admin). */
+  discard: auditedAuthedProcedure
+    .input(z.object({ id: taskIdSchema }))
+    .mutation(({ ctx, input }) => ctx.services.agents.discardTask(input.id, ctx.user)),
 
   /** For admins: the coding agent tasks run on (opencode's state, version, models, last error). */
   worker: adminProcedure.query(({ ctx }) => ctx.services.agents.workerInfo()),
