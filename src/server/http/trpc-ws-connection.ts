@@ -9,6 +9,10 @@
 // What one client may hold here is bounded (RpcLimits): calls per frame, live subscriptions, calls in progress and
 // unsent bytes; a connection that stops reading its answers is not read either, and nothing runs on a connection
 // that is closing or whose user lost access.
+// The trade: it leans on tRPC's internal exports and on ws's private `_socket`, and writes whole frames itself, which
+// is only valid while permessage-deflate is off; serveTrpcOn refuses to start otherwise, and the protocol suite
+// (tests/server/http/trpc-ws-connection.test.ts) runs against it and against tRPC's applyWSSHandler (WS_HANDLER).
+import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { TRPCResponseMessage } from '@trpc/server/rpc';
 import {
@@ -23,7 +27,7 @@ import {
   TRPCError,
   transformTRPCResponse,
 } from '@trpc/server/unstable-core-do-not-import';
-import type { RawData, WebSocket } from 'ws';
+import type { RawData, WebSocket, WebSocketServer } from 'ws';
 import { type ConnectionParams, dataResult, parseConnectionParams, parseRequests } from './trpc-ws-messages';
 import { closeThenDestroy } from './ws-close';
 import { type FrameEncoder, wsTextFrame } from './ws-encoder';
@@ -109,6 +113,37 @@ function rawSocket(socket: WebSocket): (Socket & { [CONNECTION]?: RpcConnection<
 /** What a request frame asks for, as a call type for error shapes. */
 function callType(method: string): CallType | 'unknown' {
   return method === 'query' || method === 'mutation' || method === 'subscription' ? method : 'unknown';
+}
+
+/**
+ * Why `wss` cannot carry the frames this handler writes itself, or null. A whole frame written to the TCP socket
+ * bypasses ws's sender: with permessage-deflate on, the sender queues frames while it compresses (a raw frame would
+ * overtake them) and marks compressed ones with RSV1 (ours are not), so clients would get frames out of order.
+ */
+export function rawFramesRefusal(wss: WebSocketServer): string | null {
+  const deflate = wss.options.perMessageDeflate;
+  if (deflate === false || deflate === undefined) return null;
+  return 'the lean tRPC WebSocket handler writes whole frames to the socket itself, which is only valid with permessage-deflate off: create the WebSocketServer with perMessageDeflate: false, or set WS_HANDLER=trpc';
+}
+
+/**
+ * Serves tRPC on every connection of `wss`. Throws (at start-up) when the server's options break what the frame
+ * writing below relies on; `onConnection` runs first, for what every connection needs before tRPC (error listener,
+ * upgrade request notes).
+ */
+export function serveTrpcOn<TContext>(
+  wss: WebSocketServer,
+  options: RpcOptions<TContext>,
+  onConnection: (socket: WebSocket, req: IncomingMessage) => void,
+): void {
+  const refusal = rawFramesRefusal(wss);
+  if (refusal) throw new Error(refusal);
+  wss.on('connection', (socket, req: IncomingMessage) => {
+    onConnection(socket, req);
+    // @trpc/client sends its connectionParams as the first frame when the URL says so.
+    const params = new URL(req.url ?? '/', 'http://localhost').searchParams.get('connectionParams');
+    serveTrpc(socket, options, params === '1');
+  });
 }
 
 /** Serves tRPC on an accepted socket; `awaitParams` when the URL says `?connectionParams=1`. */

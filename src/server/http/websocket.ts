@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { TRPCError } from '@trpc/server';
-import { WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import type { Services } from '../services';
 import { LEGACY_PATH } from '../transports/legacy/legacy-transport';
 import type { Context } from '../trpc/context';
@@ -14,7 +14,8 @@ import { HostPolicy } from './hosts';
 import type { OriginPolicy } from './origins';
 import { hostRefusal, urlRefusal } from './request-guard';
 import { SERVER_OPTIONS } from './server';
-import { DEFAULT_RPC_LIMITS, RECONNECT_NOTICE, type RpcErrorReport, serveTrpc } from './trpc-ws-connection';
+import { DEFAULT_RPC_LIMITS, RECONNECT_NOTICE, type RpcErrorReport, serveTrpcOn } from './trpc-ws-connection';
+import { serveStockTrpcOn } from './trpc-ws-stock';
 import { isClientProtocolError } from './ws-client-errors';
 import { wsEncoder } from './ws-encoder';
 
@@ -64,7 +65,7 @@ export function createWebSocketEndpoint(
       pauseAboveBytes: Math.min(DEFAULT_RPC_LIMITS.pauseAboveBytes, services.hub.maxSocketBuffer),
     },
   };
-  wss.on('connection', (socket, req: IncomingMessage) => {
+  const prepare = (socket: WebSocket, req: IncomingMessage) => {
     // A client's broken frame (over maxPayload, bad UTF-8) is the client's failure: ws closes the socket (1009…).
     socket.on('error', (err) =>
       services.logger.debug(
@@ -73,10 +74,13 @@ export function createWebSocketEndpoint(
       ),
     );
     noteUpgradeRequest(socket, req);
-    // @trpc/client sends its connectionParams as the first frame when the URL says so.
-    const params = new URL(req.url ?? '/', 'http://localhost').searchParams.get('connectionParams');
-    serveTrpc(socket, rpc, params === '1');
-  });
+  };
+  if (services.config.WS_HANDLER === 'trpc') {
+    services.logger.warn(
+      'WS_HANDLER=trpc: tRPC over WebSocket is served by tRPC’s applyWSSHandler, without the per-connection limits and per-call revocation check of the default handler',
+    );
+    serveStockTrpcOn(wss, rpc, prepare);
+  } else serveTrpcOn(wss, rpc, prepare);
   const stopHeartbeat = startHeartbeat(wss, options.pingMs ?? PING_MS);
 
   const hosts = new HostPolicy(services.config);
