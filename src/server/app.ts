@@ -105,6 +105,16 @@ export async function createServices(config: Config, options: AppOptions = {}): 
         const ask = await agents.answerAsk(askId, answer, { id: by, role: 'user' });
         return `Answered: ${ask.answer}`;
       },
+      // The same identity for Merge / Discard: the assigner (by that name) may, nobody is an admin from Telegram.
+      settleBranch: async (taskId, action, by) => {
+        const user = { id: by, role: 'user' as const };
+        if (action === 'discard') {
+          const { branch } = await agents.discardTask(taskId, user);
+          return `Discarded ${branch}.`;
+        }
+        const merged = await agents.mergeTask(taskId, user);
+        return `Merged ${merged.branch} into ${merged.base}${merged.fastForward ? ' (fast-forward)' : ''}.`;
+      },
     },
     config,
     repo,
