@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { AdminPanel } from './components/Admin/AdminPanel';
 import { ChatInterface } from './components/Chat/ChatInterface';
 import { JoinScreen } from './components/JoinScreen';
+import { DiffPanelHost } from './components/Tasks/DiffPanelHost';
 import { useChatConnection } from './hooks/useChatConnection';
 import { type Identity, loadIdentity, saveIdentity, whoAmI } from './lib/identity';
 import { useView } from './lib/route';
@@ -82,6 +83,8 @@ function SignedIn({
             onOpenAdmin={isAdmin ? () => go('admin') : undefined}
           />
         )}
+        {/* Here, not in a task card: cards live in the virtualized list and may unmount while the panel is open. */}
+        <DiffPanelHost />
       </QueryClientProvider>
     </trpc.Provider>
   );

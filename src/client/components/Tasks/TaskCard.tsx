@@ -1,5 +1,6 @@
 // The live card under an agent's acknowledgement: status, current step, recent tool calls, todo list, elapsed
-// time, tokens and cost, Stop for whoever may stop it, and buttons for the agent's open questions and permissions.
+// time, tokens and cost, Stop for whoever may stop it, buttons for the agent's open questions and permissions, and
+// the task's git branch (review, merge, discard) once it has one.
 import { Check, Circle, CircleDot, Loader2, Square, X } from 'lucide-react';
 import { useEffect, useMemo, useState } from 'react';
 import {
@@ -13,6 +14,7 @@ import {
 import type { Task } from '../../lib/api-types';
 import { useChatStore } from '../../stores/chatStore';
 import { trpc } from '../../trpc';
+import { BranchSummary } from './BranchSummary';
 import { TaskAsk } from './TaskCardAsk';
 import { useTaskTimeline } from './useTaskTimeline';
 
@@ -132,7 +134,8 @@ export function TaskCard({ task }: { task: Task }) {
           ))}
         </ul>
       )}
-      {card.result?.files && card.result.files.length > 0 && (
+      {card.branch && <BranchSummary task={task} branch={card.branch} running={active} />}
+      {!card.branch && card.result?.files && card.result.files.length > 0 && (
         <ul data-testid="task-card-files" className="mt-1 font-mono">
           {card.result.files.map((f) => (
             <li key={f.path}>
