@@ -84,6 +84,8 @@ export async function checkHealth(services: Services): Promise<HealthReport> {
     redactSecrets(error instanceof Error ? error.message : String(error), services.config);
 
   try {
+    // A dead writer thread leaves reads working: without this, health would say up while no message can be saved.
+    if (services.repo.failure) throw services.repo.failure;
     components.database = { status: 'up', lastMessageId: await services.repo.lastMessageId() };
   } catch (error) {
     components.database = { status: 'down', error: message(error) };

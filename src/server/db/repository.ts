@@ -28,6 +28,8 @@ export interface Repository {
   messageStats(now?: Date): Promise<MessageStats>;
   getSetting(key: string): Promise<string | null>;
   setSetting(key: string, value: string): Promise<void>;
+  /** Set once messages can no longer be saved (a SQLite writer thread died): health reports it. */
+  readonly failure?: Error | null;
   /** Waits for pending appends, then closes the database. */
   close(): Promise<void>;
 }

@@ -1,19 +1,23 @@
-// SQLite implementation of the repository, with group commit: appends queued in one event-loop turn share a
-// single transaction (one fsync), so synchronous=FULL durability does not cost throughput.
+// SQLite implementation of the repository, with group commit: appends queued while the previous group commits share
+// a single transaction (one fsync), so synchronous=FULL durability does not cost throughput. On a database file the
+// groups commit in a writer thread and WAL checkpoints run in another, so the event loop never waits for the disk.
+import { resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { and, count, desc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Message } from '../../shared/message';
-import { type Db, openSqlite } from './client';
+import { type Db, openSqlite, sqlitePath } from './client';
 import {
   assembleStats,
-  DuplicateClientIdError,
   type MessageStats,
-  MissingReplyError,
   type NewMessage,
   type Repository,
   statsWindowStart,
 } from './repository';
 import { messages, settings } from './schema';
+import { fromRaw, MESSAGE_COLUMNS, type RawRow, refusal } from './sqlite-message-writer';
+import { InlineCommitter, type MessageCommitter, ThreadCommitter } from './sqlite-writer';
+import { WalCheckpointer } from './wal-checkpointer';
+import { DEFAULT_WAL_OPTIONS, WAL_CONTROL_BYTES, type WalOptions } from './wal-control';
 
 type Row = typeof messages.$inferSelect;
 
@@ -25,96 +29,31 @@ interface Pending {
 
 const toMessage = (row: Row): Message => ({ ...row });
 
-const MESSAGE_COLUMNS =
-  'id, text, sender, sender_kind, mentions, is_command, command, command_args, reply_to, origin, created_at, client_id';
-
-interface RawRow {
-  id: number;
-  text: string;
-  sender: string;
-  sender_kind: Message['senderKind'];
-  mentions: string;
-  is_command: number;
-  command: string | null;
-  command_args: string;
-  reply_to: number | null;
-  origin: Message['origin'];
-  created_at: string;
-  client_id: string | null;
+export interface SqliteOptions {
+  /** Commit in the calling thread even for a database file (as `:memory:` always does). */
+  inlineWriter?: boolean;
+  wal?: Partial<WalOptions>;
 }
-
-const fromRaw = (r: RawRow): Message => ({
-  id: r.id,
-  text: r.text,
-  sender: r.sender,
-  senderKind: r.sender_kind,
-  mentions: JSON.parse(r.mentions),
-  isCommand: r.is_command === 1,
-  command: r.command,
-  commandArgs: JSON.parse(r.command_args),
-  replyTo: r.reply_to,
-  origin: r.origin,
-  createdAt: r.created_at,
-  clientId: r.client_id,
-});
-
-type Outcome = { ok: true; message: Message } | { ok: false; error: unknown };
 
 export class SqliteRepository implements Repository {
   private pending: Pending[] = [];
   private flushScheduled = false;
+  private committing = false;
   private idle: Promise<void> = Promise.resolve();
   private releaseIdle: (() => void) | null = null;
-  // The hot path uses statements prepared once: building a query per insert cost more than the insert itself.
-  private readonly insertStatement: Database.Statement;
-  private readonly existsStatement: Database.Statement;
-  private readonly byClientIdStatement: Database.Statement;
   private readonly afterStatement: Database.Statement;
-  private readonly commitBatch: (batch: Pending[]) => Outcome[];
 
   constructor(
     private readonly db: Db,
     private readonly sqlite: Database.Database,
+    /** Commits the message groups: here, or in the writer thread of a database file. */
+    readonly committer: MessageCommitter = new InlineCommitter(sqlite),
+    /** Copies the WAL back into the database file off every thread that commits (database files only). */
+    readonly checkpointer: WalCheckpointer | null = null,
   ) {
-    this.insertStatement = sqlite.prepare(
-      `INSERT INTO messages (text, sender, sender_kind, mentions, is_command, command, command_args, reply_to, origin, created_at, client_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.existsStatement = sqlite.prepare('SELECT 1 FROM messages WHERE id = ?').pluck();
-    this.byClientIdStatement = sqlite.prepare(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE sender = ? AND client_id = ?`,
-    );
     this.afterStatement = sqlite.prepare(
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id > ? ORDER BY id LIMIT ?`,
     );
-    this.commitBatch = sqlite.transaction((batch: Pending[]) => {
-      const createdAt = new Date().toISOString();
-      return batch.map(({ message: m }): Outcome => {
-        const clientId = m.clientId ?? null;
-        if (clientId !== null) {
-          // Checked inside the transaction, so a retry in the same batch sees the first copy too.
-          const existing = this.byClientIdStatement.get(m.sender, clientId) as RawRow | undefined;
-          if (existing) return { ok: false, error: new DuplicateClientIdError(fromRaw(existing)) };
-        }
-        if (m.replyTo !== null && this.existsStatement.get(m.replyTo) === undefined) {
-          return { ok: false, error: new MissingReplyError(m.replyTo) };
-        }
-        const { lastInsertRowid } = this.insertStatement.run(
-          m.text,
-          m.sender,
-          m.senderKind,
-          JSON.stringify(m.mentions),
-          m.isCommand ? 1 : 0,
-          m.command,
-          JSON.stringify(m.commandArgs),
-          m.replyTo,
-          m.origin,
-          createdAt,
-          clientId,
-        );
-        return { ok: true, message: { id: Number(lastInsertRowid), ...m, createdAt, clientId } };
-      });
-    });
   }
 
   /** The drizzle handle, for sibling repositories in src/server/db that share this connection. */
@@ -122,43 +61,90 @@ export class SqliteRepository implements Repository {
     return this.db;
   }
 
-  static open(url: string): SqliteRepository {
+  /**
+   * Opens the database. A file gets a writer thread (commits) and a checkpointer thread (WAL copied back), both on
+   * their own connections; `ready` resolves once the writer can take commits.
+   */
+  static open(url: string, options: SqliteOptions = {}): SqliteRepository {
     const { db, sqlite } = openSqlite(url);
-    return new SqliteRepository(db, sqlite);
+    const path = sqlitePath(url);
+    if (path === ':memory:' || options.inlineWriter) return new SqliteRepository(db, sqlite);
+    const wal = { ...DEFAULT_WAL_OPTIONS, ...options.wal };
+    // This connection still writes other tables: its commits must not checkpoint either.
+    sqlite.pragma('wal_autocheckpoint = 0');
+    sqlite.pragma(`journal_size_limit = ${wal.walLimitBytes}`);
+    const control = new SharedArrayBuffer(WAL_CONTROL_BYTES);
+    const file = resolve(sqlite.name);
+    return new SqliteRepository(
+      db,
+      sqlite,
+      new ThreadCommitter(file, control, wal),
+      new WalCheckpointer(file, control, wal),
+    );
+  }
+
+  /** Resolves when appends can be committed; rejects if the writer thread could not open the database. */
+  async ready(): Promise<void> {
+    if (this.committer instanceof ThreadCommitter) await this.committer.ready;
+  }
+
+  /** Why messages can no longer be saved (the writer or checkpointer thread died), or null. */
+  get failure(): Error | null {
+    return this.committer.failure ?? this.checkpointer?.failure ?? null;
+  }
+
+  onFailure(listener: (error: Error) => void): void {
+    this.committer.onFailure(listener);
+    this.checkpointer?.onFailure(listener);
   }
 
   appendMessage(message: NewMessage): Promise<Message> {
     return new Promise((resolve, reject) => {
       this.pending.push({ message, resolve, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        this.idle = new Promise((release) => {
-          this.releaseIdle = release;
-        });
-        setImmediate(() => this.flush());
-      }
+      if (this.pending.length === 1 && !this.committing) this.scheduleFlush();
     });
   }
 
-  private flush(): void {
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    if (this.releaseIdle === null) {
+      this.idle = new Promise((release) => {
+        this.releaseIdle = release;
+      });
+    }
+    // Everything queued in this turn of the event loop shares the group.
+    setImmediate(() => void this.flush());
+  }
+
+  /**
+   * One group at a time: appends arriving while a group is being committed wait for it and form the next group, so
+   * a slow fsync makes groups larger instead of queueing transactions.
+   */
+  private async flush(): Promise<void> {
+    this.flushScheduled = false;
     const batch = this.pending;
     this.pending = [];
-    this.flushScheduled = false;
-    let outcomes: Outcome[];
+    this.committing = true;
     try {
-      outcomes = this.commitBatch(batch);
+      const outcomes = await this.committer.commit(batch.map((item) => item.message));
+      batch.forEach((item, i) => {
+        const outcome = outcomes[i];
+        if (outcome?.ok) item.resolve(outcome.message);
+        else if (outcome) item.reject(refusal(outcome));
+        else item.reject(new Error('the database writer answered fewer outcomes than messages'));
+      });
     } catch (error) {
       // The whole transaction rolled back: nothing of this batch was written.
       for (const item of batch) item.reject(error);
-      this.releaseIdle?.();
-      return;
+    } finally {
+      this.committing = false;
     }
-    batch.forEach((item, i) => {
-      const outcome = outcomes[i] as Outcome;
-      if (outcome.ok) item.resolve(outcome.message);
-      else item.reject(outcome.error);
-    });
-    this.releaseIdle?.();
+    if (this.pending.length > 0) this.scheduleFlush();
+    else {
+      this.releaseIdle?.();
+      this.releaseIdle = null;
+    }
   }
 
   async history(before: number | null, limit: number): Promise<Message[]> {
@@ -224,8 +210,12 @@ export class SqliteRepository implements Repository {
       .run();
   }
 
+  /** Drains the appends already made (every one is committed or refused), then stops the threads and closes. */
   async close(): Promise<void> {
     await this.idle;
+    await this.checkpointer?.close();
+    await this.committer.close();
+    // The last connection to close copies the WAL back and removes it.
     if (this.sqlite.open) this.sqlite.close();
   }
 }

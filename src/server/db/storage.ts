@@ -34,8 +34,18 @@ import type { StatsRepository } from './stats-repository';
 import { SOLE_TIMELINE_SIGNAL, type TimelineSignal } from './timeline-signal';
 import type { TransportRepository } from './transport-repository';
 
-export async function openRepository(url: string): Promise<Repository> {
-  return isPostgresUrl(url) ? PgRepository.open(url) : SqliteRepository.open(url);
+/** With a logger, a SQLite writer or checkpointer thread that dies is logged as it happens (health says so too). */
+export async function openRepository(url: string, logger?: Logger): Promise<Repository> {
+  if (isPostgresUrl(url)) return PgRepository.open(url);
+  const repo = SqliteRepository.open(url);
+  repo.onFailure((err) => logger?.fatal({ err }, 'database thread stopped'));
+  try {
+    await repo.ready();
+  } catch (error) {
+    await repo.close();
+    throw error;
+  }
+  return repo;
 }
 
 export function agentsRepositoryFor(repo: Repository): AgentsRepository {

@@ -1,5 +1,9 @@
-// The storage contract, run on both dialects: SQLite (in memory) and PostgreSQL (embedded, a fresh database per
-// test). Every repository the hub, agents and transports use behaves the same on either.
+// The storage contract, run on both dialects: SQLite (in memory: commits in the calling thread; on a file: commits
+// in the writer thread) and PostgreSQL (embedded, a fresh database per test). Every repository the hub, agents and
+// transports use behaves the same on each.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmployeeExistsError } from '../../../src/server/db/agents-repository';
 import {
@@ -18,11 +22,14 @@ import { STATE_FORWARD_CURSOR, STATE_UPDATE_OFFSET } from '../../../src/server/d
 import { startPostgres, type TestPostgres } from '../../helpers/postgres';
 
 let postgres: TestPostgres;
+const fileDir = mkdtempSync(join(tmpdir(), 'ocs-contract-'));
+let files = 0;
 beforeAll(async () => {
   postgres = await startPostgres();
 }, 60_000);
 afterAll(async () => {
   await postgres?.stop();
+  rmSync(fileDir, { recursive: true, force: true });
 });
 
 const msg = (text: string, replyTo: number | null = null): NewMessage => ({
@@ -40,6 +47,7 @@ const msg = (text: string, replyTo: number | null = null): NewMessage => ({
 
 const dialects: [string, () => Promise<string>][] = [
   ['sqlite', async () => ':memory:'],
+  ['sqlite file', async () => join(fileDir, `contract-${++files}.db`)],
   ['postgres', () => postgres.createDatabase()],
 ];
 

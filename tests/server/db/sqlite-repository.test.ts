@@ -1,13 +1,25 @@
-import { describe, expect, it } from 'vitest';
+// The SQLite repository in memory (commits in the calling thread) and on a file (commits in the writer thread).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { MissingReplyError } from '../../../src/server/db/repository';
 import { SqliteRepository } from '../../../src/server/db/sqlite-repository';
 import { newMessage } from '../../helpers/messages';
 
 const msg = newMessage;
+const dir = mkdtempSync(join(tmpdir(), 'ocs-sqlite-repo-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
 
-describe('SqliteRepository', () => {
+describe.each([
+  ['in memory', () => ':memory:'],
+  ['on a file', () => join(dir, `repo-${++files}.db`)],
+])('SqliteRepository %s', (_where, url) => {
+  const open = () => SqliteRepository.open(url());
+
   it('commits concurrent appends together, in order, with increasing ids', async () => {
-    const repo = SqliteRepository.open(':memory:');
+    const repo = open();
     const saved = await Promise.all(Array.from({ length: 100 }, (_, i) => repo.appendMessage(msg(`m${i}`))));
     expect(saved.map((m) => m.id)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
     expect((await repo.messagesAfter(0, 500)).map((m) => m.text)).toEqual(saved.map((m) => m.text));
@@ -15,7 +27,7 @@ describe('SqliteRepository', () => {
   });
 
   it('rejects only the message whose replyTo is missing, and writes nothing for it', async () => {
-    const repo = SqliteRepository.open(':memory:');
+    const repo = open();
     const results = await Promise.allSettled([
       repo.appendMessage(msg('first')),
       repo.appendMessage(msg('orphan', 999)),
@@ -31,7 +43,7 @@ describe('SqliteRepository', () => {
   });
 
   it('pages history back in time, oldest first within a page', async () => {
-    const repo = SqliteRepository.open(':memory:');
+    const repo = open();
     for (let i = 1; i <= 5; i++) await repo.appendMessage(msg(`m${i}`));
     expect((await repo.history(null, 2)).map((m) => m.id)).toEqual([4, 5]);
     expect((await repo.history(4, 2)).map((m) => m.id)).toEqual([2, 3]);
@@ -40,7 +52,7 @@ describe('SqliteRepository', () => {
   });
 
   it('counts messages by origin and per hour', async () => {
-    const repo = SqliteRepository.open(':memory:');
+    const repo = open();
     await repo.appendMessage(msg('a'));
     await repo.appendMessage({ ...msg('b'), origin: 'websocket' });
     const stats = await repo.messageStats();
@@ -52,7 +64,7 @@ describe('SqliteRepository', () => {
   });
 
   it('stores settings', async () => {
-    const repo = SqliteRepository.open(':memory:');
+    const repo = open();
     expect(await repo.getSetting('k')).toBeNull();
     await repo.setSetting('k', 'one');
     await repo.setSetting('k', 'two');
