@@ -209,6 +209,20 @@ export class SqliteTransportRepository implements TransportRepository {
     return message;
   }
 
+  async taskForTelegramMessage(chatId: string, telegramMessageId: number): Promise<number | null> {
+    const row = this.db
+      .select({ taskId: telegramTaskMessages.taskId })
+      .from(telegramTaskMessages)
+      .where(
+        and(
+          eq(telegramTaskMessages.chatId, chatId),
+          eq(telegramTaskMessages.telegramMessageId, telegramMessageId),
+        ),
+      )
+      .get();
+    return row?.taskId ?? null;
+  }
+
   async saveTaskMessage(message: TaskMessage, cursor: number): Promise<void> {
     const row = { ...message, updatedAt: new Date().toISOString() };
     this.db.transaction((tx) => {

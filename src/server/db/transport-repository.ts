@@ -72,6 +72,8 @@ export interface TransportRepository {
   ): Promise<void>;
   pendingUpdates(): Promise<PendingUpdate[]>;
   getTaskMessage(taskId: number): Promise<TaskMessage | null>;
+  /** The task whose Telegram task message this is (a reply to it is about that task), or null. */
+  taskForTelegramMessage(chatId: string, telegramMessageId: number): Promise<number | null>;
   /** Saves the task message and, in the same transaction, the task timeline cursor (STATE_TASK_CURSOR). */
   saveTaskMessage(message: TaskMessage, cursor: number): Promise<void>;
 }

@@ -212,6 +212,19 @@ export class PgTransportRepository implements TransportRepository {
     return message;
   }
 
+  async taskForTelegramMessage(chatId: string, telegramMessageId: number): Promise<number | null> {
+    const rows = await this.db
+      .select({ taskId: telegramTaskMessages.taskId })
+      .from(telegramTaskMessages)
+      .where(
+        and(
+          eq(telegramTaskMessages.chatId, chatId),
+          eq(telegramTaskMessages.telegramMessageId, telegramMessageId),
+        ),
+      );
+    return rows[0]?.taskId ?? null;
+  }
+
   async saveTaskMessage(message: TaskMessage, cursor: number): Promise<void> {
     const row = { ...message, updatedAt: new Date().toISOString() };
     await this.write(async (tx) => {

@@ -34,6 +34,11 @@ export interface InboundEvents {
   onMessage(message: Message): void;
   /** A button on one of the bot's messages was pressed in the bridged chat (task asks). */
   onCallback?(query: CallbackQuery): Promise<void>;
+  /**
+   * The chat message a reply to this bot message is about, when it is not a forwarded chat message (the task
+   * messages: a reply to one is a reply to the message that gave the task).
+   */
+  replyTarget?(telegramMessageId: number): Promise<number | null>;
 }
 
 /** What a Telegram message says, as text: media without a caption become a short label. */
@@ -221,9 +226,13 @@ export class Inbound {
         return;
       }
     }
-    const replyTo = message.reply_to_message
-      ? await this.store.messageIdFor(chatId, message.reply_to_message.message_id)
-      : null;
+    const repliedTo = message.reply_to_message?.message_id;
+    const replyTo =
+      repliedTo === undefined
+        ? null
+        : ((await this.store.messageIdFor(chatId, repliedTo)) ??
+          (await this.events.replyTarget?.(repliedTo)) ??
+          null);
     let posted: Message;
     try {
       posted = await this.hub.post({ text, replyTo, sender, senderKind: 'user' }, 'telegram');

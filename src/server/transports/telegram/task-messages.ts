@@ -353,6 +353,16 @@ export class TaskMessages {
     return this.tasks.settleBranch(taskId, action, by).catch(refusal);
   }
 
+  /**
+   * A reply to a task message is a reply to the chat message that gave the task (where the agents look for a
+   * task's thread: "merge", "discard", "@ada change …"); null for other messages and tasks given without one.
+   */
+  async replyTarget(telegramMessageId: number): Promise<number | null> {
+    const taskId = await this.store.taskForTelegramMessage(this.options.chatId, telegramMessageId);
+    if (taskId === null) return null;
+    return (this.entries.get(taskId)?.header ?? (await this.tasks.task(taskId)))?.messageId ?? null;
+  }
+
   /** The open ask a button names: from memory, or (a restart or a bridge switch forgot it) from its task's timeline. */
   private async findAsk(taskId: number, askId: string) {
     const entry = this.entries.get(taskId) ?? (await this.load(taskId).catch(() => null));

@@ -174,6 +174,7 @@ export class TelegramTransport implements Transport {
         onCallback: async (query) => {
           await taskMessages?.onCallback(query);
         },
+        replyTarget: async (telegramId) => (await taskMessages?.replyTarget(telegramId)) ?? null,
       },
     );
     this.bot = bot;
