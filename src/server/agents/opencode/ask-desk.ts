@@ -151,6 +151,7 @@ export class AskDesk {
       );
       await client.permission.reply({
         requestID: ask.askId,
+        directory: this.d.server.directoryOf(ask.sessionID),
         reply,
         ...(reply === 'reject' && reason ? { message: reason } : {}),
       });
@@ -163,6 +164,7 @@ export class AskDesk {
       this.settle(ask, by.id, value);
       await client.question.reply({
         requestID: ask.askId,
+        directory: this.d.server.directoryOf(ask.sessionID),
         answers: Array.from({ length: ask.questions }, () => [value]),
       });
     }
@@ -195,9 +197,10 @@ export class AskDesk {
     this.settle(ask, null, reason);
     try {
       const client = await this.d.server.ready();
+      const directory = this.d.server.directoryOf(ask.sessionID);
       if (ask.kind === 'permission')
-        await client.permission.reply({ requestID: ask.askId, reply: 'reject', message: reason });
-      else await client.question.reject({ requestID: ask.askId });
+        await client.permission.reply({ requestID: ask.askId, directory, reply: 'reject', message: reason });
+      else await client.question.reject({ requestID: ask.askId, directory });
     } catch (error) {
       this.d.logger.warn({ err: error, ask: ask.askId }, 'rejecting an unanswered ask failed');
     }

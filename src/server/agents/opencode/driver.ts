@@ -86,7 +86,7 @@ export class OpencodeDriver {
     employee: Employee,
     task: Task & { sessionId?: string | null },
     hooks: SessionHooks,
-    options: { attachOnly?: boolean; interrupted?: boolean } = {},
+    options: { attachOnly?: boolean; interrupted?: boolean; directory?: string } = {},
   ): Promise<SessionRun> {
     await this.checkModel(task.model);
     const sessionID = task.sessionId ?? null;
@@ -107,7 +107,14 @@ export class OpencodeDriver {
             if (id !== sessionID) await this.d.repo.updateTask(task.id, { sessionId: id });
           },
         },
-        { task, prompt, model: task.model, sessionID, attachOnly: options.attachOnly },
+        {
+          task,
+          prompt,
+          model: task.model,
+          sessionID,
+          attachOnly: options.attachOnly,
+          directory: options.directory,
+        },
       );
     } catch (error) {
       if (error instanceof OpencodeUnavailableError)
@@ -119,11 +126,14 @@ export class OpencodeDriver {
     }
   }
 
-  /** Whether opencode still works on `sessionID` (a restart while attached to a server that kept running). */
-  async busy(sessionID: string): Promise<boolean> {
+  /**
+   * Whether opencode still works on `sessionID` (a restart while attached to a server that kept running); statuses
+   * are per directory: the session's own (its task's worktree), else the project root.
+   */
+  async busy(sessionID: string, directory?: string): Promise<boolean> {
     try {
       const client = await this.d.server.ready();
-      const status = await client.session.status();
+      const status = await client.session.status({ directory: directory ?? this.d.projectRoot });
       const s = (status.data as Record<string, { type: string }> | undefined)?.[sessionID];
       return s?.type === 'busy' || s?.type === 'retry';
     } catch {

@@ -1,6 +1,7 @@
 // Supervises the one `opencode serve` the agents drive (or attaches to OPENCODE_URL): started on first use on a
 // random loopback port with a random password, restarted when it dies, stopped with the server. One SSE
-// subscription per server process; its events are routed to the runs by session id.
+// subscription per server process, to opencode's global stream (every directory's events: each task works in its
+// own worktree); its events are routed to the runs by session id.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
@@ -64,6 +65,8 @@ export class OpencodeServer {
   private stopping = false;
   private subscription: AbortController | null = null;
   private readonly sessions = new Map<string, (event: OpencodeEvent) => void>();
+  /** The directory each followed session works in (opencode's calls about a session name its directory). */
+  private readonly directories = new Map<string, string>();
   private readonly downHandlers = new Set<(reason: string) => void>();
   private restartTimer: NodeJS.Timeout | null = null;
   private endpoints = new Map<string, string>();
@@ -104,11 +107,19 @@ export class OpencodeServer {
   }
 
   /** Routes this session's events to `handler` until the returned function is called. */
-  onSession(sessionID: string, handler: (event: OpencodeEvent) => void): () => void {
+  onSession(sessionID: string, handler: (event: OpencodeEvent) => void, directory?: string): () => void {
     this.sessions.set(sessionID, handler);
+    if (directory) this.directories.set(sessionID, resolve(directory));
     return () => {
-      if (this.sessions.get(sessionID) === handler) this.sessions.delete(sessionID);
+      if (this.sessions.get(sessionID) !== handler) return;
+      this.sessions.delete(sessionID);
+      this.directories.delete(sessionID);
     };
+  }
+
+  /** The directory a followed session works in (the project root when not told otherwise). */
+  directoryOf(sessionID: string): string {
+    return this.directories.get(sessionID) ?? resolve(this.o.projectRoot);
   }
 
   /** Called when the server process dies (its sessions' work is lost with it). */
@@ -252,15 +263,15 @@ export class OpencodeServer {
     return this.o.startTimeoutMs ?? 30_000;
   }
 
-  /** Subscribes to the event stream and resolves once the server confirms it (no prompt can race it). */
+  /**
+   * Subscribes to the global event stream and resolves once the server confirms it (no prompt can race it).
+   * `/event` streams one directory's events only; `/global/event` wraps every directory's in `{ directory, payload }`.
+   */
   private async subscribe(client: OpencodeClient): Promise<void> {
     const controller = new AbortController();
     this.subscription = controller;
-    const { stream } = await client.event.subscribe(undefined, {
-      signal: controller.signal,
-      sseMaxRetryAttempts: 0,
-    });
-    const iterator = (stream as AsyncGenerator<OpencodeEvent>)[Symbol.asyncIterator]();
+    const { stream } = await client.global.event({ signal: controller.signal, sseMaxRetryAttempts: 0 });
+    const iterator = unwrapped(stream as AsyncGenerator<GlobalFrame>)[Symbol.asyncIterator]();
     const first = await iterator.next();
     if (first.done) throw new OpencodeUnavailableError('opencode closed its event stream at once');
     void this.pump(client, iterator, controller);
@@ -346,6 +357,13 @@ export class OpencodeServer {
     const fallback = Object.entries(providers.data?.default ?? {})[0];
     this.state.defaultModel = configured ?? (fallback ? `${fallback[0]}/${fallback[1]}` : null);
   }
+}
+
+/** A frame of opencode's global event stream: a directory's event in `payload` (server frames may come bare). */
+type GlobalFrame = (OpencodeEvent & { payload?: undefined }) | { directory?: string; payload: OpencodeEvent };
+
+async function* unwrapped(stream: AsyncIterable<GlobalFrame>): AsyncGenerator<OpencodeEvent> {
+  for await (const frame of stream) yield frame.payload ?? (frame as OpencodeEvent);
 }
 
 /** A free loopback port (opencode's `--port=0` tries 4096 first, which another server may hold). */

@@ -36,6 +36,8 @@ export interface SessionStart {
   sessionID: string | null;
   /** Re-attach to a session that is still busy (after a restart): no new prompt. */
   attachOnly?: boolean;
+  /** Where the session works: the task's worktree; the project root when not given. */
+  directory?: string;
 }
 
 const ZERO: TokenCounts = { input: 0, output: 0, reasoning: 0, cacheRead: 0, cacheWrite: 0 };
@@ -77,6 +79,11 @@ export class SessionRun implements TaskWorker {
     return run;
   }
 
+  /** The directory the session works in (opencode's calls about it name it; files are listed relative to it). */
+  get directory(): string {
+    return resolve(this.s.directory ?? this.d.projectRoot);
+  }
+
   private get model(): { providerID: string; modelID: string } | undefined {
     const at = this.s.model.indexOf('/');
     return at > 0
@@ -88,13 +95,16 @@ export class SessionRun implements TaskWorker {
     const client = await this.d.server.ready();
     let sessionID = this.s.sessionID;
     if (!sessionID) {
-      const created = await client.session.create({ title: clip(this.s.task.description, 80) });
+      const created = await client.session.create({
+        directory: this.directory,
+        title: clip(this.s.task.description, 80),
+      });
       if (!created.data) throw new Error(`opencode could not create a session: ${describe(created.error)}`);
       sessionID = created.data.id;
     }
     this.sessionID = sessionID;
     await this.d.saveSession(sessionID);
-    this.cleanups.push(this.d.server.onSession(sessionID, (event) => this.onEvent(event)));
+    this.cleanups.push(this.d.server.onSession(sessionID, (event) => this.onEvent(event), this.directory));
     this.cleanups.push(
       this.d.server.onDown((reason) => {
         this.d.note({ kind: 'status', status: 'interrupted', reason });
@@ -108,6 +118,7 @@ export class SessionRun implements TaskWorker {
     }
     const sent = await client.session.promptAsync({
       sessionID,
+      directory: this.directory,
       ...(this.model ? { model: this.model } : {}),
       parts: [{ type: 'text', text: this.s.prompt }],
     });
@@ -127,6 +138,7 @@ export class SessionRun implements TaskWorker {
       .then((client) =>
         client.session.promptAsync({
           sessionID: this.sessionID,
+          directory: this.directory,
           ...(this.model ? { model: this.model } : {}),
           parts: [{ type: 'text', text: `Help from your teammate @${from}: ${text}` }],
         }),
@@ -161,7 +173,7 @@ export class SessionRun implements TaskWorker {
   private async abort(): Promise<void> {
     try {
       const client = await this.d.server.ready();
-      await client.session.abort({ sessionID: this.sessionID });
+      await client.session.abort({ sessionID: this.sessionID, directory: this.directory });
     } catch (error) {
       this.d.logger.warn({ err: error, task: this.s.task.id }, 'aborting the session failed');
     }
@@ -313,7 +325,7 @@ export class SessionRun implements TaskWorker {
   private recordEdit(tool: string, state: Record<string, any>): void {
     const file = state.input?.filePath ?? state.metadata?.filepath;
     if (!['write', 'edit'].includes(tool) || typeof file !== 'string') return;
-    const path = relative(resolve(this.d.projectRoot), resolve(this.d.projectRoot, file)) || file;
+    const path = relative(this.directory, resolve(this.directory, file)) || file;
     const diff = state.metadata?.filediff;
     const added =
       typeof diff?.additions === 'number'
@@ -335,7 +347,10 @@ export class SessionRun implements TaskWorker {
   private async changedFiles(): Promise<ChangedFile[]> {
     try {
       const client = await this.d.server.ready();
-      const messages = await client.session.messages({ sessionID: this.sessionID });
+      const messages = await client.session.messages({
+        sessionID: this.sessionID,
+        directory: this.directory,
+      });
       const files = new Map<string, ChangedFile>();
       for (const m of messages.data ?? []) {
         // biome-ignore lint/suspicious/noExplicitAny: message info as opencode sends it
