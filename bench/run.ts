@@ -1,10 +1,14 @@
-// npm run bench [-- --smoke] [--only flood,paced] [--rounds 2]: the project against a raw ws relay, A B A B.
+// npm run bench [-- --smoke] [--only flood,paced] [--rounds 2] [--floor]: the project against a raw ws relay and
+// the two peers a Node team would pick instead (Socket.IO 4, tRPC's own applyWSSHandler), alternating each round.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { threadedDriver } from './lib/client-threads';
-import { baselineDriver, type Driver, projectDriver } from './lib/drivers';
+import { diskFsync } from './lib/disk-fsync';
+import { type ClientKind, type Driver, driverFor } from './lib/drivers';
+import { type ProbeSlice, startProbe } from './lib/probe.mjs';
 import {
   agents,
   connections,
@@ -15,7 +19,16 @@ import {
   paced,
   type ScenarioResult,
 } from './lib/scenarios';
-import { type RunningServer, startBaseline, startCluster, startProject, startTrpcFloor } from './lib/servers';
+import {
+  type RunningServer,
+  startBaseline,
+  startCluster,
+  startProject,
+  startSocketio,
+  startTrpcFloor,
+  startTrpcStock,
+} from './lib/servers';
+import { describeSteps, explainSlowest, stepsIn } from './lib/stalls';
 import type { SequenceReport } from './lib/stats';
 import { startProjectWithOpencode, taskCard } from './lib/task-card';
 
@@ -53,6 +66,12 @@ interface Scenario {
   projectOnly?: boolean;
   /** With --floor, also run against the minimal tRPC-wire relay (lib/trpc-floor-server.ts). */
   floor?: boolean;
+  /** Also run against the peers, Socket.IO and tRPC's applyWSSHandler (default: unless projectOnly). */
+  peers?: boolean;
+  /** With --smoke, the peers run only where this is set (the smoke run is part of `npm test`: kept short). */
+  smokePeers?: boolean;
+  /** A measurement without any server (the disk's own fsync): run once per round instead. */
+  standalone?: () => Promise<ScenarioResult>;
   /** How to start the project for this scenario (default: one instance on SQLite). */
   start?: () => Promise<RunningServer>;
 }
@@ -69,6 +88,7 @@ const size = smoke
       cardMentions: 3,
       cardConcurrent: 2,
       warmup: 0.2,
+      fsyncSeconds: 1,
     }
   : {
       subs: 100,
@@ -81,6 +101,7 @@ const size = smoke
       cardMentions: 30,
       cardConcurrent: 5,
       warmup: 0.2,
+      fsyncSeconds: 10,
     };
 
 /** The largest connection count is also measured after idling, when the burst's garbage is collected. */
@@ -96,6 +117,7 @@ const scenarios: Scenario[] = [
     conditions: `${size.subs} subscribers, 1 sender, ${size.flood} messages, ${FLOOD_IN_FLIGHT} in flight`,
     lowerIsBetter: ['p50 ms', 'p99 ms', 'max ms'],
     floor: true,
+    smokePeers: true,
     run: (d) => flood(d, { subscribers: size.subs, messages: size.flood, warmup: size.flood * size.warmup }),
   },
   {
@@ -112,10 +134,19 @@ const scenarios: Scenario[] = [
       }),
   },
   {
+    name: 'disk fsync',
+    conditions: `this disk alone, no server: single-row INSERT commits, WAL + synchronous=FULL, ${size.pace}/s for ${size.fsyncSeconds} s (figures in the project column)`,
+    lowerIsBetter: ['p50 ms', 'p99 ms', 'p99.9 ms', 'max ms'],
+    projectOnly: true,
+    standalone: () => diskFsync({ perSecond: size.pace, seconds: size.fsyncSeconds }),
+    run: async () => null,
+  },
+  {
     name: 'ingest',
-    conditions: `10 senders x ${INGEST_IN_FLIGHT} in flight in a sender process, 1 subscriber, ${size.ingest} messages (project: committed, synchronous=FULL)`,
-    lowerIsBetter: [],
+    conditions: `10 senders x ${INGEST_IN_FLIGHT} in flight in a sender process, 1 subscriber, ${size.ingest} messages (project: committed, synchronous=FULL); latency: send -> delivery`,
+    lowerIsBetter: ['p50 ms', 'p99 ms', 'max ms'],
     floor: true,
+    smokePeers: true,
     run: (d) => ingest(d, { senders: 10, messages: size.ingest, warmup: size.ingest * size.warmup }),
   },
   ...size.conns.map(
@@ -123,12 +154,13 @@ const scenarios: Scenario[] = [
       name: `connections ${count}`,
       conditions: `${count} idle subscribed connections; server RSS delta / count${count === settleAt ? `, and after ${SETTLE_SECONDS} s idle` : ''}`,
       lowerIsBetter: ['KB/conn', 'connect s', 'KB/conn settled'],
+      peers: false,
       run: (d, s) => connections(d, s, { count, settleSeconds: count === settleAt ? SETTLE_SECONDS : 0 }),
     }),
   ),
   {
-    name: 'agents',
-    conditions: `${size.mentions} mentions, one at a time, deterministic responder (no baseline)`,
+    name: 'agents ack',
+    conditions: `${size.mentions} mentions one at a time -> the agent's acknowledgement in the chat; worker command that exits at once (no baseline)`,
     lowerIsBetter: ['p50 ms', 'p99 ms', 'max ms'],
     projectOnly: true,
     // Without AGENT_WORKER_COMMAND each task starts opencode, and the next mention's acknowledgement waits behind
@@ -138,8 +170,8 @@ const scenarios: Scenario[] = [
     run: (_d, s) => agents(s, { mentions: size.mentions }),
   },
   {
-    name: 'task card',
-    conditions: `${size.cardMentions} mentions one at a time (after one warm-up: first task ms) -> first tool call seen by a tasks.onUpdate subscriber; real opencode serve (supervised by the server) + scripted model; then ${size.cardConcurrent} tasks streaming at once: opencode RSS (no baseline)`,
+    name: 'agents',
+    conditions: `${size.cardMentions} mentions one at a time (after a warm-up one: first task ms) -> the worker's first visible progress on the task card (tasks.onUpdate); real opencode serve + scripted model; then ${size.cardConcurrent} tasks streaming at once: opencode RSS (no baseline)`,
     lowerIsBetter: ['p50 ms', 'p99 ms', 'max ms', 'first task ms', 'opencode idle MB', 'opencode KB/task'],
     projectOnly: true,
     start: async () => {
@@ -174,41 +206,132 @@ interface Row {
   scenario: string;
   metric: string;
   project: number | null;
+  /** The raw ws relay. */
   baseline: number | null;
+  socketio: number | null;
+  trpc: number | null;
   /** The minimal tRPC-wire relay with the same clients (--floor); null when not run. */
   floor: number | null;
+  /** project / raw relay. */
   ratio: number | null;
+  /** The better of the two peers (Socket.IO, tRPC) for this metric, and project / that. */
+  bestPeer: number | null;
+  vsBestPeer: number | null;
+  rounds: number;
   better: 'higher' | 'lower';
   conditions: string;
 }
 
-type Kind = 'project' | 'baseline' | 'floor';
+type Kind = 'project' | 'baseline' | 'socketio' | 'trpc' | 'floor';
+const KIND_LABEL: Record<Kind, string> = {
+  project: 'project',
+  baseline: 'raw ws',
+  socketio: 'socket.io',
+  trpc: 'trpc ws',
+  floor: 'trpc floor',
+};
 const starters: Record<Kind, (scenario: Scenario) => Promise<RunningServer>> = {
   project: (scenario) => (scenario.start ?? startProject)(),
   baseline: () => startBaseline(),
+  socketio: () => startSocketio(),
+  trpc: () => startTrpcStock(),
   floor: () => startTrpcFloor(),
 };
+/** Which clients talk to each server: the floor and the tRPC peer are served to the project's @trpc/client. */
+const CLIENTS: Record<Kind, ClientKind> = {
+  project: 'project',
+  baseline: 'baseline',
+  socketio: 'socketio',
+  trpc: 'project',
+  floor: 'project',
+};
+
+/** The bench process's own step timings (its clients' event loop and GC), for explaining slow rounds. */
+const clientSlices: ProbeSlice[] = [];
+const stopClientProbe = startProbe((slice) => clientSlices.push(slice));
+
+interface RoundRecord {
+  scenario: string;
+  kind: Kind;
+  round: number;
+  figures: Record<string, number>;
+  /** The server's (and the bench clients') step timings over the measured phase. */
+  steps?: string;
+  /** Set when max > 10x p99: what the slowest delivery waited for. */
+  flagged?: { cause: string; details: string };
+}
 
 const rows: Row[] = [];
+const roundRecords: RoundRecord[] = [];
 const totals: SequenceReport = { lost: 0, duplicated: 0, reordered: 0 };
 const notes: string[] = [];
+const FLAG_FACTOR = 10;
+
+/** Step timings of a finished round; flags and explains it when its max is over FLAG_FACTOR x its p99. */
+function inspect(record: RoundRecord, result: ScenarioResult, server: RunningServer | null) {
+  const p99 = result.figures['p99 ms'];
+  const max = result.figures['max ms'];
+  const timing = result.timing;
+  const serverSlices = server?.probe ?? [];
+  if (timing && server) {
+    record.steps = `${describeSteps('server', stepsIn(serverSlices, timing.from, timing.to))}; ${describeSteps('clients', stepsIn(clientSlices, timing.from, timing.to))}`;
+  }
+  if (p99 === undefined || max === undefined || !(max > FLAG_FACTOR * p99)) return;
+  const label = `${record.scenario} (${KIND_LABEL[record.kind]}, round ${record.round})`;
+  const head = `FLAGGED ${label}: max ${max.toFixed(1)} ms > ${FLAG_FACTOR}x p99 ${p99.toFixed(1)} ms`;
+  if (!server) {
+    record.flagged = { cause: 'the disk itself (no server involved)', details: '' };
+  } else if (!timing?.slowest) {
+    record.flagged = { cause: 'not explained: this row records no per-delivery timing', details: '' };
+  } else {
+    const { sent, arrived } = timing.slowest;
+    record.flagged = explainSlowest(
+      max,
+      p99,
+      stepsIn(serverSlices, sent, arrived),
+      stepsIn(clientSlices, sent, arrived),
+    );
+  }
+  notes.push(
+    `${head} -- cause: ${record.flagged.cause}${record.flagged.details ? ` [${record.flagged.details}]` : ''}`,
+  );
+}
 
 for (const scenario of selected) {
-  const results: Record<Kind, ScenarioResult[]> = { project: [], baseline: [], floor: [] };
+  const results: Record<Kind, ScenarioResult[]> = {
+    project: [],
+    baseline: [],
+    socketio: [],
+    trpc: [],
+    floor: [],
+  };
+  const peers = (scenario.peers ?? !scenario.projectOnly) && (!smoke || scenario.smokePeers === true);
   const kinds: Kind[] = scenario.projectOnly
     ? ['project']
-    : values.floor && scenario.floor
-      ? ['baseline', 'floor', 'project']
-      : ['baseline', 'project'];
+    : [
+        'baseline',
+        ...(peers ? (['socketio', 'trpc'] as const) : []),
+        ...(values.floor && scenario.floor ? (['floor'] as const) : []),
+        'project',
+      ];
   for (let round = 0; round < rounds; round++) {
     for (const kind of kinds) {
       let figures = '';
+      const record: RoundRecord = { scenario: scenario.name, kind, round: round + 1, figures: {} };
+      if (scenario.standalone) {
+        const result = await scenario.standalone();
+        results[kind].push(result);
+        record.figures = result.figures;
+        inspect(record, result, null);
+        roundRecords.push(record);
+        process.stderr.write(`. ${scenario.name} round ${round + 1} ${JSON.stringify(result.figures)}\n`);
+        continue;
+      }
       const server = await starters[kind](scenario);
       const urls = server.wsUrls ?? [server.wsUrl];
       const token = (user: string) => server.token(user);
-      // The floor is served to the same @trpc/client clients as the project.
-      const clients = kind === 'baseline' ? 'baseline' : 'project';
-      const inProcess = clients === 'project' ? projectDriver(urls, token) : baselineDriver(server.wsUrl);
+      const clients = CLIENTS[kind];
+      const inProcess: Driver = driverFor(clients, urls, token);
       const driver =
         clientThreads > 1
           ? threadedDriver(inProcess, { kind: clients, urls, token }, clientThreads)
@@ -217,37 +340,94 @@ for (const scenario of selected) {
         const result = await scenario.run(driver, server);
         if (result) {
           results[kind].push(result);
+          record.figures = result.figures;
           figures = ` ${JSON.stringify(result.figures)}`;
           for (const k of ['lost', 'duplicated', 'reordered'] as const) totals[k] += result.sequence[k];
           const bad = result.sequence.lost + result.sequence.duplicated + result.sequence.reordered;
           if (bad)
-            notes.push(`${scenario.name} (${kind}, round ${round + 1}): ${JSON.stringify(result.sequence)}`);
+            notes.push(
+              `${scenario.name} (${KIND_LABEL[kind]}, round ${round + 1}): ${JSON.stringify(result.sequence)}`,
+            );
+          // The probe reports every 100 ms: let the slices covering the end of the run arrive.
+          await sleep(250);
+          inspect(record, result, server);
+          roundRecords.push(record);
         } else notes.push(`${scenario.name}: skipped (the project has no /employees route yet)`);
       } finally {
         await driver.close();
         await server.stop();
       }
-      process.stderr.write(`. ${scenario.name} ${kind} round ${round + 1}${figures}\n`);
+      process.stderr.write(`. ${scenario.name} ${KIND_LABEL[kind]} round ${round + 1}${figures}\n`);
+      if (record.flagged) process.stderr.write(`  ${notes.at(-1)}\n`);
     }
   }
-  const metrics = Object.keys(results.project[0]?.figures ?? results.baseline[0]?.figures ?? {});
+  const first = Object.values(results).find((r) => r.length);
+  const metrics = Object.keys(first?.[0]?.figures ?? {});
   for (const metric of metrics) {
-    const p = results.project.length ? median(results.project.map((r) => r.figures[metric] as number)) : null;
-    const b = results.baseline.length
-      ? median(results.baseline.map((r) => r.figures[metric] as number))
+    const med = (kind: Kind) =>
+      results[kind].length ? median(results[kind].map((r) => r.figures[metric] as number)) : null;
+    const [p, b, so, tr, f] = (['project', 'baseline', 'socketio', 'trpc', 'floor'] as const).map(med);
+    const better = scenario.lowerIsBetter.includes(metric) ? 'lower' : 'higher';
+    const peerFigures = [so, tr].filter((n): n is number => n !== null && Number.isFinite(n));
+    const bestPeer = peerFigures.length
+      ? better === 'lower'
+        ? Math.min(...peerFigures)
+        : Math.max(...peerFigures)
       : null;
-    const f = results.floor.length ? median(results.floor.map((r) => r.figures[metric] as number)) : null;
     rows.push({
       scenario: scenario.name,
       metric,
-      project: p,
-      baseline: b,
-      floor: f,
-      ratio: p !== null && b ? p / b : null,
-      better: scenario.lowerIsBetter.includes(metric) ? 'lower' : 'higher',
+      project: p ?? null,
+      baseline: b ?? null,
+      socketio: so ?? null,
+      trpc: tr ?? null,
+      floor: f ?? null,
+      ratio: p != null && b ? p / b : null,
+      bestPeer,
+      vsBestPeer: p != null && bestPeer ? p / bestPeer : null,
+      rounds: Math.max(...Object.values(results).map((r) => r.length)),
+      better,
       conditions: scenario.conditions,
     });
   }
+}
+stopClientProbe();
+
+/** Issue 17's goals, checked on this run's medians (only those whose rows ran). */
+function goals(): string[] {
+  const get = (scenario: string, metric: string) =>
+    rows.find((r) => r.scenario === scenario && r.metric === metric);
+  const out: string[] = [];
+  const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
+  const flood = get('flood', 'deliveries/s');
+  if (flood?.project && flood.bestPeer)
+    out.push(
+      `flood deliveries/s >= 2x the best peer: ${verdict(flood.project >= 2 * flood.bestPeer)} (${fmt(flood.project)} vs ${fmt(flood.bestPeer)}, ${fmt(flood.vsBestPeer, 2)}x)`,
+    );
+  const p99 = get('paced', 'p99 ms');
+  if (p99?.project != null && p99.bestPeer != null)
+    out.push(
+      `paced p99 below every peer's: ${verdict(p99.project < p99.bestPeer)} (${fmt(p99.project)} vs socket.io ${fmt(p99.socketio)}, trpc ws ${fmt(p99.trpc)} ms)`,
+    );
+  if (p99?.project != null && p99.floor != null)
+    out.push(
+      `paced p99 within 1.5x the tRPC floor's: ${verdict(p99.project <= 1.5 * p99.floor)} (${fmt(p99.project)} vs ${fmt(p99.floor)} ms)`,
+    );
+  const disk99 = get('disk fsync', 'p99 ms')?.project;
+  const diskMax = get('disk fsync', 'max ms')?.project;
+  if (p99?.project != null && p99.floor != null && disk99 != null)
+    out.push(
+      `paced p99 within 1.5x (disk fsync p99 + floor p99): ${verdict(p99.project <= 1.5 * (disk99 + p99.floor))} (${fmt(p99.project)} vs 1.5 x (${fmt(disk99)} + ${fmt(p99.floor)}) ms)`,
+    );
+  const max = get('paced', 'max ms');
+  if (max?.project != null && diskMax != null)
+    out.push(
+      `paced max within 1.5x the disk's fsync max: ${verdict(max.project <= 1.5 * diskMax)} (${fmt(max.project)} vs ${fmt(diskMax)} ms)`,
+    );
+  const ingestRate = get('ingest', 'messages/s')?.project;
+  if (ingestRate != null)
+    out.push(`ingest >= 25,000 committed msgs/s: ${verdict(ingestRate >= 25_000)} (${fmt(ingestRate)})`);
+  return out;
 }
 
 const fmt = (n: number | null, digits = 1) =>
@@ -260,13 +440,28 @@ const floorColumns = (r: Row | null) =>
       : ['trpc floor', 'vs floor']
     : [];
 const table = [
-  ['scenario', 'metric', 'project', 'baseline', 'ratio', ...floorColumns(null), 'better', 'conditions'],
+  [
+    'scenario',
+    'metric',
+    'n',
+    'project',
+    'raw ws',
+    'socket.io',
+    'trpc ws',
+    'vs best peer',
+    ...floorColumns(null),
+    'better',
+    'conditions',
+  ],
   ...rows.map((r) => [
     r.scenario,
     r.metric,
+    String(r.rounds),
     fmt(r.project),
     fmt(r.baseline),
-    fmt(r.ratio, 2),
+    fmt(r.socketio),
+    fmt(r.trpc),
+    fmt(r.vsBestPeer, 2),
     ...floorColumns(r),
     r.better,
     r.conditions,
@@ -287,6 +482,11 @@ console.log(
 );
 console.log(lines.join('\n'));
 console.log(
+  "\nn: rounds measured; vs best peer: project / the better of socket.io and trpc ws (tRPC's applyWSSHandler) for that metric; medians over rounds",
+);
+const goalLines = goals();
+for (const line of goalLines) console.log(`goal: ${line}`);
+console.log(
   `\nsequence check: lost ${totals.lost}, duplicated ${totals.duplicated}, reordered ${totals.reordered}`,
 );
 for (const note of notes) console.log(`note: ${note}`);
@@ -295,7 +495,22 @@ mkdirSync(values.out as string, { recursive: true });
 const file = `${values.out}/bench-${when.replace(/[:.]/g, '-')}${smoke ? '-smoke' : ''}.json`;
 writeFileSync(
   file,
-  JSON.stringify({ when, machine, rounds, clientThreads, smoke, rows, sequence: totals, notes }, null, 2),
+  JSON.stringify(
+    {
+      when,
+      machine,
+      rounds,
+      clientThreads,
+      smoke,
+      rows,
+      goals: goalLines,
+      sequence: totals,
+      notes,
+      roundRecords,
+    },
+    null,
+    2,
+  ),
 );
 console.log(`written ${file}`);
 if (totals.lost + totals.duplicated + totals.reordered > 0) {

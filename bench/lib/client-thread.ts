@@ -1,10 +1,10 @@
 // One client thread of the benchmark: opens its share of the subscribers with the same driver code as the main
 // thread and reports each delivery (subscriber, sequence number, arrival time on the shared wall clock) in batches.
 import { parentPort, workerData } from 'node:worker_threads';
-import { baselineDriver, projectDriver } from './drivers';
+import { type ClientKind, driverFor } from './drivers';
 
 export interface ThreadSetup {
-  kind: 'project' | 'baseline';
+  kind: ClientKind;
   urls: string[];
   /** One token per subscriber of this thread (project only). */
   tokens: string[];
@@ -16,10 +16,11 @@ export interface ThreadSetup {
 const setup = workerData as ThreadSetup;
 const port = parentPort;
 if (!port) throw new Error('client-thread.ts runs as a worker thread');
-const driver =
-  setup.kind === 'project'
-    ? projectDriver(setup.urls, async (user) => setup.tokens[Number(user.slice('sub'.length))] ?? '')
-    : baselineDriver(setup.urls[0] ?? '');
+const driver = driverFor(
+  setup.kind,
+  setup.urls,
+  async (user) => setup.tokens[Number(user.slice('sub'.length))] ?? '',
+);
 
 let pending: number[] = [];
 const flush = () => {

@@ -1,12 +1,17 @@
-// Client connections for both projects behind one shape: subscribers that report sequence numbers, senders that
-// send them. tRPC clients are real @trpc/client wsLink connections in token mode; baseline clients are plain ws.
+// Client connections for every server under test behind one shape: subscribers that report sequence numbers,
+// senders that send them. tRPC clients (project, tRPC peer, floor) are real @trpc/client wsLink connections in
+// token mode; baseline clients are plain ws; Socket.IO clients are socket.io-client on the websocket transport.
 import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
+import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import type { AppRouter } from '../../src/server/trpc/root';
 import { type SenderGroup, senderProcess } from './sender-process';
 
+/** Which client library a driver speaks: tRPC (project, tRPC peer, floor), raw ws, or Socket.IO. */
+export type ClientKind = 'project' | 'baseline' | 'socketio';
+
 export interface Driver {
-  name: 'project' | 'baseline';
+  name: ClientKind;
   /**
    * Opens `n` subscribed connections; resolves once every subscription is live. `at` is when a delivery arrived
    * (performance.now() of this thread) if it was received elsewhere; otherwise it arrived just now.
@@ -107,4 +112,51 @@ export function baselineDriver(wsUrl: string): Driver {
       for (const ws of sockets) ws.terminate();
     },
   };
+}
+
+/** Socket.IO subscribers and senders; a send resolves on the server's acknowledgement (the message it emitted). */
+export function socketioDriver(url: string): Driver {
+  const sockets: Socket[] = [];
+  const open = () =>
+    new Promise<Socket>((resolve, reject) => {
+      const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false });
+      sockets.push(socket);
+      socket.once('connect', () => resolve(socket));
+      socket.once('connect_error', reject);
+    });
+  return {
+    name: 'socketio',
+    async subscribe(n, onSeq) {
+      await Promise.all(
+        Array.from({ length: n }, async (_, i) => {
+          const socket = await open();
+          socket.on('message', (m: { text: string }) => {
+            const match = SEQ.exec(m.text);
+            if (match) onSeq(i, Number(match[1]));
+          });
+        }),
+      );
+    },
+    async sender() {
+      const socket = await open();
+      return async (seq) => {
+        await socket.emitWithAck('send', { text: `bench ${seq}` });
+      };
+    },
+    senderGroup: (count) => senderProcess({ kind: 'socketio', url, tokens: {} }, count),
+    async close() {
+      for (const socket of sockets) socket.disconnect();
+    },
+  };
+}
+
+/** The driver for a client kind (tokens are only used by tRPC clients). */
+export function driverFor(
+  kind: ClientKind,
+  urls: string[],
+  token: (user: string) => Promise<string>,
+): Driver {
+  if (kind === 'project') return projectDriver(urls, token);
+  if (kind === 'socketio') return socketioDriver(urls[0] as string);
+  return baselineDriver(urls[0] as string);
 }

@@ -9,7 +9,11 @@ import { addReports, checkSequence, type SequenceReport, summarize } from './sta
 export interface ScenarioResult {
   figures: Record<string, number>;
   sequence: SequenceReport;
+  /** Wall-clock times (performance.timeOrigin + now) of the measured phase and of its slowest delivery. */
+  timing?: { from: number; to: number; slowest?: { sent: number; arrived: number } };
 }
+
+const wallOf = (t: number) => performance.timeOrigin + t;
 
 const NONE: SequenceReport = { lost: 0, duplicated: 0, reordered: 0 };
 
@@ -46,6 +50,7 @@ async function fanOut(
   let delivered = 0;
   let warmDelivered = 0;
   let lastAt = 0;
+  let slowest = { ms: -1, sent: 0, arrived: 0 };
   await driver.subscribe(o.subscribers, (i, seq, at) => {
     if (seq >= WARMUP_BASE) {
       warmDelivered++;
@@ -53,7 +58,9 @@ async function fanOut(
     }
     const now = at ?? performance.now();
     received[i]?.push(seq);
-    latencies.push(now - (sentAt[seq] ?? now));
+    const ms = now - (sentAt[seq] ?? now);
+    latencies.push(ms);
+    if (ms > slowest.ms) slowest = { ms, sent: sentAt[seq] ?? now, arrived: now };
     delivered++;
     lastAt = Math.max(lastAt, now);
   });
@@ -68,7 +75,12 @@ async function fanOut(
   await drive(stamped, o.messages, o.pace, o.window);
   await until(() => delivered >= o.subscribers * o.messages, 60_000);
   const sequence = received.map((r) => checkSequence(r, o.messages)).reduce(addReports, NONE);
-  return { start, lastAt, delivered, latency: summarize(latencies), sequence };
+  const timing = {
+    from: wallOf(start),
+    to: wallOf(Math.max(lastAt, start)),
+    slowest: { sent: wallOf(slowest.sent), arrived: wallOf(slowest.arrived) },
+  };
+  return { start, lastAt, delivered, latency: summarize(latencies), sequence, timing };
 }
 
 export async function flood(
@@ -85,6 +97,7 @@ export async function flood(
       'max ms': r.latency.max,
     },
     sequence: r.sequence,
+    timing: r.timing,
   };
 }
 
@@ -102,10 +115,14 @@ export async function paced(
   return {
     figures: { 'p50 ms': r.latency.p50, 'p99 ms': r.latency.p99, 'max ms': r.latency.max },
     sequence: r.sequence,
+    timing: r.timing,
   };
 }
 
-/** Ten senders in a process of their own (./sender-process.ts), one subscriber here; committed messages/s. */
+/**
+ * Ten senders in a process of their own (./sender-process.ts), one subscriber here; committed messages/s, and each
+ * message's latency from its send (in the sender process) to its delivery here, on the shared wall clock.
+ */
 export async function ingest(
   driver: Driver,
   o: { senders: number; messages: number; warmup: number },
@@ -114,6 +131,7 @@ export async function ingest(
   const warmPerSender = Math.floor(o.warmup / o.senders);
   const total = perSender * o.senders;
   const bySender = Array.from({ length: o.senders }, () => [] as number[]);
+  const arrivedAt = new Float64Array(total);
   let received = 0;
   let warmReceived = 0;
   await driver.subscribe(1, (_i, seq) => {
@@ -123,6 +141,7 @@ export async function ingest(
     }
     // Sender s sends s, s + senders, s + 2 * senders...: the subscriber tells the senders' sequences apart.
     bySender[seq % o.senders]?.push(Math.floor(seq / o.senders));
+    if (seq < total) arrivedAt[seq] = wallOf(performance.now());
     received++;
   });
   const group = await driver.senderGroup(o.senders);
@@ -130,12 +149,27 @@ export async function ingest(
     await group.run({ base: WARMUP_BASE, perSender: warmPerSender, window: INGEST_IN_FLIGHT });
     await until(() => warmReceived >= warmPerSender * o.senders, 60_000);
     const start = performance.now();
-    await group.run({ base: 0, perSender, window: INGEST_IN_FLIGHT });
+    const sentAt = await group.run({ base: 0, perSender, window: INGEST_IN_FLIGHT });
     await until(() => received >= total, 60_000);
     const seconds = (performance.now() - start) / 1000;
+    const latencies: number[] = [];
+    let slowest = { ms: -1, sent: 0, arrived: 0 };
+    for (let seq = 0; seq < total; seq++) {
+      const [sent, arrived] = [sentAt[seq] ?? 0, arrivedAt[seq] ?? 0];
+      if (!sent || !arrived) continue;
+      latencies.push(arrived - sent);
+      if (arrived - sent > slowest.ms) slowest = { ms: arrived - sent, sent, arrived };
+    }
+    const l = summarize(latencies);
     return {
-      figures: { 'messages/s': Math.round(received / seconds) },
+      figures: {
+        'messages/s': Math.round(received / seconds),
+        'p50 ms': l.p50,
+        'p99 ms': l.p99,
+        'max ms': l.max,
+      },
       sequence: bySender.map((r) => checkSequence(r, perSender)).reduce(addReports, NONE),
+      timing: { from: wallOf(start), to: wallOf(performance.now()), slowest },
     };
   } finally {
     await group.close();
@@ -201,18 +235,24 @@ export async function agents(server: RunningServer, o: { mentions: number }): Pr
   });
   const latencies: number[] = [];
   let missing = 0;
+  let slowest = { ms: -1, sent: 0, arrived: 0 };
+  const from = wallOf(performance.now());
   for (let i = 0; i < o.mentions; i++) {
     const start = performance.now();
     const sent = await trpc.chat.send.mutate({ text: `@benchbot please add a login form number ${i}` });
     await until(() => acked.has(sent.id), 5000);
     const at = acked.get(sent.id);
     if (at === undefined) missing++;
-    else latencies.push(at - start);
+    else {
+      latencies.push(at - start);
+      if (at - start > slowest.ms) slowest = { ms: at - start, sent: wallOf(start), arrived: wallOf(at) };
+    }
   }
   ws.close();
   const l = summarize(latencies);
   return {
     figures: { 'p50 ms': l.p50, 'p99 ms': l.p99, 'max ms': l.max },
     sequence: { lost: missing, duplicated: 0, reordered: 0 },
+    timing: { from, to: wallOf(performance.now()), slowest },
   };
 }

@@ -4,9 +4,10 @@
 // ./sender-child.ts; each `run` sends a closed-loop plan there and resolves when it is done.
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { ClientKind } from './drivers';
 
 export interface SenderSetup {
-  kind: 'project' | 'baseline';
+  kind: ClientKind;
   url: string;
   /** Token by sender name, sender0..sender{count-1} (project only). */
   tokens: Record<string, string>;
@@ -20,7 +21,8 @@ export interface SendPlan {
 }
 
 export interface SenderGroup {
-  run(plan: SendPlan): Promise<void>;
+  /** Resolves with each message's send time on the wall clock (performance.timeOrigin + now), by seq - base. */
+  run(plan: SendPlan): Promise<Float64Array>;
   close(): Promise<void>;
 }
 
@@ -32,15 +34,19 @@ export async function senderProcess(setup: SenderSetup, count: number): Promise<
     {
       execArgv: ['--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // Send times come back as a Float64Array.
+      serialization: 'advanced',
     },
   );
+  /** The child answers 'ok' once connected, then the send times of each plan, or an error's text. */
   const reply = () =>
-    new Promise<void>((resolve, reject) => {
+    new Promise<Float64Array>((resolve, reject) => {
       const onExit = (code: number | null) => reject(new Error(`sender process exited with ${code}`));
       child.once('exit', onExit);
       child.once('message', (message) => {
         child.off('exit', onExit);
-        if (message === 'ok') resolve();
+        if (message === 'ok') resolve(new Float64Array(0));
+        else if (message instanceof Float64Array) resolve(message);
         else reject(new Error(`sender process: ${String(message)}`));
       });
     });

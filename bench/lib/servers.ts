@@ -1,11 +1,13 @@
 // Starts the servers under test in their own processes: the real app (token mode, SQLite in a temp dir, default
-// durability) and the raw ws relay baseline.
+// durability), the raw ws relay baseline, the two peers (Socket.IO, tRPC's applyWSSHandler) and the tRPC floor.
+// Each runs with ./probe.ts preloaded; its step timings are collected from stdout into `probe`.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mintToken } from '../../src/server/auth';
 import { freePort } from '../../tests/helpers/process';
+import { PROBE_PREFIX, type ProbeSlice } from './probe.mjs';
 
 export const BENCH_SECRET = 'bench-secret-bench-secret-bench-secret-0123';
 
@@ -15,6 +17,8 @@ export interface RunningServer {
   wsUrls?: string[];
   httpUrl: string | null;
   pid: number;
+  /** The server's step timings so far (./probe.ts), in arrival order. */
+  probe: ProbeSlice[];
   token(user: string, role?: 'user' | 'admin'): Promise<string>;
   stop(): Promise<void>;
 }
@@ -46,6 +50,22 @@ const stopChild = (child: ChildProcess) =>
     setTimeout(() => child.kill('SIGKILL'), 5000).unref();
   });
 
+const PROBE_FLAGS = ['--import', 'tsx', '--import', './bench/lib/probe.mjs'];
+
+/** Collects the child's probe lines (and drops the rest of its stdout) from now on. */
+function collectProbe(child: ChildProcess): ProbeSlice[] {
+  const slices: ProbeSlice[] = [];
+  let rest = '';
+  child.stdout?.on('data', (data: Buffer) => {
+    const lines = (rest + String(data)).split('\n');
+    rest = lines.pop() ?? '';
+    for (const line of lines)
+      if (line.startsWith(PROBE_PREFIX))
+        slices.push(JSON.parse(line.slice(PROBE_PREFIX.length)) as ProbeSlice);
+  });
+  return slices;
+}
+
 export function rssKb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
@@ -57,9 +77,11 @@ export async function startProject(extraEnv: Record<string, string> = {}): Promi
   // BENCH_CPU_PROF=1 writes a V8 CPU profile of the server per run into bench/results/prof.
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir=bench/results/prof'] : [];
   const extra = process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : [];
-  const child = spawn(process.execPath, [...profile, ...extra, '--import', 'tsx', 'src/server/main.ts'], {
+  const child = spawn(process.execPath, [...profile, ...extra, ...PROBE_FLAGS, 'src/server/main.ts'], {
     env: {
       ...process.env,
+      BENCH_PROBE: 'stdout',
+      BENCH_PROBE_SQLITE: '1',
       AUTH_SECRET: BENCH_SECRET,
       DATABASE_URL: join(dir, 'bench.db'),
       PORT: String(port),
@@ -77,12 +99,13 @@ export async function startProject(extraEnv: Record<string, string> = {}): Promi
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   await waitForLine(child, /OpenCode-Slack is running/);
-  child.stdout?.resume();
+  const probe = collectProbe(child);
   const tokens = new Map<string, Promise<string>>();
   return {
     wsUrl: `ws://127.0.0.1:${wsPort}`,
     httpUrl: `http://127.0.0.1:${port}`,
     pid: child.pid as number,
+    probe,
     token(user, role = 'user') {
       const key = `${user}:${role}`;
       if (!tokens.has(key)) tokens.set(key, mintToken(BENCH_SECRET, { user, role }, '1h'));
@@ -95,22 +118,32 @@ export async function startProject(extraEnv: Record<string, string> = {}): Promi
   };
 }
 
-/** The raw ws relay (or, with `trpc-floor-server.ts`, the minimal tRPC-wire relay): no auth, tokens are ''. */
+/** The raw ws relay (or another relay script printing BASELINE_PORT=): no auth, tokens are ''. */
 export async function startBaseline(script = 'bench/lib/baseline-server.ts'): Promise<RunningServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const child = spawn(process.execPath, [...PROBE_FLAGS, script], {
+    env: { ...process.env, BENCH_PROBE: 'stdout' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const match = await waitForLine(child, /BASELINE_PORT=(\d+)/);
+  const probe = collectProbe(child);
   return {
     wsUrl: `ws://127.0.0.1:${match[1]}`,
     httpUrl: null,
     pid: child.pid as number,
+    probe,
     token: async () => '',
     stop: () => stopChild(child),
   };
 }
 
 export const startTrpcFloor = () => startBaseline('bench/lib/trpc-floor-server.ts');
+/** Peer: Socket.IO 4 (the URL is http://, as socket.io-client expects). */
+export async function startSocketio(): Promise<RunningServer> {
+  const server = await startBaseline('bench/lib/socketio-server.ts');
+  return { ...server, wsUrl: server.wsUrl.replace(/^ws:/, 'http:') };
+}
+/** Peer: tRPC's own applyWSSHandler. */
+export const startTrpcStock = () => startBaseline('bench/lib/trpc-stock-server.ts');
 
 /** `count` project instances on one embedded PostgreSQL (real binaries from npm), as a single RunningServer. */
 export async function startCluster(count: number): Promise<RunningServer> {
@@ -132,6 +165,7 @@ export async function startCluster(count: number): Promise<RunningServer> {
     wsUrls: instances.map((s) => s.wsUrl),
     httpUrl: first.httpUrl,
     pid: first.pid,
+    probe: first.probe,
     token: (user, role) => first.token(user, role),
     async stop() {
       await Promise.all(instances.map((s) => s.stop()));

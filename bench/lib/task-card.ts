@@ -1,6 +1,7 @@
-// The task card row: the project server with its own supervised `opencode serve` and the scripted model server
-// (tests/fixtures/model-server.ts). Mention -> the first `tool` timeline entry seen by a tasks.onUpdate subscriber
-// (what the web card shows first), one mention at a time; then the opencode server's memory per concurrent task.
+// The agents row: the project server with its own supervised `opencode serve` and the scripted model server
+// (tests/fixtures/model-server.ts). Mention -> the worker's first visible progress, the first timeline entry that
+// comes from opencode (tool call, text, todo, output...) seen by a tasks.onUpdate subscriber as the web card shows
+// it, one mention at a time; then the opencode server's memory per concurrent task.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -82,6 +83,10 @@ function opencodePid(serverPid: number): number | null {
   return null;
 }
 
+/** Timeline entries the server writes itself (queued, running, asks answered...): not the worker's progress. */
+const SERVER_KINDS = new Set(['status', 'answered', 'help', 'branch', 'result']);
+const wall = (t: number) => performance.timeOrigin + t;
+
 async function until(done: () => boolean, ms: number): Promise<boolean> {
   const deadline = performance.now() + ms;
   while (!done() && performance.now() < deadline) await sleep(5);
@@ -112,7 +117,8 @@ export async function taskCard(
   });
   type Router = import('../../src/server/trpc/root').AppRouter;
   const trpc = createTRPCClient<Router>({ links: [wsLink({ client: ws })] });
-  const firstTool = new Map<number, number>();
+  /** When each task's first entry from the worker arrived (the server's own status entries do not count). */
+  const firstProgress = new Map<number, number>();
   const finished = new Set<number>();
   const running = new Set<number>();
   await new Promise<void>((resolve) => {
@@ -122,8 +128,8 @@ export async function taskCard(
         onData: ({ data }) => {
           resolve();
           for (const u of data.updates as TaskUpdate[]) {
-            if (u.event.kind === 'tool' && !firstTool.has(u.taskId))
-              firstTool.set(u.taskId, performance.now());
+            if (!SERVER_KINDS.has(u.event.kind) && !firstProgress.has(u.taskId))
+              firstProgress.set(u.taskId, performance.now());
             if (u.event.kind === 'status' && u.event.status === 'running') running.add(u.taskId);
             if (u.event.kind === 'result') finished.add(u.taskId);
           }
@@ -132,27 +138,35 @@ export async function taskCard(
     );
   });
 
-  // Mention -> first tool call on the card, one task at a time (the model writes one file, then answers).
+  // Mention -> first progress on the card, one task at a time (the model writes one file, then answers).
   const latencies: number[] = [];
+  let slowest = { ms: -1, sent: 0, arrived: 0 };
   let missing = 0;
   let coldMs = Number.NaN;
   const seen = new Set<number>();
   // Mention 0 is the warm-up: opencode's first session in a directory loads its project state (reported apart).
+  let measuredFrom = performance.now();
   for (let i = 0; i <= o.mentions; i++) {
     const start = performance.now();
+    if (i === 1) measuredFrom = start;
     await trpc.chat.send.mutate({ text: `@cardbot please write the notes number ${i} script:write` });
-    const arrived = await until(() => [...firstTool.keys()].some((id) => !seen.has(id)), 60_000);
-    const taskId = [...firstTool.keys()].find((id) => !seen.has(id));
+    const arrived = await until(() => [...firstProgress.keys()].some((id) => !seen.has(id)), 60_000);
+    const taskId = [...firstProgress.keys()].find((id) => !seen.has(id));
     if (!arrived || taskId === undefined) {
       missing++;
       continue;
     }
     seen.add(taskId);
-    if (i === 0) coldMs = (firstTool.get(taskId) as number) - start;
-    else latencies.push((firstTool.get(taskId) as number) - start);
+    const at = firstProgress.get(taskId) as number;
+    if (i === 0) coldMs = at - start;
+    else {
+      latencies.push(at - start);
+      if (at - start > slowest.ms) slowest = { ms: at - start, sent: wall(start), arrived: wall(at) };
+    }
     await until(() => finished.has(taskId), 60_000);
   }
 
+  const measuredTo = performance.now();
   // Memory of the opencode server per concurrent task: N agents each streaming a long answer at once.
   const pid = opencodePid(server.pid);
   let perTaskKb = Number.NaN;
@@ -183,5 +197,6 @@ export async function taskCard(
       'opencode KB/task': perTaskKb,
     },
     sequence: { lost: missing, duplicated: 0, reordered: 0 },
+    timing: { from: wall(measuredFrom), to: wall(measuredTo), slowest },
   };
 }
