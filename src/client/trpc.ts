@@ -16,14 +16,23 @@ export interface ChatClient {
   close(): Promise<void>;
 }
 
+export interface ChatClientOptions {
+  onRetryScheduled?(delayMs: number): void;
+  /** The wait before retry `attempt`; the jittered backoff unless given. */
+  delayMs?(attempt: number): number;
+  /** Outside a browser (Node has no global WebSocket): `ws`. */
+  WebSocket?: typeof globalThis.WebSocket;
+}
+
 export function createChatClient(
   url: string,
   identity: Identity,
-  hooks: { onRetryScheduled?: (delayMs: number) => void } = {},
+  options: ChatClientOptions = {},
 ): ChatClient {
-  const gate = new ReconnectGate(url, hooks);
+  const gate = new ReconnectGate(url, options);
   const ws = createWSClient({
     url: gate.url,
+    ...(options.WebSocket ? { WebSocket: options.WebSocket } : {}),
     connectionParams: () => connectionParams(identity),
     retryDelayMs: gate.retryDelayMs,
     // A half-open connection (laptop sleep, proxy timeout) is noticed within seconds, not at the next send.

@@ -1,6 +1,6 @@
 // The slash commands the composer offers: the one shared table (src/shared/commands.ts), narrowed to what the
-// signed-in person may use. ChatInterface carries them out through the typed API; any other `/word` is sent as a
-// message (the server marks it as a command).
+// signed-in person may use. components/Chat/slash-commands.ts carries them out through the typed API; any other
+// `/word` is sent as a message (the server marks it as a command).
 import { type CommandSpec, commandsFor } from '../../shared/commands';
 import type { Me } from './identity';
 

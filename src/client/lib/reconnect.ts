@@ -22,7 +22,11 @@ export class ReconnectGate {
 
   constructor(
     private readonly target: string,
-    private readonly hooks: { onRetryScheduled?(delayMs: number): void } = {},
+    private readonly hooks: {
+      onRetryScheduled?(delayMs: number): void;
+      /** The wait before retry `attempt`, instead of the jittered backoff (tests that only a wake may end). */
+      delayMs?(attempt: number): number;
+    } = {},
     private readonly random: () => number = Math.random,
   ) {}
 
@@ -37,7 +41,7 @@ export class ReconnectGate {
     const attempt = this.attempt;
     this.attempt = null;
     if (attempt === null || this.closed) return this.target;
-    const delay = backoffDelayMs(attempt, this.random);
+    const delay = this.hooks.delayMs?.(attempt) ?? backoffDelayMs(attempt, this.random);
     this.hooks.onRetryScheduled?.(delay);
     await new Promise<void>((resolve) => {
       const done = () => {

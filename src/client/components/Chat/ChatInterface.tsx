@@ -1,13 +1,10 @@
 // The chat screen: header with connection state, the conversation, typing line, composer, and the people list
-// (a drawer under 768 px). Slash commands the client can carry out are run here; other text is sent.
+// (a drawer under 768 px). Slash commands of the shared table are run (slash-commands.ts); other text is sent.
 import { LogOut, Settings, Users, X } from 'lucide-react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { type CommandName, commandUsage, helpText } from '../../../shared/commands';
 import type { Message } from '../../../shared/message';
-import { resolveCommand } from '../../../shared/parse';
-import type { ChatConnection } from '../../hooks/useChatConnection';
-import { errorText } from '../../hooks/useChatConnection';
 import { useTypingSignal } from '../../hooks/useTypingSignal';
+import type { ChatConnection } from '../../lib/chat-connection';
 import { offeredCommands } from '../../lib/commands';
 import { useChatStore } from '../../stores/chatStore';
 import { TaskBadge } from '../Tasks/TaskBadge';
@@ -16,14 +13,12 @@ import { TaskLogDialog } from '../Tasks/TaskLogDialog';
 import { useTaskCards } from '../Tasks/useTaskCards';
 import { useTaskIndex } from '../Tasks/useTaskIndex';
 import { ConnectionStatus } from './ConnectionStatus';
-import { MessageInput } from './MessageInput';
+import { MessageInput, type MessageInputHandle } from './MessageInput';
 import { MessageList, type MessageListHandle } from './MessageList';
+import { runSlashCommand } from './slash-commands';
 import { TypingIndicator } from './TypingIndicator';
 import { UserList } from './UserList';
 import { useQuotedOriginals } from './useQuotedOriginals';
-
-const COMPOSER = '[data-testid="message-input"]';
-const focusComposer = () => document.querySelector<HTMLTextAreaElement>(COMPOSER)?.focus();
 
 interface Props {
   connection: ChatConnection;
@@ -41,6 +36,8 @@ export function ChatInterface({ connection, onSignOut, onOpenAdmin }: Props) {
   const [peopleOpen, setPeopleOpen] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const list = useRef<MessageListHandle>(null);
+  const composer = useRef<MessageInputHandle>(null);
+  const focusComposer = useCallback(() => composer.current?.focus(), []);
   const typing = useTypingSignal(connection.setTyping);
   const highlightTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const taskFor = useTaskIndex();
@@ -66,12 +63,15 @@ export function ChatInterface({ connection, onSignOut, onOpenAdmin }: Props) {
   // Joined: ready to type. Not on touch screens, where focusing would pop the keyboard over the conversation.
   useEffect(() => {
     if (!window.matchMedia?.('(pointer: coarse)').matches) focusComposer();
-  }, []);
+  }, [focusComposer]);
 
-  const onReply = useCallback((message: Message) => {
-    useChatStore.getState().setReplyTo(message.id);
-    focusComposer();
-  }, []);
+  const onReply = useCallback(
+    (message: Message) => {
+      useChatStore.getState().setReplyTo(message.id);
+      focusComposer();
+    },
+    [focusComposer],
+  );
 
   const onQuoteClick = useCallback(
     async (id: number) => {
@@ -90,75 +90,13 @@ export function ChatInterface({ connection, onSignOut, onOpenAdmin }: Props) {
     [connection],
   );
 
-  /** Slash commands of the shared table, carried out through the API; null means "not ours: send it". */
-  const runCommand = async (text: string): Promise<{ ok: boolean; error?: string } | null> => {
-    const resolved = resolveCommand(text);
-    if (!resolved) return null;
-    if (!resolved.ok) return { ok: false, error: resolved.error };
-    const { args } = resolved;
-    const api = connection.client.trpc;
-    const attempt = async (work: () => Promise<string>) => {
-      try {
-        setNotice(await work());
-        return { ok: true };
-      } catch (error) {
-        return { ok: false, error: errorText(error) };
-      }
-    };
-    const name = resolved.command.name as CommandName;
-    switch (name) {
-      case 'help':
-        return attempt(async () => helpText(await api.chat.commands.query()));
-      case 'transport': {
-        const transport = args[0];
-        if (transport !== 'websocket' && transport !== 'telegram')
-          return { ok: false, error: `usage: ${commandUsage(resolved.command)}` };
-        return attempt(
-          async () => `Transport is now ${(await api.communication.switch.mutate({ transport })).type}.`,
-        );
-      }
-      case 'hire': {
-        const [employee = '', ...role] = args;
-        return attempt(async () => {
-          const hired = await api.employees.hire.mutate({ name: employee, role: role.join(' ') });
-          return `Hired ${hired.name} (${hired.role}).`;
-        });
-      }
-      case 'fire': {
-        const employee = args[0] ?? '';
-        return attempt(async () => {
-          await api.employees.fire.mutate({ name: employee });
-          return `Fired ${employee}.`;
-        });
-      }
-      case 'task': {
-        const [employee = '', ...words] = args;
-        return attempt(async () => {
-          const { task, ahead } = await api.tasks.assign.mutate({ employee, description: words.join(' ') });
-          return `Task #${task.id} for ${task.employee}: ${task.description}${ahead ? ` (${ahead} ahead in the queue)` : ''}`;
-        });
-      }
-      case 'stop': {
-        const employee = args[0] ?? '';
-        return attempt(async () => {
-          const task = await api.tasks.stop.mutate({ employee });
-          return `Stopping ${employee}: ${task.description}`;
-        });
-      }
-      default: {
-        // A command added to the table without a case here does not compile.
-        const unhandled: never = name;
-        return { ok: false, error: `/${String(unhandled)} cannot run here` };
-      }
-    }
-  };
-
   const onSubmit = async (text: string) => {
     typing.stop();
     setNotice(null);
     if (text.trimStart().startsWith('/')) {
-      const handled = await runCommand(text);
-      if (handled) return handled;
+      const outcome = await runSlashCommand(text, connection.client.trpc);
+      if (outcome?.ok) setNotice(outcome.notice);
+      if (outcome) return outcome;
     }
     const replyTarget = useChatStore.getState().replyTo;
     useChatStore.getState().setReplyTo(null);
@@ -169,11 +107,8 @@ export function ChatInterface({ connection, onSignOut, onOpenAdmin }: Props) {
   };
 
   const mention = (name: string) => {
-    const input = document.querySelector<HTMLTextAreaElement>('[data-testid="message-input"]');
-    input?.focus();
     setPeopleOpen(false);
-    if (input) input.setRangeText(`@${name} `, input.selectionStart, input.selectionEnd, 'end');
-    input?.dispatchEvent(new Event('input', { bubbles: true }));
+    composer.current?.insert(`@${name} `);
   };
 
   return (
@@ -255,6 +190,7 @@ export function ChatInterface({ connection, onSignOut, onOpenAdmin }: Props) {
           )}
           <TypingIndicator />
           <MessageInput
+            ref={composer}
             users={users}
             commands={commands}
             me={me?.id ?? null}

@@ -2,7 +2,7 @@
 // 4096-character limit, messages the server refused (Retry / Discard), and command errors shown inline with the
 // typed text kept.
 import { SendHorizontal, X } from 'lucide-react';
-import { useId, useMemo, useRef, useState } from 'react';
+import { forwardRef, useId, useImperativeHandle, useMemo, useRef, useState } from 'react';
 import type { PresenceEntry } from '../../../shared/activity';
 import { MAX_TEXT_LENGTH, type Message } from '../../../shared/message';
 import {
@@ -32,17 +32,17 @@ interface Props {
   disabled?: boolean;
 }
 
-export function MessageInput({
-  users,
-  commands,
-  me,
-  replyTo,
-  replyToId,
-  onCancelReply,
-  onSubmit,
-  onKeystroke,
-  disabled,
-}: Props) {
+/** What the chat screen may do with the composer: focus it, or put text at the caret as if typed. */
+export interface MessageInputHandle {
+  focus(): void;
+  /** Replaces the selection (or inserts at the caret) with `text`; the draft and the typing signal follow. */
+  insert(text: string): void;
+}
+
+export const MessageInput = forwardRef<MessageInputHandle, Props>(function MessageInput(
+  { users, commands, me, replyTo, replyToId, onCancelReply, onSubmit, onKeystroke, disabled },
+  ref,
+) {
   const [text, setText] = useState('');
   const [caret, setCaret] = useState(0);
   const [error, setError] = useState<string | null>(null);
@@ -84,6 +84,22 @@ export function MessageInput({
       input.current?.setSelectionRange(next.caret, next.caret);
     });
   };
+
+  useImperativeHandle(ref, () => ({
+    focus: () => input.current?.focus(),
+    insert: (inserted) => {
+      const field = input.current;
+      if (!field) return;
+      field.focus();
+      const value =
+        field.value.slice(0, field.selectionStart) + inserted + field.value.slice(field.selectionEnd);
+      const at = field.selectionStart + inserted.length;
+      update(value, at);
+      onKeystroke?.(value);
+      // After React has written the new draft, which puts the caret at its end.
+      requestAnimationFrame(() => field.setSelectionRange(at, at));
+    },
+  }));
 
   const submit = async () => {
     if (disabled || tooLong || text.trim() === '') return;
@@ -218,4 +234,4 @@ export function MessageInput({
       </div>
     </div>
   );
-}
+});

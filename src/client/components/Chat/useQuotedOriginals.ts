@@ -2,7 +2,7 @@
 // its sender and first line (a reply to message #1 of thousands included).
 import { useEffect, useRef } from 'react';
 import { MAX_GET_IDS } from '../../../shared/message';
-import type { ChatConnection } from '../../hooks/useChatConnection';
+import type { ChatConnection } from '../../lib/chat-connection';
 import { useChatStore } from '../../stores/chatStore';
 
 export function useQuotedOriginals(connection: ChatConnection): void {
