@@ -110,8 +110,8 @@ export const useChatStore = create<ChatState>()((set, get) => ({
     if (fresh.length === 0) return;
     const messages = { ...state.messages };
     for (const m of fresh) messages[m.id] = m;
-    // A stored copy of one of our own pending messages may arrive before the send call returns: the oldest
-    // pending message with the same text is that one.
+    // A stored copy of one of our own pending messages may arrive before the send call returns: the pending
+    // message with its clientId is that one (without a clientId, the oldest with the same text and reply).
     let pending = state.pending;
     for (const m of fresh) {
       if (m.sender !== state.me?.id) continue;
@@ -233,7 +233,7 @@ export const useChatStore = create<ChatState>()((set, get) => ({
   reset: () => set({ ...initial }),
 }));
 
-/** Messages in display order: stored ones by id, then own messages still sending. */
+/** Stored messages in id order (the list shows own messages still sending, `pending`, below them). */
 export function selectTimeline(state: Pick<ChatState, 'messages' | 'order'>): Message[] {
   return state.order.map((id) => state.messages[id] as Message);
 }
