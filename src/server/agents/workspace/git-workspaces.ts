@@ -18,6 +18,7 @@ import {
 } from './naming';
 import type { TaskWorkspace, Workspaces, WorkspacesOptions } from './workspaces';
 import {
+  adminEntries,
   commitOf,
   deleteBranch,
   headsRef,
@@ -51,6 +52,7 @@ export async function openGitWorkspaces(o: WorkspacesOptions): Promise<Workspace
   locks.set(commonDir, lock);
   return new GitWorkspaces({
     top,
+    commonDir,
     prefix,
     base,
     worktreesDir: await realPathOr(worktreesDir),
@@ -61,6 +63,8 @@ export async function openGitWorkspaces(o: WorkspacesOptions): Promise<Workspace
 
 interface GitWorkspacesState {
   top: string;
+  /** The repository's own git directory (shared by all its worktrees). */
+  commonDir: string;
   prefix: string;
   base: string | null;
   worktreesDir: string;
@@ -105,7 +109,7 @@ export class GitWorkspaces implements Workspaces {
       const tree = await worktreeOf(this.s.top, branch);
       if (tree) await this.commitWorktree(tree.path, task, base, o);
       if ((await this.aheadOf(base, branch)) === 0) {
-        if (tree) await removeWorktree(this.s.top, tree.path);
+        if (tree) await removeWorktree(this.s, tree.path);
         await deleteBranch(this.s.top, branch);
         this.s.logger.info({ task: task.id, branch }, 'task changed nothing: branch removed');
         return branchEvent('empty', branch, base, null, []);
@@ -165,7 +169,7 @@ export class GitWorkspaces implements Workspaces {
       const commit = baseTree
         ? await this.mergeInWorktree(baseTree.path, branch, message)
         : await this.mergeRef(base, baseCommit, branchCommit, fastForward, mergedTree, message);
-      if (agentTree) await removeWorktree(this.s.top, agentTree.path);
+      if (agentTree) await removeWorktree(this.s, agentTree.path);
       await deleteBranch(this.s.top, branch);
       this.s.logger.info({ task: task.id, branch, base, commit, fastForward, by }, 'task branch merged');
       return { taskId: task.id, branch, base, commit, fastForward };
@@ -213,7 +217,7 @@ export class GitWorkspaces implements Workspaces {
     return this.s.lock.run(async () => {
       const { branch } = this.requireBranch(task);
       const tree = await worktreeOf(this.s.top, branch);
-      if (tree) await removeWorktree(this.s.top, tree.path);
+      if (tree) await removeWorktree(this.s, tree.path);
       await this.clearDir(this.dirFor(task.id));
       await deleteBranch(this.s.top, branch);
       this.s.logger.info({ task: task.id, branch }, 'task branch discarded');
@@ -224,6 +228,8 @@ export class GitWorkspaces implements Workspaces {
     return this.s.lock.run(async () => {
       const removed: string[] = [];
       const saved: Saved[] = [];
+      await this.removeStaleRefLocks();
+      removed.push(...(await this.removeHalfMadeRecords()));
       await git(this.s.top, ['worktree', 'prune']);
       const trees = await listWorktrees(this.s.top);
       const ours = trees.filter((tree) => this.isOurs(tree.path));
@@ -235,7 +241,7 @@ export class GitWorkspaces implements Workspaces {
           const commit = await this.saveInterrupted(tree, taskId);
           if (commit) saved.push({ taskId, branch: tree.branch, commit });
         }
-        await removeWorktree(this.s.top, tree.path);
+        await removeWorktree(this.s, tree.path);
         removed.push(tree.path);
       }
       for (const name of await readdir(this.s.worktreesDir)) {
@@ -312,7 +318,7 @@ export class GitWorkspaces implements Workspaces {
   /** Removes a directory under worktrees/ that is not a registered worktree (left by a crash), or is one. */
   private async clearDir(dir: string): Promise<void> {
     const registered = (await listWorktrees(this.s.top)).find((tree) => tree.path === dir);
-    if (registered) await removeWorktree(this.s.top, dir);
+    if (registered) await removeWorktree(this.s, dir);
     else await rm(dir, { recursive: true, force: true });
   }
 
@@ -383,6 +389,33 @@ export class GitWorkspaces implements Workspaces {
       this.s.logger.error({ err, task: taskId, branch }, 'could not save an interrupted task’s work');
       throw err;
     }
+  }
+
+  /**
+   * A SIGKILL inside `git worktree add` leaves a record locked "initializing" (never pruned), sometimes without the
+   * files git needs to list worktrees at all. Ours are those pointing into worktrees/, or — killed before the record
+   * says where — named for a task id as git names ours.
+   */
+  private async removeHalfMadeRecords(): Promise<string[]> {
+    const removed: string[] = [];
+    for (const entry of await adminEntries(this.s.commonDir)) {
+      if (entry.locked !== 'initializing') continue;
+      const ours = entry.worktree ? this.isOurs(entry.worktree) : /^\d+$/.test(entry.name);
+      if (!ours) continue;
+      await rm(entry.dir, { recursive: true, force: true });
+      if (entry.worktree) {
+        await rm(entry.worktree, { recursive: true, force: true });
+        removed.push(entry.worktree);
+      }
+    }
+    return removed;
+  }
+
+  /** A SIGKILL while git updated an agent branch leaves its `.lock` file, which would block that branch for good. */
+  private async removeStaleRefLocks(): Promise<void> {
+    const dir = join(this.s.commonDir, 'refs', 'heads', 'agent');
+    const entries = await readdir(dir, { recursive: true }).catch(() => [] as string[]);
+    for (const entry of entries) if (entry.endsWith('.lock')) await rm(join(dir, entry), { force: true });
   }
 
   private async aheadOf(base: string, branch: string): Promise<number> {

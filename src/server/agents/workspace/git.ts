@@ -83,11 +83,11 @@ export interface GitRun {
 export function git(
   cwd: string,
   args: string[],
-  o: { okCodes?: number[]; env?: Record<string, string> } = {},
+  o: { okCodes?: number[]; env?: Record<string, string>; input?: string } = {},
 ): Promise<GitRun> {
   const okCodes = o.okCodes ?? [0];
   return new Promise((resolve, reject) => {
-    execFile(
+    const child = execFile(
       'git',
       [...baseConfig, ...args],
       { cwd, env: gitEnv(o.env), maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' },
@@ -97,6 +97,9 @@ export function git(
         else reject(new GitError(args, code, stdout, stderr));
       },
     );
+    // git may exit before reading its input (EPIPE): the exit code tells what happened.
+    child.stdin?.on('error', () => {});
+    child.stdin?.end(o.input ?? '');
   });
 }
 

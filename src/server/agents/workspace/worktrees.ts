@@ -1,5 +1,6 @@
 // What git knows about a repository's worktrees and branches, and the small steps the workspaces are made of.
-import { realpath, rm } from 'node:fs/promises';
+import { readdir, readFile, realpath, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { git, gitOut } from './git';
 
 export interface Worktree {
@@ -85,22 +86,63 @@ export async function unmergedFiles(dir: string): Promise<string[]> {
 
 /** Commits on `branch` that no other branch has (what deleting it would lose). */
 export async function ownCommits(top: string, branch: string): Promise<number> {
-  const out = await gitOut(top, [
-    'rev-list',
-    '--count',
-    headsRef(branch),
-    '--not',
-    `--exclude=${headsRef(branch)}`,
-    '--branches',
-  ]);
-  return Number(out);
+  const refs = (await gitOut(top, ['for-each-ref', '--format=%(refname)', 'refs/heads/'])).split('\n');
+  const others = refs.filter((ref) => ref && ref !== headsRef(branch));
+  // Through stdin: no glob matching of names, no command-line limit with many branches.
+  const { stdout } = await git(top, ['rev-list', '--count', '--stdin'], {
+    input: [headsRef(branch), ...others.map((ref) => `^${ref}`)].join('\n').concat('\n'),
+  });
+  return Number(stdout.trim());
 }
 
-/** Removes a worktree (locked or dirty too) and whatever is left of its directory; git forgets it. */
-export async function removeWorktree(top: string, path: string): Promise<void> {
-  await git(top, ['worktree', 'remove', '--force', '--force', path], { okCodes: [0, 128] });
+export interface RepoPaths {
+  /** The main worktree. */
+  top: string;
+  /** The repository's git directory, where `worktrees/<id>/` records each linked worktree. */
+  commonDir: string;
+}
+
+/** One record under `<commonDir>/worktrees/`: where its worktree is and whether it is locked (and why). */
+export interface AdminEntry {
+  dir: string;
+  name: string;
+  /** The worktree directory (its `gitdir` file, minus `/.git`); null when the file is missing (half-made). */
+  worktree: string | null;
+  locked: string | null;
+}
+
+export async function adminEntries(commonDir: string): Promise<AdminEntry[]> {
+  const root = join(commonDir, 'worktrees');
+  const names = await readdir(root).catch(() => [] as string[]);
+  const read = (path: string) =>
+    readFile(path, 'utf8').then(
+      (text) => text.trim(),
+      () => null,
+    );
+  return Promise.all(
+    names.map(async (name) => {
+      const dir = join(root, name);
+      const gitdir = await read(join(dir, 'gitdir'));
+      return {
+        dir,
+        name,
+        worktree: gitdir ? gitdir.replace(/\/\.git$/, '') : null,
+        locked: await read(join(dir, 'locked')),
+      };
+    }),
+  );
+}
+
+/**
+ * Removes a worktree (locked or dirty too) and whatever is left of its directory, and git's record of it: even a
+ * record `git worktree remove` refuses (half-made by a killed `worktree add`) and prune skips (it is locked).
+ */
+export async function removeWorktree(repo: RepoPaths, path: string): Promise<void> {
+  await git(repo.top, ['worktree', 'remove', '--force', '--force', path], { okCodes: [0, 128] });
   await rm(path, { recursive: true, force: true });
-  await git(top, ['worktree', 'prune']);
+  for (const entry of await adminEntries(repo.commonDir))
+    if (entry.worktree === path) await rm(entry.dir, { recursive: true, force: true });
+  await git(repo.top, ['worktree', 'prune']);
 }
 
 export async function deleteBranch(top: string, branch: string): Promise<void> {
