@@ -271,8 +271,12 @@ export class GitWorkspaces implements Workspaces {
 
   // --- the steps -------------------------------------------------------------------------------------------------
 
-  private workspace(dir: string, branch: string, base: string): TaskWorkspace {
-    return { dir: this.s.prefix ? join(dir, this.s.prefix) : dir, branch, base };
+  private async workspace(dir: string, branch: string, base: string): Promise<TaskWorkspace> {
+    if (!this.s.prefix) return { dir, branch, base };
+    // PROJECT_ROOT's folder, even when it holds nothing git tracks yet.
+    const inner = join(dir, this.s.prefix).replace(/\/+$/, '');
+    await mkdir(inner, { recursive: true });
+    return { dir: inner, branch, base };
   }
 
   private dirFor(taskId: number): string {

@@ -7,6 +7,8 @@ export const branchPrefix = 'agent/';
 export function slugOf(description: string, max = 40): string {
   const words = description
     .normalize('NFKD')
+    // Accents split off by NFKD go, so "café" is "cafe", not "cafe-".
+    .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, ' ')
     .trim()

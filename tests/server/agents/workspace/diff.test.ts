@@ -6,8 +6,7 @@ import { makeRepo, type Repo, started, task } from './repo';
 let repo: Repo;
 afterEach(() => repo?.remove());
 
-const lines = (n: number, word: string) =>
-  Array.from({ length: n }, (_, i) => `${word} ${i + 1}`).join('\n') + '\n';
+const lines = (n: number, word: string) => Array.from({ length: n }, (_, i) => `${word} ${i + 1}\n`).join('');
 
 describe('task workspaces: diff and commit', () => {
   it('lists added, modified, deleted, renamed and binary files with their hunks', async () => {
