@@ -68,6 +68,17 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads AGENT_BASE_BRANCH as a branch name and refuses what git would not take', () => {
+    expect(loadConfig({}).AGENT_BASE_BRANCH).toBeUndefined();
+    expect(loadConfig({ AGENT_BASE_BRANCH: ' release/2.0 ' }).AGENT_BASE_BRANCH).toBe('release/2.0');
+    expect(() => loadConfig({ AGENT_BASE_BRANCH: 'my branch' })).toThrow(
+      /AGENT_BASE_BRANCH must be a branch name/,
+    );
+    expect(() => loadConfig({ AGENT_BASE_BRANCH: '-main' })).toThrow(
+      /AGENT_BASE_BRANCH must be a branch name/,
+    );
+  });
+
   it('rejects unknown flags, naming the allowed ones', () => {
     expect(() => loadConfig({}, ['--prot', '1'])).toThrow(/allowed flags: --host --port/);
   });
