@@ -50,6 +50,7 @@ import { TaskBranches } from './task-branches';
 import { TaskRunner } from './task-runner';
 import { TaskTimeline } from './task-timeline';
 import { Voice } from './voice';
+import { openWorkspaces, type Workspaces } from './workspace/workspaces';
 
 export interface AgentsServiceDeps {
   config: Config;
@@ -167,6 +168,20 @@ export class AgentsService {
               .catch((err) => logger.error({ err, task: task.id }, 'could not store a timeline entry')),
           context: (task) => this.context(task.messageId),
         });
+    // Opened on first use (start-up's recover): whether PROJECT_ROOT is a git repository is asked of git.
+    let opened: Promise<Workspaces> | null = null;
+    const workspaces = () => {
+      opened ??= openWorkspaces({
+        projectRoot: config.PROJECT_ROOT,
+        dataDir: dataDirFor(config),
+        baseBranch: config.AGENT_BASE_BRANCH,
+        logger,
+      }).catch((error) => {
+        opened = null;
+        throw error;
+      });
+      return opened;
+    };
     const runner = new TaskRunner({
       repo,
       roster,
@@ -181,9 +196,10 @@ export class AgentsService {
       progressIntervalMs: deps.progressIntervalMs,
       killGraceMs: deps.killGraceMs,
       timeline: this.timeline,
+      workspaces,
     });
     this.runner = runner;
-    this.branches = new TaskBranches({ repo });
+    this.branches = new TaskBranches({ repo, runner, voice, timeline: this.timeline, workspaces, logger });
     const history = () => this.history();
     const responder = () => this.responder;
     const helpDesk = new HelpDesk({ roster, runner, voice, responder, history, logger });

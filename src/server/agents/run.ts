@@ -2,6 +2,7 @@
 import type { LogStream, Task } from '../db/agents-repository';
 import type { TaskWorker } from './task-worker';
 import type { OutputStream } from './worker';
+import type { TaskWorkspace } from './workspace/workspaces';
 
 /** A worker that is running now, with what the runner needs to know about it. */
 export interface Run {
@@ -18,6 +19,8 @@ export interface Run {
   flushScheduled: boolean;
   stuckTimer: NodeJS.Timeout | null;
   stopReason: string | null;
+  /** Where the worker runs: the task's worktree and branch (null: PROJECT_ROOT, no workspaces at all). */
+  workspace?: TaskWorkspace | null;
   /** Resolves with the final task once the exit has been recorded. */
   finished: Promise<Task>;
 }

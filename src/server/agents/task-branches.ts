@@ -1,12 +1,29 @@
 // Review, merge and discard of a task's git branch (issue 21): who may, what the chat and the timeline are told,
 // and the errors people get. The git work itself is the workspaces layer's (workspace/workspaces.ts).
-import type { MergeResult, TaskDiff } from '../../shared/task-branch';
+import type { Logger } from 'pino';
+import type { BranchEvent, MergeResult, TaskDiff } from '../../shared/task-branch';
 import type { User } from '../auth';
 import type { AgentsRepository, Task } from '../db/agents-repository';
 import { ChatError } from '../hub/errors';
+import { conflictText, discardedText, mergedText } from './branch-report';
+import { recordBranchState, tasksOfBranch } from './branch-state';
+import type { TaskRunner } from './task-runner';
+import type { TimelineSink } from './timeline-sink';
+import type { Voice } from './voice';
+import { MergeConflictError, WorkspaceError, type Workspaces } from './workspace/workspaces';
 
 export interface TaskBranchesDeps {
   repo: AgentsRepository;
+  runner: Pick<TaskRunner, 'rememberThread'>;
+  voice: Voice;
+  timeline: TimelineSink;
+  workspaces: () => Promise<Workspaces>;
+  logger: Logger;
+}
+
+/** Where the agent's answer goes: a reply to the chat command that asked, else to the task's own message. */
+export interface BranchAction {
+  replyTo?: number | null;
 }
 
 /** The assigner or an admin may review, merge or discard a task's branch. */
@@ -18,6 +35,8 @@ export function assertMayHandleBranch(task: Task, by: Pick<User, 'id' | 'role'>,
     );
 }
 
+const ACTIVE = ['queued', 'running', 'stuck'];
+
 export class TaskBranches {
   constructor(private readonly d: TaskBranchesDeps) {}
 
@@ -27,28 +46,153 @@ export class TaskBranches {
     return task;
   }
 
-  private noBranch(task: Task): ChatError {
-    return new ChatError(
-      'PRECONDITION_FAILED',
-      `task #${task.id} has no open branch to review, merge or discard (PROJECT_ROOT is not a git repository, or the task changed nothing)`,
-    );
+  /** The task's branch, open (or in conflict); PRECONDITION_FAILED otherwise. */
+  private openBranch(task: Task): { branch: string; base: string } {
+    if (task.branch && task.baseBranch && (task.branchState === 'open' || task.branchState === 'conflict'))
+      return { branch: task.branch, base: task.baseBranch };
+    const why =
+      task.branchState === 'merged' || task.branchState === 'discarded'
+        ? `its branch ${task.branch} was ${task.branchState} already`
+        : task.branchState === 'empty'
+          ? 'it changed nothing'
+          : ACTIVE.includes(task.status)
+            ? `it is still ${task.status}; its branch is committed when it ends`
+            : 'PROJECT_ROOT is not a git repository, or the task never started';
+    return this.refuse(`task #${task.id} has no open branch to review, merge or discard: ${why}`);
+  }
+
+  private refuse(message: string): never {
+    throw new ChatError('PRECONDITION_FAILED', message);
+  }
+
+  /** Refused while a task of the branch (the task or a continuation of it) is queued or working on it. */
+  private async assertSettled(task: Task, action: string): Promise<void> {
+    const busy = (await tasksOfBranch(this.d.repo, task)).find((t) => ACTIVE.includes(t.status));
+    if (busy)
+      this.refuse(
+        `task #${busy.id} is still ${busy.status} on ${task.branch}; ${action} it once ${task.employee} has finished`,
+      );
   }
 
   async diff(id: number, by: User): Promise<TaskDiff> {
     const task = await this.task(id);
     assertMayHandleBranch(task, by, 'review');
-    throw this.noBranch(task);
+    const { branch, base } = this.openBranch(task);
+    const workspaces = await this.d.workspaces();
+    try {
+      const files = await workspaces.diff(task);
+      return {
+        taskId: task.id,
+        employee: task.employee,
+        branch,
+        base,
+        state: task.branchState ?? 'open',
+        files,
+      };
+    } catch (error) {
+      throw this.gitRefusal(error);
+    }
   }
 
-  async merge(id: number, by: User): Promise<MergeResult> {
+  async merge(id: number, by: User, o: BranchAction = {}): Promise<MergeResult> {
     const task = await this.task(id);
     assertMayHandleBranch(task, by, 'merge');
-    throw this.noBranch(task);
+    const { branch, base } = this.openBranch(task);
+    await this.assertSettled(task, 'merge');
+    const workspaces = await this.d.workspaces();
+    const replyTo = o.replyTo ?? task.messageId;
+    const files = await this.files(workspaces, task);
+    let result: MergeResult;
+    try {
+      result = await workspaces.merge(task, by.id);
+    } catch (error) {
+      if (!(error instanceof MergeConflictError)) throw this.gitRefusal(error);
+      const event = this.event('conflict', task, branch, base, { by: by.id, files, conflicts: error.files });
+      const updated = await this.record(task, event);
+      const posted = await this.d.voice.say(task.employee, conflictText(updated, event, by.id), { replyTo });
+      // "@bob resolve" in reply to this goes on with the task's session and branch.
+      this.d.runner.rememberThread(posted?.id ?? null, task.id);
+      throw new ChatError(
+        'CONFLICT',
+        `${branch} conflicts with ${base} in ${error.files.join(', ')}; nothing was merged. Ask ${task.employee} to resolve it (reply "@${task.employee} resolve" to the task)`,
+        { files: error.files },
+      );
+    }
+    const event = this.event('merged', task, branch, base, { by: by.id, files, mergeCommit: result.commit });
+    const updated = await this.record(task, event);
+    await this.d.voice.say(task.employee, mergedText(updated, event, result.fastForward, by.id), { replyTo });
+    return result;
   }
 
-  async discard(id: number, by: User): Promise<{ taskId: number; branch: string }> {
+  async discard(id: number, by: User, o: BranchAction = {}): Promise<{ taskId: number; branch: string }> {
     const task = await this.task(id);
     assertMayHandleBranch(task, by, 'discard');
-    throw this.noBranch(task);
+    const { branch, base } = this.openBranch(task);
+    await this.assertSettled(task, 'discard');
+    const workspaces = await this.d.workspaces();
+    const files = await this.files(workspaces, task);
+    try {
+      await workspaces.discard(task);
+    } catch (error) {
+      throw this.gitRefusal(error);
+    }
+    const event = this.event('discarded', task, branch, base, { by: by.id, files });
+    const updated = await this.record(task, event);
+    await this.d.voice.say(task.employee, discardedText(updated, branch, by.id), {
+      replyTo: o.replyTo ?? task.messageId,
+    });
+    return { taskId: task.id, branch };
+  }
+
+  /** The branch's files +/- (for the timeline entry); none when git cannot tell. */
+  private async files(workspaces: Workspaces, task: Task): Promise<BranchEvent['files']> {
+    try {
+      return (await workspaces.diff(task)).map((f) => ({
+        path: f.path,
+        additions: f.additions,
+        deletions: f.deletions,
+      }));
+    } catch {
+      return [];
+    }
+  }
+
+  private event(
+    state: BranchEvent['state'],
+    task: Task,
+    branch: string,
+    base: string,
+    extra: Partial<BranchEvent>,
+  ): BranchEvent {
+    return {
+      kind: 'branch',
+      state,
+      branch,
+      base,
+      commit: task.commitSha,
+      files: [],
+      by: null,
+      mergeCommit: null,
+      conflicts: [],
+      ...extra,
+    };
+  }
+
+  /** The task rows of the branch updated, then the timeline entry (stored in the background, like the runner's). */
+  private async record(task: Task, event: BranchEvent): Promise<Task> {
+    const updated = await recordBranchState(this.d.repo, task, event);
+    this.d.timeline.append(updated, event).catch((err) => {
+      this.d.logger.error({ err, task: task.id }, 'could not store a branch timeline entry');
+    });
+    return updated;
+  }
+
+  /** git refused (the base has uncommitted changes, the branch is gone…): said as the layer words it. */
+  private gitRefusal(error: unknown): unknown {
+    if (error instanceof WorkspaceError) {
+      this.d.logger.warn({ detail: error.message }, 'a branch action was refused');
+      return new ChatError('PRECONDITION_FAILED', error.chat);
+    }
+    return error;
   }
 }

@@ -1,4 +1,5 @@
 // Test set-up for agent tests: services with a temp PROJECT_ROOT and fixture workers, and chat-reading helpers.
+import { execFileSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Services } from '../../../src/server/services';
@@ -13,6 +14,15 @@ export const fixtureCommand = (script: string, ...extra: string[]) =>
   [`'${process.execPath}'`, `'${join(FIXTURES, script)}'`, ...extra].join(' ');
 
 const started: Services[] = [];
+
+/** A temporary git repository with one commit on `main`: agents work there side by side, each on a branch. */
+export function gitProject(): string {
+  const dir = tempDir('ocs-git-');
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
+  git('init', '-q', '-b', 'main');
+  git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--allow-empty', '-m', 'init');
+  return dir;
+}
 
 /**
  * Without AGENT_WORKER_COMMAND tasks go to opencode: these tests point it at a loopback port nothing listens on

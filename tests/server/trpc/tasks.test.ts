@@ -3,6 +3,7 @@ import {
   agentServices,
   callerFor,
   fixtureCommand,
+  gitProject,
   hire,
   stopAgentServices,
   waitFor,
@@ -44,7 +45,11 @@ describe('tasks router', () => {
   });
 
   it('lists tasks newest first, filtered by employee and status', async () => {
-    const services = await agentServices({ AGENT_WORKER_COMMAND: fixtureCommand('slow-worker.mjs') });
+    // A git project: each employee's task runs at once on its own branch (without git they take turns).
+    const services = await agentServices({
+      AGENT_WORKER_COMMAND: fixtureCommand('slow-worker.mjs'),
+      PROJECT_ROOT: gitProject(),
+    });
     await hire(services, 'alice', 'developer');
     await hire(services, 'bob', 'designer');
     const caller = callerFor(services, carol);

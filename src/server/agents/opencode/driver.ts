@@ -86,13 +86,22 @@ export class OpencodeDriver {
     employee: Employee,
     task: Task & { sessionId?: string | null },
     hooks: SessionHooks,
-    options: { attachOnly?: boolean; interrupted?: boolean; directory?: string } = {},
+    options: {
+      attachOnly?: boolean;
+      interrupted?: boolean;
+      /** Where the session works (the task's worktree); the project root when not given. */
+      directory?: string;
+      /** A follow-up prompt of the caller's (resolving a merge conflict) instead of the task's own. */
+      prompt?: string;
+    } = {},
   ): Promise<SessionRun> {
     await this.checkModel(task.model);
     const sessionID = task.sessionId ?? null;
-    const prompt = sessionID
-      ? followUpPrompt(task, options.interrupted ?? false)
-      : taskPrompt(employee, task, await this.d.context(task));
+    const prompt =
+      options.prompt ??
+      (sessionID
+        ? followUpPrompt(task, options.interrupted ?? false)
+        : taskPrompt(employee, task, await this.d.context(task)));
     try {
       return await SessionRun.start(
         {
