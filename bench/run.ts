@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { threadedDriver } from './lib/client-threads';
 import { diskFsync } from './lib/disk-fsync';
 import { type ClientKind, type Driver, driverFor } from './lib/drivers';
+import { IDLE_ADDRESSES, idleConnections, idleFileLimitRefusal } from './lib/idle-scenario';
 import { type ProbeSlice, startProbe } from './lib/probe.mjs';
 import {
   agents,
@@ -41,6 +42,7 @@ const { values } = parseArgs({
     instances: { type: 'string', default: '1' },
     'client-threads': { type: 'string', default: '1' },
     floor: { type: 'boolean', default: false },
+    connections: { type: 'string' },
   },
 });
 /** Subscribers spread over this many worker threads of the client process (1: all in its main thread). */
@@ -192,6 +194,29 @@ if (instances > 1)
     start: () => startCluster(instances),
     run: (d) => flood(d, { subscribers: size.subs, messages: size.flood, warmup: size.flood * size.warmup }),
   });
+
+// Idle connections on one instance (issue 17: 100,000), clients in processes of their own: with --connections
+// (counts, comma-separated) or --only idle. Refused up front when this machine's file limits cannot hold them.
+if (values.connections || values.only?.split(',').includes('idle')) {
+  const counts = (values.connections ?? '10000,100000').split(',').map(Number);
+  const refusal = counts.some((n) => !Number.isInteger(n) || n < 1)
+    ? '--connections must be whole numbers >= 1, comma-separated'
+    : idleFileLimitRefusal(Math.max(...counts));
+  if (refusal) {
+    console.error(refusal);
+    process.exit(2);
+  }
+  const settleSeconds = smoke ? 2 : SETTLE_SECONDS;
+  for (const count of counts)
+    scenarios.push({
+      name: `idle ${count}`,
+      conditions: `${count} idle connections subscribed to chat.onMessage (@trpc/client, token mode) from client processes over ${IDLE_ADDRESSES[0]}…${IDLE_ADDRESSES.at(-1)}; server RSS delta / count 1.5 s after the last and after ${settleSeconds} s idle (no baseline)`,
+      lowerIsBetter: ['KB/conn', 'connect s', 'KB/conn settled', 'server RSS MB settled'],
+      projectOnly: true,
+      run: (_d, s) =>
+        idleConnections(s, { count, settleSeconds, log: (line) => process.stderr.write(`${line}\n`) }),
+    });
+}
 
 const only = values.only?.split(',');
 const selected = scenarios.filter((s) => !only || only.some((o) => s.name.startsWith(o)));
