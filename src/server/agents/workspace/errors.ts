@@ -1,6 +1,9 @@
 // The errors of the task workspaces: a sentence for people (`chat`) and git's own words for the log (`detail`).
 
-/** A refusal or failure to show people: `chat` is a sentence for the chat, `detail` git's own words for the log. */
+/**
+ * A refusal or failure: `chat` is the sentence to show people; `detail` (git's own words, which may name server
+ * paths) and `message` (both) are for the log.
+ */
 export class WorkspaceError extends Error {
   constructor(
     readonly chat: string,

@@ -80,7 +80,7 @@ export class GitWorkspaces implements Workspaces {
   constructor(private readonly s: GitWorkspacesState) {}
 
   prepare(task: Task): Promise<TaskWorkspace> {
-    return this.s.lock.run(async () => {
+    return this.locked('prepare the workspace of', task, async () => {
       if (task.branch && (await commitOf(this.s.top, headsRef(task.branch)))) {
         const base = task.baseBranch ?? this.requireBase();
         return this.workspace(await this.ensureWorktree(task.id, task.branch), task.branch, base);
@@ -102,7 +102,7 @@ export class GitWorkspaces implements Workspaces {
   }
 
   commit(task: Task, o: { interrupted?: boolean } = {}): Promise<BranchEvent> {
-    return this.s.lock.run(async () => {
+    return this.locked('commit the work of', task, async () => {
       const { branch, base } = this.requireBranch(task);
       if (!(await commitOf(this.s.top, headsRef(branch))))
         throw new WorkspaceError(`The branch ${branch} no longer exists (merged or discarded).`);
@@ -120,7 +120,11 @@ export class GitWorkspaces implements Workspaces {
     });
   }
 
-  async diff(task: Task): Promise<FileDiff[]> {
+  diff(task: Task): Promise<FileDiff[]> {
+    return asWorkspaceError('read the diff of', task, () => this.readDiff(task));
+  }
+
+  private async readDiff(task: Task): Promise<FileDiff[]> {
     const { branch, base } = this.requireBranch(task);
     if (!(await commitOf(this.s.top, headsRef(branch))))
       throw new WorkspaceError(
@@ -134,7 +138,7 @@ export class GitWorkspaces implements Workspaces {
   }
 
   merge(task: Task, by: string): Promise<MergeResult> {
-    return this.s.lock.run(async () => {
+    return this.locked('merge the branch of', task, async () => {
       const { branch, base } = this.requireBranch(task);
       const branchCommit = await commitOf(this.s.top, headsRef(branch));
       if (!branchCommit)
@@ -167,7 +171,7 @@ export class GitWorkspaces implements Workspaces {
       const fastForward = await isAncestor(this.s.top, baseCommit, branchCommit);
       const message = mergeMessage(task, branch, base, by);
       const commit = baseTree
-        ? await this.mergeInWorktree(baseTree.path, branch, message)
+        ? await this.mergeInWorktree(baseTree.path, branch, base, message)
         : await this.mergeRef(base, baseCommit, branchCommit, fastForward, mergedTree, message);
       if (agentTree) await removeWorktree(this.s, agentTree.path);
       await deleteBranch(this.s.top, branch);
@@ -177,7 +181,7 @@ export class GitWorkspaces implements Workspaces {
   }
 
   startResolve(task: Task): Promise<string[]> {
-    return this.s.lock.run(async () => {
+    return this.locked('merge the base into the branch of', task, async () => {
       const { branch, base } = this.requireBranch(task);
       if (!(await commitOf(this.s.top, headsRef(branch))))
         throw new WorkspaceError(`The branch ${branch} no longer exists (merged or discarded).`);
@@ -214,7 +218,7 @@ export class GitWorkspaces implements Workspaces {
   }
 
   discard(task: Task): Promise<void> {
-    return this.s.lock.run(async () => {
+    return this.locked('discard the branch of', task, async () => {
       const { branch } = this.requireBranch(task);
       const tree = await worktreeOf(this.s.top, branch);
       if (tree) await removeWorktree(this.s, tree.path);
@@ -267,6 +271,11 @@ export class GitWorkspaces implements Workspaces {
         this.s.logger.info({ removed, saved }, 'task workspaces cleaned up after a restart');
       return { removed, saved };
     });
+  }
+
+  /** One at a time per repository; git's own failures become a WorkspaceError (git's words in `detail`). */
+  private locked<T>(action: string, task: Task, fn: () => Promise<T>): Promise<T> {
+    return this.s.lock.run(() => asWorkspaceError(action, task, fn));
   }
 
   // --- the steps -------------------------------------------------------------------------------------------------
@@ -333,7 +342,9 @@ export class GitWorkspaces implements Workspaces {
     if (tree && tree.path === dir && (await exists(dir))) return dir;
     if (tree) {
       if (!this.isOurs(tree.path))
-        throw new WorkspaceError(`${branch} is checked out in ${tree.path}; agents do not work there.`);
+        throw new WorkspaceError(
+          `${branch} is checked out outside the agents' worktrees; agents do not work there.`,
+        );
       await this.clearDir(dir);
       await git(this.s.top, ['worktree', 'move', tree.path, dir]);
       return dir;
@@ -430,17 +441,29 @@ export class GitWorkspaces implements Workspaces {
   }
 
   /** The base is checked out there (its tracked files are clean): git merge, aborted if anything goes wrong. */
-  private async mergeInWorktree(dir: string, branch: string, message: string): Promise<string> {
+  private async mergeInWorktree(dir: string, branch: string, base: string, message: string): Promise<string> {
     try {
       await git(dir, ['merge', '--ff', '--no-edit', '-m', message, headsRef(branch)], {
         env: identityEnv(serverIdentity),
       });
     } catch (err) {
+      if (!(err instanceof GitError)) throw err;
       const conflicts = await unmergedFiles(dir).catch(() => []);
       if (await merging(dir)) await git(dir, ['merge', '--abort'], { okCodes: [0, 128] });
       if (conflicts.length > 0) throw new MergeConflictError(conflicts);
-      const detail = err instanceof GitError ? err.stderr.trim() || err.stdout.trim() : String(err);
-      throw new WorkspaceError(`git could not merge ${branch} in ${dir}; nothing was merged.`, detail);
+      const words = gitWords(err);
+      const untracked = /untracked working tree files would be overwritten/.test(words)
+        ? words
+            .split('\n')
+            .filter((line) => line.startsWith('\t'))
+            .map((line) => line.trim())
+        : [];
+      if (untracked.length > 0)
+        throw new WorkspaceError(
+          `The project has untracked files on ${base} that the merge would overwrite (${listed(untracked)}); move them away and merge again. Nothing was merged.`,
+          words,
+        );
+      throw new WorkspaceError(`git could not merge ${branch} into ${base}; nothing was merged.`, words);
     }
     return gitOut(dir, ['rev-parse', 'HEAD']);
   }
@@ -466,16 +489,32 @@ export class GitWorkspaces implements Workspaces {
           )
         ).stdout.trim();
     // The old value guards against the base having moved since it was read.
-    await git(this.s.top, [
-      'update-ref',
-      '-m',
-      `merge ${message.split('\n')[0]}`,
-      headsRef(base),
-      commit,
-      baseCommit,
-    ]);
+    const moved = await git(
+      this.s.top,
+      ['update-ref', '-m', `merge ${message.split('\n')[0]}`, headsRef(base), commit, baseCommit],
+      { okCodes: [0, 128] },
+    );
+    if (moved.code !== 0)
+      throw new WorkspaceError(
+        `${base} moved while merging; nothing was merged. Merge again.`,
+        moved.stderr.trim(),
+      );
     return commit;
   }
+}
+
+async function asWorkspaceError<T>(action: string, task: Task, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof GitError)
+      throw new WorkspaceError(`git could not ${action} task #${task.id}.`, gitWords(err));
+    throw err;
+  }
+}
+
+function gitWords(err: GitError): string {
+  return err.stderr.trim() || err.stdout.trim() || err.message;
 }
 
 function branchEvent(

@@ -185,6 +185,26 @@ describe('task workspaces: merging', () => {
     expect(repo.read('notes.txt')).toBe('scratch\n');
   });
 
+  it('refuses to merge over untracked files in the project, naming them and touching nothing', async () => {
+    repo = makeRepo();
+    const ws = await repo.open();
+    const t = await started(ws, task());
+    repo.write('notes.txt', 'from the agent\n', t.dir);
+    await ws.commit(t.task);
+    repo.write('notes.txt', 'a person’s own notes\n');
+    const head = repo.git(['rev-parse', 'HEAD']);
+
+    const error = await ws.merge(t.task, 'ana').catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(WorkspaceError);
+    expect((error as WorkspaceError).chat).toBe(
+      'The project has untracked files on main that the merge would overwrite (notes.txt); move them away and merge again. Nothing was merged.',
+    );
+    expect(repo.read('notes.txt')).toBe('a person’s own notes\n');
+    expect(repo.git(['rev-parse', 'HEAD'])).toBe(head);
+    expect(existsSync(t.dir)).toBe(true);
+  });
+
   it('refuses to merge a branch whose worktree still has uncommitted work', async () => {
     repo = makeRepo();
     const ws = await repo.open();
