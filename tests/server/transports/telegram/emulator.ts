@@ -91,9 +91,18 @@ export interface ProxyRule {
   sendDelayMs?: number;
 }
 
+const parsed = (body: Buffer): unknown => {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    return null;
+  }
+};
+
 /** A tiny HTTP proxy in front of the emulator; records when each method was called. */
 export class ApiProxy {
-  readonly calls: { method: string; at: number; status: number }[] = [];
+  /** Every call, with its JSON body (what the bot asked, e.g. the text of a callback answer). */
+  readonly calls: { method: string; at: number; status: number; body: unknown }[] = [];
   private repeat: unknown[] | null = null;
 
   private constructor(
@@ -110,7 +119,7 @@ export class ApiProxy {
       const body = Buffer.concat(chunks);
       const method = (req.url ?? '').split('/').at(-1)?.split('?')[0] ?? '';
       const answer = (status: number, json: unknown) => {
-        proxy?.calls.push({ method, at: Date.now(), status });
+        proxy?.calls.push({ method, at: Date.now(), status, body: parsed(body) });
         res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
       };
       const p = proxy as ApiProxy;
