@@ -1,5 +1,6 @@
 // Running git for the task workspaces: execFile (never a shell), a clean environment, one lock per repository.
 import { execFile } from 'node:child_process';
+import { serverIdentity } from './naming';
 
 /** A git command that exited non-zero (`code`), with its output for the log and for callers that parse it. */
 export class GitError extends Error {
@@ -43,6 +44,11 @@ function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     GIT_MERGE_AUTOEDIT: 'no',
     GIT_OPTIONAL_LOCKS: '0',
     LC_ALL: 'C',
+    // Reflogs and merges need an identity; nothing may depend on the machine's git config having one.
+    GIT_AUTHOR_NAME: serverIdentity.name,
+    GIT_AUTHOR_EMAIL: serverIdentity.email,
+    GIT_COMMITTER_NAME: serverIdentity.name,
+    GIT_COMMITTER_EMAIL: serverIdentity.email,
     ...extra,
   };
 }

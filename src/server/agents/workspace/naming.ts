@@ -90,11 +90,6 @@ export function mergeMessage(
   return `${clip(`Merge ${branch} into ${base}`, 72)}\n\nTask #${task.id}: ${clip(description, 200)}\nMerged by @${by} from the team chat.\n`;
 }
 
-/** `-c user.name=… -c user.email=…` so commits never depend on the user's git config. */
-export function identityConfig(who: Identity): string[] {
-  return ['-c', `user.name=${who.name}`, '-c', `user.email=${who.email}`];
-}
-
 /** Author and committer for one git command (the env wins over any config). */
 export function identityEnv(author: Identity, committer: Identity = serverIdentity): Record<string, string> {
   return {

@@ -92,6 +92,35 @@ describe('task workspaces: merging', () => {
     expect(repo.git(['worktree', 'list', '--porcelain']).match(/^worktree /gm)).toHaveLength(1);
   });
 
+  it('needs no git identity or other config on the machine', async () => {
+    repo = makeRepo({ 'a.txt': 'a\n' });
+    const saved = { global: process.env.GIT_CONFIG_GLOBAL, system: process.env.GIT_CONFIG_NOSYSTEM };
+    process.env.GIT_CONFIG_GLOBAL = '/dev/null';
+    process.env.GIT_CONFIG_NOSYSTEM = '1';
+    try {
+      const ws = await repo.open();
+      const one = await started(ws, task());
+      const two = await started(ws, task());
+      repo.write('a.txt', 'one\n', one.dir);
+      repo.write('a.txt', 'two\n', two.dir);
+      await ws.commit(one.task);
+      await ws.commit(two.task);
+      await ws.merge(one.task, 'ana');
+      expect(await ws.startResolve(two.task)).toEqual(['a.txt']);
+      repo.write('a.txt', 'one and two\n', two.dir);
+      await ws.commit(two.task);
+      await ws.merge(two.task, 'ana');
+      expect(repo.git(['log', '-1', '--format=%cn <%ce>'])).toBe(
+        'OpenCode-Slack <server@opencode-slack.invalid>',
+      );
+    } finally {
+      if (saved.global === undefined) delete process.env.GIT_CONFIG_GLOBAL;
+      else process.env.GIT_CONFIG_GLOBAL = saved.global;
+      if (saved.system === undefined) delete process.env.GIT_CONFIG_NOSYSTEM;
+      else process.env.GIT_CONFIG_NOSYSTEM = saved.system;
+    }
+  });
+
   it('makes a merge commit when the base moved on without conflicts', async () => {
     repo = makeRepo({ 'a.txt': 'a\n', 'b.txt': 'b\n' });
     const ws = await repo.open();
