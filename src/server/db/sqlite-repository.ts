@@ -14,10 +14,10 @@ import {
   statsWindowStart,
 } from './repository';
 import { messages, settings } from './schema';
-import { fromRaw, MESSAGE_COLUMNS, type RawRow, refusal } from './sqlite-message-writer';
-import { InlineCommitter, type MessageCommitter, ThreadCommitter } from './sqlite-writer';
+import { fromRaw, MESSAGE_COLUMNS, type RawRow } from './sqlite-message-writer.mjs';
+import { InlineCommitter, type MessageCommitter, refusal, ThreadCommitter } from './sqlite-writer';
 import { WalCheckpointer } from './wal-checkpointer';
-import { DEFAULT_WAL_OPTIONS, WAL_CONTROL_BYTES, type WalOptions } from './wal-control';
+import { DEFAULT_WAL_OPTIONS, WAL_CONTROL_BYTES, type WalOptions } from './wal-control.mjs';
 
 type Row = typeof messages.$inferSelect;
 
@@ -38,7 +38,8 @@ export interface SqliteOptions {
 export class SqliteRepository implements Repository {
   private pending: Pending[] = [];
   private flushScheduled = false;
-  private committing = false;
+  /** Groups handed to the committer and not answered yet. */
+  private inFlight = 0;
   private idle: Promise<void> = Promise.resolve();
   private releaseIdle: (() => void) | null = null;
   private readonly afterStatement: Database.Statement;
@@ -101,7 +102,7 @@ export class SqliteRepository implements Repository {
   appendMessage(message: NewMessage): Promise<Message> {
     return new Promise((resolve, reject) => {
       this.pending.push({ message, resolve, reject });
-      if (this.pending.length === 1 && !this.committing) this.scheduleFlush();
+      if (this.pending.length === 1 && this.inFlight < this.committer.maxInFlight) this.scheduleFlush();
     });
   }
 
@@ -118,30 +119,31 @@ export class SqliteRepository implements Repository {
   }
 
   /**
-   * One group at a time: appends arriving while a group is being committed wait for it and form the next group, so
-   * a slow fsync makes groups larger instead of queueing transactions.
+   * Groups go to the committer one (in-thread) or two (writer thread) at a time: appends arriving meanwhile wait and
+   * form the next group, so a slow fsync makes groups larger instead of queueing transactions.
    */
   private async flush(): Promise<void> {
     this.flushScheduled = false;
     const batch = this.pending;
     this.pending = [];
-    this.committing = true;
+    this.inFlight++;
     try {
-      const outcomes = await this.committer.commit(batch.map((item) => item.message));
-      batch.forEach((item, i) => {
+      const { createdAt, outcomes } = await this.committer.commit(batch.map((item) => item.message));
+      batch.forEach(({ message: m, resolve, reject }, i) => {
         const outcome = outcomes[i];
-        if (outcome?.ok) item.resolve(outcome.message);
-        else if (outcome) item.reject(refusal(outcome));
-        else item.reject(new Error('the database writer answered fewer outcomes than messages'));
+        if (typeof outcome === 'number')
+          resolve({ id: outcome, ...m, createdAt, clientId: m.clientId ?? null });
+        else if (outcome) reject(refusal(outcome));
+        else reject(new Error('the database writer answered fewer outcomes than messages'));
       });
     } catch (error) {
       // The whole transaction rolled back: nothing of this batch was written.
       for (const item of batch) item.reject(error);
     } finally {
-      this.committing = false;
+      this.inFlight--;
     }
     if (this.pending.length > 0) this.scheduleFlush();
-    else {
+    else if (this.inFlight === 0) {
       this.releaseIdle?.();
       this.releaseIdle = null;
     }

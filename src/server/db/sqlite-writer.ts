@@ -3,14 +3,36 @@
 // so that waiting for fsync never stalls the event loop.
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
-import type { NewMessage } from './repository';
-import { messageWriter, type WriteOutcome } from './sqlite-message-writer';
-import type { FromWriter, ToWriter, WriterData } from './sqlite-writer-thread';
-import type { WalOptions } from './wal-control';
+import { DuplicateClientIdError, MissingReplyError, type NewMessage } from './repository';
+import { type GroupResult, messageWriter, type WriteOutcome } from './sqlite-message-writer.mjs';
+import type { WalOptions } from './wal-control.mjs';
+
+/** What sqlite-writer-thread.mjs and wal-checkpointer-thread.mjs are started with. */
+export interface ThreadData {
+  path: string;
+  control: SharedArrayBuffer;
+  wal: WalOptions;
+}
+
+type ToWriter = { type: 'commit'; batch: NewMessage[] } | { type: 'close' };
+type FromWriter =
+  | { type: 'ready' }
+  | { type: 'done'; result: GroupResult }
+  | { type: 'failed'; error: { name: string; message: string; code?: string } }
+  | { type: 'closed' };
+
+/** The error a caller of appendMessage sees for a refused message (the same on either committer). */
+export function refusal(outcome: Exclude<WriteOutcome, number>): Error {
+  return 'duplicateOf' in outcome
+    ? new DuplicateClientIdError(outcome.duplicateOf)
+    : new MissingReplyError(outcome.missingReply);
+}
 
 export interface MessageCommitter {
   /** Commits one group in one transaction; rejects only when the whole group rolled back. */
-  commit(batch: NewMessage[]): Promise<WriteOutcome[]>;
+  commit(batch: NewMessage[]): Promise<GroupResult>;
+  /** Groups that may be handed over before the first is answered (a thread keeps the next one ready). */
+  readonly maxInFlight: number;
   /** Set once the committer can no longer write (its thread died); every later commit rejects with it. */
   readonly failure: Error | null;
   onFailure(listener: (error: Error) => void): void;
@@ -29,14 +51,15 @@ export class WriterStoppedError extends Error {
 }
 
 export class InlineCommitter implements MessageCommitter {
-  private readonly write: (batch: NewMessage[]) => WriteOutcome[];
+  private readonly write: (batch: NewMessage[]) => GroupResult;
   readonly failure = null;
+  readonly maxInFlight = 1;
 
   constructor(sqlite: Database.Database) {
     this.write = messageWriter(sqlite);
   }
 
-  async commit(batch: NewMessage[]): Promise<WriteOutcome[]> {
+  async commit(batch: NewMessage[]): Promise<GroupResult> {
     return this.write(batch);
   }
 
@@ -53,28 +76,29 @@ function rebuilt(error: { name: string; message: string; code?: string }): Error
   return e;
 }
 
-const THREAD_ENTRY = new URL('./ts-thread.mjs', import.meta.url);
-
-/** Starts a TypeScript module of this folder as a worker thread. */
-export function startThread(module: string, workerData: object): Worker {
-  return new Worker(THREAD_ENTRY, {
-    workerData: { ...workerData, module: new URL(module, import.meta.url).href },
-  });
+/**
+ * Starts a thread module of this folder. Plain JavaScript, and without the parent's flags (tsx's loader would take
+ * a second to start in each thread for nothing).
+ */
+export function startThread(module: string, workerData: ThreadData): Worker {
+  return new Worker(new URL(module, import.meta.url), { workerData, execArgv: [] });
 }
 
 export class ThreadCommitter implements MessageCommitter {
   /** The thread; exposed for tests that need it to die as a crash would. */
   readonly worker: Worker;
   /** Commits sent and not answered yet, answered in order (the thread handles one message at a time). */
-  private readonly waiting: { resolve: (o: WriteOutcome[]) => void; reject: (e: Error) => void }[] = [];
+  private readonly waiting: { resolve: (result: GroupResult) => void; reject: (e: Error) => void }[] = [];
   private stopped: Error | null = null;
   private closing = false;
+  // The next group waits in the thread's queue while one commits: no round trip between two commits.
+  readonly maxInFlight = 2;
   private readonly listeners: ((error: Error) => void)[] = [];
   readonly ready: Promise<void>;
   private readonly exited: Promise<void>;
 
   constructor(path: string, control: SharedArrayBuffer, wal: WalOptions) {
-    this.worker = startThread('./sqlite-writer-thread.ts', { path, control, wal } satisfies WriterData);
+    this.worker = startThread('./sqlite-writer-thread.mjs', { path, control, wal });
     let markReady: () => void = () => {};
     let markFailed: (error: Error) => void = () => {};
     this.ready = new Promise<void>((resolve, reject) => {
@@ -85,7 +109,7 @@ export class ThreadCommitter implements MessageCommitter {
     this.ready.catch(() => {});
     this.worker.on('message', (msg: FromWriter) => {
       if (msg.type === 'ready') markReady();
-      else if (msg.type === 'done') this.waiting.shift()?.resolve(msg.outcomes);
+      else if (msg.type === 'done') this.waiting.shift()?.resolve(msg.result);
       else if (msg.type === 'failed') this.waiting.shift()?.reject(rebuilt(msg.error));
     });
     this.worker.on('error', (error) => {
@@ -118,7 +142,7 @@ export class ThreadCommitter implements MessageCommitter {
     for (const listener of this.listeners) listener(this.stopped);
   }
 
-  commit(batch: NewMessage[]): Promise<WriteOutcome[]> {
+  commit(batch: NewMessage[]): Promise<GroupResult> {
     if (this.stopped) return Promise.reject(this.stopped);
     return new Promise((resolve, reject) => {
       this.waiting.push({ resolve, reject });

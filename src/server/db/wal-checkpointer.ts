@@ -1,9 +1,8 @@
-// Starts and stops the checkpointer thread of a database file (see wal-checkpointer-thread.ts), and says when it
+// Starts and stops the checkpointer thread of a database file (see wal-checkpointer-thread.mjs), and says when it
 // died: without it the WAL would only grow.
 import type { Worker } from 'node:worker_threads';
 import { startThread } from './sqlite-writer';
-import type { CheckpointerData } from './wal-checkpointer-thread';
-import { STATE, STOP, type WalOptions } from './wal-control';
+import { STATE, STOP, type WalOptions } from './wal-control.mjs';
 
 export class WalCheckpointer {
   readonly worker: Worker;
@@ -17,11 +16,7 @@ export class WalCheckpointer {
     private readonly control: SharedArrayBuffer,
     wal: WalOptions,
   ) {
-    this.worker = startThread('./wal-checkpointer-thread.ts', {
-      path,
-      control,
-      wal,
-    } satisfies CheckpointerData);
+    this.worker = startThread('./wal-checkpointer-thread.mjs', { path, control, wal });
     this.worker.on('error', (error) => this.fail(error.message));
     this.exited = new Promise((resolve) => {
       this.worker.once('exit', (code) => {
