@@ -59,7 +59,7 @@ function UnifiedRows({ hunk, highlight }: { hunk: Hunk; highlight: Highlight | n
             <td className={NUM}>{oldNo}</td>
             <td className={NUM}>{newNo}</td>
             <td className="w-4 select-none text-center align-top text-slate-500">{SIGN[line.kind]}</td>
-            <td className="whitespace-pre-wrap break-all pr-2" data-testid="diff-code">
+            <td className="whitespace-pre-wrap pr-2 pl-1 [overflow-wrap:anywhere]" data-testid="diff-code">
               <Code text={line.text} highlight={highlight} />
             </td>
           </tr>
@@ -80,7 +80,7 @@ function SplitRows({ hunk, highlight }: { hunk: Hunk; highlight: Highlight | nul
           <td
             data-testid="diff-left"
             data-kind={row.left?.kind ?? 'empty'}
-            className={`w-1/2 whitespace-pre-wrap break-all border-r border-slate-200 pr-2 dark:border-slate-700 ${
+            className={`w-1/2 whitespace-pre-wrap pl-1 [overflow-wrap:anywhere] border-r border-slate-200 pr-2 dark:border-slate-700 ${
               row.left ? ROW_BG[row.left.kind] : 'bg-slate-100 dark:bg-slate-800'
             }`}
           >
@@ -90,7 +90,7 @@ function SplitRows({ hunk, highlight }: { hunk: Hunk; highlight: Highlight | nul
           <td
             data-testid="diff-right"
             data-kind={row.right?.kind ?? 'empty'}
-            className={`w-1/2 whitespace-pre-wrap break-all pr-2 ${
+            className={`w-1/2 whitespace-pre-wrap pr-2 pl-1 [overflow-wrap:anywhere] ${
               row.right ? ROW_BG[row.right.kind] : 'bg-slate-100 dark:bg-slate-800'
             }`}
           >
