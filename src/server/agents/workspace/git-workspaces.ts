@@ -1,5 +1,7 @@
 // Task workspaces in a git repository: a branch and a worktree per task, committed, diffed, merged or discarded.
+import { createHash } from 'node:crypto';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { BranchEvent, FileDiff, MergeResult } from '../../../shared/task-branch';
@@ -46,7 +48,13 @@ export async function openGitWorkspaces(o: WorkspacesOptions): Promise<Workspace
     o.baseBranch ??
     ((await git(root, ['symbolic-ref', '--quiet', '--short', 'HEAD'], { okCodes: [0, 1] })).stdout.trim() ||
       null);
-  const worktreesDir = join(resolve(o.dataDir), 'worktrees');
+  const dataDir = await realPathOr(resolve(o.dataDir));
+  const worktreesDir = worktreesDirFor(await realPathOr(top), dataDir);
+  if (!worktreesDir.startsWith(`${dataDir}/`))
+    o.logger.info(
+      { worktreesDir },
+      'the data directory is inside the project: task worktrees live outside it',
+    );
   await mkdir(worktreesDir, { recursive: true });
   const lock = locks.get(commonDir) ?? new RepoLock();
   locks.set(commonDir, lock);
@@ -59,6 +67,19 @@ export async function openGitWorkspaces(o: WorkspacesOptions): Promise<Workspace
     lock,
     logger: o.logger,
   });
+}
+
+/**
+ * `<dataDir>/worktrees`, unless the data directory is inside the repository (the default ./data when the server
+ * runs from the project): worktrees never go inside the project, so then under the XDG state directory, one
+ * folder per repository.
+ */
+export function worktreesDirFor(top: string, dataDir: string): string {
+  const inside = (dir: string) => dir === top || dir.startsWith(`${top}/`);
+  if (!inside(dataDir)) return join(dataDir, 'worktrees');
+  const state = process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
+  const id = createHash('sha256').update(top).digest('hex').slice(0, 12);
+  return join(resolve(state), 'opencode-slack', 'worktrees', `${basename(top)}-${id}`);
 }
 
 interface GitWorkspacesState {

@@ -51,9 +51,11 @@ export interface Workspaces {
   /** Removes the worktree (uncommitted work included) and deletes the branch. */
   discard(task: Task): Promise<void>;
   /**
-   * At start-up: prunes git's worktree records, commits the work of interrupted tasks that `keep` says are wanted
-   * ("WIP (interrupted)", listed in `saved`) and removes every worktree; deletes `agent/*` branches with no commit
-   * of their own whose task is not kept. `keep(taskId)`: the task's branch is still wanted (not merged/discarded).
+   * At start-up: prunes git's worktree records (half-made ones too), commits the work of interrupted tasks that
+   * `keep` says are wanted ("WIP (interrupted)", listed in `saved`; a conflict resolution cut short is aborted, not
+   * committed) and removes every task worktree; deletes `agent/*` branches with no commit of their own whose task is
+   * not kept. `keep(taskId)`: the task's branch is still wanted (not merged/discarded). Worktrees are named for the
+   * task that last worked in them (a continuation moves its branch's worktree to its own id).
    */
   cleanup(
     keep: (taskId: number) => boolean,
@@ -62,7 +64,10 @@ export interface Workspaces {
 
 export interface WorkspacesOptions {
   projectRoot: string;
-  /** Worktrees live under `<dataDir>/worktrees/<taskId>`, never inside the project. */
+  /**
+   * Worktrees live under `<dataDir>/worktrees/<taskId>`, never inside the project: when the data directory is
+   * inside the repository, under `$XDG_STATE_HOME/opencode-slack/worktrees/<repo>-<hash>/` instead.
+   */
   dataDir: string;
   /** AGENT_BASE_BRANCH; default: the branch PROJECT_ROOT has checked out. */
   baseBranch?: string;

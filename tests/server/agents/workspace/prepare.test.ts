@@ -107,6 +107,30 @@ describe('task workspaces: prepare', () => {
     expect(repo.read('src/main.ts', w.dir)).toBe('main\n');
   });
 
+  it('keeps worktrees out of the project when the data directory is inside it (the default ./data)', async () => {
+    repo = makeRepo({ '.gitignore': 'data/\n' });
+    const state = join(repo.root, 'state');
+    const saved = process.env.XDG_STATE_HOME;
+    process.env.XDG_STATE_HOME = state;
+    try {
+      const ws = await openWorkspaces({
+        projectRoot: repo.project,
+        dataDir: join(repo.project, 'data'),
+        logger,
+      });
+      const t = await started(ws, task());
+      expect(t.dir.startsWith(join(state, 'opencode-slack', 'worktrees', 'project-'))).toBe(true);
+      expect(t.dir.endsWith(`/${t.task.id}`)).toBe(true);
+      repo.write('a.txt', 'a\n', t.dir);
+      await ws.commit(t.task);
+      expect(await ws.merge(t.task, 'ana')).toMatchObject({ fastForward: true });
+      expect(repo.read('a.txt')).toBe('a\n');
+    } finally {
+      if (saved === undefined) delete process.env.XDG_STATE_HOME;
+      else process.env.XDG_STATE_HOME = saved;
+    }
+  });
+
   it('names the problem when the base branch has no commit or PROJECT_ROOT is detached', async () => {
     repo = makeRepo();
     const missing = await repo.open({ baseBranch: 'develop' });
