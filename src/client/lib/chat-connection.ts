@@ -7,6 +7,7 @@ import { type ChatClient, type ChatClientOptions, createChatClient } from '../tr
 import { type Identity, whoAmI } from './identity';
 import { loadOutbox, saveOutbox } from './outbox-storage';
 import { OutgoingQueue } from './outgoing-queue';
+import { browserPage, type PageSignals } from './page-signals';
 
 export const HISTORY_PAGE = 50;
 /** Wait before reopening a message stream that ended with an error result (the wsLink resumes dropped ones). */
@@ -28,34 +29,6 @@ const isAuthError = (error: unknown) =>
   error instanceof TRPCClientError && error.data?.code === 'UNAUTHORIZED';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** What the connection needs of the page it runs in; the browser's in the app, a stand-in in tests. */
-export interface PageSignals {
-  /** What the browser believes of the network (navigator.onLine). */
-  isOnline(): boolean;
-  /** The network went away or came back, or the tab came to the front; returns the unsubscribe. */
-  on(event: 'online' | 'offline' | 'visible', listener: () => void): () => void;
-  /** Where unsent messages outlive a reload of the tab (sessionStorage). */
-  storage: Storage;
-}
-
-export function browserPage(): PageSignals {
-  return {
-    isOnline: () => navigator.onLine,
-    on(event, listener) {
-      if (event !== 'visible') {
-        window.addEventListener(event, listener);
-        return () => window.removeEventListener(event, listener);
-      }
-      const changed = () => {
-        if (document.visibilityState === 'visible') listener();
-      };
-      document.addEventListener('visibilitychange', changed);
-      return () => document.removeEventListener('visibilitychange', changed);
-    },
-    storage: sessionStorage,
-  };
-}
 
 /** The wsClient's own view of its socket, as its connectionState observable reports it. */
 export interface SocketState {

@@ -9,12 +9,13 @@ import {
   type ChatConnectionOptions,
   displayedState,
   HISTORY_PAGE,
-  type PageSignals,
 } from '../../../src/client/lib/chat-connection';
 import type { Identity } from '../../../src/client/lib/identity';
 import { saveOutbox } from '../../../src/client/lib/outbox-storage';
+import type { PageSignals } from '../../../src/client/lib/page-signals';
 import { useChatStore } from '../../../src/client/stores/chatStore';
 import type { App } from '../../../src/server/app';
+import { mintToken } from '../../../src/server/auth';
 import { connectClient, startTestServer, type TestClient, waitFor } from '../../helpers/server';
 import { type CuttableProxy, cuttableProxy } from '../helpers/cuttable-proxy';
 
@@ -50,6 +51,7 @@ function fakePage(): FakePage {
   return page;
 }
 
+const SECRET = 'a-test-secret-of-at-least-thirty-two-chars';
 const store = () => useChatStore.getState();
 const storedTexts = () => store().order.map((id) => store().messages[id]?.text);
 const waitForState = (state: string) =>
@@ -205,7 +207,7 @@ describe('ChatConnection', () => {
   it('hands a refused sign-in to onAuthError instead of retrying', async () => {
     await app.stop();
     await proxy.close();
-    app = await startTestServer({ AUTH_SECRET: 'a-test-secret-of-at-least-thirty-two-chars' });
+    app = await startTestServer({ AUTH_SECRET: SECRET });
     proxy = await cuttableProxy(app.wsUrl);
     const onAuthError = vi.fn();
 
@@ -213,6 +215,24 @@ describe('ChatConnection', () => {
 
     await waitFor(() => onAuthError.mock.calls.length > 0, 10_000, 'the auth error');
     expect(String(onAuthError.mock.calls[0]?.[0])).toMatch(/sign in|token/i);
+  });
+
+  it('tells onAuthError when the person is revoked while connected', async () => {
+    await app.stop();
+    await proxy.close();
+    await other.close();
+    app = await startTestServer({ AUTH_SECRET: SECRET });
+    proxy = await cuttableProxy(app.wsUrl);
+    other = connectClient(app.wsUrl, { token: await mintToken(SECRET, { user: 'root', role: 'admin' }) });
+    const onAuthError = vi.fn();
+    open({ mode: 'token', token: await mintToken(SECRET, { user: 'ann', role: 'user' }) }, { onAuthError });
+    await waitForState('connected');
+    await waitFor(() => store().historyLoaded, 5000, 'first page');
+    expect(onAuthError).not.toHaveBeenCalled();
+
+    await other.trpc.users.revoke.mutate({ user: 'ann' });
+
+    await waitFor(() => onAuthError.mock.calls.length > 0, 10_000, 'the auth error');
   });
 
   it('closes its socket and stops reacting to the page when closed', async () => {
