@@ -128,6 +128,7 @@ export class GitWorkspaces implements Workspaces {
       if (!(await commitOf(this.s.top, headsRef(branch))))
         throw new WorkspaceError(`The branch ${branch} no longer exists (merged or discarded).`);
       const tree = await worktreeOf(this.s.top, branch);
+      if (!tree) await this.refuseSwitched(task, branch);
       if (tree) await this.commitWorktree(tree.path, task, base, o);
       if ((await this.aheadOf(base, branch)) === 0) {
         if (tree) await removeWorktree(this.s, tree.path);
@@ -374,6 +375,16 @@ export class GitWorkspaces implements Workspaces {
     await git(this.s.top, ['worktree', 'add', '--quiet', dir, branch]);
     this.s.logger.info({ task: taskId, branch, dir }, 'task worktree recreated from its branch');
     return dir;
+  }
+
+  /** An agent that ran `git switch` in its worktree left its branch: its work is not on the branch to commit. */
+  private async refuseSwitched(task: Task, branch: string): Promise<void> {
+    const dir = this.dirFor(task.id);
+    const there = (await listWorktrees(this.s.top)).find((tree) => tree.path === dir);
+    if (there)
+      throw new WorkspaceError(
+        `${task.employee} switched its worktree from ${branch} to ${there.branch ?? 'a detached HEAD'}, so its work was not committed; ask it to switch back to ${branch}.`,
+      );
   }
 
   /** Stages everything and commits it as the agent; completes a conflict resolution's merge commit. */

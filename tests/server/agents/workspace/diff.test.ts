@@ -125,6 +125,18 @@ describe('task workspaces: diff and commit', () => {
     expect(event.files).toEqual([{ path: 'src/index.ts', additions: 1, deletions: 0 }]);
   });
 
+  it('refuses to commit when the agent switched its worktree to another branch, keeping the work', async () => {
+    repo = makeRepo();
+    const ws = await repo.open();
+    const t = await started(ws, task({ employee: 'alice' }));
+    repo.git(['switch', '--quiet', '-c', 'side'], t.dir);
+    repo.write('a.txt', 'a\n', t.dir);
+    await expect(ws.commit(t.task)).rejects.toThrow(
+      `alice switched its worktree from ${t.task.branch} to side, so its work was not committed; ask it to switch back to ${t.task.branch}.`,
+    );
+    expect(repo.read('a.txt', t.dir)).toBe('a\n');
+  });
+
   it('discard removes the worktree with its uncommitted work and deletes the branch', async () => {
     repo = makeRepo();
     const ws = await repo.open();
