@@ -191,6 +191,34 @@ describe.each(dialects)('storage contract on %s', (_name, databaseUrl) => {
       expect((await agents.listTasks({ employee: 'bob' }))[0]?.status).toBe('queued');
     }));
 
+  it('stores a task’s git branch, base, branch state and commit (null until set, carried by a continuation)', () =>
+    withRepo(async (repo) => {
+      const agents = agentsRepositoryFor(repo);
+      const base = { employee: 'ada', model: 'm', mode: 'build', assignedBy: 'root', messageId: null };
+      const task = await agents.createTask({ ...base, description: 'login form' });
+      expect(task).toMatchObject({ branch: null, baseBranch: null, branchState: null, commitSha: null });
+      const branch = `agent/ada/${task.id}-login-form`;
+      await agents.updateTask(task.id, { branch, baseBranch: 'main' });
+      const committed = await agents.updateTask(task.id, { branchState: 'open', commitSha: 'a'.repeat(40) });
+      expect(committed).toMatchObject({
+        branch,
+        baseBranch: 'main',
+        branchState: 'open',
+        commitSha: 'a'.repeat(40),
+      });
+      const follow = await agents.createTask({
+        ...base,
+        description: 'make it blue',
+        branch,
+        baseBranch: 'main',
+      });
+      expect(await agents.getTask(follow.id)).toMatchObject({
+        branch,
+        baseBranch: 'main',
+        branchState: null,
+      });
+    }));
+
   it('queues outbox parts with the cursor, sends them in order and maps ids', () =>
     withRepo(async (repo) => {
       const store = transportRepositoryFor(repo);
