@@ -49,6 +49,22 @@ describe('task workspaces: prepare', () => {
     expect(repo.read('login.html', again.dir)).toContain('blue');
   });
 
+  it('prepares, commits and merges several tasks at once without tripping over git’s locks', async () => {
+    repo = makeRepo();
+    const ws = await repo.open();
+    const tasks = Array.from({ length: 5 }, (_, i) =>
+      task({ employee: `agent${i}`, description: `File ${i}` }),
+    );
+    const prepared = await Promise.all(tasks.map((t) => started(ws, t)));
+    prepared.forEach((p, i) => repo?.write(`file-${i}.txt`, `${i}\n`, p.dir));
+    const events = await Promise.all(prepared.map((p) => ws.commit(p.task)));
+    expect(events.map((e) => e.state)).toEqual(['open', 'open', 'open', 'open', 'open']);
+    const merged = await Promise.all(prepared.map((p) => ws.merge(p.task, 'ana')));
+    expect(merged.filter((m) => m.fastForward)).toHaveLength(1);
+    expect(repo.git(['ls-files', 'file-*']).split('\n')).toHaveLength(5);
+    expect(repo.git(['status', '--porcelain'])).toBe('');
+  });
+
   it('starts a fresh branch when the continued task’s branch is gone (it was empty)', async () => {
     repo = makeRepo();
     const ws = await repo.open();
