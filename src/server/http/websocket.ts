@@ -65,14 +65,15 @@ export function createWebSocketEndpoint(
       pauseAboveBytes: Math.min(DEFAULT_RPC_LIMITS.pauseAboveBytes, services.hub.maxSocketBuffer),
     },
   };
-  const prepare = (socket: WebSocket, req: IncomingMessage) => {
-    // A client's broken frame (over maxPayload, bad UTF-8) is the client's failure: ws closes the socket (1009…).
-    socket.on('error', (err) =>
-      services.logger.debug(
-        { err },
-        isClientProtocolError(err) ? 'websocket client broke the protocol' : 'websocket error',
-      ),
+  // A client's broken frame (over maxPayload, bad UTF-8) is the client's failure: ws closes the socket (1009…).
+  // One listener for every socket, not a closure each.
+  const onSocketError = (err: Error) =>
+    services.logger.debug(
+      { err },
+      isClientProtocolError(err) ? 'websocket client broke the protocol' : 'websocket error',
     );
+  const prepare = (socket: WebSocket, req: IncomingMessage) => {
+    socket.on('error', onSocketError);
     noteUpgradeRequest(socket, req);
   };
   if (services.config.WS_HANDLER === 'trpc') {
@@ -109,17 +110,15 @@ export function createWebSocketEndpoint(
       return;
     }
     const ip = ConnectionLimits.ipOf(req);
-    const admitted = services.connections.admitIp(ip);
-    if (!admitted.ok) {
+    // Counted until the TCP socket closes: it outlives every protocol on it, the one event both endpoints share.
+    const refused = services.connections.holdIp(ip, socket);
+    if (refused) {
       services.logger.warn({ ip }, 'websocket refused: too many connections from this address');
-      const body = admitted.reason;
       socket.end(
-        `HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+        `HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(refused)}\r\n\r\n${refused}`,
       );
       return;
     }
-    // The TCP socket outlives every protocol on it: its close is the one event both endpoints share.
-    socket.on('close', admitted.release);
     // Old clients of the previous server speak plain JSON on /legacy (see transports/legacy).
     if (legacy) return services.communication.legacy.handleUpgrade(req, socket, head);
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
