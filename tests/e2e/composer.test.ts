@@ -1,5 +1,6 @@
-// End to end in real Chromium: pressing a person in the people list puts `@name ` at the composer's caret and
-// focuses it (through the composer's ref), typing goes on after it, and the sent message mentions them.
+// End to end in real Chromium, the composer as the chat screen drives it: pressing a person in the people list puts
+// `@name ` at the caret of the focused composer (through its ref), and slash commands of the shared table answer
+// with a notice when done and inline, keeping the typed text, when refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/server/app';
 import { startTestServer } from '../helpers/server';
@@ -39,5 +40,27 @@ describe('mention from the people list', () => {
     await messageLocator(bob, 'hello @bob and there').waitFor();
     const stored = (await app.services.repo.history(null, 10)).find((m) => m.sender === 'alice');
     expect(stored?.mentions).toEqual(['bob']);
+  });
+});
+
+describe('slash commands in the composer', () => {
+  it('answers a command that worked with a notice, and a refused one inline with the typed text kept', async () => {
+    const admin = await session.newPage();
+    await joinAs(admin, app.httpUrl, 'root');
+    const input = admin.getByTestId('message-input');
+
+    await input.fill('/hire ada developer');
+    await input.press('Enter');
+    await expect.poll(() => admin.getByTestId('notice').textContent()).toBe('Hired ada (developer).');
+    expect(await input.inputValue()).toBe('');
+
+    await input.fill('/fire nobody-here');
+    await input.press('Enter');
+    await expect.poll(() => admin.getByTestId('send-error').textContent()).toMatch(/nobody-here/);
+    expect(await input.inputValue()).toBe('/fire nobody-here');
+    expect(await admin.getByTestId('notice').count()).toBe(0);
+    const texts = (await app.services.repo.history(null, 50)).map((m) => m.text);
+    expect(texts).not.toContain('/fire nobody-here');
+    expect(texts).not.toContain('/hire ada developer');
   });
 });
