@@ -5,9 +5,9 @@
 // JavaScript, so it loads before any TypeScript loader is registered. Nothing here changes what the server does.
 // Types: ./probe.d.mts.
 import { writeSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
-import { threadId } from 'node:worker_threads';
+import workerThreads, { isMainThread, threadId } from 'node:worker_threads';
 
 export const PROBE_PREFIX = 'BENCH_PROBE ';
 const SLICE_MS = 100;
@@ -113,7 +113,27 @@ function timeSqlite() {
   };
 }
 
+/**
+ * Worker threads started with their own execArgv (the project's SQLite writer and checkpointer threads start with
+ * none) would not load this file: every Worker the server creates gets it added to its flags.
+ */
+function probeWorkers() {
+  const Base = workerThreads.Worker;
+  class ProbedWorker extends Base {
+    constructor(filename, options = {}) {
+      const execArgv = options.execArgv ?? process.execArgv;
+      const probed = execArgv.includes(import.meta.url)
+        ? execArgv
+        : [...execArgv, '--import', import.meta.url];
+      super(filename, { ...options, execArgv: probed });
+    }
+  }
+  workerThreads.Worker = ProbedWorker;
+  syncBuiltinESMExports();
+}
+
 if (process.env.BENCH_PROBE === 'stdout') {
+  if (isMainThread) probeWorkers();
   if (process.env.BENCH_PROBE_SQLITE === '1') timeSqlite();
   // Written straight to fd 1 (also from worker threads, whose process.stdout goes through the main thread).
   startProbe((slice) => writeSync(1, `\n${PROBE_PREFIX}${JSON.stringify(slice)}\n`));
