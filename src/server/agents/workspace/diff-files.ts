@@ -16,7 +16,7 @@ interface Numstat {
 }
 
 /** Parses `git diff --numstat -z` (renames: `a\td\t\0old\0new\0`; binary files count `-`). */
-export function parseNumstat(out: string): Numstat[] {
+function parseNumstat(out: string): Numstat[] {
   const fields = out.split('\0');
   const files: Numstat[] = [];
   for (let i = 0; i < fields.length; i++) {
@@ -48,7 +48,7 @@ interface NameStatus {
 }
 
 /** Parses `git diff --name-status -z` (A, M, D, T, R<score> old new, C<score> old new). */
-export function parseNameStatus(out: string): NameStatus[] {
+function parseNameStatus(out: string): NameStatus[] {
   const fields = out.split('\0');
   const files: NameStatus[] = [];
   for (let i = 0; i < fields.length; i++) {
@@ -72,7 +72,7 @@ export function parseNameStatus(out: string): NameStatus[] {
 }
 
 /** Splits a full `git diff` into each file's `@@` hunks, in git's file order (the order of the other formats). */
-export function splitPatch(patch: string): string[] {
+function splitPatch(patch: string): string[] {
   if (!patch) return [];
   const chunks = patch.split(/^diff --git /m).slice(1);
   return chunks.map((chunk) => {

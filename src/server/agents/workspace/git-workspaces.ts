@@ -74,7 +74,7 @@ export async function openGitWorkspaces(o: WorkspacesOptions): Promise<Workspace
  * runs from the project): worktrees never go inside the project, so then under the XDG state directory, one
  * folder per repository.
  */
-export function worktreesDirFor(top: string, dataDir: string): string {
+function worktreesDirFor(top: string, dataDir: string): string {
   const inside = (dir: string) => dir === top || dir.startsWith(`${top}/`);
   if (!inside(dataDir)) return join(dataDir, 'worktrees');
   const state = process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
@@ -95,7 +95,7 @@ interface GitWorkspacesState {
 
 type Saved = { taskId: number; branch: string; commit: string };
 
-export class GitWorkspaces implements Workspaces {
+class GitWorkspaces implements Workspaces {
   readonly mode = 'git' as const;
 
   constructor(private readonly s: GitWorkspacesState) {}

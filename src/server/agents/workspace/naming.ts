@@ -1,8 +1,6 @@
 // Names git sees for a task: its branch, its commit message, the agent's and the server's identities.
 import type { Task } from '../../db/agents-repository';
 
-export const branchPrefix = 'agent/';
-
 /** Lower-case ascii words of the description joined by `-`, at most `max` characters, cut between words. */
 export function slugOf(description: string, max = 40): string {
   const words = description
@@ -37,7 +35,7 @@ function refComponent(name: string): string {
 
 /** `agent/<employee>/<taskId>-<slug>`: always a valid branch name (git check-ref-format --branch). */
 export function branchNameFor(task: Pick<Task, 'id' | 'employee' | 'description'>): string {
-  return `${branchPrefix}${refComponent(task.employee)}/${task.id}-${slugOf(task.description)}`;
+  return `agent/${refComponent(task.employee)}/${task.id}-${slugOf(task.description)}`;
 }
 
 /** The task id in an `agent/<employee>/<id>-…` branch name, null for other branches. */

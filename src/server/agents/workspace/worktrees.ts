@@ -13,7 +13,7 @@ export interface Worktree {
 }
 
 /** Parses `git worktree list --porcelain -z`: attribute lines ending in NUL, records separated by an empty one. */
-export function parseWorktreeList(out: string): Worktree[] {
+function parseWorktreeList(out: string): Worktree[] {
   const trees: Worktree[] = [];
   let current: Worktree | null = null;
   for (const line of out.split('\0')) {
