@@ -11,11 +11,11 @@ import { browserPage, type PageSignals } from './page-signals';
 
 export const HISTORY_PAGE = 50;
 /** Wait before reopening a message stream that ended with an error result (the wsLink resumes dropped ones). */
-export const RESUBSCRIBE_AFTER_MS = 1_000;
+const RESUBSCRIBE_AFTER_MS = 1_000;
 /** How often "x is typing" lines are checked for expiry. */
 const TYPING_SWEEP_MS = 500;
 
-export interface SendResult {
+interface SendResult {
   ok: boolean;
   error?: string;
 }
@@ -31,7 +31,7 @@ const isAuthError = (error: unknown) =>
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The wsClient's own view of its socket, as its connectionState observable reports it. */
-export interface SocketState {
+interface SocketState {
   state: 'idle' | 'connecting' | 'pending';
   error: { message: string } | null;
 }

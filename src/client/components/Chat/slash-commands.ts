@@ -38,7 +38,7 @@ export const COMMAND_HANDLERS = {
   },
 } satisfies Record<CommandName, CommandHandler>;
 
-export type CommandOutcome = { ok: true; notice: string } | { ok: false; error: string };
+type CommandOutcome = { ok: true; notice: string } | { ok: false; error: string };
 
 /** Runs `text` when it is a command of the table; null means "not ours: send it as a message". */
 export async function runSlashCommand(text: string, api: Api): Promise<CommandOutcome | null> {
