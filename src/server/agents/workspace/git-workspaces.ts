@@ -244,7 +244,7 @@ class GitWorkspaces implements Workspaces {
       const { branch } = this.requireBranch(task);
       const tree = await worktreeOf(this.s.top, branch);
       if (tree) await removeWorktree(this.s, tree.path);
-      await this.clearDir(this.dirFor(task.id));
+      await this.clearDir(this.branchDir(branch, task.id));
       await deleteBranch(this.s.top, branch);
       this.s.logger.info({ task: task.id, branch }, 'task branch discarded');
     });
@@ -314,6 +314,14 @@ class GitWorkspaces implements Workspaces {
     return join(this.s.worktreesDir, String(taskId));
   }
 
+  /**
+   * A branch's worktree is named for the task that made the branch, so continuations (and the opencode session
+   * they resume) find it at the same path; `taskId` for branches not named by us.
+   */
+  private branchDir(branch: string, taskId: number): string {
+    return this.dirFor(taskIdOfBranch(branch) ?? taskId);
+  }
+
   private isOurs(path: string): boolean {
     return path.startsWith(`${this.s.worktreesDir}/`);
   }
@@ -357,9 +365,9 @@ class GitWorkspaces implements Workspaces {
     else await rm(dir, { recursive: true, force: true });
   }
 
-  /** The branch's worktree at the task's directory: moved there if it is elsewhere, recreated if it is gone. */
+  /** The branch's worktree at its directory: moved there if it is elsewhere, recreated if it is gone. */
   private async ensureWorktree(taskId: number, branch: string): Promise<string> {
-    const dir = this.dirFor(taskId);
+    const dir = this.branchDir(branch, taskId);
     const tree = await worktreeOf(this.s.top, branch);
     if (tree && tree.path === dir && (await exists(dir))) return dir;
     if (tree) {
@@ -379,7 +387,7 @@ class GitWorkspaces implements Workspaces {
 
   /** An agent that ran `git switch` in its worktree left its branch: its work is not on the branch to commit. */
   private async refuseSwitched(task: Task, branch: string): Promise<void> {
-    const dir = this.dirFor(task.id);
+    const dir = this.branchDir(branch, task.id);
     const there = (await listWorktrees(this.s.top)).find((tree) => tree.path === dir);
     if (there)
       throw new WorkspaceError(

@@ -54,8 +54,9 @@ export interface Workspaces {
    * At start-up: prunes git's worktree records (half-made ones too), commits the work of interrupted tasks that
    * `keep` says are wanted ("WIP (interrupted)", listed in `saved`; a conflict resolution cut short is aborted, not
    * committed) and removes every task worktree; deletes `agent/*` branches with no commit of their own whose task is
-   * not kept. `keep(taskId)`: the task's branch is still wanted (not merged/discarded). Worktrees are named for the
-   * task that last worked in them (a continuation moves its branch's worktree to its own id).
+   * not kept. `keep(taskId)`: the task's branch is still wanted (not merged/discarded). A worktree (and a branch) is
+   * named for the task that made the branch, and a continuation works in the same directory: `keep` and `saved`'s
+   * taskId are that first task's id (match a continuation by `branch`).
    */
   cleanup(
     keep: (taskId: number) => boolean,
@@ -65,8 +66,8 @@ export interface Workspaces {
 export interface WorkspacesOptions {
   projectRoot: string;
   /**
-   * Worktrees live under `<dataDir>/worktrees/<taskId>`, never inside the project: when the data directory is
-   * inside the repository, under `$XDG_STATE_HOME/opencode-slack/worktrees/<repo>-<hash>/` instead.
+   * Worktrees live under `<dataDir>/worktrees/<id of the task that made the branch>`, never inside the project:
+   * when the data directory is inside the repository, under `$XDG_STATE_HOME/opencode-slack/worktrees/<repo>-<hash>/`.
    */
   dataDir: string;
   /** AGENT_BASE_BRANCH; default: the branch PROJECT_ROOT has checked out. */

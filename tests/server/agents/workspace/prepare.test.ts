@@ -15,38 +15,37 @@ afterEach(() => {
 });
 
 describe('task workspaces: prepare', () => {
-  it('continues on the same branch: the worktree moves to the new task, or is recreated from the branch', async () => {
+  it('continues on the same branch in the same directory, recreated from the branch when it is gone', async () => {
     repo = makeRepo();
     const ws = await repo.open();
     const first = await started(ws, task({ description: 'Add a login form' }));
     repo.write('login.html', '<form></form>\n', first.dir);
     await ws.commit(first.task);
 
-    // "@alice change …": a new task carrying the branch on; the worktree (still there) follows it.
+    // "@alice change …": a new task carrying the branch on works where the first did (its opencode session too).
     const follow = task({
       description: 'Make the button blue',
       branch: first.task.branch,
       baseBranch: 'main',
     });
-    const moved = await ws.prepare(follow);
-    expect(moved).toEqual({
-      dir: join(repo.dataDir, 'worktrees', String(follow.id)),
-      branch: first.task.branch,
-      base: 'main',
-    });
-    expect(existsSync(first.dir)).toBe(false);
-    expect(repo.read('login.html', moved.dir)).toBe('<form></form>\n');
-    repo.write('login.html', '<form><button class="blue"></button></form>\n', moved.dir);
+    const same = await ws.prepare(follow);
+    expect(same).toEqual({ dir: first.dir, branch: first.task.branch, base: 'main' });
+    expect(repo.read('login.html', same.dir)).toBe('<form></form>\n');
+    repo.write('login.html', '<form><button class="blue"></button></form>\n', same.dir);
     const event = await ws.commit(follow);
     expect(event.files).toEqual([{ path: 'login.html', additions: 1, deletions: 0 }]);
     expect(repo.git(['rev-list', '--count', `main..${first.task.branch}`])).toBe('2');
 
-    // Gone after a restart's cleanup: recreated from the branch.
+    // Gone after a restart's cleanup: recreated from the branch, at the same path.
     await ws.cleanup(() => true);
-    expect(existsSync(moved.dir)).toBe(false);
+    expect(existsSync(first.dir)).toBe(false);
     const again = await ws.prepare(follow);
-    expect(again.dir).toBe(moved.dir);
+    expect(again.dir).toBe(first.dir);
     expect(repo.read('login.html', again.dir)).toContain('blue');
+    // A worktree somewhere else under worktrees/ (made before this rule) is moved back to its branch's place.
+    repo.git(['worktree', 'move', first.dir, join(repo.dataDir, 'worktrees', 'elsewhere')]);
+    expect((await ws.prepare(follow)).dir).toBe(first.dir);
+    expect(repo.read('login.html', first.dir)).toContain('blue');
   });
 
   it('prepares, commits and merges several tasks at once without tripping over git’s locks', async () => {
