@@ -231,6 +231,7 @@ export class AgentsService {
       asks: this.driver?.asks,
       // In a cluster a mention may name someone hired or fired on another instance a moment ago.
       refreshRoster: dispatch.shared ? () => this.cluster.sweep.syncRoster() : undefined,
+      branches: this.branches,
     });
     // Answers made on the other instances (buttons, tasks.answer) reach the asks here while the agents run here.
     dispatch.serveAnswers((request) => this.answerForwarded(request));
@@ -477,6 +478,7 @@ export class AgentsService {
           messageId: previous.messageId,
           model: previous.model,
           sessionId: previous.sessionId,
+          continues: previous.branchState === 'open' || previous.branchState === 'conflict' ? previous : null,
         }),
       ),
     );

@@ -97,7 +97,9 @@ export class Leader {
       ahead: queued.ahead,
       seed: queued.task.id,
     });
-    await this.d.voice.say(employee.name, `@${by.id} ${ack}`, { apiReply: true });
+    // Without git, tasks take turns across employees: the acknowledgement says whose this one waits for.
+    const turn = await this.d.runner.turnNote(employee.name);
+    await this.d.voice.say(employee.name, `@${by.id} ${ack}${turn ? ` (${turn}.)` : ''}`, { apiReply: true });
     return queued;
   }
 

@@ -16,6 +16,7 @@ import { withRoomInQueue } from './queue-cap';
 import type { ChatLine, Responder } from './responder';
 import type { Roster } from './roster';
 import { statusReport } from './status-report';
+import type { TaskBranches } from './task-branches';
 import type { TaskRunner } from './task-runner';
 import type { Voice } from './voice';
 
@@ -44,7 +45,12 @@ export interface MentionRouterDeps {
   asks?: AskDesk;
   /** Cluster only: reloads the roster, which another instance may have changed just before this message. */
   refreshRoster?: () => Promise<void>;
+  /** "merge" / "discard" in reply to a task's message act on its branch, as the person replying. */
+  branches?: TaskBranches;
 }
+
+/** "merge", "@alice merge", "discard please": the whole reply is the command (anything more is a follow-up). */
+const BRANCH_COMMAND = /^(?:\s*@[\w-]+[,:]?)*\s*(merge|discard)(?:\s+(?:it|please|pls))?[\s.!]*$/i;
 
 export class MentionRouter {
   private unsubscribe: (() => void) | null = null;
@@ -152,7 +158,7 @@ export class MentionRouter {
     only?: Set<string>,
     role: Role = 'user',
   ): Promise<unknown> {
-    const { helpDesk, roster, runner } = this.d;
+    const { helpDesk } = this.d;
     if (message.senderKind === 'agent') {
       if (helpDesk.isHelpRequest(message)) return helpDesk.open(message);
       const request = helpDesk.request(message.replyTo);
@@ -162,6 +168,44 @@ export class MentionRouter {
     if (message.senderKind !== 'user') return Promise.resolve();
     const ask = only ? undefined : this.d.asks?.byMessage(message.replyTo);
     if (ask) return this.answerAsk(ask, message, role);
+    const command = BRANCH_COMMAND.exec(message.text)?.[1]?.toLowerCase();
+    if (command && message.replyTo !== null && this.d.branches)
+      return this.branchCommand(command as 'merge' | 'discard', message, role, receivedAt, only);
+    return this.routeMentions(message, receivedAt, only, role);
+  }
+
+  /**
+   * "merge" / "discard" in reply to one of a task's messages, by the person replying (the assigner or an admin);
+   * the agent answers in the chat. A reply to anything else is routed as usual.
+   */
+  private async branchCommand(
+    command: 'merge' | 'discard',
+    message: Message,
+    role: Role,
+    receivedAt: number,
+    only?: Set<string>,
+  ): Promise<unknown> {
+    const task = await this.d.runner.threadTask(message.replyTo);
+    const branches = this.d.branches;
+    if (!task?.branch || !branches) return this.routeMentions(message, receivedAt, only, role);
+    const by: User = { id: message.sender, role };
+    try {
+      if (command === 'merge') await branches.merge(task.id, by, { replyTo: message.id });
+      else await branches.discard(task.id, by, { replyTo: message.id });
+    } catch (error) {
+      if (!(error instanceof ChatError)) throw error;
+      // A conflict was reported by the merge itself, with what to do next.
+      if (error.code !== 'CONFLICT')
+        await this.d.voice.say(task.employee, `@${message.sender} ${error.message}.`, {
+          replyTo: message.id,
+        });
+    }
+    this.d.latency.record(performance.now() - receivedAt);
+    return undefined;
+  }
+
+  private routeMentions(message: Message, receivedAt: number, only: Set<string> | undefined, role: Role) {
+    const { helpDesk, roster, runner } = this.d;
     const work: Promise<unknown>[] = [];
     const mentioned = new Set<string>();
     for (const name of message.mentions) {
@@ -215,6 +259,12 @@ export class MentionRouter {
     }
   }
 
+  /** Without git, an acknowledgement says whose task this one waits for ("agents take turns"). */
+  private async withTurn(name: string, ack: string): Promise<string> {
+    const note = await this.d.runner.turnNote(name);
+    return note ? `${ack} (${note}.)` : ack;
+  }
+
   /** Replies to one mention; returns true when it queued a task. */
   private async answer(
     employee: Employee,
@@ -260,14 +310,20 @@ export class MentionRouter {
             messageId: message.id,
             model: inThread.model,
             sessionId: inThread.sessionId,
+            // The same branch goes on (merged or discarded ones are gone: a new branch is made).
+            continues:
+              inThread.branchState === 'open' || inThread.branchState === 'conflict' ? inThread : null,
           }),
         );
         if (!queued) return false;
         const { task, ahead } = queued;
         await reply(
-          this.d
-            .responder()
-            .acknowledge({ agent: employee, task: task.description, ahead, seed: message.id }),
+          await this.withTurn(
+            name,
+            this.d
+              .responder()
+              .acknowledge({ agent: employee, task: task.description, ahead, seed: message.id }),
+          ),
         );
         return true;
       }
@@ -280,7 +336,10 @@ export class MentionRouter {
       const { task, ahead } = queued;
       const responder = this.d.responder();
       await reply(
-        responder.acknowledge({ agent: employee, task: task.description, ahead, seed: message.id }),
+        await this.withTurn(
+          name,
+          responder.acknowledge({ agent: employee, task: task.description, ahead, seed: message.id }),
+        ),
       );
       return true;
     }

@@ -22,6 +22,7 @@ import type { TimelineSink } from './timeline-sink';
 import { clip, type Voice } from './voice';
 import type { OutputStream } from './worker';
 import { startFailure, startWorker } from './worker-launch';
+import { taskIdOfBranch } from './workspace/naming';
 import {
   MergeConflictError,
   type TaskWorkspace,
@@ -197,7 +198,9 @@ export class TaskRunner {
   ): Promise<{ task: Task; workspace: TaskWorkspace | null; conflicts: string[] }> {
     const workspaces = await this.workspaces();
     if (!workspaces) return { task, workspace: null, conflicts: [] };
-    const workspace = await workspaces.prepare(task);
+    // A continuation works where its branch's first task did: opencode keeps a session's working directory.
+    const home = task.branch ? { ...task, id: taskIdOfBranch(task.branch) ?? task.id } : task;
+    const workspace = await workspaces.prepare(home);
     if (workspace.branch && (workspace.branch !== task.branch || workspace.base !== task.baseBranch)) {
       const fresh = workspace.branch !== task.branch;
       task = await this.o.repo.updateTask(task.id, {
@@ -207,7 +210,9 @@ export class TaskRunner {
       });
     }
     const conflicts =
-      workspace.branch && task.branchState === 'conflict' ? await workspaces.startResolve(task) : [];
+      workspace.branch && task.branchState === 'conflict'
+        ? await workspaces.startResolve({ ...task, id: home.id })
+        : [];
     return { task, workspace, conflicts };
   }
 
@@ -482,7 +487,10 @@ export class TaskRunner {
     for (const task of await this.o.repo.listTasks({ statuses: ['running', 'stuck'] })) {
       const employee = this.o.roster.get(task.employee);
       if (!employee || !task.sessionId || this.runs.has(task.employee)) continue;
-      const directory = task.branch && workspaces ? (await workspaces.prepare(task)).dir : undefined;
+      const directory =
+        task.branch && workspaces
+          ? (await workspaces.prepare({ ...task, id: taskIdOfBranch(task.branch) ?? task.id })).dir
+          : undefined;
       if (!(await driver.busy(task.sessionId, directory))) continue;
       this.o.logger.info({ task: task.id, session: task.sessionId }, 'task re-attached to its busy session');
       await this.withLock(task.employee, () => this.launch(employee, task, true));
