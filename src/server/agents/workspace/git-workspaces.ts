@@ -1,6 +1,6 @@
 // Task workspaces in a git repository: a branch and a worktree per task, committed, diffed, merged or discarded.
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { Logger } from 'pino';
@@ -182,6 +182,7 @@ class GitWorkspaces implements Workspaces {
       }
       const baseTree = await worktreeOf(this.s.top, base);
       if (baseTree) await this.refuseDirtyBase(base, 'nothing was merged');
+      else await this.refuseRebasing(base);
       // Conflicts are found without touching any working tree or index.
       const check = await git(
         this.s.top,
@@ -347,6 +348,25 @@ class GitWorkspaces implements Workspaces {
       throw new WorkspaceError(
         `The project has uncommitted changes on ${base} (${listed(dirty)}); ${outcome}. Commit or stash them and ask again.`,
       );
+  }
+
+  /**
+   * A rebase of the base in progress somewhere (its worktree is detached meanwhile, so the base looks checked out
+   * nowhere): moving the ref under it would be overwritten when the rebase finishes.
+   */
+  private async refuseRebasing(base: string): Promise<void> {
+    for (const tree of await listWorktrees(this.s.top)) {
+      if (tree.branch) continue;
+      const gitDir = await gitOut(tree.path, ['rev-parse', '--absolute-git-dir']).catch(() => null);
+      if (!gitDir) continue;
+      for (const state of ['rebase-merge', 'rebase-apply']) {
+        const head = await readFile(join(gitDir, state, 'head-name'), 'utf8').catch(() => '');
+        if (head.trim() === headsRef(base))
+          throw new WorkspaceError(
+            `${base} is being rebased in the project; nothing was merged. Finish or abort the rebase and merge again.`,
+          );
+      }
+    }
   }
 
   /** The task's branch name, with `-2`, `-3`… when a branch of that name is left from an earlier database. */

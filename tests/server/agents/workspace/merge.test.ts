@@ -234,6 +234,29 @@ describe('task workspaces: merging', () => {
     expect(existsSync(t.dir)).toBe(true);
   });
 
+  it('refuses to merge while the base is being rebased in the project (its ref would be overwritten)', async () => {
+    repo = makeRepo({ 'a.txt': 'a\n' });
+    const ws = await repo.open();
+    const t = await started(ws, task());
+    repo.write('b.txt', 'b\n', t.dir);
+    await ws.commit(t.task);
+    repo.git(['switch', '--quiet', '-c', 'upstream']);
+    repo.write('a.txt', 'upstream\n');
+    repo.commitAll('upstream edits a');
+    repo.git(['switch', '--quiet', 'main']);
+    repo.write('a.txt', 'main\n');
+    const main = repo.commitAll('main edits a');
+    // The rebase stops on the conflict: main is checked out nowhere until it is finished.
+    expect(() => repo.git(['rebase', 'upstream'])).toThrow();
+
+    const error = await ws.merge(t.task, 'ana').catch((e: unknown) => e);
+
+    expect((error as WorkspaceError).chat).toBe(
+      'main is being rebased in the project; nothing was merged. Finish or abort the rebase and merge again.',
+    );
+    expect(repo.git(['rev-parse', 'refs/heads/main'])).toBe(main);
+  });
+
   it('refuses to merge a branch whose worktree still has uncommitted work', async () => {
     repo = makeRepo();
     const ws = await repo.open();
