@@ -11,6 +11,7 @@ import { mintToken } from '../../src/server/auth';
 import { startTestServer, tempDir } from '../helpers/server';
 import { TEST_SECRET } from '../helpers/services';
 import { fixtureCommand } from '../server/agents/helpers';
+import { type AttachedOpencode, attachedOpencode } from '../server/agents/opencode/harness';
 import { type BrowserSession, launchBrowser, screenshot, sendMessage } from './helpers/browser';
 
 let app: App;
@@ -93,7 +94,7 @@ const lineTexts = (page: Page, path: string, kind: string) =>
     .locator(`[data-testid="diff-file"][data-path="${path}"] [data-testid="diff-line"][data-kind="${kind}"]`)
     .evaluateAll((rows) => rows.map((r) => r.querySelector('[data-testid="diff-code"]')?.textContent ?? ''));
 
-describe('task review', () => {
+describe('task review (command-mode worker)', () => {
   it('shows the branch diff unified and side by side, and Merge puts the commit on main', async () => {
     await sendMessage(alice, '@ada please make the greeting friendlier');
     const card = await branchCard(alice, 'make the greeting friendlier');
@@ -233,4 +234,121 @@ describe('task review', () => {
     expect(git('branch', '--list', branchName)).toBe('');
     expect(git('rev-parse', 'main')).toBe(mainHead);
   }, 90_000);
+});
+
+describe('task review with the real opencode (scripted model)', { timeout: 240_000 }, () => {
+  let oc: AttachedOpencode;
+  let server: App;
+  let carol: Page;
+  const ocGit = (...args: string[]) =>
+    execFileSync('git', args, { cwd: oc.world.project, encoding: 'utf8' }).trim();
+
+  beforeAll(async () => {
+    oc = await attachedOpencode('review-e2e-password');
+    writeFileSync(join(oc.world.project, 'notes.txt'), 'draft\n');
+    ocGit('add', 'notes.txt');
+    ocGit('-c', 'user.name=Dev', '-c', 'user.email=dev@example.com', 'commit', '-q', '-m', 'notes');
+    server = await startTestServer({
+      ...oc.settings,
+      RATE_LIMIT_PER_SECOND: '0',
+      AUTH_SECRET: TEST_SECRET,
+      DATA_DIR: tempDir('ocs-review-oc-data-'),
+    });
+    for (const name of ['ada', 'bo'])
+      await server.services.agents.hire({ name, role: 'developer', smartness: 'normal' }, 'test');
+    carol = await session.newPage();
+    await carol.goto(`${server.httpUrl}/`);
+    await carol.getByTestId('join-token').fill(await mintToken(TEST_SECRET, { user: 'carol', role: 'user' }));
+    await carol.getByTestId('join-submit').click();
+    await carol.locator('[data-testid="connection-status"][data-state="connected"]').waitFor();
+  }, 120_000);
+
+  afterAll(async () => {
+    await server?.stop();
+    await oc?.stop();
+  });
+
+  /** The card under `agent`'s first reply to carol's message with `text`. */
+  async function cardFor(agent: string, text: string) {
+    const ask = carol.locator('[data-testid="message-item"][data-sender="carol"]:not([data-pending])', {
+      hasText: text,
+    });
+    await ask.waitFor({ timeout: 30_000 });
+    const askId = await ask.first().getAttribute('data-message-id');
+    return carol
+      .locator(
+        `[data-testid="message-item"][data-sender="${agent}"]:has([data-testid="reply-quote"][data-reply-to="${askId}"])`,
+      )
+      .first()
+      .getByTestId('task-card');
+  }
+
+  const branchState = (card: ReturnType<Page['getByTestId']>) =>
+    card
+      .getByTestId('task-branch')
+      .getAttribute('data-state', { timeout: 1_000 })
+      .catch(() => null);
+
+  it('reviews both branches, merges one, and has the agent resolve the other conflict before merging it', async () => {
+    const base = ocGit('symbolic-ref', '--short', 'HEAD');
+    await sendMessage(carol, '@ada please write the notes (script:notes note:alpha)');
+    await sendMessage(carol, '@bo please write the notes (script:notes note:beta)');
+    const adaCard = await cardFor('ada', 'note:alpha');
+    const boCard = await cardFor('bo', 'note:beta');
+    for (const card of [adaCard, boCard])
+      await expect.poll(() => branchState(card), { timeout: 120_000, interval: 500 }).toBe('open');
+
+    // Review ada's branch: the removed and the added line, in both layouts.
+    await adaCard.getByTestId('task-card-review').click();
+    const panel = carol.getByTestId('diff-panel');
+    const notes = panel.locator('[data-testid="diff-file"][data-path="notes.txt"]');
+    await notes.locator('[data-testid="diff-line"]').first().waitFor();
+    const lines = (kind: string) =>
+      notes
+        .locator(`[data-testid="diff-line"][data-kind="${kind}"] [data-testid="diff-code"]`)
+        .allTextContents();
+    expect(await lines('del')).toEqual(['draft']);
+    expect(await lines('add')).toEqual(['alpha']);
+    await screenshot(carol, 'task-review-opencode-unified');
+    await panel.getByTestId('diff-layout-split').click();
+    const row = notes.locator('[data-testid="diff-row"]').first();
+    expect(await row.getByTestId('diff-left').textContent()).toBe('draft');
+    expect(await row.getByTestId('diff-right').textContent()).toBe('alpha');
+    await carol.keyboard.press('Escape');
+    await panel.waitFor({ state: 'detached' });
+
+    // ada's merge fast-forwards the base.
+    await adaCard.getByTestId('task-card-merge').click();
+    await expect.poll(() => branchState(adaCard), { timeout: 15_000 }).toBe('merged');
+    expect(ocGit('show', `${base}:notes.txt`)).toBe('alpha');
+
+    // bo's conflicts: said in place, nothing merged.
+    const before = ocGit('rev-parse', base);
+    await boCard.getByTestId('task-card-merge').click();
+    await boCard.getByTestId('task-branch-error').waitFor();
+    expect(await boCard.getByTestId('task-branch-error').textContent()).toContain('notes.txt');
+    await expect.poll(() => branchState(boCard), { timeout: 15_000 }).toBe('conflict');
+    expect(ocGit('rev-parse', base)).toBe(before);
+    await screenshot(carol, 'task-review-opencode-conflict');
+
+    // Ask bo to resolve it: the same session resolves the markers on the same branch.
+    await boCard.getByTestId('task-branch-resolve').click();
+    const resolveCard = await cardFor('bo', '@bo resolve the merge conflict');
+    await expect
+      .poll(() => resolveCard.getAttribute('data-status'), { timeout: 120_000, interval: 500 })
+      .toBe('done');
+    expect(await resolveCard.getByTestId('task-card-summary').textContent()).toContain(
+      'I resolved the conflict',
+    );
+
+    // Now the merge goes through (main gets the resolution's merge commit, both notes), from the resolution's card (the newest,
+    // in view: the list is virtualized and the first card may have scrolled out).
+    await expect.poll(() => branchState(resolveCard), { timeout: 15_000 }).toBe('open');
+    await resolveCard.getByTestId('task-card-merge').click();
+    await expect.poll(() => branchState(resolveCard), { timeout: 15_000 }).toBe('merged');
+    const head = ocGit('rev-parse', base);
+    expect(ocGit('rev-list', '--parents', '-n', '1', head).split(' ')).toHaveLength(3);
+    expect(ocGit('show', `${base}:notes.txt`)).toBe('alpha\nbeta');
+    await screenshot(carol, 'task-review-opencode-merged');
+  });
 });
