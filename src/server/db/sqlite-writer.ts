@@ -111,6 +111,9 @@ export class ThreadCommitter implements MessageCommitter {
       if (msg.type === 'ready') markReady();
       else if (msg.type === 'done') this.waiting.shift()?.resolve(msg.result);
       else if (msg.type === 'failed') this.waiting.shift()?.reject(rebuilt(msg.error));
+      // An idle writer does not keep the process alive (a script that forgot close() still ends); one with
+      // commits to answer, or still starting, does.
+      if (msg.type !== 'closed' && this.waiting.length === 0 && !this.closing) this.worker.unref();
     });
     this.worker.on('error', (error) => {
       this.fail(error.message);
@@ -145,6 +148,7 @@ export class ThreadCommitter implements MessageCommitter {
   commit(batch: NewMessage[]): Promise<GroupResult> {
     if (this.stopped) return Promise.reject(this.stopped);
     return new Promise((resolve, reject) => {
+      if (this.waiting.length === 0) this.worker.ref();
       this.waiting.push({ resolve, reject });
       this.worker.postMessage({ type: 'commit', batch } satisfies ToWriter);
     });
@@ -153,6 +157,7 @@ export class ThreadCommitter implements MessageCommitter {
   async close(): Promise<void> {
     if (!this.stopped && !this.closing) {
       this.closing = true;
+      this.worker.ref();
       this.worker.postMessage({ type: 'close' } satisfies ToWriter);
     }
     await this.exited;

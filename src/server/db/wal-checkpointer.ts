@@ -17,6 +17,8 @@ export class WalCheckpointer {
     wal: WalOptions,
   ) {
     this.worker = startThread('./wal-checkpointer-thread.mjs', { path, control, wal });
+    // It never keeps the process alive by itself (a script that forgot close() still ends).
+    this.worker.unref();
     this.worker.on('error', (error) => this.fail(error.message));
     this.exited = new Promise((resolve) => {
       this.worker.once('exit', (code) => {
@@ -44,6 +46,7 @@ export class WalCheckpointer {
 
   async close(): Promise<void> {
     this.stopping = true;
+    this.worker.ref();
     const words = new Int32Array(this.control);
     Atomics.store(words, STOP, 1);
     Atomics.notify(words, STATE);

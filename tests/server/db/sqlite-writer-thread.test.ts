@@ -1,9 +1,11 @@
 // Commits of a database file run in the writer thread and WAL checkpoints in the checkpointer thread: the event loop
 // never waits for the disk, the WAL stays bounded, shutdown drains and a dead thread is said out loud.
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -97,6 +99,31 @@ describe('SQLite writer thread', () => {
     await again.close();
     // The last connection out copied the WAL back and removed it.
     expect(existsSync(`${file}-wal`)).toBe(false);
+  });
+
+  it('lets a script that never closes the repository exit, its appends committed', async () => {
+    const file = newFile();
+    const script = join(dir, 'forgets-close.mts');
+    const storage = fileURLToPath(new URL('../../../src/server/db/storage.ts', import.meta.url));
+    writeFileSync(
+      script,
+      `import { openRepository } from ${JSON.stringify(storage)};
+const repo = await openRepository(${JSON.stringify(file)});
+const m = await repo.appendMessage({ text: 'kept', sender: 'a', senderKind: 'user', mentions: [], isCommand: false,
+  command: null, commandArgs: [], replyTo: null, origin: 'api', clientId: null });
+console.log('saved', m.id);
+`,
+    );
+    // The threads must not keep the process alive once nothing is left to commit (the test times out if they do).
+    const output = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, ['--import', 'tsx', script], { timeout: 20_000 }, (error, stdout) =>
+        error ? reject(error) : resolve(stdout),
+      ),
+    );
+    expect(output).toContain('saved 1');
+    const reader = new Database(file, { readonly: true });
+    expect(reader.prepare('SELECT text FROM messages').pluck().all()).toEqual(['kept']);
+    reader.close();
   });
 
   it('fails appends loudly once the writer thread dies, logs it and reports the database down', async () => {
