@@ -202,6 +202,12 @@ describe('task review (command-mode worker)', () => {
     expect(git('branch', '--list', branchName)).toContain(branchName);
     await screenshot(alice, 'task-review-conflict');
 
+    // Bob sees the conflict but not the actions (asking the agent would make him the assigner of its continuation).
+    const bobCard = await branchCard(bob, 'make the farewell warmer');
+    await expect.poll(() => bobCard.getByTestId('task-branch').getAttribute('data-state')).toBe('conflict');
+    expect(await bobCard.getByTestId('task-branch-conflicts').textContent()).toContain('src/farewell.ts');
+    expect(await bobCard.getByTestId('task-branch-resolve').count()).toBe(0);
+
     // "Ask ada to resolve it" sends the request as a reply to the message that asked for the task.
     const ask = alice.locator('[data-testid="message-item"][data-sender="alice"]:not([data-pending])', {
       hasText: 'make the farewell warmer',
@@ -341,8 +347,8 @@ describe('task review with the real opencode (scripted model)', { timeout: 240_0
       'I resolved the conflict',
     );
 
-    // Now the merge goes through (main gets the resolution's merge commit, both notes), from the resolution's card (the newest,
-    // in view: the list is virtualized and the first card may have scrolled out).
+    // Now the merge goes through (main gets the resolution's merge commit, both notes), from the resolution's card
+    // (the newest, in view: the list is virtualized and the first card may have scrolled out).
     await expect.poll(() => branchState(resolveCard), { timeout: 15_000 }).toBe('open');
     await resolveCard.getByTestId('task-card-merge').click();
     await expect.poll(() => branchState(resolveCard), { timeout: 15_000 }).toBe('merged');

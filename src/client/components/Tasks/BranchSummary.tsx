@@ -1,6 +1,6 @@
 // The task card's git branch: its name and state, the files changed with +/- lines, and for the assigner and admins
 // (whom the server lets) Review (the diff panel), Merge and Discard (not while the task runs); a conflict names its
-// files and offers to ask the agent to resolve it, which sends "@agent resolve …" as a reply to the task's message.
+// files and offers them to ask the agent to resolve it, which sends "@agent resolve …" as a reply to the task's message.
 import { GitBranch, GitMerge, Trash2 } from 'lucide-react';
 import { useRef, useState } from 'react';
 import type { BranchEvent } from '../../../shared/task-branch';
@@ -181,6 +181,7 @@ export function BranchSummary({
       )}
       {conflict &&
         undecided &&
+        mayDecide &&
         (requested ? (
           <p data-testid="task-branch-asked" className="mt-0.5 text-slate-500">
             Asked {task.employee}: “{requested}”
