@@ -1,4 +1,5 @@
 // The errors of the task workspaces: a sentence for people (`chat`) and git's own words for the log (`detail`).
+import type { GitError } from './git';
 
 /**
  * A refusal or failure: `chat` is the sentence to show people; `detail` (git's own words, which may name server
@@ -23,4 +24,16 @@ export class MergeConflictError extends WorkspaceError {
     super(chat);
     this.name = 'MergeConflictError';
   }
+}
+
+/** What git said when it failed. */
+export function gitWords(err: GitError): string {
+  return err.stderr.trim() || err.stdout.trim() || err.message;
+}
+
+/** A few paths for a sentence: the first five and how many more. */
+export function listed(paths: string[]): string {
+  return paths.length <= 5
+    ? paths.join(', ')
+    : `${paths.slice(0, 5).join(', ')} and ${paths.length - 5} more`;
 }

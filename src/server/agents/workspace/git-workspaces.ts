@@ -1,14 +1,16 @@
 // Task workspaces in a git repository: a branch and a worktree per task, committed, diffed, merged or discarded.
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { BranchEvent, FileDiff, MergeResult } from '../../../shared/task-branch';
 import type { Task } from '../../db/agents-repository';
+import { removeHalfMadeRecords, removeStaleRefLocks, saveInterrupted } from './crash-cleanup';
 import { changedFiles, fileDiffs } from './diff-files';
-import { MergeConflictError, WorkspaceError } from './errors';
+import { gitWords, listed, MergeConflictError, WorkspaceError } from './errors';
 import { GitError, git, gitOut, RepoLock } from './git';
+import { isAncestor, mergeInWorktree, mergeRef, refuseRebasing } from './merge-into-base';
 import {
   agentIdentity,
   branchNameFor,
@@ -20,7 +22,6 @@ import {
 } from './naming';
 import type { TaskWorkspace, Workspaces, WorkspacesOptions } from './workspaces';
 import {
-  adminEntries,
   commitOf,
   deleteBranch,
   headsRef,
@@ -31,7 +32,6 @@ import {
   removeWorktree,
   uncommitted,
   unmergedFiles,
-  type Worktree,
   worktreeOf,
 } from './worktrees';
 
@@ -182,7 +182,7 @@ class GitWorkspaces implements Workspaces {
       }
       const baseTree = await worktreeOf(this.s.top, base);
       if (baseTree) await this.refuseDirtyBase(base, 'nothing was merged');
-      else await this.refuseRebasing(base);
+      else await refuseRebasing(this.s.top, base);
       // Conflicts are found without touching any working tree or index.
       const check = await git(
         this.s.top,
@@ -194,8 +194,8 @@ class GitWorkspaces implements Workspaces {
       const fastForward = await isAncestor(this.s.top, baseCommit, branchCommit);
       const message = mergeMessage(task, branch, base, by);
       const commit = baseTree
-        ? await this.mergeInWorktree(baseTree.path, branch, base, message)
-        : await this.mergeRef(base, baseCommit, branchCommit, fastForward, mergedTree, message);
+        ? await mergeInWorktree(baseTree.path, branch, base, message)
+        : await mergeRef(this.s.top, base, baseCommit, branchCommit, fastForward, mergedTree, message);
       if (agentTree) await removeWorktree(this.s, agentTree.path);
       await deleteBranch(this.s.top, branch);
       this.s.logger.info({ task: task.id, branch, base, commit, fastForward, by }, 'task branch merged');
@@ -255,8 +255,8 @@ class GitWorkspaces implements Workspaces {
     return this.s.lock.run(async () => {
       const removed: string[] = [];
       const saved: Saved[] = [];
-      await this.removeStaleRefLocks();
-      removed.push(...(await this.removeHalfMadeRecords()));
+      await removeStaleRefLocks(this.s.commonDir);
+      removed.push(...(await removeHalfMadeRecords(this.s.commonDir, (path) => this.isOurs(path))));
       await git(this.s.top, ['worktree', 'prune']);
       const trees = await listWorktrees(this.s.top);
       const ours = trees.filter((tree) => this.isOurs(tree.path));
@@ -265,7 +265,7 @@ class GitWorkspaces implements Workspaces {
         const wanted = Number.isSafeInteger(taskId) && keep(taskId);
         // A half-made worktree (git worktree add killed) holds a partial checkout, not work.
         if (wanted && tree.branch && tree.lockedReason !== 'initializing') {
-          const commit = await this.saveInterrupted(tree, taskId);
+          const commit = await saveInterrupted(this.s, tree, taskId, this.s.logger);
           if (commit) saved.push({ taskId, branch: tree.branch, commit });
         }
         await removeWorktree(this.s, tree.path);
@@ -350,25 +350,6 @@ class GitWorkspaces implements Workspaces {
       );
   }
 
-  /**
-   * A rebase of the base in progress somewhere (its worktree is detached meanwhile, so the base looks checked out
-   * nowhere): moving the ref under it would be overwritten when the rebase finishes.
-   */
-  private async refuseRebasing(base: string): Promise<void> {
-    for (const tree of await listWorktrees(this.s.top)) {
-      if (tree.branch) continue;
-      const gitDir = await gitOut(tree.path, ['rev-parse', '--absolute-git-dir']).catch(() => null);
-      if (!gitDir) continue;
-      for (const state of ['rebase-merge', 'rebase-apply']) {
-        const head = await readFile(join(gitDir, state, 'head-name'), 'utf8').catch(() => '');
-        if (head.trim() === headsRef(base))
-          throw new WorkspaceError(
-            `${base} is being rebased in the project; nothing was merged. Finish or abort the rebase and merge again.`,
-          );
-      }
-    }
-  }
-
   /** The task's branch name, with `-2`, `-3`… when a branch of that name is left from an earlier database. */
   private async freeBranchName(task: Task): Promise<string> {
     const name = branchNameFor(task);
@@ -443,123 +424,11 @@ class GitWorkspaces implements Workspaces {
     });
   }
 
-  /** At start-up: an interrupted task's uncommitted work becomes a "WIP (interrupted)" commit on its branch. */
-  private async saveInterrupted(tree: Worktree, taskId: number): Promise<string | null> {
-    const branch = tree.branch as string;
-    try {
-      // A conflict resolution cut short would commit conflict markers: it is undone and can be asked for again.
-      if (await merging(tree.path)) await git(tree.path, ['merge', '--abort'], { okCodes: [0, 128] });
-      const gitDir = await gitOut(tree.path, ['rev-parse', '--absolute-git-dir']);
-      // A SIGKILL during a commit leaves the worktree's index lock; nothing of ours runs at start-up.
-      await rm(join(gitDir, 'index.lock'), { force: true });
-      if ((await uncommitted(tree.path, { untracked: true })).length === 0) return null;
-      const employee = branch.split('/')[1] ?? 'agent';
-      await git(tree.path, ['add', '--all']);
-      const message = `WIP (interrupted): task #${taskId}\n\nThe server stopped while task #${taskId} was working; this keeps its work so it can be continued.\n\nCo-authored-by: ${employee} <${agentIdentity(employee).email}>\n`;
-      await git(tree.path, ['commit', '--quiet', '--no-verify', '-m', message], {
-        env: identityEnv(agentIdentity(employee)),
-      });
-      return commitOf(this.s.top, headsRef(branch));
-    } catch (err) {
-      this.s.logger.error({ err, task: taskId, branch }, 'could not save an interrupted task’s work');
-      throw err;
-    }
-  }
-
-  /**
-   * A SIGKILL inside `git worktree add` leaves a record locked "initializing" (never pruned), sometimes without the
-   * files git needs to list worktrees at all. Ours are those pointing into worktrees/, or — killed before the record
-   * says where — named for a task id as git names ours.
-   */
-  private async removeHalfMadeRecords(): Promise<string[]> {
-    const removed: string[] = [];
-    for (const entry of await adminEntries(this.s.commonDir)) {
-      if (entry.locked !== 'initializing') continue;
-      const ours = entry.worktree ? this.isOurs(entry.worktree) : /^\d+$/.test(entry.name);
-      if (!ours) continue;
-      await rm(entry.dir, { recursive: true, force: true });
-      if (entry.worktree) {
-        await rm(entry.worktree, { recursive: true, force: true });
-        removed.push(entry.worktree);
-      }
-    }
-    return removed;
-  }
-
-  /** A SIGKILL while git updated an agent branch leaves its `.lock` file, which would block that branch for good. */
-  private async removeStaleRefLocks(): Promise<void> {
-    const dir = join(this.s.commonDir, 'refs', 'heads', 'agent');
-    const entries = await readdir(dir, { recursive: true }).catch(() => [] as string[]);
-    for (const entry of entries) if (entry.endsWith('.lock')) await rm(join(dir, entry), { force: true });
-  }
-
   private async aheadOf(base: string, branch: string): Promise<number> {
     if (!(await commitOf(this.s.top, headsRef(base)))) return Number.POSITIVE_INFINITY;
     return Number(
       await gitOut(this.s.top, ['rev-list', '--count', `${headsRef(base)}..${headsRef(branch)}`]),
     );
-  }
-
-  /** The base is checked out there (its tracked files are clean): git merge, aborted if anything goes wrong. */
-  private async mergeInWorktree(dir: string, branch: string, base: string, message: string): Promise<string> {
-    try {
-      await git(dir, ['merge', '--ff', '--no-edit', '-m', message, headsRef(branch)], {
-        env: identityEnv(serverIdentity),
-      });
-    } catch (err) {
-      if (!(err instanceof GitError)) throw err;
-      const conflicts = await unmergedFiles(dir).catch(() => []);
-      if (await merging(dir)) await git(dir, ['merge', '--abort'], { okCodes: [0, 128] });
-      if (conflicts.length > 0) throw new MergeConflictError(conflicts);
-      const words = gitWords(err);
-      const untracked = /untracked working tree files would be overwritten/.test(words)
-        ? words
-            .split('\n')
-            .filter((line) => line.startsWith('\t'))
-            .map((line) => line.trim())
-        : [];
-      if (untracked.length > 0)
-        throw new WorkspaceError(
-          `The project has untracked files on ${base} that the merge would overwrite (${listed(untracked)}); move them away and merge again. Nothing was merged.`,
-          words,
-        );
-      throw new WorkspaceError(`git could not merge ${branch} into ${base}; nothing was merged.`, words);
-    }
-    return gitOut(dir, ['rev-parse', 'HEAD']);
-  }
-
-  /** The base is not checked out anywhere: its ref moves to the branch or to a merge commit of merge-tree's tree. */
-  private async mergeRef(
-    base: string,
-    baseCommit: string,
-    branchCommit: string,
-    fastForward: boolean,
-    mergedTree: string,
-    message: string,
-  ): Promise<string> {
-    const commit = fastForward
-      ? branchCommit
-      : (
-          await git(
-            this.s.top,
-            ['commit-tree', mergedTree, '-p', baseCommit, '-p', branchCommit, '-m', message],
-            {
-              env: identityEnv(serverIdentity),
-            },
-          )
-        ).stdout.trim();
-    // The old value guards against the base having moved since it was read.
-    const moved = await git(
-      this.s.top,
-      ['update-ref', '-m', `merge ${message.split('\n')[0]}`, headsRef(base), commit, baseCommit],
-      { okCodes: [0, 128] },
-    );
-    if (moved.code !== 0)
-      throw new WorkspaceError(
-        `${base} moved while merging; nothing was merged. Merge again.`,
-        moved.stderr.trim(),
-      );
-    return commit;
   }
 }
 
@@ -573,10 +442,6 @@ async function asWorkspaceError<T>(action: string, task: Task, fn: () => Promise
   }
 }
 
-function gitWords(err: GitError): string {
-  return err.stderr.trim() || err.stdout.trim() || err.message;
-}
-
 function branchEvent(
   state: 'open' | 'empty',
   branch: string,
@@ -585,10 +450,6 @@ function branchEvent(
   files: BranchEvent['files'],
 ): BranchEvent {
   return { kind: 'branch', state, branch, base, commit, files, by: null, mergeCommit: null, conflicts: [] };
-}
-
-async function isAncestor(top: string, ancestor: string, of: string): Promise<boolean> {
-  return (await git(top, ['merge-base', '--is-ancestor', ancestor, of], { okCodes: [0, 1] })).code === 0;
 }
 
 /** Staged files that still hold conflict markers (git diff --check's "leftover conflict marker"). */
@@ -607,10 +468,4 @@ async function exists(path: string): Promise<boolean> {
     () => true,
     () => false,
   );
-}
-
-function listed(paths: string[]): string {
-  return paths.length <= 5
-    ? paths.join(', ')
-    : `${paths.slice(0, 5).join(', ')} and ${paths.length - 5} more`;
 }
