@@ -2,12 +2,11 @@
 import type { Logger } from 'pino';
 import type { BranchEvent, FileDiff, MergeResult } from '../../../shared/task-branch';
 import type { Task } from '../../db/agents-repository';
+import { isGitRepository } from './git';
 import { openGitWorkspaces } from './git-workspaces';
+import { SharedWorkspaces } from './shared-workspaces';
 
 export { MergeConflictError, WorkspaceError } from './errors';
-
-import { isGitRepository } from './git';
-import { SharedWorkspaces } from './shared-workspaces';
 
 /** The directory a task's worker runs in, and its branch (null in shared mode). */
 export interface TaskWorkspace {
@@ -20,7 +19,8 @@ export interface TaskWorkspace {
 
 /**
  * Every method takes the task as stored: `branch` and `baseBranch` (what prepare() returned) say which branch it
- * is. Operations that touch refs, worktrees or the base run one at a time per repository.
+ * is. Operations that touch refs, worktrees or the base run one at a time per repository. Refusals and git's own
+ * failures are WorkspaceError: show people its `chat`, log its `message` (git's words, server paths).
  */
 export interface Workspaces {
   /** `shared`: PROJECT_ROOT is not a git repository; every task runs there (the runner queues them one at a time). */
