@@ -55,7 +55,9 @@ export async function createServices(config: Config, options: AppOptions = {}): 
       size: config.LOG_MAX_SIZE,
       files: config.LOG_MAX_FILES,
     });
-  const repo = options.repo ?? (await openRepository(config.DATABASE_URL, logger));
+  const repo =
+    options.repo ??
+    (await openRepository(config.DATABASE_URL, logger, { inlineWriter: config.SQLITE_WRITER === 'inline' }));
   const bus = await busFor(repo, logger, (error) => logger.error({ err: error }, 'bus listener failed'));
   const hub = new Hub(repo, bus, options.hub);
   const connectionsElsewhere = sharePresence(bus, hub.presence);

@@ -225,6 +225,11 @@ export const configSchema = z.object({
   WS_HANDLER: lowerCase(
     z.enum(['lean', 'trpc'], { error: 'WS_HANDLER must be lean (the default) or trpc' }),
   ).default('lean'),
+  // Where a SQLite file's message commits run: a writer thread (the event loop never waits for fsync), or the main
+  // thread as before issue 17 (to compare, or to fall back). `:memory:` always commits in the main thread.
+  SQLITE_WRITER: lowerCase(
+    z.enum(['thread', 'inline'], { error: 'SQLITE_WRITER must be thread (the default) or inline' }),
+  ).default('thread'),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -27,7 +27,7 @@ import { type Singleton, SoleInstance } from './singleton';
 import { createAgentsRepository as sqliteAgents } from './sqlite-agents-repository';
 import { createAuditRepository as sqliteAudit } from './sqlite-audit-repository';
 import { SqliteImportRepository } from './sqlite-import-repository';
-import { SqliteRepository } from './sqlite-repository';
+import { type SqliteOptions, SqliteRepository } from './sqlite-repository';
 import { createStatsRepository as sqliteStats } from './sqlite-stats-repository';
 import { createTransportRepository as sqliteTransports } from './sqlite-transport-repository';
 import type { StatsRepository } from './stats-repository';
@@ -35,9 +35,13 @@ import { SOLE_TIMELINE_SIGNAL, type TimelineSignal } from './timeline-signal';
 import type { TransportRepository } from './transport-repository';
 
 /** With a logger, a SQLite writer or checkpointer thread that dies is logged as it happens (health says so too). */
-export async function openRepository(url: string, logger?: Logger): Promise<Repository> {
+export async function openRepository(
+  url: string,
+  logger?: Logger,
+  sqlite: SqliteOptions = {},
+): Promise<Repository> {
   if (isPostgresUrl(url)) return PgRepository.open(url);
-  const repo = SqliteRepository.open(url);
+  const repo = SqliteRepository.open(url, sqlite);
   repo.onFailure((err) => logger?.fatal({ err }, 'database thread stopped'));
   try {
     await repo.ready();

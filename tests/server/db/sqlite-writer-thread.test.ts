@@ -10,8 +10,13 @@ import Database from 'better-sqlite3';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createServices } from '../../../src/server/app';
+import { loadConfig } from '../../../src/server/config';
 import { SqliteRepository } from '../../../src/server/db/sqlite-repository';
-import { type ThreadCommitter, WriterStoppedError } from '../../../src/server/db/sqlite-writer';
+import {
+  InlineCommitter,
+  type ThreadCommitter,
+  WriterStoppedError,
+} from '../../../src/server/db/sqlite-writer';
 import { openRepository } from '../../../src/server/db/storage';
 import { checkHealth } from '../../../src/server/health';
 import { newMessage } from '../../helpers/messages';
@@ -160,5 +165,20 @@ console.log('saved', m.id);
     await services.communication.stop();
     await services.agents.timeline.stop();
     await repo.close();
+  });
+
+  it('commits in the main thread with SQLITE_WRITER=inline, and names the setting when its value is wrong', async () => {
+    const services = await createServices(testConfig({ DATABASE_URL: newFile(), SQLITE_WRITER: 'inline' }), {
+      logger: pino({ level: 'silent' }),
+    });
+    const repo = services.repo as SqliteRepository;
+    expect(repo.committer).toBeInstanceOf(InlineCommitter);
+    expect(repo.checkpointer).toBeNull();
+    expect((await services.hub.post({ text: 'hi', sender: 'alice', senderKind: 'user' }, 'api')).id).toBe(1);
+    await services.agents.stop();
+    await services.communication.stop();
+    await services.agents.timeline.stop();
+    await repo.close();
+    expect(() => loadConfig({ SQLITE_WRITER: 'fork' })).toThrow(/SQLITE_WRITER must be thread/);
   });
 });
