@@ -1,8 +1,8 @@
 // A permission ask answered from Telegram with the task message's inline keyboard: the real opencode (scripted
 // model) asks to run a shell command, a Telegram user presses Allow (a callback query through the emulator), the
-// command runs and the same task message ends done, without its keyboard.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+// command runs (in the task's git worktree: its file is committed on the task's branch) and the same task message
+// ends done, without its keyboard.
+import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../../../src/server/app';
 import { startTestServer, waitFor } from '../../../helpers/server';
@@ -98,7 +98,14 @@ describe('Telegram task message asks', () => {
     expect(done?.telegramId).toBe(asked?.telegramId);
     expect(done?.buttons).toEqual([]);
     await waitFor(() => askMessage()?.buttons.length === 0, 30_000, 'the ask message without its buttons');
-    expect(existsSync(join(oc.world.project, 'ran.txt'))).toBe(true);
+    // The work is committed on the task's branch when it ends: the message shows the branch then.
+    await waitFor(() => taskMessage()?.text.includes('🌿') ?? false, 30_000, 'the task branch');
+    const [task] = await app.services.agents.listTasks({});
+    const onBranch = execFileSync('git', ['show', `${task?.branch}:ran.txt`], {
+      cwd: oc.world.project,
+      encoding: 'utf8',
+    });
+    expect(onBranch).toBe('ran\n');
     const timeline = await app.services.agents.timeline.list();
     expect(timeline.map((u) => u.event)).toContainEqual(
       expect.objectContaining({ kind: 'answered', by: 'tg_carol', answer: 'allow' }),
