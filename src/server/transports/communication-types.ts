@@ -1,5 +1,5 @@
-// What the communication manager reports (communication.info, communication.stats) and the state it shares with
-// the Telegram supervisor.
+// What the communication manager reports (communication.info, communication.stats) and the transport state that
+// transport-switch.ts owns.
 import type { AgentStats } from '../agents/agent-stats';
 import type { MessageStats } from '../db/repository';
 import type { TelegramStatus } from './telegram/telegram-transport';
@@ -35,7 +35,7 @@ export interface CommunicationInfo {
   };
 }
 
-/** This instance's view, shared with the Telegram supervisor. */
+/** This instance's view: changed only by the transitions of transport-state.ts, applied by transport-switch.ts. */
 export interface TransportState {
   /** What carries the conversation here: 'telegram' while this instance runs the bridge. */
   active: TransportType;
