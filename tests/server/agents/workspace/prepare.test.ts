@@ -55,7 +55,7 @@ describe('task workspaces: prepare', () => {
       task({ employee: `agent${i}`, description: `File ${i}` }),
     );
     const prepared = await Promise.all(tasks.map((t) => started(ws, t)));
-    prepared.forEach((p, i) => repo?.write(`file-${i}.txt`, `${i}\n`, p.dir));
+    for (const [i, p] of prepared.entries()) repo.write(`file-${i}.txt`, `${i}\n`, p.dir);
     const events = await Promise.all(prepared.map((p) => ws.commit(p.task)));
     expect(events.map((e) => e.state)).toEqual(['open', 'open', 'open', 'open', 'open']);
     const merged = await Promise.all(prepared.map((p) => ws.merge(p.task, 'ana')));
