@@ -29,6 +29,12 @@ export async function mergeInWorktree(
           .filter((line) => line.startsWith('\t'))
           .map((line) => line.trim())
       : [];
+    // Another git command runs there, or one was killed: git's own lock, which only a person can judge.
+    if (/index\.lock': File exists/.test(words))
+      throw new WorkspaceError(
+        `git is busy where ${base} is checked out (its index.lock exists); if no git command is running there, delete .git/index.lock and merge again. Nothing was merged.`,
+        words,
+      );
     if (untracked.length > 0)
       throw new WorkspaceError(
         `The project has untracked files on ${base} that the merge would overwrite (${listed(untracked)}); move them away and merge again. Nothing was merged.`,

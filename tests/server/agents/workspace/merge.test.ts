@@ -257,6 +257,24 @@ describe('task workspaces: merging', () => {
     expect(repo.git(['rev-parse', 'refs/heads/main'])).toBe(main);
   });
 
+  it('says what to do when git’s index lock is left in the project (a git command running or killed)', async () => {
+    repo = makeRepo();
+    const ws = await repo.open();
+    const t = await started(ws, task());
+    repo.write('a.txt', 'a\n', t.dir);
+    await ws.commit(t.task);
+    repo.write('.git/index.lock', '');
+    const head = repo.git(['rev-parse', 'HEAD']);
+
+    const error = await ws.merge(t.task, 'ana').catch((e: unknown) => e);
+
+    expect((error as WorkspaceError).chat).toBe(
+      'git is busy where main is checked out (its index.lock exists); if no git command is running there, delete .git/index.lock and merge again. Nothing was merged.',
+    );
+    expect(repo.git(['rev-parse', 'HEAD'])).toBe(head);
+    expect(existsSync(t.dir)).toBe(true);
+  });
+
   it('refuses to merge a branch whose worktree still has uncommitted work', async () => {
     repo = makeRepo();
     const ws = await repo.open();
