@@ -478,7 +478,7 @@ export class AgentsService {
           messageId: previous.messageId,
           model: previous.model,
           sessionId: previous.sessionId,
-          continues: previous.branchState === 'open' || previous.branchState === 'conflict' ? previous : null,
+          continues: previous.branch ? previous : null,
         }),
       ),
     );

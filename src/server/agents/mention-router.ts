@@ -310,9 +310,8 @@ export class MentionRouter {
             messageId: message.id,
             model: inThread.model,
             sessionId: inThread.sessionId,
-            // The same branch goes on (merged or discarded ones are gone: a new branch is made).
-            continues:
-              inThread.branchState === 'open' || inThread.branchState === 'conflict' ? inThread : null,
+            // The same branch goes on, in the same worktree as the session (merged or discarded: a new branch).
+            continues: inThread.branch ? inThread : null,
           }),
         );
         if (!queued) return false;

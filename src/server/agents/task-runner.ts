@@ -201,14 +201,16 @@ export class TaskRunner {
     // A continuation works where its branch's first task did: opencode keeps a session's working directory.
     const home = task.branch ? { ...task, id: taskIdOfBranch(task.branch) ?? task.id } : task;
     const workspace = await workspaces.prepare(home);
-    if (workspace.branch && (workspace.branch !== task.branch || workspace.base !== task.baseBranch)) {
-      const fresh = workspace.branch !== task.branch;
+    // A new branch (or one made again after its predecessor was merged, discarded or empty) has nothing yet.
+    const fresh =
+      workspace.branch !== task.branch ||
+      (task.branchState !== null && task.branchState !== 'open' && task.branchState !== 'conflict');
+    if (workspace.branch && (fresh || workspace.base !== task.baseBranch))
       task = await this.o.repo.updateTask(task.id, {
         branch: workspace.branch,
         baseBranch: workspace.base,
         ...(fresh ? { branchState: null, commitSha: null } : {}),
       });
-    }
     const conflicts =
       workspace.branch && task.branchState === 'conflict'
         ? await workspaces.startResolve({ ...task, id: home.id })
@@ -362,18 +364,20 @@ export class TaskRunner {
     // On shutdown the task stays "running": the next start marks it interrupted and says so in chat.
     if (this.shuttingDown && !run.stopReason) return run.task;
     let text: string;
+    let result: Extract<TaskEvent, { kind: 'result' }>;
     if (exit.outcome) {
       const recorded = await recordSession(this.o.repo, run, exit.outcome);
       text = recorded.text;
-      this.note(run.task, { kind: 'status', status: run.task.status, reason: run.task.reason });
-      this.note(run.task, recorded.event);
+      result = recorded.event;
     } else {
       text = await recordResult(this.o.repo, run, exit);
-      this.note(run.task, { kind: 'status', status: run.task.status, reason: run.task.reason });
-      this.note(run.task, resultEvent(run));
+      result = resultEvent(run);
     }
+    // The branch entry comes before the result: the result stays the timeline's last word.
     const branch = await this.commitBranch(run, exit.outcome?.status === 'interrupted');
     if (branch) text = withBranch(text, branch, employee);
+    this.note(run.task, { kind: 'status', status: run.task.status, reason: run.task.reason });
+    this.note(run.task, result);
     this.o.logger.info({ agent: employee, task: run.task.id, status: run.task.status }, 'worker finished');
     if (this.o.roster.get(employee)) {
       const posted = await this.o.voice.say(employee, text, { replyTo: run.task.messageId });

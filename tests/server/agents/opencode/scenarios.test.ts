@@ -2,7 +2,8 @@
 // permission asks and questions answered by replying in the chat, help reaching a stuck agent, Stop, plain
 // failures within a bounded time. The services attach to one shared `opencode serve` (OPENCODE_URL); the
 // supervisor's own start is covered in supervisor.test.ts and restart.test.ts.
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -49,6 +50,10 @@ async function team(env: Record<string, string> = {}): Promise<Services> {
   return services;
 }
 
+/** A file as the task's branch has it (`git show`). */
+const onBranch = (branch: string | null | undefined, file: string) =>
+  execFileSync('git', ['show', `${branch}:${file}`], { cwd: world.project, encoding: 'utf8' });
+
 const fromAlice = (startsWith: string) => (m: Message) =>
   m.sender === 'alice' && m.text.startsWith(startsWith);
 const LONG = 60_000;
@@ -69,13 +74,16 @@ describe('agents on the real opencode', { timeout: 120_000 }, () => {
     const done = await waitForMessage(services, fromAlice('✅ Done'), 'the result', LONG);
     expect(done.replyTo).toBe(mention.id);
     expect(done.text).toContain('> I wrote hello.txt with two lines.');
-    expect(done.text).toContain('Files changed: hello.txt (+2 −0)');
     expect(done.text).toMatch(/tokens in, \d+ out · \$0\.0000 · \d+\.\d s/);
-    expect(readFileSync(join(world.project, 'hello.txt'), 'utf8')).toBe('hello\nworld\n');
+    // The work is on the task's own branch (a git project), not in the project until merged.
+    const [task] = await callerFor(services).tasks.list({ employee: 'alice' });
+    expect(done.text).toContain(`🌿 Branch ${task?.branch} (from `);
+    expect(done.text).toContain('hello.txt (+2 −0)');
+    expect(onBranch(task?.branch, 'hello.txt')).toBe('hello\nworld\n');
+    expect(existsSync(join(world.project, 'hello.txt'))).toBe(false);
     // Nothing of the server's own lands in the project.
     expect(existsSync(join(world.project, 'sessions'))).toBe(false);
 
-    const [task] = await callerFor(services).tasks.list({ employee: 'alice' });
     expect(task).toMatchObject({ status: 'done', sessionId: expect.stringMatching(/^ses_/) });
     const { updates } = await callerFor(services).tasks.timeline({ taskId: task?.id as number });
     const kinds = updates.map((u) => u.event.kind);
@@ -109,7 +117,8 @@ describe('agents on the real opencode', { timeout: 120_000 }, () => {
     await say(services, 'carol', 'allow', ask.id);
     const done = await waitForMessage(services, fromAlice('✅ Done'), 'the result', LONG);
     expect(done.text).toContain('The shell said:');
-    expect(readFileSync(join(world.project, 'ran.txt'), 'utf8')).toBe('ran\n');
+    const [task] = await callerFor(services).tasks.list({ employee: 'alice' });
+    expect(onBranch(task?.branch, 'ran.txt')).toBe('ran\n');
 
     // A late answer is told who answered first.
     await say(services, 'carol', 'deny', ask.id);
@@ -249,7 +258,8 @@ describe('agents on the real opencode', { timeout: 120_000 }, () => {
   });
 
   it('a provider failing with retries shows them, makes the agent ask for help, then fails in bounded time', async () => {
-    const services = await team({ AGENT_STUCK_AFTER_MS: '1000', AGENT_MODEL_TIMEOUT_MS: '6000' });
+    // A task's first prompt in a new worktree starts an opencode instance for that directory: time for retries.
+    const services = await team({ AGENT_STUCK_AFTER_MS: '1000', AGENT_MODEL_TIMEOUT_MS: '15000' });
     const { task } = await callerFor(services, { id: 'carol', role: 'user' }).tasks.assign({
       employee: 'alice',
       description: 'create a hello page (script:hello)',
@@ -262,7 +272,7 @@ describe('agents on the real opencode', { timeout: 120_000 }, () => {
       LONG,
     );
     const failed = await waitForMessage(services, fromAlice('❌ Failed'), 'the failure', LONG);
-    expect(failed.text).toContain(`the model provider did not answer within 6 s (tried ${world.model.url})`);
+    expect(failed.text).toContain(`the model provider did not answer within 15 s (tried ${world.model.url})`);
     const { updates } = await callerFor(services).tasks.timeline({ taskId: task.id });
     expect(updates.map((u) => u.event)).toContainEqual(
       expect.objectContaining({ kind: 'retry', attempt: 1, nextAt: expect.any(String) }),
