@@ -132,6 +132,9 @@ describe('task review (command-mode worker)', () => {
     ]);
     await panel.locator('.hljs-keyword').first().waitFor();
     expect(fetched.some((p) => /\/assets\/core-/.test(p))).toBe(true);
+    // Only the languages of these files: TypeScript, not Python.
+    expect(fetched.some((p) => /\/assets\/typescript-/.test(p))).toBe(true);
+    expect(fetched.some((p) => /\/assets\/python-/.test(p))).toBe(false);
     await screenshot(alice, 'task-review-unified');
 
     await panel.getByTestId('diff-layout-split').click();
@@ -246,6 +249,7 @@ describe('task review with the real opencode (scripted model)', { timeout: 240_0
   let oc: AttachedOpencode;
   let server: App;
   let carol: Page;
+  const carolFetched: string[] = [];
   const ocGit = (...args: string[]) =>
     execFileSync('git', args, { cwd: oc.world.project, encoding: 'utf8' }).trim();
 
@@ -262,7 +266,9 @@ describe('task review with the real opencode (scripted model)', { timeout: 240_0
     });
     for (const name of ['ada', 'bo'])
       await server.services.agents.hire({ name, role: 'developer', smartness: 'normal' }, 'test');
-    carol = await session.newPage();
+    // Tall: the cards of the later steps stay in the virtualized list's window.
+    carol = await session.newPage({ viewport: { width: 1280, height: 1400 } });
+    carol.on('request', (r) => carolFetched.push(new URL(r.url()).pathname));
     await carol.goto(`${server.httpUrl}/`);
     await carol.getByTestId('join-token').fill(await mintToken(TEST_SECRET, { user: 'carol', role: 'user' }));
     await carol.getByTestId('join-submit').click();
@@ -315,6 +321,8 @@ describe('task review with the real opencode (scripted model)', { timeout: 240_0
         .allTextContents();
     expect(await lines('del')).toEqual(['draft']);
     expect(await lines('add')).toEqual(['alpha']);
+    // A .txt file has nothing to highlight: highlight.js is not fetched at all.
+    expect(carolFetched.some((p) => /\/assets\/core-/.test(p))).toBe(false);
     await screenshot(carol, 'task-review-opencode-unified');
     await panel.getByTestId('diff-layout-split').click();
     const row = notes.locator('[data-testid="diff-row"]').first();
@@ -339,7 +347,28 @@ describe('task review with the real opencode (scripted model)', { timeout: 240_0
 
     // Ask bo to resolve it: the same session resolves the markers on the same branch.
     await boCard.getByTestId('task-branch-resolve').click();
-    const resolveCard = await cardFor('bo', '@bo resolve the merge conflict');
+    // Found by id from the server: the request itself may have scrolled out of the (virtualized) list by now.
+    const boTask = (await server.services.agents.listTasks({ employee: 'bo' })).find((t) =>
+      t.description.includes('note:beta'),
+    );
+    let requestId = 0;
+    await expect
+      .poll(async () => {
+        const stored = await server.services.repo.history(null, 200);
+        const request = stored.find((m) => m.sender === 'carol' && m.text.startsWith('@bo resolve'));
+        requestId = request?.id ?? 0;
+        return request && { text: request.text, replyTo: request.replyTo };
+      })
+      .toEqual({
+        text: '@bo resolve the merge conflict with master in notes.txt',
+        replyTo: boTask?.messageId,
+      });
+    const resolveCard = carol
+      .locator(
+        `[data-testid="message-item"][data-sender="bo"]:has([data-testid="reply-quote"][data-reply-to="${requestId}"])`,
+      )
+      .first()
+      .getByTestId('task-card');
     await expect
       .poll(() => resolveCard.getAttribute('data-status'), { timeout: 120_000, interval: 500 })
       .toBe('done');

@@ -24,7 +24,7 @@ export function DiffPanel({ taskId, onClose }: { taskId: number; onClose(): void
   const dialog = useRef<HTMLDialogElement>(null);
   const diff = trpc.tasks.diff.useQuery({ id: taskId }, { staleTime: 5_000 });
   const [layout, setLayout] = useDiffLayout();
-  const highlighter = useHighlighter(diff.data !== undefined && diff.data.files.length > 0);
+  const highlighter = useHighlighter(diff.data?.files.map((f) => f.path));
   const ids = useId();
   useEffect(() => {
     const el = dialog.current;

@@ -1,6 +1,6 @@
-// Syntax highlighting for the diff panel: highlight.js core and a few languages, imported only when a diff is
-// first shown (its own chunk), so the chat's initial bundle does not carry them.
-import type { LanguageFn } from 'highlight.js';
+// Syntax highlighting for the diff panel: highlight.js core and the languages a diff's files need, imported when
+// the diff is shown (chunks of their own), so the chat's initial bundle carries none of it.
+import type { HLJSApi, LanguageFn } from 'highlight.js';
 import { useEffect, useState } from 'react';
 
 /** Highlights one line of a file; returns HTML (highlight.js escapes the text, it adds only its own spans). */
@@ -56,52 +56,70 @@ const LANGUAGES: Record<string, () => Promise<{ default: LanguageFn }>> = {
   sql: () => import('highlight.js/lib/languages/sql'),
 };
 
-let loading: Promise<Highlighter> | null = null;
+let core: Promise<HLJSApi> | null = null;
+const registered = new Map<string, Promise<void>>();
+// One function per language, so a file's highlighter is the same object from render to render.
+const byLanguage = new Map<string, Highlight>();
 
-/** Loads highlight.js once (later calls share the first load; a failed load is tried again next time). */
-export function loadHighlighter(): Promise<Highlighter> {
-  loading ??= (async () => {
-    const [{ default: hljs }] = await Promise.all([
-      import('highlight.js/lib/core'),
-      import('./highlight.css'),
-    ]);
-    await Promise.all(
-      Object.entries(LANGUAGES).map(async ([name, load]) =>
-        hljs.registerLanguage(name, (await load()).default),
-      ),
-    );
-    // One function per language, so a file's highlighter is the same object from render to render.
-    const byLanguage = new Map<string, Highlight>();
-    return (path: string) => {
-      const language = languageFor(path);
-      if (!language) return null;
-      let highlight = byLanguage.get(language);
-      if (!highlight) {
-        // Line by line: a comment or string spanning lines is coloured per line, which a diff reads fine with.
-        highlight = (text: string) => hljs.highlight(text, { language, ignoreIllegals: true }).value;
-        byLanguage.set(language, highlight);
-      }
-      return highlight;
-    };
-  })();
-  loading.catch(() => {
-    loading = null;
+function loadCore(): Promise<HLJSApi> {
+  core ??= Promise.all([import('highlight.js/lib/core'), import('./highlight.css')]).then(([m]) => m.default);
+  // A failed load (network) is tried again the next time a diff is shown.
+  core.catch(() => {
+    core = null;
   });
-  return loading;
+  return core;
 }
 
-/** The highlighter once loaded (null before, or if it could not load: the diff then shows plain text). */
-export function useHighlighter(enabled: boolean): Highlighter | null {
-  const [highlighter, setHighlighter] = useState<{ fn: Highlighter } | null>(null);
+function loadLanguage(hljs: HLJSApi, name: string): Promise<void> {
+  let done = registered.get(name);
+  if (!done) {
+    done = (LANGUAGES[name] as () => Promise<{ default: LanguageFn }>)().then((m) =>
+      hljs.registerLanguage(name, m.default),
+    );
+    registered.set(name, done);
+    done.catch(() => registered.delete(name));
+  }
+  return done;
+}
+
+/** The languages the files at `paths` are highlighted in (sorted, each once). */
+export function languagesFor(paths: readonly string[]): string[] {
+  return [...new Set(paths.map(languageFor).filter((l): l is string => l !== null))].sort();
+}
+
+/** Loads highlight.js's core and the given languages (see languagesFor; each fetched once per page). */
+export async function loadHighlighter(languages: readonly string[]): Promise<Highlighter> {
+  const hljs = await loadCore();
+  await Promise.all(languages.filter((name) => name in LANGUAGES).map((name) => loadLanguage(hljs, name)));
+  return (path: string) => {
+    const language = languageFor(path);
+    if (!language || !hljs.getLanguage(language)) return null;
+    let highlight = byLanguage.get(language);
+    if (!highlight) {
+      // Line by line: a comment or string spanning lines is coloured per line, which a diff reads fine with.
+      highlight = (text: string) => hljs.highlight(text, { language, ignoreIllegals: true }).value;
+      byLanguage.set(language, highlight);
+    }
+    return highlight;
+  };
+}
+
+/**
+ * The highlighter for the files at `paths` once loaded; null before, when none of them has a known language
+ * (nothing is fetched then), or if it could not load (the diff then shows plain text).
+ */
+export function useHighlighter(paths: readonly string[] | undefined): Highlighter | null {
+  const [highlighter, setHighlighter] = useState<{ key: string; fn: Highlighter } | null>(null);
+  const key = languagesFor(paths ?? []).join(',');
   useEffect(() => {
-    if (!enabled) return;
+    if (key === '') return;
     let live = true;
-    loadHighlighter()
-      .then((fn) => live && setHighlighter({ fn }))
+    loadHighlighter(key.split(','))
+      .then((fn) => live && setHighlighter({ key, fn }))
       .catch(() => undefined);
     return () => {
       live = false;
     };
-  }, [enabled]);
-  return highlighter?.fn ?? null;
+  }, [key]);
+  return highlighter?.key === key ? highlighter.fn : null;
 }

@@ -6,7 +6,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { branchStateText, resolveRequest } from '../../../../src/client/components/Tasks/BranchSummary';
 import { DiffFile, LONG_FILE_LINES } from '../../../../src/client/components/Tasks/DiffFile';
 import { loadDiffLayout } from '../../../../src/client/components/Tasks/diff-layout';
-import { languageFor, loadHighlighter } from '../../../../src/client/components/Tasks/highlight';
+import {
+  languageFor,
+  languagesFor,
+  loadHighlighter,
+} from '../../../../src/client/components/Tasks/highlight';
 import type { BranchEvent, FileDiff } from '../../../../src/shared/task-branch';
 
 afterEach(cleanup);
@@ -100,10 +104,12 @@ describe('DiffFile', () => {
   });
 
   it('highlights with highlight.js and keeps markup in the file as text', async () => {
-    const highlighter = await loadHighlighter();
+    const highlighter = await loadHighlighter(languagesFor(['src/view.tsx', 'notes.unknownext']));
     const highlight = highlighter('src/view.tsx');
     expect(highlight).not.toBeNull();
     expect(highlighter('notes.unknownext')).toBeNull();
+    // Only the languages asked for are loaded.
+    expect(highlighter('main.py')).toBeNull();
     const patch = '@@ -0,0 +1,2 @@\n+const x = "<img src=x onerror=alert(1)>";\n+// done\n';
     const { container, getAllByTestId } = render(
       <DiffFile
@@ -121,6 +127,11 @@ describe('DiffFile', () => {
 });
 
 describe('highlight and layout choices', () => {
+  it('needs each language once, and none for files it cannot highlight', () => {
+    expect(languagesFor(['a.ts', 'b.tsx', 'c.py', 'notes.txt'])).toEqual(['python', 'typescript']);
+    expect(languagesFor(['notes.txt', 'logo.png'])).toEqual([]);
+  });
+
   it('picks the language by extension', () => {
     expect(languageFor('a/b/Login.TSX')).toBe('typescript');
     expect(languageFor('scripts/run.sh')).toBe('bash');
