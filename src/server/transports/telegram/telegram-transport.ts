@@ -229,12 +229,13 @@ export class TelegramTransport implements Transport {
 
   /** Posts through the hub, then waits until Telegram accepted every part (or refused, or SEND_WAIT_MS passed). */
   async sendMessage(text: string, senderName: string, replyTo?: number | null): Promise<boolean> {
-    if (!this.bot) return false;
     const message = await postThroughHub(this.deps.hub, text, senderName, replyTo, (err) =>
       this.deps.logger.warn({ err, sender: senderName }, 'telegram transport could not post'),
     );
+    // Bridge off (a switch to websocket turned it off while the sender still saw telegram): the message is
+    // committed for the web clients all the same, only not delivered to Telegram.
+    if (!message || !this.bot) return false;
     // The send needs network I/O, so it cannot settle before this waiter is registered.
-    if (!message) return false;
     return new Promise<boolean>((resolve) => {
       const finish = (delivered: boolean) => {
         clearTimeout(timer);

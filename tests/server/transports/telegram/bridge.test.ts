@@ -53,6 +53,22 @@ function helperAgent(app: App) {
 }
 
 describe('Telegram bridge', () => {
+  it('commits an answer sent through the Telegram transport just after a switch turned the bridge off (not delivered, not lost)', async () => {
+    const app = await start();
+    const web = subscriber(app, 'alice');
+    await web.started();
+    // A sender that picked the Telegram transport before the switch to websocket turned its bridge off.
+    const telegram = app.services.communication.telegram;
+    await app.services.communication.switch('websocket');
+    expect(telegram.running).toBe(false);
+
+    const delivered = await telegram.sendMessage('on it, alice', 'helper');
+
+    expect(delivered).toBe(false);
+    await waitFor(() => web.received.some((m) => m.text === 'on it, alice'), 5000, 'the answer on the web');
+    expect(emulator?.sent.some((m) => m.text.includes('on it, alice'))).toBe(false);
+  });
+
   it('brings a Telegram user message to tRPC subscribers and to the agents, attributed to the username', async () => {
     const app = await start();
     expect(app.services.communication.type).toBe('telegram');
