@@ -362,7 +362,7 @@ for (const scenario of selected) {
           ? threadedDriver(inProcess, { kind: clients, urls, token }, clientThreads)
           : inProcess;
       try {
-        const result = await scenario.run(driver, server);
+        const result = await Promise.race([scenario.run(driver, server), server.died]);
         if (result) {
           results[kind].push(result);
           record.figures = result.figures;

@@ -44,7 +44,7 @@ function waitForLine(child: ChildProcess, pattern: RegExp): Promise<RegExpExecAr
 
 const stopChild = (child: ChildProcess) =>
   new Promise<void>((resolve) => {
-    if (child.exitCode !== null) return resolve();
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
     setTimeout(() => child.kill('SIGKILL'), 5000).unref();
@@ -53,6 +53,18 @@ const stopChild = (child: ChildProcess) =>
 const PROBE_FLAGS = ['--import', 'tsx', '--import', './bench/lib/probe.mjs'];
 
 /** Collects the child's probe lines (and drops the rest of its stdout) from now on. */
+/** Rejects when the child exits while `stopping()` is false. */
+function diedEarly(child: ChildProcess, stopping: () => boolean): Promise<never> {
+  const died = new Promise<never>((_, reject) =>
+    child.once('exit', (code, signal) => {
+      if (!stopping())
+        reject(new Error(`the server process ended during the scenario (${signal ?? `exit code ${code}`})`));
+    }),
+  );
+  died.catch(() => {});
+  return died;
+}
+
 function collectProbe(child: ChildProcess): ProbeSlice[] {
   const slices: ProbeSlice[] = [];
   let rest = '';
@@ -100,18 +112,22 @@ export async function startProject(extraEnv: Record<string, string> = {}): Promi
   });
   await waitForLine(child, /OpenCode-Slack is running/);
   const probe = collectProbe(child);
+  let stopping = false;
+  const died = diedEarly(child, () => stopping);
   const tokens = new Map<string, Promise<string>>();
   return {
     wsUrl: `ws://127.0.0.1:${wsPort}`,
     httpUrl: `http://127.0.0.1:${port}`,
     pid: child.pid as number,
     probe,
+    died,
     token(user, role = 'user') {
       const key = `${user}:${role}`;
       if (!tokens.has(key)) tokens.set(key, mintToken(BENCH_SECRET, { user, role }, '1h'));
       return tokens.get(key) as Promise<string>;
     },
     async stop() {
+      stopping = true;
       await stopChild(child);
       rmSync(dir, { recursive: true, force: true });
     },
@@ -126,13 +142,19 @@ export async function startBaseline(script = 'bench/lib/baseline-server.ts'): Pr
   });
   const match = await waitForLine(child, /BASELINE_PORT=(\d+)/);
   const probe = collectProbe(child);
+  let stopping = false;
+  const died = diedEarly(child, () => stopping);
   return {
     wsUrl: `ws://127.0.0.1:${match[1]}`,
     httpUrl: null,
     pid: child.pid as number,
     probe,
+    died,
     token: async () => '',
-    stop: () => stopChild(child),
+    stop: () => {
+      stopping = true;
+      return stopChild(child);
+    },
   };
 }
 
@@ -166,6 +188,7 @@ export async function startCluster(count: number): Promise<RunningServer> {
     httpUrl: first.httpUrl,
     pid: first.pid,
     probe: first.probe,
+    died: Promise.race(instances.map((s) => s.died)),
     token: (user, role) => first.token(user, role),
     async stop() {
       await Promise.all(instances.map((s) => s.stop()));
