@@ -1,4 +1,7 @@
 // Test set-up for router tests: a fresh migrated in-memory database per call, callers for any user.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pino from 'pino';
 import { createServices } from '../../src/server/app';
 import type { User } from '../../src/server/auth';
@@ -15,6 +18,8 @@ export function testConfig(env: Record<string, string> = {}): Config {
     LOG_FILE: '',
     PORT: '0',
     WEBSOCKET_PORT: '0',
+    // Agents' tasks never work in (or branch) this checkout: each test server gets an empty project of its own.
+    PROJECT_ROOT: env.PROJECT_ROOT ?? mkdtempSync(join(tmpdir(), 'ocs-project-')),
     ...env,
   });
 }

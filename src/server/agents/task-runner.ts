@@ -491,10 +491,17 @@ export class TaskRunner {
     for (const task of await this.o.repo.listTasks({ statuses: ['running', 'stuck'] })) {
       const employee = this.o.roster.get(task.employee);
       if (!employee || !task.sessionId || this.runs.has(task.employee)) continue;
-      const directory =
-        task.branch && workspaces
-          ? (await workspaces.prepare({ ...task, id: taskIdOfBranch(task.branch) ?? task.id })).dir
-          : undefined;
+      let directory: string | undefined;
+      try {
+        directory =
+          task.branch && workspaces
+            ? (await workspaces.prepare({ ...task, id: taskIdOfBranch(task.branch) ?? task.id })).dir
+            : undefined;
+      } catch (error) {
+        // Its worktree cannot be had back: the task is marked interrupted with the others.
+        this.o.logger.warn({ err: error, task: task.id }, 'a busy session’s worktree is gone');
+        continue;
+      }
       if (!(await driver.busy(task.sessionId, directory))) continue;
       this.o.logger.info({ task: task.id, session: task.sessionId }, 'task re-attached to its busy session');
       await this.withLock(task.employee, () => this.launch(employee, task, true));

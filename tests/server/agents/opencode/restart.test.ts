@@ -1,7 +1,7 @@
 // Restarts with the real opencode: a server restart mid-task marks it interrupted with a way to continue the same
 // session; the opencode server dying mid-task says so and is started again; a session still busy on an attached
 // opencode server is followed again after our restart.
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OpencodeServer } from '../../../../src/server/agents/opencode/opencode-server';
@@ -28,9 +28,18 @@ afterAll(async () => {
 
 afterEach(() => stopAgentServices());
 
-/** Services on a database file (so a second start sees the first one's tasks), opencode started by the server. */
+/**
+ * Services on a database file and data directory (so a second start sees the first one's tasks and worktrees, as
+ * after a real restart), opencode started by the server.
+ */
 async function server(db: string, env: Record<string, string> = {}): Promise<Services> {
-  return agentServices({ PROJECT_ROOT: world.project, DATABASE_URL: db, OPENCODE_URL: '', ...env });
+  return agentServices({
+    PROJECT_ROOT: world.project,
+    DATABASE_URL: db,
+    DATA_DIR: dirname(db),
+    OPENCODE_URL: '',
+    ...env,
+  });
 }
 
 /** Waits until the model received a prompt after `before` (this task's, not an earlier test's). */
