@@ -17,8 +17,10 @@ export interface RunningServer {
   wsUrls?: string[];
   httpUrl: string | null;
   pid: number;
-  /** The server's step timings so far (./probe.ts), in arrival order. */
+  /** The server's step timings so far (./probe.mjs), in arrival order. */
   probe: ProbeSlice[];
+  /** Rejects if the server process ends before `stop()`: a scenario waiting on it fails instead of hanging. */
+  died: Promise<never>;
   token(user: string, role?: 'user' | 'admin'): Promise<string>;
   stop(): Promise<void>;
 }
