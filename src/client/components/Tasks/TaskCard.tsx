@@ -16,7 +16,7 @@ import { useChatStore } from '../../stores/chatStore';
 import { trpc } from '../../trpc';
 import { BranchSummary } from './BranchSummary';
 import { TaskAsk } from './TaskCardAsk';
-import { useTaskTimeline } from './useTaskTimeline';
+import { useTaskTimeline, useTimelineStore } from './useTaskTimeline';
 
 const ACTIVE = ['queued', 'running', 'stuck'];
 
@@ -63,6 +63,9 @@ export function TaskCard({ task }: { task: Task }) {
   const stop = trpc.tasks.stop.useMutation({ onSuccess: () => utils.tasks.list.invalidate() });
   const mayStop = me !== null && (me.role === 'admin' || me.id === task.assignedBy);
   const elapsed = elapsedMs(card, now);
+  // The branch as it stands now, also after a later task (a continuation) worked on it.
+  const latest = useTimelineStore((s) => (card.branch ? s.branches[card.branch.branch]?.event : undefined));
+  const branch = latest?.kind === 'branch' ? latest : card.branch;
 
   return (
     <section
@@ -134,8 +137,8 @@ export function TaskCard({ task }: { task: Task }) {
           ))}
         </ul>
       )}
-      {card.branch && <BranchSummary task={task} branch={card.branch} running={active} />}
-      {!card.branch && card.result?.files && card.result.files.length > 0 && (
+      {branch && <BranchSummary task={task} branch={branch} running={active} />}
+      {!branch && card.result?.files && card.result.files.length > 0 && (
         <ul data-testid="task-card-files" className="mt-1 font-mono">
           {card.result.files.map((f) => (
             <li key={f.path}>

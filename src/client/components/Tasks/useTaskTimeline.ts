@@ -11,6 +11,11 @@ const HISTORY_PAGES = 20;
 
 interface TimelineState {
   byTask: Record<number, TaskUpdate[]>;
+  /**
+   * Per git branch, its latest `branch` entry from any task: a continuation of a task works on the same branch, so
+   * the first task's card follows what happened to the branch later (resolved, merged) instead of going stale.
+   */
+  branches: Record<string, TaskUpdate>;
   /** The subscription has told its position: a history read now cannot miss what happens next. */
   live: boolean;
   add(updates: TaskUpdate[]): void;
@@ -39,6 +44,7 @@ function merge(current: TaskUpdate[] | undefined, incoming: TaskUpdate[]): TaskU
 
 export const useTimelineStore = create<TimelineState>((set) => ({
   byTask: {},
+  branches: {},
   live: false,
   add(updates) {
     if (updates.length === 0) return;
@@ -47,7 +53,13 @@ export const useTimelineStore = create<TimelineState>((set) => ({
       for (const u of updates) groups.set(u.taskId, [...(groups.get(u.taskId) ?? []), u]);
       const byTask = { ...state.byTask };
       for (const [taskId, list] of groups) byTask[taskId] = merge(byTask[taskId], list);
-      return { byTask };
+      let branches = state.branches;
+      for (const u of updates) {
+        if (u.event.kind !== 'branch' || (branches[u.event.branch]?.id ?? 0) >= u.id) continue;
+        if (branches === state.branches) branches = { ...branches };
+        branches[u.event.branch] = u;
+      }
+      return { byTask, branches };
     });
   },
   setLive(live) {
