@@ -1,8 +1,7 @@
 // A permission ask answered from Telegram by replying to the agent's post (not the buttons): the real opencode
 // (scripted model) asks to run a shell command, the assigner replies "allow" in Telegram (through the emulator),
 // the answer reaches opencode, the command runs and the task ends done.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../../../src/server/app';
 import { startTestServer, waitFor } from '../../../helpers/server';
@@ -49,7 +48,13 @@ describe('asks answered from Telegram', () => {
       60_000,
       'the result in Telegram',
     );
-    expect(readFileSync(join(oc.world.project, 'ran.txt'), 'utf8')).toBe('ran\n');
+    // The command ran in the task's worktree: its file is on the task's branch.
+    const [task] = await app.services.agents.listTasks({ employee: 'ada' });
+    const onBranch = execFileSync('git', ['show', `${task?.branch}:ran.txt`], {
+      cwd: oc.world.project,
+      encoding: 'utf8',
+    });
+    expect(onBranch).toBe('ran\n');
     const timeline = await app.services.agents.timeline.list();
     expect(timeline.map((u) => u.event)).toContainEqual(
       expect.objectContaining({ kind: 'answered', by: 'tg_carol', answer: 'allow' }),
