@@ -96,7 +96,8 @@ describe('Telegram task message asks', () => {
     await waitFor(() => taskMessage()?.text.includes('✅ done') ?? false, 60_000, 'the final state');
     const done = taskMessage();
     expect(done?.telegramId).toBe(asked?.telegramId);
-    expect(done?.buttons).toEqual([]);
+    // The ask's buttons are gone; what remains are the branch's (the project is a git repository).
+    expect(done?.buttons.map((b) => b.text)).toEqual(['🔀 Merge', '🗑 Discard']);
     await waitFor(() => askMessage()?.buttons.length === 0, 30_000, 'the ask message without its buttons');
     // The work is committed on the task's branch when it ends: the message shows the branch then.
     await waitFor(() => taskMessage()?.text.includes('🌿') ?? false, 30_000, 'the task branch');

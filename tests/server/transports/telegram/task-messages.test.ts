@@ -27,6 +27,8 @@ async function start(env: Record<string, string>): Promise<App> {
   const app = await startTestServer({
     ...telegramEnv(proxy.apiRoot),
     TELEGRAM_TASK_EDIT_MS: String(EDIT_MS),
+    // Not a git repository (the server's own directory may be one, with uncommitted work that tasks must not touch).
+    PROJECT_ROOT: tempDir(),
     ...env,
   });
   apps.push(app);
