@@ -10,6 +10,7 @@ import { recordBranchState, tasksOfBranch } from './branch-state';
 import type { TaskRunner } from './task-runner';
 import type { TimelineSink } from './timeline-sink';
 import type { Voice } from './voice';
+import { taskIdOfBranch } from './workspace/naming';
 import { MergeConflictError, WorkspaceError, type Workspaces } from './workspace/workspaces';
 
 export interface TaskBranchesDeps {
@@ -26,12 +27,19 @@ export interface BranchAction {
   replyTo?: number | null;
 }
 
-/** The assigner or an admin may review, merge or discard a task's branch. */
-export function assertMayHandleBranch(task: Task, by: Pick<User, 'id' | 'role'>, action: string): void {
-  if (by.role !== 'admin' && task.assignedBy !== by.id)
+/**
+ * The assigner of the task that made the branch, or an admin, may review, merge or discard it. A continuation
+ * ("@alice change …", "@alice resolve") can be asked for by anyone, but it does not hand the branch to them.
+ */
+export function assertMayHandleBranch(
+  owner: Pick<Task, 'id' | 'assignedBy' | 'employee'>,
+  by: Pick<User, 'id' | 'role'>,
+  action: string,
+): void {
+  if (by.role !== 'admin' && owner.assignedBy !== by.id)
     throw new ChatError(
       'FORBIDDEN',
-      `only an admin or ${task.assignedBy} (who assigned task #${task.id}) may ${action} ${task.employee}'s branch`,
+      `only an admin or ${owner.assignedBy} (who assigned task #${owner.id}) may ${action} ${owner.employee}'s branch`,
     );
 }
 
@@ -44,6 +52,13 @@ export class TaskBranches {
     const task = await this.d.repo.getTask(id);
     if (!task) throw new ChatError('NOT_FOUND', `there is no task #${id}`);
     return task;
+  }
+
+  /** Checks `by` against the assigner of the task that made `task`'s branch (the task itself if it has none). */
+  private async assertMay(task: Task, by: User, action: string): Promise<void> {
+    const first = task.branch ? taskIdOfBranch(task.branch) : null;
+    const owner = first !== null && first !== task.id ? ((await this.d.repo.getTask(first)) ?? task) : task;
+    assertMayHandleBranch(owner, by, action);
   }
 
   /** The task's branch, open (or in conflict); PRECONDITION_FAILED otherwise. */
@@ -76,7 +91,7 @@ export class TaskBranches {
 
   async diff(id: number, by: User): Promise<TaskDiff> {
     const task = await this.task(id);
-    assertMayHandleBranch(task, by, 'review');
+    await this.assertMay(task, by, 'review');
     const { branch, base } = this.openBranch(task);
     const workspaces = await this.d.workspaces();
     try {
@@ -96,7 +111,7 @@ export class TaskBranches {
 
   async merge(id: number, by: User, o: BranchAction = {}): Promise<MergeResult> {
     const task = await this.task(id);
-    assertMayHandleBranch(task, by, 'merge');
+    await this.assertMay(task, by, 'merge');
     const { branch, base } = this.openBranch(task);
     await this.assertSettled(task, 'merge');
     const workspaces = await this.d.workspaces();
@@ -126,7 +141,7 @@ export class TaskBranches {
 
   async discard(id: number, by: User, o: BranchAction = {}): Promise<{ taskId: number; branch: string }> {
     const task = await this.task(id);
-    assertMayHandleBranch(task, by, 'discard');
+    await this.assertMay(task, by, 'discard');
     const { branch, base } = this.openBranch(task);
     await this.assertSettled(task, 'discard');
     const workspaces = await this.d.workspaces();

@@ -86,8 +86,8 @@ describe('agents side by side on one git repository', { timeout: 300_000 }, () =
     expect(conflict.text).toContain('Reply "@bob resolve" (or ask me anything) to have me resolve it.');
     expect(readFileSync(join(oc.world.project, 'notes.txt'), 'utf8')).toBe('alpha\n');
 
-    // "@bob resolve": the same session, the same branch; the agent resolves the markers.
-    await say(services, 'carol', '@bob resolve', conflict.id);
+    // "@bob resolve" (asked by dave): the same session, the same branch; the agent resolves the markers.
+    await say(services, 'dave', '@bob resolve', conflict.id);
     const resolved = await waitForMessage(
       services,
       from('bob', '✅ Done', conflict.id),
@@ -95,18 +95,18 @@ describe('agents side by side on one git repository', { timeout: 300_000 }, () =
       LONG,
     );
     expect(resolved.text).toContain('I resolved the conflict in notes.txt');
-    for (const r of oc.world.model.prompts().slice(-4))
-      console.log(
-        'DEBUG',
-        JSON.stringify(r.messages).match(/Working directory: \S+/)?.[0],
-        JSON.stringify(r.messages.slice(-2)).slice(0, 600),
-      );
     expect(resolved.text).toContain(`🌿 Branch ${bob.branch}`);
     const continuation = await taskOf(services, 'bob');
     expect(continuation).toMatchObject({
       sessionId: bob.sessionId,
       branch: bob.branch,
       branchState: 'open',
+      assignedBy: 'dave',
+    });
+    // Asking for the continuation does not hand dave carol's branch.
+    await expect(callerFor(services, dave).tasks.merge({ id: continuation.id })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      message: `only an admin or carol (who assigned task #${bob.id}) may merge bob's branch`,
     });
     const prompts = oc.world.model.prompts().map((r) => JSON.stringify(r.messages));
     expect(prompts.some((p) => p.includes('conflict markers') && p.includes('notes.txt'))).toBe(true);
