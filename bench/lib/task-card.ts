@@ -50,9 +50,12 @@ export async function startProjectWithOpencode(): Promise<OpencodeBench> {
   return {
     server,
     async stop() {
+      // The server's opencode outlived a SIGTERMed server (found orphaned after bench runs): end it here too.
+      const opencode = opencodePid(server.pid);
       await server.stop();
+      if (opencode !== null) await endProcess(opencode);
       await model.stop();
-      rmSync(root, { recursive: true, force: true });
+      rmSync(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     },
   };
 }
@@ -69,6 +72,28 @@ function descendants(pid: number): number[] {
     // The process (or one of its threads) ended while we looked: it has no descendants to report.
   }
   return children.flatMap((c) => [c, ...descendants(c)]);
+}
+
+/** SIGTERM, then SIGKILL after 5 s if it is still there. */
+async function endProcess(pid: number): Promise<void> {
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(pid, name);
+    } catch {
+      // ended meanwhile
+    }
+  };
+  if (!alive()) return;
+  signal('SIGTERM');
+  if (!(await until(() => !alive(), 5000))) signal('SIGKILL');
 }
 
 function opencodePid(serverPid: number): number | null {

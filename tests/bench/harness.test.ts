@@ -4,10 +4,29 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/server';
 
+/** opencode servers started by bench runs (their config lives in the bench's temporary directory). */
+function benchOpencodes(): Set<string> {
+  const found = new Set<string>();
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (
+        cmd.includes('opencode') &&
+        readFileSync(`/proc/${pid}/environ`, 'utf8').includes('ocs-bench-opencode-')
+      )
+        found.add(pid);
+    } catch {
+      // ended meanwhile, or not ours to read
+    }
+  }
+  return found;
+}
+
 // A smoke run of the benchmark harness so it keeps working; the figures themselves are not asserted (they come
 // from `npm run bench` on a quiet machine, never from a timed test).
 describe('benchmark harness', () => {
   it('runs every scenario against the project, the raw relay and (flood, ingest) both peers, with no loss, duplication or reordering', () => {
+    const before = benchOpencodes();
     const out = tempDir('ocs-bench-smoke-');
     // The task card row starts the real opencode (about 5 s to its first task on a quiet machine, more under load).
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--smoke', '--out', out], {
@@ -16,6 +35,8 @@ describe('benchmark harness', () => {
     });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toContain('sequence check: lost 0, duplicated 0, reordered 0');
+    // The agents row's opencode server ends with the run (it was once left running after every run).
+    expect([...benchOpencodes()].filter((pid) => !before.has(pid))).toEqual([]);
     const [file] = readdirSync(out);
     const report = JSON.parse(readFileSync(join(out, file as string), 'utf8')) as {
       rows: {
