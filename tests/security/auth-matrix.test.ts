@@ -3,9 +3,9 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/server/app';
 import { mintToken } from '../../src/server/auth';
-import { connectClient, startTestServer, tempDir } from '../helpers/server';
+import { connectClient, startTestServer } from '../helpers/server';
 import { TEST_SECRET } from '../helpers/services';
-import { fixtureCommand } from '../server/agents/helpers';
+import { fixtureCommand, gitProject } from '../server/agents/helpers';
 import {
   CASES,
   type Cell,
@@ -25,7 +25,8 @@ beforeAll(async () => {
   app = await startTestServer({
     AUTH_SECRET: TEST_SECRET,
     RATE_LIMIT_PER_SECOND: '0',
-    PROJECT_ROOT: tempDir('ocs-matrix-'),
+    // A git project: without git the matrix's agents would take turns (issue 21) and the stopper would wait.
+    PROJECT_ROOT: gitProject(),
     AGENT_WORKER_COMMAND: fixtureCommand('slow-worker.mjs'),
     AGENT_MIN_POST_INTERVAL_MS: '0',
     AGENT_POSTS_PER_HOUR: '100000',

@@ -128,6 +128,13 @@ export const CASES: ProcedureCase[] = [
     access: 'admin-or-assigner',
     input: async (app) => ({ id: await finishedTaskWithSession(app), text: 'matrix: go on' }),
   },
+  // A finished task without a branch: the admin reaches the check of its branch; a user is not its assigner.
+  ...(['tasks.diff', 'tasks.merge', 'tasks.discard'] as const).map((path) => ({
+    path,
+    access: 'admin-or-assigner' as const,
+    reached: 'PRECONDITION_FAILED',
+    input: async (app: App) => ({ id: await finishedTaskWithSession(app) }),
+  })),
   { path: 'audit.list', access: 'admin', input: () => ({ limit: 5 }) },
   { path: 'users.revoked', access: 'admin', input: () => undefined },
   { path: 'users.revoke', access: 'admin', input: () => ({ user: `gone-${++serial}` }) },
