@@ -14,10 +14,15 @@ export function backoffDelayMs(attempt: number, random: () => number = Math.rand
   return Math.round(step / 2 + (random() * step) / 2);
 }
 
+/** How long a wake that found no wait in progress still cuts short the next one. */
+const WAKE_MEMORY_MS = 2_000;
+
 export class ReconnectGate {
   /** The retry tRPC is about to make; null for the first connect (no wait). */
   private attempt: number | null = null;
   private wakeUp: (() => void) | null = null;
+  /** When a wake came while no wait was in progress (a connect attempt or tRPC's own hop was on its way). */
+  private wokenAt: number | null = null;
   private closed = false;
 
   constructor(
@@ -41,6 +46,10 @@ export class ReconnectGate {
     const attempt = this.attempt;
     this.attempt = null;
     if (attempt === null || this.closed) return this.target;
+    // The network or the tab came back just before this wait began: it is not waited out either.
+    const woken = this.wokenAt !== null && Date.now() - this.wokenAt < WAKE_MEMORY_MS;
+    this.wokenAt = null;
+    if (woken) return this.target;
     const delay = this.hooks.delayMs?.(attempt) ?? backoffDelayMs(attempt, this.random);
     this.hooks.onRetryScheduled?.(delay);
     await new Promise<void>((resolve) => {
@@ -57,7 +66,10 @@ export class ReconnectGate {
 
   /** Retry now (the network or the tab is back); true when a wait was cut short. */
   wake(): boolean {
-    if (!this.wakeUp) return false;
+    if (!this.wakeUp) {
+      this.wokenAt = Date.now();
+      return false;
+    }
     this.wakeUp();
     return true;
   }

@@ -72,6 +72,39 @@ describe('ReconnectGate', () => {
     expect(gate.wake()).toBe(false);
   });
 
+  it('a wake that comes while a connect attempt is on its way cuts the next wait short, but only soon after', async () => {
+    const gate = new ReconnectGate('ws://chat/ws', {}, () => 1);
+    // The network comes back while an attempt is failing: no wait is in progress to end.
+    expect(gate.wake()).toBe(false);
+    gate.retryDelayMs(10);
+    let resolved = false;
+    void gate.url().then(() => {
+      resolved = true;
+    });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(resolved).toBe(true);
+    // Used once: the retry after it waits its backoff again.
+    gate.retryDelayMs(10);
+    resolved = false;
+    void gate.url().then(() => {
+      resolved = true;
+    });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(resolved).toBe(false);
+    gate.wake();
+    await vi.advanceTimersByTimeAsync(0);
+    // A wake long before a later disconnect (the tab shown while connected) does not skip that wait.
+    gate.wake();
+    await vi.advanceTimersByTimeAsync(60_000);
+    gate.retryDelayMs(10);
+    resolved = false;
+    void gate.url().then(() => {
+      resolved = true;
+    });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(resolved).toBe(false);
+  });
+
   it('stops waiting when the client closes', async () => {
     const gate = new ReconnectGate('ws://chat/ws', {}, () => 1);
     gate.retryDelayMs(3);
