@@ -32,7 +32,10 @@ export function messageWriter(sqlite) {
   const byClientId = sqlite.prepare(
     `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE sender = ? AND client_id = ?`,
   );
-  return sqlite.transaction((batch) => {
+  // BEGIN IMMEDIATE: the group reads (client ids, reply targets) before it writes, and a deferred transaction that
+  // must turn from reader into writer after another connection committed fails at once with SQLITE_BUSY ("database
+  // is locked") instead of waiting busy_timeout — the server's main connection also commits (outbox, settings).
+  const group = sqlite.transaction((batch) => {
     const createdAt = new Date().toISOString();
     const outcomes = batch.map((m) => {
       const clientId = m.clientId ?? null;
@@ -59,4 +62,5 @@ export function messageWriter(sqlite) {
     });
     return { createdAt, outcomes };
   });
+  return (batch) => group.immediate(batch);
 }

@@ -25,6 +25,11 @@ import {
 const KEEP_UPDATES = 1000;
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+/**
+ * Read-then-write transactions start as writers: a deferred one that turns into a writer after the message writer
+ * thread committed fails at once with SQLITE_BUSY instead of waiting busy_timeout.
+ */
+const IMMEDIATE = { behavior: 'immediate' } as const;
 
 export class SqliteTransportRepository implements TransportRepository {
   constructor(private readonly db: Db) {}
@@ -48,7 +53,7 @@ export class SqliteTransportRepository implements TransportRepository {
           .values({ ...part, status: 'pending', createdAt })
           .run();
       writeState(tx, STATE_FORWARD_CURSOR, String(cursor));
-    });
+    }, IMMEDIATE);
   }
 
   async nextOutbox(): Promise<OutboxItem | null> {
@@ -69,7 +74,7 @@ export class SqliteTransportRepository implements TransportRepository {
     this.db.transaction((tx) => {
       tx.delete(telegramOutbox).where(eq(telegramOutbox.id, item.id)).run();
       mapIds(tx, item.chatId, telegramMessageId, item.messageId, createdAt);
-    });
+    }, IMMEDIATE);
   }
 
   async recordAttempt(id: number, error: string): Promise<void> {
@@ -182,7 +187,7 @@ export class SqliteTransportRepository implements TransportRepository {
           ),
         )
         .run();
-    });
+    }, IMMEDIATE);
   }
 
   async pendingUpdates(): Promise<PendingUpdate[]> {
@@ -231,7 +236,7 @@ export class SqliteTransportRepository implements TransportRepository {
         .onConflictDoUpdate({ target: telegramTaskMessages.taskId, set: row })
         .run();
       writeState(tx, STATE_TASK_CURSOR, String(cursor));
-    });
+    }, IMMEDIATE);
   }
 }
 
