@@ -32,8 +32,12 @@ async function outage(page: Page): Promise<void> {
   await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 100);
   // Let a connect attempt already on its way fail, then step past the client's zero-delay hops (not the backoff,
   // which is at least 125 ms): the page now sits waiting out its backoff on a clock that does not move.
-  await page.waitForTimeout(300);
-  await page.clock.runFor(5);
+  // On a loaded machine a failing attempt can take longer than a moment: step the hops a few times over 1.5 s
+  // (30 ms of page time in all, well under the shortest backoff of 125 ms).
+  for (let i = 0; i < 6; i++) {
+    await page.waitForTimeout(250);
+    await page.clock.runFor(5);
+  }
   app = await startTestServer({ DATABASE_URL: dbPath, PORT: port, WEBSOCKET_PORT: port });
 }
 
