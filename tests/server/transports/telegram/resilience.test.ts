@@ -132,8 +132,10 @@ describe('Telegram bridge under trouble', () => {
     expect(webTexts).toHaveLength(24);
     expect(new Set(alice.received.map((m) => m.id)).size).toBe(alice.received.length);
     expect(agentSaw.map((m) => m.id)).toEqual(alice.received.map((m) => m.id));
-    // An answer waiting for Telegram when the bridge went off reports "not delivered"; it is still committed.
-    expect(answered).toHaveLength(4);
+    // Every answer's send settles (the agent sees its own answer when it is committed, which can be before
+    // Telegram took it): an answer waiting for Telegram when the bridge went off reports "not delivered"; it is
+    // still committed.
+    await waitFor(() => answered.length === 4, 15_000, 'every answer to settle');
     expect(communication.type).toBe('telegram');
     expect(await communication.sendMessage('all switched', 'helper')).toBe(true);
     expect(emulator?.sent.at(-1)?.text).toBe('🤖 <b>helper</b>: all switched');
