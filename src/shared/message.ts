@@ -32,6 +32,10 @@ export const sendInputSchema = z.object({
   text: messageTextSchema,
   replyTo: messageIdSchema.nullish(),
   clientId: clientIdSchema.nullish(),
+  /** Post in the thread of this root message (a reply to a thread reply goes to the same root). */
+  threadRoot: messageIdSchema.nullish(),
+  /** A thread reply also shown in the main conversation. */
+  alsoToChannel: z.boolean().nullish(),
 });
 export type SendInput = z.infer<typeof sendInputSchema>;
 
@@ -81,10 +85,55 @@ export interface Message {
   createdAt: string;
   /** The sender's idempotency key when it gave one (lets a client match its optimistic copy), else null. */
   clientId: string | null;
+  // The richer chat's fields are present only when they say something (absent = never edited, not deleted, in
+  // the main conversation, no replies, no reactions): most messages carry none, and the stream stays small.
+  /** When the text was last edited (chat.edit or a Telegram edit). */
+  editedAt?: string;
+  /** When the message was deleted: `text` is then '' (the text is gone), the row and its thread stay. */
+  deletedAt?: string;
+  /** The root message of the thread this one replies in; absent in the main conversation. */
+  threadRoot?: number;
+  /** A thread reply that is also shown in the main conversation ("also send to the channel"). */
+  alsoInChannel?: true;
+  /** On a thread root: its number of replies and the time of the last one. */
+  replyCount?: number;
+  lastReplyAt?: string;
+  /** Reactions, one entry per emoji in the order first used, with who reacted (oldest first). */
+  reactions?: Reaction[];
 }
 
+export interface Reaction {
+  emoji: string;
+  users: string[];
+}
+
+/** What a change did to an existing message. 'thread': a reply was added to its thread (count, last reply). */
+export const changeKinds = ['edit', 'delete', 'react', 'thread'] as const;
+export type ChangeKind = (typeof changeKinds)[number];
+
+/**
+ * A change to an existing message, in the same ordered log as new messages: `id` comes from the messages' own
+ * sequence, so the stream's lastEventId covers both and a resume replays missed changes in order, exactly once.
+ * `message` is the changed message's state as the server sends it (apply it by id: replace the copy you hold).
+ */
+export interface MessageChange {
+  id: number;
+  kind: ChangeKind;
+  messageId: number;
+  /** Who made the change (the editor, the deleter, the person who reacted, the thread reply's sender). */
+  by: string;
+  at: string;
+  message: Message;
+}
+
+/**
+ * One frame of chat.onMessage: new messages and changes, each list in id order; the frame's tracked id is the
+ * largest id of either list. Applying `messages` first and then `changes` gives the right state (a change only
+ * touches a message with a smaller id). `changes` is absent when there are none.
+ */
 export interface MessageBatch {
   messages: Message[];
+  changes?: MessageChange[];
 }
 
 export interface HistoryPage {

@@ -27,7 +27,18 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-const toMessage = (row: Row): Message => ({ ...row });
+/** A drizzle row as a Message: the richer chat's fields only when they say something (see Message). */
+function toMessage(row: Row): Message {
+  const { editedAt, deletedAt, threadRoot, threadBroadcast, replyCount, lastReplyAt, ...base } = row;
+  const message: Message = base;
+  if (editedAt) message.editedAt = editedAt;
+  if (deletedAt) message.deletedAt = deletedAt;
+  if (threadRoot !== null) message.threadRoot = threadRoot;
+  if (threadBroadcast) message.alsoInChannel = true;
+  if (replyCount > 0) message.replyCount = replyCount;
+  if (lastReplyAt) message.lastReplyAt = lastReplyAt;
+  return message;
+}
 
 export interface SqliteOptions {
   /** Commit in the calling thread even for a database file (as `:memory:` always does). */

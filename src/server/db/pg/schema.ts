@@ -1,6 +1,6 @@
 // PostgreSQL tables for messages and settings: the twin of ../schema.ts (same table and column names).
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, index, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /** An ISO-8601 UTC timestamp with milliseconds, the same text SQLite stores. */
 export const ISO_NOW = sql`(to_char(now() at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`;
@@ -23,10 +23,22 @@ export const messages = pgTable(
       enum: ['websocket', 'telegram', 'legacy', 'api', 'agent', 'system', 'import'],
     }).notNull(),
     createdAt: text('created_at').notNull(),
+    /** Set by chat.edit (the text then is the edited text). */
+    editedAt: text('edited_at'),
+    /** Set by chat.delete: a tombstone — the text is emptied, the row (and its thread) stays. */
+    deletedAt: text('deleted_at'),
+    /** The root of the thread this message replies in; null in the main conversation. */
+    threadRoot: bigint('thread_root', { mode: 'number' }),
+    /** A thread reply also shown in the main conversation ("also send to the channel"). */
+    threadBroadcast: boolean('thread_broadcast').notNull().default(false),
+    /** On a thread root: how many replies its thread has and when the last one came (kept by the same commit). */
+    replyCount: integer('reply_count').notNull().default(0),
+    lastReplyAt: text('last_reply_at'),
   },
   (table) => [
     index('messages_created_at_idx').on(table.createdAt),
     index('messages_origin_idx').on(table.origin),
+    index('messages_thread_root_idx').on(table.threadRoot),
     // A retried send (same sender, same clientId) commits once; NULL client ids never collide.
     uniqueIndex('messages_sender_client_id_idx').on(table.sender, table.clientId),
   ],

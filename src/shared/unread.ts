@@ -1,0 +1,17 @@
+// users.markRead / users.readState: each person's read position, kept on the server (follows them across devices).
+import { z } from 'zod';
+import { messageIdSchema } from './message';
+
+export const markReadInputSchema = z.object({
+  /** Every message with an id up to this one is read. A position never moves back (an older upTo is a no-op). */
+  upTo: messageIdSchema,
+});
+
+export interface ReadState {
+  /** The last message read, 0 when never. */
+  upTo: number;
+  /** Messages after upTo not sent by me (main conversation and broadcast thread replies). */
+  unread: number;
+  /** Of those, the ones that mention me or reply to me. */
+  mentions: number;
+}
