@@ -1,22 +1,12 @@
 // Inputs of the procedures that change what was said: chat.edit, chat.delete, chat.react, chat.thread.
 import { z } from 'zod';
 import { messageIdSchema, messageTextSchema } from './message';
+import { isSingleEmoji, QUICK_REACTIONS } from './reactions';
+
+export { isSingleEmoji, QUICK_REACTIONS };
 
 export const editInputSchema = z.object({ id: messageIdSchema, text: messageTextSchema });
 export const deleteInputSchema = z.object({ id: messageIdSchema });
-
-/** The quick set offered in the reaction picker; any single emoji is accepted too. */
-export const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '😮', '😢', '👀', '✅'] as const;
-
-/** One emoji (one grapheme: ZWJ sequences, skin tones and flags included), nothing else. */
-export function isSingleEmoji(value: string): boolean {
-  if (value.length === 0 || value.length > 32) return false;
-  const graphemes = [...new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(value)];
-  return (
-    graphemes.length === 1 &&
-    /^(\p{Extended_Pictographic}|\p{Regional_Indicator}{2}|[#*0-9]\uFE0F?\u20E3)/u.test(value)
-  );
-}
 
 export const reactInputSchema = z.object({
   id: messageIdSchema,

@@ -1,8 +1,8 @@
 // The chat message contract shared by server and client: schemas, types and limits.
 import { z } from 'zod';
+import { MAX_GET_IDS, MAX_HISTORY_PAGE, MAX_TEXT_LENGTH } from './limits';
 
-export const MAX_TEXT_LENGTH = 4096;
-export const MAX_HISTORY_PAGE = 200;
+export { MAX_GET_IDS, MAX_HISTORY_PAGE, MAX_TEXT_LENGTH };
 
 export const senderKinds = ['user', 'agent', 'system'] as const;
 // 'import': history brought over from the Python version by npm run import:original (never forwarded anywhere).
@@ -50,9 +50,6 @@ export const historyInputSchema = z
       .default(50),
   })
   .default({ limit: 50 });
-
-/** The most messages one chat.get may ask for (a screenful of quotes, with room to spare). */
-export const MAX_GET_IDS = 100;
 
 /** chat.get: messages by id, e.g. the originals of quotes whose page is not loaded. */
 export const getInputSchema = z.object({

@@ -4,7 +4,8 @@
 import { SendHorizontal, X } from 'lucide-react';
 import { forwardRef, useId, useImperativeHandle, useMemo, useRef, useState } from 'react';
 import type { PresenceEntry } from '../../../shared/activity';
-import { MAX_TEXT_LENGTH, type Message } from '../../../shared/message';
+import { MAX_TEXT_LENGTH } from '../../../shared/limits';
+import type { Message } from '../../../shared/message';
 import {
   applySuggestion,
   type Command,

@@ -1,7 +1,7 @@
 // Fetches, with chat.get, the originals of quoted messages whose page is not loaded, so every quote can show
 // its sender and first line (a reply to message #1 of thousands included).
 import { useEffect, useRef } from 'react';
-import { MAX_GET_IDS } from '../../../shared/message';
+import { MAX_GET_IDS } from '../../../shared/limits';
 import type { ChatConnection } from '../../lib/chat-connection';
 import { useChatStore } from '../../stores/chatStore';
 
