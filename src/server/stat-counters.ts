@@ -4,7 +4,7 @@
 // meanwhile), and a write that fails is logged.
 import type { Logger } from 'pino';
 import { type StatCounter, type StatsRepository, statHour } from './db/stats-repository';
-import type { RateLimiter } from './hub/rate-limiter';
+import type { RateLimiter } from './ports/rate-limiter';
 
 export class StatCounters {
   private chain: Promise<void> = Promise.resolve();

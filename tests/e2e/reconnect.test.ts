@@ -6,8 +6,8 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/server/app';
 import { SqliteRepository } from '../../src/server/db/sqlite-repository';
-import { InProcessBus } from '../../src/server/hub/bus';
 import { Hub } from '../../src/server/hub/hub';
+import { InProcessBus } from '../../src/server/ports/bus';
 import { startTestServer, tempDir } from '../helpers/server';
 import {
   type BrowserSession,

@@ -1,9 +1,9 @@
 // The one place that picks the database: DATABASE_URL=postgres://… selects PostgreSQL, anything else is a SQLite
 // path. Everything outside src/server/db gets its repositories here and never asks which dialect it talks to.
 import type { Logger } from 'pino';
-import { type Bus, InProcessBus } from '../hub/bus';
-import type { Presence } from '../hub/presence';
-import { type RateLimiter, TokenBucketLimiter } from '../hub/rate-limiter';
+import { type Bus, InProcessBus } from '../ports/bus';
+import type { LocalPresence } from '../ports/presence';
+import { type RateLimiter, TokenBucketLimiter } from '../ports/rate-limiter';
 import { type AgentsDispatch, SoleDispatch } from './agents-dispatch';
 import type { AgentsRepository } from './agents-repository';
 import type { AuditRepository } from './audit-repository';
@@ -132,6 +132,6 @@ export function settingsSignalFor(bus: Bus): SettingsSignal {
  * With several instances, presence.list() includes people connected to the others; returns how many connections a
  * user has on the other instances (none on one instance).
  */
-export function sharePresence(bus: Bus, presence: Presence): (user: string) => number {
+export function sharePresence(bus: Bus, presence: LocalPresence): (user: string) => number {
   return bus instanceof PgBus ? bus.attachPresence(presence) : () => 0;
 }

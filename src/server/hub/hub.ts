@@ -4,7 +4,7 @@ import { type Message, type Origin, type SenderKind, sendInputSchema } from '../
 import { parseText } from '../../shared/parse';
 import type { Role } from '../auth';
 import { DuplicateClientIdError, MissingReplyError, type Repository } from '../db/repository';
-import type { Bus, HubEvent } from './bus';
+import type { Bus, HubEvent } from '../ports/bus';
 import { ChatError } from './errors';
 import { Fanout } from './fanout';
 import { Presence } from './presence';

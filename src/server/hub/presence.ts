@@ -1,9 +1,8 @@
 // Who is online: connection counts per person, plus extra sources (agents) registered by other modules.
 import type { ActivityEvent, PresenceEntry } from '../../shared/activity';
+import type { LocalPresence, PresenceSource } from '../ports/presence';
 
-export type PresenceSource = () => PresenceEntry[];
-
-export class Presence {
+export class Presence implements LocalPresence {
   private readonly online = new Map<string, { connections: number; since: string }>();
   private readonly offline = new Map<string, string>();
   private readonly sources: PresenceSource[] = [];

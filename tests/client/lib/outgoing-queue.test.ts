@@ -3,7 +3,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { classifySendError, OutgoingQueue } from '../../../src/client/lib/outgoing-queue';
 import { type PendingMessage, useChatStore } from '../../../src/client/stores/chatStore';
-import { TokenBucketLimiter } from '../../../src/server/hub/rate-limiter';
+import { TokenBucketLimiter } from '../../../src/server/ports/rate-limiter';
 import type { Message } from '../../../src/shared/message';
 import { parseText } from '../../../src/shared/parse';
 

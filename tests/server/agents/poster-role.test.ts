@@ -2,7 +2,7 @@
 // PostgreSQL (where the tailer re-reads messages from the table): the agents' ask desk relies on it to let an admin
 // answer by replying (issue 16). It is never part of the message itself.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { HubEvent } from '../../../src/server/hub/bus';
+import type { HubEvent } from '../../../src/server/ports/bus';
 import { startPostgres, type TestPostgres } from '../../helpers/postgres';
 import { agentServices, callerFor, stopAgentServices, waitFor } from './helpers';
 

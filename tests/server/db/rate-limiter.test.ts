@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Repository } from '../../../src/server/db/repository';
 import { openRepository, rateLimiterFor } from '../../../src/server/db/storage';
-import { TokenBucketLimiter } from '../../../src/server/hub/rate-limiter';
+import { TokenBucketLimiter } from '../../../src/server/ports/rate-limiter';
 import { startPostgres, type TestPostgres } from '../../helpers/postgres';
 
 let postgres: TestPostgres;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/server/config';
-import { SendLimiter, TokenBucketLimiter } from '../../../src/server/hub/rate-limiter';
+import { SendLimiter } from '../../../src/server/hub/rate-limiter';
+import { TokenBucketLimiter } from '../../../src/server/ports/rate-limiter';
 
 describe('TokenBucketLimiter', () => {
   it('allows a burst, then one per refill interval, and says how long to wait', () => {

@@ -9,8 +9,8 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import type { ActivityEvent } from '../../../shared/activity';
 import type { Role } from '../../auth';
-import type { Bus, BusListener, HubEvent } from '../../hub/bus';
-import type { Presence } from '../../hub/presence';
+import type { Bus, BusListener, HubEvent } from '../../ports/bus';
+import type { LocalPresence } from '../../ports/presence';
 import type { SettingsSignal } from '../settings-signal';
 import { CHANNELS } from './locks';
 import { PgPresence } from './pg-presence';
@@ -68,7 +68,7 @@ export class PgBus implements Bus, SettingsSignal {
    * Shares this instance's people with the others (heartbeat rows) and lists theirs in presence.list(); returns
    * how many connections a user has on the other instances (as of the last heartbeat).
    */
-  attachPresence(presence: Presence): (user: string) => number {
+  attachPresence(presence: LocalPresence): (user: string) => number {
     const shared = new PgPresence(
       this.repo,
       this.instanceId,

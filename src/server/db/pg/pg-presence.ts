@@ -2,7 +2,7 @@
 // seconds later), reads the other instances' live rows for presence.list(), and announces people of an instance
 // that stopped beating (it died) as offline, so nobody stays online for ever.
 import type { ActivityEvent, PresenceEntry } from '../../../shared/activity';
-import type { Presence } from '../../hub/presence';
+import type { LocalPresence } from '../../ports/presence';
 import type { PgRepository } from './pg-repository';
 
 export interface PgPresenceOptions {
@@ -21,7 +21,7 @@ export class PgPresence {
   constructor(
     private readonly repo: PgRepository,
     private readonly instanceId: string,
-    private readonly presence: Presence,
+    private readonly presence: LocalPresence,
     /** Delivers an event to this instance's listeners only (every instance reaches the same verdict itself). */
     private readonly emitLocal: (activity: ActivityEvent) => void,
     private readonly onError: (error: unknown) => void,

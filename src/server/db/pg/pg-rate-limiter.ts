@@ -1,7 +1,7 @@
 // The per-user token bucket kept in PostgreSQL, so every instance draws from the same bucket: a person spread over
 // several instances gets one send rate, not one per instance. The row lock serialises takes for one key.
 import type pg from 'pg';
-import type { RateLimiter, TakeResult } from '../../hub/rate-limiter';
+import type { RateLimiter, TakeResult } from '../../ports/rate-limiter';
 
 export class PgRateLimiter implements RateLimiter {
   hits = 0;
