@@ -17,6 +17,7 @@ import {
   busFor,
   openRepository,
   rateLimiterFor,
+  readPositionsFor,
   settingsSignalFor,
   sharePresence,
   singletonFor,
@@ -180,6 +181,7 @@ export async function createServices(config: Config, options: AppOptions = {}): 
     agents,
     revoked,
     connections,
+    readPositions: readPositionsFor(repo),
   };
 }
 

@@ -4,6 +4,7 @@ import type { RevokedUsers } from './access/revoked-users';
 import type { AgentsService } from './agents/agents-service';
 import type { Config } from './config';
 import type { AuditRepository } from './db/audit-repository';
+import type { ReadPositionsRepository } from './db/read-positions';
 import type { Repository } from './db/repository';
 import type { ConnectionLimits } from './http/connection-limits';
 import type { Hub } from './hub/hub';
@@ -31,4 +32,6 @@ export interface Services {
   revoked: RevokedUsers;
   /** Open WebSocket connections per IP and per user, and each user's sockets. */
   connections: ConnectionLimits;
+  /** Each person's read position and unread counts (users.markRead / users.readState). */
+  readPositions: ReadPositionsRepository;
 }

@@ -3,15 +3,26 @@ import { z } from 'zod';
 import { messageIdSchema } from './message';
 
 export const markReadInputSchema = z.object({
-  /** Every message with an id up to this one is read. A position never moves back (an older upTo is a no-op). */
+  /**
+   * Every message with an id up to this one is read. A position never moves back (an older upTo is a no-op); an
+   * upTo beyond the newest message is clipped to it (a made-up id cannot mark messages read before they exist).
+   */
   upTo: messageIdSchema,
 });
+
+/**
+ * Counting stops at this many unread messages (the newest ones), so a call never scans a long history: someone
+ * away for weeks sees "999+". `mentions` are counted among those.
+ */
+export const UNREAD_COUNT_LIMIT = 1000;
 
 export interface ReadState {
   /** The last message read, 0 when never. */
   upTo: number;
-  /** Messages after upTo not sent by me (main conversation and broadcast thread replies). */
+  /** Messages after upTo not sent by me (main conversation and broadcast thread replies), at most UNREAD_COUNT_LIMIT. */
   unread: number;
   /** Of those, the ones that mention me or reply to me. */
   mentions: number;
+  /** The newest message id when counted: the counts cover up to it, a client counts live messages after it. */
+  through: number;
 }

@@ -17,10 +17,13 @@ import { PgBus } from './pg/pg-bus';
 import { PgImportRepository } from './pg/pg-import-repository';
 import { PgLeader } from './pg/pg-leader';
 import { PgRateLimiter } from './pg/pg-rate-limiter';
+import { PgReadPositions } from './pg/pg-read-positions';
 import { PgRepository } from './pg/pg-repository';
 import { PgStatsRepository } from './pg/pg-stats-repository';
 import { PgTimelineSignal } from './pg/pg-timeline-signal';
 import { PgTransportRepository } from './pg/pg-transport-repository';
+import type { ReadPositionsRepository } from './read-positions';
+import { createReadPositions as sqliteReadPositions } from './read-positions-sqlite';
 import type { Repository } from './repository';
 import { type SettingsSignal, SOLE_INSTANCE_SIGNAL } from './settings-signal';
 import { type Singleton, SoleInstance } from './singleton';
@@ -83,6 +86,13 @@ export function statsRepositoryFor(repo: Repository): StatsRepository {
 
 export function auditRepositoryFor(repo: Repository): AuditRepository {
   return repo instanceof PgRepository ? new PgAuditRepository(repo.database) : sqliteAudit(repo);
+}
+
+/** Each person's read position (users.markRead / readState), on the chat database. */
+export function readPositionsFor(repo: Repository): ReadPositionsRepository {
+  if (repo instanceof PgRepository) return new PgReadPositions(repo.pool);
+  if (repo instanceof SqliteRepository) return sqliteReadPositions(repo.database);
+  throw new Error('read positions: this repository has no implementation');
 }
 
 /**

@@ -1,13 +1,22 @@
-// Users (people): admins revoke ("fire") and restore a person's access; revoked tokens stop working at once.
+// Users (people): each person's read position (markRead, readState); admins revoke ("fire") and restore a
+// person's access, and revoked tokens stop working at once.
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
+import { markReadInputSchema } from '../../../shared/unread';
 import { userIdSchema } from '../../auth';
 import { auditedProcedure } from '../audited';
-import { adminProcedure } from '../init';
+import { adminProcedure, authedProcedure } from '../init';
 
 export const userInputSchema = z.object({ user: userIdSchema });
 
 export const usersRouter = {
+  /** Everything up to `upTo` is read, for this person on every device; an upTo past the newest message is clipped. */
+  markRead: authedProcedure
+    .input(markReadInputSchema)
+    .mutation(({ ctx, input }) => ctx.services.readPositions.markRead(ctx.user.id, input.upTo)),
+
+  readState: authedProcedure.query(({ ctx }) => ctx.services.readPositions.readState(ctx.user.id)),
+
   revoked: adminProcedure.query(({ ctx }) => ({ users: ctx.services.revoked.list() })),
 
   revoke: auditedProcedure.input(userInputSchema).mutation(async ({ ctx, input }) => {
