@@ -10,11 +10,7 @@ export const markReadInputSchema = z.object({
   upTo: messageIdSchema,
 });
 
-/**
- * Counting stops at this many unread messages (the newest ones), so a call never scans a long history: someone
- * away for weeks sees "999+". `mentions` are counted among those.
- */
-export const UNREAD_COUNT_LIMIT = 1000;
+export { UNREAD_COUNT_LIMIT } from './limits';
 
 export interface ReadState {
   /** The last message read, 0 when never. */
