@@ -1,7 +1,6 @@
 // SQLite implementation of the Telegram bridge's storage; shares the main repository's connection.
-import { and, asc, count, eq, lt } from 'drizzle-orm';
+import { and, asc, count, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from './client';
-import type { Repository } from './repository';
 import {
   telegramMessageMap,
   telegramOutbox,
@@ -9,8 +8,8 @@ import {
   telegramTaskMessages,
   telegramUpdates,
 } from './schema-transports';
-import { SqliteRepository } from './sqlite-repository';
 import {
+  KEEP_UPDATES,
   type OutboxItem,
   type OutboxPart,
   type PendingUpdate,
@@ -20,9 +19,6 @@ import {
   type TaskMessage,
   type TransportRepository,
 } from './transport-repository';
-
-/** Processed update rows kept behind the offset, for inspection; older ones are pruned. */
-const KEEP_UPDATES = 1000;
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 /**
@@ -48,9 +44,9 @@ export class SqliteTransportRepository implements TransportRepository {
   async enqueue(parts: OutboxPart[], cursor: number): Promise<void> {
     const createdAt = new Date().toISOString();
     this.db.transaction((tx) => {
-      for (const part of parts)
+      if (parts.length > 0)
         tx.insert(telegramOutbox)
-          .values({ ...part, status: 'pending', createdAt })
+          .values(parts.map((part) => ({ ...part, status: 'pending' as const, createdAt })))
           .run();
       writeState(tx, STATE_FORWARD_CURSOR, String(cursor));
     }, IMMEDIATE);
@@ -78,11 +74,9 @@ export class SqliteTransportRepository implements TransportRepository {
   }
 
   async recordAttempt(id: number, error: string): Promise<void> {
-    const row = this.db.select().from(telegramOutbox).where(eq(telegramOutbox.id, id)).get();
-    if (!row) return;
     this.db
       .update(telegramOutbox)
-      .set({ attempts: row.attempts + 1, lastError: error })
+      .set({ attempts: sql`${telegramOutbox.attempts} + 1`, lastError: error })
       .where(eq(telegramOutbox.id, id))
       .run();
   }
@@ -162,27 +156,33 @@ export class SqliteTransportRepository implements TransportRepository {
   ): Promise<void> {
     const now = new Date().toISOString();
     this.db.transaction((tx) => {
-      const existing = tx.select().from(telegramUpdates).where(eq(telegramUpdates.updateId, updateId)).get();
       const values = {
         status: message ? ('done' as const) : ('skipped' as const),
         messageId: message?.messageId ?? null,
         note: note ?? null,
       };
-      if (existing)
-        tx.update(telegramUpdates).set(values).where(eq(telegramUpdates.updateId, updateId)).run();
-      else
-        tx.insert(telegramUpdates)
-          .values({ updateId, lastIdBefore: 0, payload: '{}', createdAt: now, ...values })
-          .run();
+      tx.insert(telegramUpdates)
+        .values({ updateId, lastIdBefore: 0, payload: '{}', createdAt: now, ...values })
+        .onConflictDoUpdate({ target: telegramUpdates.updateId, set: values })
+        .run();
       if (message) mapIds(tx, message.chatId, message.telegramMessageId, message.messageId, now);
-      const offset = Number(
-        tx.select().from(telegramState).where(eq(telegramState.key, STATE_UPDATE_OFFSET)).get()?.value ?? 0,
-      );
-      if (updateId > offset) writeState(tx, STATE_UPDATE_OFFSET, String(updateId));
+      // The offset only moves forward, compared in SQL: a lower update completing later leaves it be.
+      tx.insert(telegramState)
+        .values({ key: STATE_UPDATE_OFFSET, value: String(updateId) })
+        .onConflictDoUpdate({
+          target: telegramState.key,
+          set: { value: String(updateId) },
+          setWhere: sql`CAST(${telegramState.value} AS INTEGER) < ${updateId}`,
+        })
+        .run();
       tx.delete(telegramUpdates)
         .where(
           and(
-            lt(telegramUpdates.updateId, Math.max(offset, updateId) - KEEP_UPDATES),
+            lt(
+              telegramUpdates.updateId,
+              sql`(SELECT CAST(${telegramState.value} AS INTEGER) FROM ${telegramState}
+                   WHERE ${telegramState.key} = ${STATE_UPDATE_OFFSET}) - ${KEEP_UPDATES}`,
+            ),
             eq(telegramUpdates.status, 'done'),
           ),
         )
@@ -266,11 +266,4 @@ function mapIds(
       set: { messageId, createdAt },
     })
     .run();
-}
-
-/** Builds the transport storage on the main repository's database. */
-export function createTransportRepository(repo: Repository): TransportRepository {
-  if (!(repo instanceof SqliteRepository))
-    throw new Error('the Telegram bridge storage needs the SQLite repository (no other implementation yet)');
-  return new SqliteTransportRepository(repo.database);
 }

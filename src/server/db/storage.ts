@@ -32,7 +32,7 @@ import { createAuditRepository as sqliteAudit } from './sqlite-audit-repository'
 import { SqliteImportRepository } from './sqlite-import-repository';
 import { type SqliteOptions, SqliteRepository } from './sqlite-repository';
 import { createStatsRepository as sqliteStats } from './sqlite-stats-repository';
-import { createTransportRepository as sqliteTransports } from './sqlite-transport-repository';
+import { SqliteTransportRepository } from './sqlite-transport-repository';
 import type { StatsRepository } from './stats-repository';
 import { SOLE_TIMELINE_SIGNAL, type TimelineSignal } from './timeline-signal';
 import type { TransportRepository } from './transport-repository';
@@ -61,7 +61,7 @@ export function agentsRepositoryFor(repo: Repository): AgentsRepository {
 
 /** Given the Telegram role, the bridge's writes are fenced by it (only its holder may write, in a cluster). */
 export function transportRepositoryFor(repo: Repository, role?: Singleton): TransportRepository {
-  if (!(repo instanceof PgRepository)) return sqliteTransports(repo);
+  if (!(repo instanceof PgRepository)) return new SqliteTransportRepository((repo as SqliteRepository).database);
   return new PgTransportRepository(repo.database, role instanceof PgLeader ? role : null);
 }
 

@@ -1,5 +1,5 @@
-// Storage the Telegram bridge needs (outbox, id map, processed updates, state), behind Promise-returning methods
-// so a PostgreSQL twin can replace the SQLite one.
+// Storage the Telegram bridge needs (outbox, id map, processed updates, state), behind Promise-returning methods;
+// SQLite and PostgreSQL implement it the same way (counters and the offset change in SQL, one statement each).
 
 export interface OutboxPart {
   messageId: number;
@@ -82,3 +82,6 @@ export const STATE_UPDATE_OFFSET = 'update_offset';
 export const STATE_FORWARD_CURSOR = 'forward_cursor';
 /** The newest task timeline id the Telegram task messages have taken in (they catch up from it after a restart). */
 export const STATE_TASK_CURSOR = 'task_cursor';
+
+/** Processed update rows kept behind the offset, for inspection; older ones are pruned. */
+export const KEEP_UPDATES = 1000;

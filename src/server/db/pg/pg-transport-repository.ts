@@ -2,6 +2,7 @@
 // Telegram role's leader, every write is fenced: it commits on the lock connection only while the lock is held.
 import { and, asc, count, eq, lt, sql } from 'drizzle-orm';
 import {
+  KEEP_UPDATES,
   type OutboxItem,
   type OutboxPart,
   type PendingUpdate,
@@ -20,9 +21,6 @@ import {
   telegramTaskMessages,
   telegramUpdates,
 } from './schema-transports';
-
-/** Processed update rows kept behind the offset, for inspection; older ones are pruned. */
-const KEEP_UPDATES = 1000;
 
 export class PgTransportRepository implements TransportRepository {
   constructor(
@@ -84,7 +82,7 @@ export class PgTransportRepository implements TransportRepository {
     await this.write((tx) =>
       tx
         .update(telegramOutbox)
-        .set({ attempts: sqlIncrement(), lastError: error })
+        .set({ attempts: sql`${telegramOutbox.attempts} + 1`, lastError: error })
         .where(eq(telegramOutbox.id, id)),
     );
   }
@@ -171,21 +169,26 @@ export class PgTransportRepository implements TransportRepository {
         .values({ updateId, lastIdBefore: 0, payload: '{}', createdAt: now, ...values })
         .onConflictDoUpdate({ target: telegramUpdates.updateId, set: values });
       if (message) await mapIds(tx, message.chatId, message.telegramMessageId, message.messageId, now);
-      const state = await tx
-        .select()
-        .from(telegramState)
-        .where(eq(telegramState.key, STATE_UPDATE_OFFSET))
-        .for('update');
-      const offset = Number(state[0]?.value ?? 0);
-      if (updateId > offset) await writeState(tx, STATE_UPDATE_OFFSET, String(updateId));
+      // The offset only moves forward, compared in SQL: read then written, a lower update committing after a
+      // higher one (two instances, or the first offset ever, which no row lock covers) moved it back.
       await tx
-        .delete(telegramUpdates)
-        .where(
-          and(
-            lt(telegramUpdates.updateId, Math.max(offset, updateId) - KEEP_UPDATES),
-            eq(telegramUpdates.status, 'done'),
+        .insert(telegramState)
+        .values({ key: STATE_UPDATE_OFFSET, value: String(updateId) })
+        .onConflictDoUpdate({
+          target: telegramState.key,
+          set: { value: String(updateId) },
+          setWhere: sql`CAST(${telegramState.value} AS BIGINT) < ${updateId}`,
+        });
+      await tx.delete(telegramUpdates).where(
+        and(
+          lt(
+            telegramUpdates.updateId,
+            sql`(SELECT CAST(${telegramState.value} AS BIGINT) FROM ${telegramState}
+                   WHERE ${telegramState.key} = ${STATE_UPDATE_OFFSET}) - ${KEEP_UPDATES}`,
           ),
-        );
+          eq(telegramUpdates.status, 'done'),
+        ),
+      );
     });
   }
 
@@ -235,10 +238,6 @@ export class PgTransportRepository implements TransportRepository {
       await writeState(tx, STATE_TASK_CURSOR, String(cursor));
     });
   }
-}
-
-function sqlIncrement() {
-  return sql`${telegramOutbox.attempts} + 1`;
 }
 
 async function writeState(db: PgDb | PgTx, key: string, value: string | null): Promise<void> {
