@@ -31,3 +31,17 @@ describe('segmentText', () => {
     ).toBe(text);
   });
 });
+
+describe('segmentText with the parsed command', () => {
+  it('marks the leading /command the server parsed, and nothing when it did not parse one', () => {
+    const text = '  /ask@bot @ada why';
+    const marked = segmentText(text, parseMentions(text), 'ask');
+    expect(marked.slice(0, 3)).toEqual([
+      { kind: 'text', text: '  ' },
+      { kind: 'command', text: '/ask@bot', name: 'ask' },
+      { kind: 'text', text: ' ' },
+    ]);
+    expect(marked.map((s) => s.text).join('')).toBe(text);
+    expect(segmentText('/ask why', [], null).map((s) => s.kind)).toEqual(['text']);
+  });
+});

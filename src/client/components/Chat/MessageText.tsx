@@ -1,17 +1,23 @@
-// Message text as React elements: mentions highlighted, http(s) links clickable, everything else plain text.
-import { useMemo } from 'react';
+// Message text as React elements: plain text (mentions, the /command and http(s) links marked) at once, and
+// Markdown through the renderer in its own chunk, loaded the first time a message uses Markdown; until it has
+// loaded, that message shows as plain text.
+import { lazy, Suspense, useMemo } from 'react';
+import { looksLikeMarkdown } from '../../lib/markdown-text';
+import { COMMAND_CLASS, MENTION_CLASS, MENTION_ME_CLASS } from '../../lib/markdown-tokens';
 import { segmentText } from '../../lib/segments';
 
-export function MessageText({
-  text,
-  mentions,
-  me,
-}: {
+const Markdown = lazy(() => import('./Markdown'));
+
+interface Props {
   text: string;
   mentions: readonly string[];
   me?: string;
-}) {
-  const segments = useMemo(() => segmentText(text, mentions), [text, mentions]);
+  /** The command the server parsed from the text (message.command), marked where the text starts with it. */
+  command?: string | null;
+}
+
+export function PlainText({ text, mentions, me, command }: Props) {
+  const segments = useMemo(() => segmentText(text, mentions, command), [text, mentions, command]);
   return (
     <span className="whitespace-pre-wrap break-words">
       {segments.map((segment, i) => {
@@ -21,12 +27,14 @@ export function MessageText({
             <span
               key={key}
               data-mention={segment.name}
-              className={`rounded px-0.5 font-medium ${
-                segment.name === me?.toLowerCase()
-                  ? 'bg-amber-200 text-amber-900 dark:bg-amber-500/30 dark:text-amber-100'
-                  : 'bg-sky-100 text-sky-800 dark:bg-sky-500/20 dark:text-sky-200'
-              }`}
+              className={segment.name === me?.toLowerCase() ? MENTION_ME_CLASS : MENTION_CLASS}
             >
+              {segment.text}
+            </span>
+          );
+        if (segment.kind === 'command')
+          return (
+            <span key={key} data-command={segment.name} className={COMMAND_CLASS}>
               {segment.text}
             </span>
           );
@@ -45,5 +53,14 @@ export function MessageText({
         return <span key={key}>{segment.text}</span>;
       })}
     </span>
+  );
+}
+
+export function MessageText(props: Props) {
+  if (!looksLikeMarkdown(props.text)) return <PlainText {...props} />;
+  return (
+    <Suspense fallback={<PlainText {...props} />}>
+      <Markdown {...props} />
+    </Suspense>
   );
 }

@@ -1,5 +1,5 @@
-// Syntax highlighting for the diff panel: highlight.js core and the languages a diff's files need, imported when
-// the diff is shown (chunks of their own), so the chat's initial bundle carries none of it.
+// Syntax highlighting for the diff panel and the chat's code blocks: highlight.js core and the languages needed,
+// imported when a diff or a code block is shown (chunks of their own), so the chat's initial bundle carries none.
 import type { HLJSApi, LanguageFn } from 'highlight.js';
 import { useEffect, useState } from 'react';
 
@@ -80,6 +80,31 @@ function loadLanguage(hljs: HLJSApi, name: string): Promise<void> {
     done.catch(() => registered.delete(name));
   }
   return done;
+}
+
+/** Fence names people type after ``` that are not a file extension the table knows. */
+const FENCE_ALIASES: Record<string, string> = {
+  shell: 'bash',
+  zsh: 'bash',
+  console: 'bash',
+  py: 'python',
+  html: 'xml',
+};
+
+/** The highlight.js language for a code fence's info word (`ts`, `typescript`, `sh`…); null: plain text. */
+export function languageForFence(info: string): string | null {
+  const word = info.trim().split(/\s+/)[0]?.toLowerCase() ?? '';
+  if (word === '') return null;
+  if (word in LANGUAGES) return word;
+  return FENCE_ALIASES[word] ?? languageFor(`code.${word}`);
+}
+
+/** Loads highlight.js and one language (see languageForFence); the function highlights a whole block of it. */
+export async function loadLanguageHighlight(language: string): Promise<Highlight | null> {
+  if (!(language in LANGUAGES)) return null;
+  const hljs = await loadCore();
+  await loadLanguage(hljs, language);
+  return (text: string) => hljs.highlight(text, { language, ignoreIllegals: true }).value;
 }
 
 /** The languages the files at `paths` are highlighted in (sorted, each once). */
