@@ -1,6 +1,8 @@
 // The narrow storage interface everything outside src/server/db talks to. Promises throughout, so a
 // PostgreSQL implementation can replace the SQLite one without touching callers.
 import type { Message, Origin } from '../../shared/message';
+import type { SearchPage } from '../../shared/search';
+import type { SearchRequest } from './search';
 
 /** A message as the hub hands it over: everything but what storage assigns (id, createdAt). */
 export type NewMessage = Omit<Message, 'id' | 'createdAt' | 'clientId'> & { clientId?: string | null };
@@ -26,6 +28,11 @@ export interface Repository {
   /** Whether a person (senderKind 'user') ever posted as `name`, compared case-insensitively (names are taken). */
   hasPersonNamed(name: string): Promise<boolean>;
   messageStats(now?: Date): Promise<MessageStats>;
+  /**
+   * Full-text search, ranked (best first, then newest), with \u0002 … \u0003 marked snippets; deleted messages never
+   * match. Rejects with BadSearchCursorError for a cursor no page returned.
+   */
+  search(request: SearchRequest): Promise<SearchPage>;
   getSetting(key: string): Promise<string | null>;
   setSetting(key: string, value: string): Promise<void>;
   /** Set once messages can no longer be saved (a SQLite writer thread died): health reports it. */

@@ -3,8 +3,9 @@
 // groups commit in a writer thread and WAL checkpoints run in another, so the event loop never waits for the disk.
 import { resolve } from 'node:path';
 import type Database from 'better-sqlite3';
-import { and, count, desc, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Message } from '../../shared/message';
+import type { SearchPage } from '../../shared/search';
 import { type Db, openSqlite, sqlitePath } from './client';
 import {
   assembleStats,
@@ -14,7 +15,9 @@ import {
   statsWindowStart,
 } from './repository';
 import { messages, settings } from './schema';
+import type { SearchRequest } from './search';
 import { fromRaw, MESSAGE_COLUMNS, type RawRow } from './sqlite-message-writer.mjs';
+import { SqliteSearch } from './sqlite-search';
 import { InlineCommitter, type MessageCommitter, refusal, ThreadCommitter } from './sqlite-writer';
 import { WalCheckpointer } from './wal-checkpointer';
 import { DEFAULT_WAL_OPTIONS, WAL_CONTROL_BYTES, type WalOptions } from './wal-control.mjs';
@@ -54,6 +57,7 @@ export class SqliteRepository implements Repository {
   private idle: Promise<void> = Promise.resolve();
   private releaseIdle: (() => void) | null = null;
   private readonly afterStatement: Database.Statement;
+  private readonly searcher: SqliteSearch;
 
   constructor(
     private readonly db: Db,
@@ -65,6 +69,9 @@ export class SqliteRepository implements Repository {
   ) {
     this.afterStatement = sqlite.prepare(
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id > ? ORDER BY id LIMIT ?`,
+    );
+    this.searcher = new SqliteSearch(sqlite, (ids) =>
+      this.db.select().from(messages).where(inArray(messages.id, ids)).all().map(toMessage),
     );
   }
 
@@ -208,6 +215,10 @@ export class SqliteRepository implements Repository {
       .groupBy(hour)
       .all();
     return assembleStats(byOriginRows, hourRows, since);
+  }
+
+  search(request: SearchRequest): Promise<SearchPage> {
+    return this.searcher.search(request);
   }
 
   async getSetting(key: string): Promise<string | null> {

@@ -4,6 +4,7 @@
 import { and, count, eq, gte, sql } from 'drizzle-orm';
 import type pg from 'pg';
 import type { Message } from '../../../shared/message';
+import type { SearchPage } from '../../../shared/search';
 import {
   assembleStats,
   DuplicateClientIdError,
@@ -13,8 +14,10 @@ import {
   type Repository,
   statsWindowStart,
 } from '../repository';
+import type { SearchRequest } from '../search';
 import { openPostgres, type PgDb, type PgHandle } from './client';
 import { CHANNELS, LOCKS } from './locks';
+import { PgSearch } from './pg-search';
 import { messages, settings } from './schema';
 
 interface Pending {
@@ -91,7 +94,17 @@ export class PgRepository implements Repository {
   /** Run on close, newest first, before the pool ends (the cluster bus, leader locks). */
   private readonly closers: (() => Promise<void>)[] = [];
 
-  constructor(readonly handle: PgHandle) {}
+  private readonly searcher: PgSearch;
+
+  constructor(readonly handle: PgHandle) {
+    this.searcher = new PgSearch(handle.pool, async (ids) => {
+      const result = await handle.pool.query<RawRow>(
+        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ANY($1::bigint[])`,
+        [ids],
+      );
+      return result.rows.map(fromRaw);
+    });
+  }
 
   onClose(closer: () => Promise<void>): void {
     this.closers.unshift(closer);
@@ -254,6 +267,10 @@ export class PgRepository implements Repository {
       .where(and(gte(messages.createdAt, since.toISOString())))
       .groupBy(hour);
     return assembleStats(byOriginRows, hourRows, since);
+  }
+
+  search(request: SearchRequest): Promise<SearchPage> {
+    return this.searcher.search(request);
   }
 
   async getSetting(key: string): Promise<string | null> {

@@ -8,7 +8,9 @@ import {
   onMessageInputSchema,
   sendInputSchema,
 } from '../../../shared/message';
+import { aroundInputSchema, searchInputSchema } from '../../../shared/search';
 import { ChatError } from '../../hub/errors';
+import { messagesAround, searchMessages } from '../../hub/search';
 import { authedProcedure } from '../init';
 import { activityStream, messageStream } from './chat-streams';
 
@@ -60,6 +62,16 @@ export const chatRouter = {
     );
     return found.filter((m) => m !== undefined);
   }),
+
+  /** Full-text search, best first; `from:ana`, `in:thread`, `before:`/`after:` dates in the query are filters. */
+  search: authedProcedure
+    .input(searchInputSchema)
+    .query(({ ctx, input }) => searchMessages(ctx.services.repo, input, ctx.user.id)),
+
+  /** The history page holding message `id` (a search result however old), with cursors to go on either way. */
+  around: authedProcedure
+    .input(aroundInputSchema)
+    .query(({ ctx, input }) => messagesAround(ctx.services.repo, input.id, input.limit)),
 
   /** The /help answer: the slash commands the caller may use, from the one shared table. */
   commands: authedProcedure.query(({ ctx }) =>

@@ -1,0 +1,56 @@
+// What both dialects' full-text search share: the request the repository takes, the page cursor and the date bounds.
+import type { ParsedSearch } from '../../shared/search';
+
+export interface SearchRequest extends ParsedSearch {
+  limit: number;
+  /** A SearchPage's nextCursor, or null for the first page. */
+  cursor: string | null;
+  /** Who searches: every message is visible to everyone today; conversations will filter by membership here. */
+  viewer: string;
+}
+
+/** The cursor does not come from a previous page of this search. */
+export class BadSearchCursorError extends Error {
+  constructor() {
+    super('cursor is not one a previous search page returned: start the search again without it');
+    this.name = 'BadSearchCursorError';
+  }
+}
+
+/**
+ * Where a page starts: the newest message id when the first page was read (messages posted meanwhile do not push
+ * results onto the next page twice) and how many ranked results came before.
+ */
+export interface SearchPosition {
+  upTo: number;
+  offset: number;
+}
+
+export function encodeSearchCursor(position: SearchPosition): string {
+  return `${position.upTo}.${position.offset}`;
+}
+
+export function decodeSearchCursor(cursor: string): SearchPosition {
+  const match = /^(\d{1,15})\.(\d{1,9})$/.exec(cursor);
+  if (!match) throw new BadSearchCursorError();
+  return { upTo: Number(match[1]), offset: Number(match[2]) };
+}
+
+/**
+ * The createdAt bounds as ISO text (both dialects store createdAt as ISO UTC text, so text order is time order).
+ * A date means the whole day in UTC: `before:2026-12-01` ends before it starts, `after:2026-11-30` starts after it
+ * ends (Slack's reading); a date-time is exact.
+ */
+export function createdAtBounds(request: Pick<SearchRequest, 'before' | 'after'>): {
+  below: string | null;
+  from: string | null;
+} {
+  const dayStart = (date: string, days: number) =>
+    new Date(Date.parse(`${date}T00:00:00.000Z`) + days * 86_400_000).toISOString();
+  const bound = (value: string | null, days: number) => {
+    if (value === null) return null;
+    if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return dayStart(value, days);
+    return new Date(value).toISOString();
+  };
+  return { below: bound(request.before, 0), from: bound(request.after, 1) };
+}

@@ -1,0 +1,105 @@
+// Full-text search on SQLite: the FTS5 index of migration 0010 (kept in step by triggers), ranked by bm25 then
+// newest, with snippets marked \u0002 … \u0003; filters by sender, dates and threads; deleted messages never match.
+import type Database from 'better-sqlite3';
+import type { Message } from '../../shared/message';
+import type { SearchHit, SearchPage } from '../../shared/search';
+import {
+  createdAtBounds,
+  decodeSearchCursor,
+  encodeSearchCursor,
+  type SearchPosition,
+  type SearchRequest,
+} from './search';
+
+/** Words of context around the matches in a snippet. */
+const SNIPPET_TOKENS = 24;
+/** A result found by filters alone (no words) shows the start of its text. */
+const PLAIN_SNIPPET_CHARS = 200;
+
+/** The words as an FTS5 query: each one a quoted string (implicit AND), so no word is ever read as syntax. */
+export function ftsMatch(words: string[]): string {
+  return words.map((word) => `"${word.replaceAll('"', '""')}"`).join(' ');
+}
+
+export class SqliteSearch {
+  private readonly newestId: Database.Statement;
+  private readonly snippetOf: Database.Statement;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(
+    private readonly sqlite: Database.Database,
+    /** Loads messages by id in the repository's own shape (the caller keeps the order). */
+    private readonly load: (ids: number[]) => Message[],
+  ) {
+    this.newestId = sqlite.prepare('SELECT coalesce(max(id), 0) FROM messages').pluck();
+    this.snippetOf = sqlite
+      .prepare(
+        `SELECT snippet(messages_fts, 0, char(2), char(3), '…', ${SNIPPET_TOKENS}) FROM messages_fts
+         WHERE messages_fts MATCH ? AND rowid = ?`,
+      )
+      .pluck();
+  }
+
+  async search(request: SearchRequest): Promise<SearchPage> {
+    const position: SearchPosition = request.cursor
+      ? decodeSearchCursor(request.cursor)
+      : { upTo: this.newestId.get() as number, offset: 0 };
+    const ids = this.rankedIds(request, position);
+    const more = ids.length > request.limit;
+    const pageIds = ids.slice(0, request.limit);
+    const byId = new Map(this.load(pageIds).map((m) => [m.id, m]));
+    const match = request.words.length > 0 ? ftsMatch(request.words) : null;
+    const hits: SearchHit[] = [];
+    for (const id of pageIds) {
+      const message = byId.get(id);
+      if (!message) continue;
+      const snippet =
+        match === null
+          ? message.text.slice(0, PLAIN_SNIPPET_CHARS)
+          : ((this.snippetOf.get(match, id) as string | undefined) ??
+            message.text.slice(0, PLAIN_SNIPPET_CHARS));
+      hits.push({ message, snippet });
+    }
+    const next = { upTo: position.upTo, offset: position.offset + pageIds.length };
+    return { hits, nextCursor: more ? encodeSearchCursor(next) : null };
+  }
+
+  /** The filters make a few dozen shapes of query at most: each is prepared once. */
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.sqlite.prepare(sql).pluck();
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** One more id than the page holds, when there is more. */
+  private rankedIds(request: SearchRequest, position: SearchPosition): number[] {
+    const { below, from } = createdAtBounds(request);
+    const where = ['m.id <= ?', 'm.deleted_at IS NULL'];
+    const params: (string | number)[] = [position.upTo];
+    if (request.from !== null) {
+      where.push('m.sender = ? COLLATE NOCASE');
+      params.push(request.from);
+    }
+    if (below !== null) {
+      where.push('m.created_at < ?');
+      params.push(below);
+    }
+    if (from !== null) {
+      where.push('m.created_at >= ?');
+      params.push(from);
+    }
+    if (request.inThread) where.push('m.thread_root IS NOT NULL');
+    const page = [request.limit + 1, position.offset];
+    if (request.words.length === 0) {
+      const sql = `SELECT m.id FROM messages m WHERE ${where.join(' AND ')} ORDER BY m.id DESC LIMIT ? OFFSET ?`;
+      return this.statement(sql).all(...params, ...page) as number[];
+    }
+    const sql = `SELECT messages_fts.rowid FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
+      WHERE messages_fts MATCH ? AND messages_fts.rowid <= ? AND ${where.join(' AND ')}
+      ORDER BY bm25(messages_fts), messages_fts.rowid DESC LIMIT ? OFFSET ?`;
+    return this.statement(sql).all(ftsMatch(request.words), position.upTo, ...params, ...page) as number[];
+  }
+}
