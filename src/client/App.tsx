@@ -1,7 +1,6 @@
 // The app shell: loads the run-time config, signs in (remembered), then shows the chat (/) or the admin area (/admin).
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { useCallback, useEffect, useState } from 'react';
-import { AdminPanel } from './components/Admin/AdminPanel';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { ChatInterface } from './components/Chat/ChatInterface';
 import { JoinScreen } from './components/JoinScreen';
 import { DiffPanelHost } from './components/Tasks/DiffPanelHost';
@@ -11,6 +10,11 @@ import { useView } from './lib/route';
 import { type ClientConfig, loadClientConfig, resolveWsUrl } from './lib/runtime-config';
 import { useChatStore } from './stores/chatStore';
 import { trpc } from './trpc';
+
+// The admin area is a chunk of its own, loaded when opened: most people never do (initial bundle budget).
+const AdminPanel = lazy(() =>
+  import('./components/Admin/AdminPanel').then((m) => ({ default: m.AdminPanel })),
+);
 
 export function App() {
   const [config, setConfig] = useState<ClientConfig | null>(null);
@@ -75,7 +79,9 @@ function SignedIn({
     <trpc.Provider client={connection.client.trpc} queryClient={queryClient}>
       <QueryClientProvider client={queryClient}>
         {view === 'admin' && isAdmin ? (
-          <AdminPanel onClose={() => go('chat')} />
+          <Suspense fallback={<p className="p-6 text-slate-500">Loading…</p>}>
+            <AdminPanel onClose={() => go('chat')} />
+          </Suspense>
         ) : (
           <ChatInterface
             connection={connection}

@@ -2,6 +2,7 @@
 // /command) and keeps line breaks. Only text nodes are visited, so code spans and code blocks never get them.
 import type { Break, Parent, Root, RootContent, Text } from 'mdast';
 import { normalizeName } from '../../shared/parse';
+import { COMMAND_CLASS, MENTION_CLASS, MENTION_ME_CLASS } from './token-classes';
 
 export interface ChatTokenOptions {
   /** The message's parsed mentions (normalised names): only these are marked, as in plain text. */
@@ -11,13 +12,6 @@ export interface ChatTokenOptions {
   /** The message's command (parsed by the server), marked where the text starts with it. */
   command?: string | null;
 }
-
-export const MENTION_CLASS =
-  'rounded px-0.5 font-medium bg-sky-100 text-sky-800 dark:bg-sky-500/20 dark:text-sky-200';
-export const MENTION_ME_CLASS =
-  'rounded px-0.5 font-medium bg-amber-200 text-amber-900 dark:bg-amber-500/30 dark:text-amber-100';
-export const COMMAND_CLASS =
-  'rounded px-0.5 font-mono text-[0.9em] font-medium bg-emerald-100 text-emerald-800 dark:bg-emerald-500/20 dark:text-emerald-200';
 
 const MENTION = /@([A-Za-z0-9][A-Za-z0-9_-]{0,63})/g;
 const COMMAND = /^\/([A-Za-z][A-Za-z0-9_-]{0,31})(?:@[A-Za-z0-9_]+)?(?=\s|$)/;

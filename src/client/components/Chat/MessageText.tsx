@@ -3,7 +3,7 @@
 // loaded, that message shows as plain text.
 import { lazy, Suspense, useMemo } from 'react';
 import { looksLikeMarkdown } from '../../lib/markdown-text';
-import { COMMAND_CLASS, MENTION_CLASS, MENTION_ME_CLASS } from '../../lib/markdown-tokens';
+import { COMMAND_CLASS, MENTION_CLASS, MENTION_ME_CLASS } from '../../lib/token-classes';
 import { segmentText } from '../../lib/segments';
 
 const Markdown = lazy(() => import('./Markdown'));
