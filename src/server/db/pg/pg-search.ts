@@ -13,8 +13,7 @@ import {
 
 /** Must be the index's expression exactly, or the planner cannot use it. */
 const DOCUMENT = "to_tsvector('simple'::regconfig, m.text)";
-const HEADLINE_OPTIONS =
-  'StartSel="\u0002", StopSel="\u0003", MaxWords=30, MinWords=10, MaxFragments=2, FragmentDelimiter=" … "';
+const HEADLINE_OPTIONS = 'StartSel="\u0002", StopSel="\u0003", MaxWords=35, MinWords=12';
 /** A result found by filters alone (no words) shows the start of its text. */
 const PLAIN_SNIPPET_CHARS = 200;
 
