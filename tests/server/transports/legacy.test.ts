@@ -76,6 +76,7 @@ describe('legacy JSON endpoint', () => {
     expect(echo.data).toEqual({
       id: fromOld?.id,
       text: 'hi from the old client @webby',
+      markdown: 'hi from the old client @webby',
       sender: 'oldtimer',
       timestamp: fromOld?.createdAt,
       mentions: ['webby'],
@@ -100,6 +101,26 @@ describe('legacy JSON endpoint', () => {
     old.send({ type: 'chat_message', data: { text: 'replying', reply_to: webMessage.id } });
     await waitFor(() => received.some((m) => m.text === 'replying'), 5000, 'nested reply');
     expect(received.find((m) => m.text === 'replying')?.replyTo).toBe(webMessage.id);
+  });
+
+  it('sends old clients the plain text a reader sees, with the Markdown source beside it', async () => {
+    const { web, legacyUrl } = await startWithWeb();
+    const old = await legacyClient(legacyUrl);
+    old.send({ type: 'auth', user_id: 'oldtimer', role: 'user' });
+    await old.next('auth_success');
+
+    const mark = old.frames.length;
+    const source =
+      '**ship** it @oldtimer: see [the log](https://ci.example/1) and `a < b`\n\n```sh\nnpm test\n```';
+    const sent = await web.trpc.chat.send.mutate({ text: source });
+    const frame = await old.next('chat_message', mark);
+
+    expect(frame.data).toMatchObject({
+      id: sent.id,
+      text: 'ship it @oldtimer: see the log (https://ci.example/1) and a < b\n\nnpm test',
+      markdown: source,
+      mentions: ['oldtimer'],
+    });
   });
 
   it('answers ping with pong, relays typing and user status', async () => {

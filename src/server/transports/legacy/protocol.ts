@@ -1,6 +1,7 @@
 // The old WebSocket server's JSON frames: reading what old clients send, writing what they expect.
 import type { ActivityEvent } from '../../../shared/activity';
 import type { Message } from '../../../shared/message';
+import { markdownToPlain } from '../markdown';
 
 export type LegacyFrame = Record<string, unknown> & { type: string };
 
@@ -41,12 +42,17 @@ export const errorFrame = (message: string, code = 'bad_request') => ({
 
 export const pongFrame = () => ({ type: 'pong', timestamp: now() });
 
+/**
+ * `text` is what a reader sees (old clients show it as it is); `markdown` is the source, for a client that renders
+ * Markdown. Mentions and commands keep their place in both.
+ */
 export function chatMessageFrame(message: Message) {
   return {
     type: 'chat_message',
     data: {
       id: message.id,
-      text: message.text,
+      text: markdownToPlain(message.text),
+      markdown: message.text,
       sender: message.sender,
       timestamp: message.createdAt,
       mentions: message.mentions,

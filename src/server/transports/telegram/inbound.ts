@@ -9,6 +9,7 @@ import { STATE_UPDATE_OFFSET, type TransportRepository } from '../../db/transpor
 import { ChatError } from '../../hub/errors';
 import type { Hub } from '../../hub/hub';
 import { backoffMs, describeTelegramError, sleep } from './bot';
+import { entitiesToMarkdown } from './entities';
 import { telegramSender } from './format';
 
 type GrammySignal = Parameters<Bot['api']['getMe']>[0];
@@ -41,10 +42,10 @@ export interface InboundEvents {
   replyTarget?(telegramMessageId: number): Promise<number | null>;
 }
 
-/** What a Telegram message says, as text: media without a caption become a short label. */
-function textOf(message: TelegramMessage): string {
-  if (message.text) return message.text;
-  if (message.caption) return message.caption;
+/** What a Telegram message says, as our Markdown: media without a caption become a short label. */
+export function textOf(message: TelegramMessage): string {
+  if (message.text) return entitiesToMarkdown(message.text, message.entities);
+  if (message.caption) return entitiesToMarkdown(message.caption, message.caption_entities);
   const kinds = [
     'photo',
     'video',

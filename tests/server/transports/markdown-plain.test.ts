@@ -1,0 +1,28 @@
+// The plain text of a Markdown message (what /legacy clients show): markers gone, code and link targets kept.
+import { describe, expect, it } from 'vitest';
+import { markdownToPlain } from '../../../src/server/transports/markdown';
+
+describe('Markdown to plain text', () => {
+  it('returns text without Markdown unchanged', () => {
+    expect(markdownToPlain('hello there @bob, all good')).toBe('hello there @bob, all good');
+  });
+
+  it('drops the markers and keeps what they mark', () => {
+    expect(markdownToPlain('**bold** _it_ ~~s~~ `a < b` # not a heading')).toBe(
+      'bold it s a < b # not a heading',
+    );
+    expect(markdownToPlain('# Title\n\n> quoted\n\n- one\n- two')).toBe('Title\n\nquoted\n\n• one\n• two');
+    expect(markdownToPlain('```js\nconst x = `y`;\n```')).toBe('const x = `y`;');
+  });
+
+  it('shows a link target after its label, once, and never a javascript: target', () => {
+    expect(markdownToPlain('[docs](https://e.com/d) and https://e.com/raw')).toBe(
+      'docs (https://e.com/d) and https://e.com/raw',
+    );
+    expect(markdownToPlain('[click](javascript:alert(1))')).toBe('click');
+  });
+
+  it('keeps a command and its words where they were', () => {
+    expect(markdownToPlain('/deploy **now** please')).toBe('/deploy now please');
+  });
+});
