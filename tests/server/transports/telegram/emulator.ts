@@ -2,6 +2,7 @@
 // bot sent, and a tiny HTTP proxy in front of it that can answer 429 / 401 or repeat updates.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { MessageEntity } from 'grammy/types';
 import TelegramServer from 'telegram-test-api';
 import { freePort } from '../../../helpers/process';
 
@@ -63,14 +64,24 @@ export class Emulator {
   /** A Telegram user writes in the chat; resolves to the Telegram message id the emulator gave it. */
   async userSays(
     text: string,
-    options: { userName?: string; firstName?: string; replyTo?: number; chatId?: number } = {},
+    options: {
+      userName?: string;
+      firstName?: string;
+      replyTo?: number;
+      chatId?: number;
+      /** Formatting as a Telegram app sends it (UTF-16 offsets). */
+      entities?: MessageEntity[];
+    } = {},
   ): Promise<number> {
     const client = this.server.getClient(TOKEN, {
       userName: options.userName ?? 'tg_alice',
       firstName: options.firstName ?? 'Alice',
       chatId: options.chatId ?? CHAT_ID,
     });
-    const extra = options.replyTo ? { reply_to_message: { message_id: options.replyTo } } : {};
+    const extra = {
+      ...(options.replyTo ? { reply_to_message: { message_id: options.replyTo } } : {}),
+      ...(options.entities ? { entities: options.entities } : {}),
+    };
     const message = client.makeMessage(text, extra as never);
     await client.sendMessage(message);
     const update = this.server.storage.userMessages.at(-1);
