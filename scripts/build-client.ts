@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { describeInitialJs, measureInitialJs } from './client-size';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const CLIENT_OUT = join(ROOT, 'dist/client');
@@ -27,7 +28,21 @@ export function clientBuildIsStale(): boolean {
 
 export async function buildClient(): Promise<void> {
   const { build } = await import('vite');
-  await build({ configFile: join(ROOT, 'vite.config.ts'), root: join(ROOT, 'src/client'), logLevel: 'warn' });
+  // Always the production bundle: Vite takes NODE_ENV from the environment, and under vitest it is 'test', which
+  // built React's development runtime (50 kB gzip more) into the client the browser tests and `npm start` served.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      configFile: join(ROOT, 'vite.config.ts'),
+      root: join(ROOT, 'src/client'),
+      mode: 'production',
+      logLevel: 'warn',
+    });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
 }
 
 /**
@@ -64,6 +79,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     .then((built) => {
       if (built) console.log(`web client built into ${CLIENT_OUT}`);
       else console.log('web client is up to date');
+      console.log(describeInitialJs(measureInitialJs(CLIENT_OUT)));
     })
     .catch((error) => {
       console.error(`building the web client failed: ${(error as Error).message}`);
