@@ -1,9 +1,8 @@
 // A worker's output: every line goes to the task log (in batches), the last ones are kept for the result
 // message, the latest is the task's progress, and now and then it is posted in chat as "🔄 task: line".
 import type { Logger } from 'pino';
-import type { TaskEvent } from '../../shared/task-timeline';
 import type { AgentsRepository, LogStream } from '../db/agents-repository';
-import type { Run } from './run';
+import type { RunningTask } from './running-task';
 import type { TimelineSink } from './timeline-sink';
 import { clip, type Voice } from './voice';
 import type { OutputStream } from './worker';
@@ -23,28 +22,20 @@ export interface RunOutputDeps {
 export class RunOutput {
   /** Per agent, not per task: back-to-back tasks do not reset the 30 s progress window. */
   private readonly lastProgressPostAt = new Map<string, number>();
-  /** Output lines waiting to become timeline entries, written with the log batch they belong to. */
-  private readonly pendingTimeline = new WeakMap<Run, TaskEvent[]>();
-
   constructor(private readonly d: RunOutputDeps) {}
 
   /** Logs the line and, unless it is blank, keeps it as the latest output; returns its trimmed text or null. */
-  record(run: Run, stream: OutputStream, line: string): string | null {
+  record(run: RunningTask, stream: OutputStream, line: string): string | null {
     this.log(run, stream, line);
     const text = line.trim();
     if (!text) return null;
-    run.lastOutputAt = Date.now();
-    run.progress = clip(text, 200);
-    run.tail.push({ stream, line: clip(text, 300) });
-    const pending = this.pendingTimeline.get(run) ?? [];
-    pending.push({ kind: 'output', stream, line: clip(text, 500) });
-    this.pendingTimeline.set(run, pending);
-    if (run.tail.length > 20) run.tail.shift();
+    run.heard(stream, text);
+    run.queueTimeline({ kind: 'output', stream, line: clip(text, 500) });
     return text;
   }
 
   /** Posts the line as progress in chat unless the agent did so within the interval. */
-  postProgress(run: Run, text: string): void {
+  postProgress(run: RunningTask, text: string): void {
     const interval = this.d.progressIntervalMs ?? PROGRESS_INTERVAL_MS;
     const agent = run.task.employee;
     if (Date.now() - (this.lastProgressPostAt.get(agent) ?? 0) >= interval && !this.d.shuttingDown()) {
@@ -56,22 +47,15 @@ export class RunOutput {
   }
 
   /** Log lines are written in batches, one insert per event-loop turn, not one per line. */
-  log(run: Run, stream: LogStream, line: string): void {
-    run.pendingLog.push({ stream, line });
-    if (run.flushScheduled) return;
-    run.flushScheduled = true;
-    setImmediate(() => void this.flush(run));
+  log(run: RunningTask, stream: LogStream, line: string): void {
+    if (run.queueLog(stream, line)) setImmediate(() => void this.flush(run));
   }
 
-  async flush(run: Run): Promise<void> {
-    run.flushScheduled = false;
-    const lines = run.pendingLog;
-    run.pendingLog = [];
-    const entries = this.pendingTimeline.get(run) ?? [];
-    this.pendingTimeline.delete(run);
+  async flush(run: RunningTask): Promise<void> {
+    const { lines, entries } = run.takePending();
     try {
       await this.d.repo.appendTaskLog(run.task.id, lines);
-      if (lines.length) run.task = await this.d.repo.updateTask(run.task.id, { progress: run.progress });
+      if (lines.length) await run.saveProgress();
     } catch (error) {
       this.d.logger.error({ err: error, task: run.task.id }, 'writing the task log failed');
     }

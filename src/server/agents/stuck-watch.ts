@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import type { AgentsRepository } from '../db/agents-repository';
 import type { Roster } from './roster';
-import type { Run } from './run';
+import type { RunningTask } from './running-task';
 import type { TimelineSink } from './timeline-sink';
 import { clip, type Voice } from './voice';
 
@@ -14,60 +14,43 @@ export interface StuckWatchDeps {
   logger: Logger;
   stuckAfterMs: number;
   timeline: TimelineSink;
-  /** False once the run has ended: its timer then does nothing. */
-  isCurrent: (run: Run) => boolean;
 }
 
 export class StuckWatch {
   constructor(private readonly d: StuckWatchDeps) {}
 
-  /** Sets the run's timer for when it has been silent for too long. */
-  arm(run: Run): void {
+  /** Sets the run's timer for when it has been silent for too long (the run drops it when its worker exits). */
+  arm(run: RunningTask): void {
     const due = run.lastOutputAt + this.d.stuckAfterMs - Date.now();
-    run.stuckTimer = setTimeout(
-      () => {
-        run.stuckTimer = null;
-        if (!this.d.isCurrent(run)) return;
-        // Waiting for a person's answer is not being stuck: the wait counts as activity.
-        if (run.worker.waiting?.()) run.lastOutputAt = Date.now();
-        // Output since the timer was set moves the deadline instead of re-arming a timer per line.
-        if (run.stuck || Date.now() - run.lastOutputAt < this.d.stuckAfterMs) this.arm(run);
-        else void this.becomeStuck(run);
-      },
-      Math.max(due, 10),
-    );
-    run.stuckTimer.unref();
-  }
-
-  /** The run has ended. */
-  disarm(run: Run): void {
-    if (run.stuckTimer) clearTimeout(run.stuckTimer);
+    run.watch(Math.max(due, 10), () => {
+      if (!run.live) return;
+      // Waiting for a person's answer is not being stuck: the wait counts as activity.
+      if (run.waiting()) run.alive();
+      // Output since the timer was set moves the deadline instead of re-arming a timer per line.
+      if (run.stuck || Date.now() - run.lastOutputAt < this.d.stuckAfterMs) this.arm(run);
+      else void this.becomeStuck(run);
+    });
   }
 
   /** Output from the worker: if it was stuck, it is working again. */
-  resume(run: Run): void {
-    if (!run.stuck) return;
-    run.stuck = false;
-    void this.d.repo.updateTask(run.task.id, { status: 'running' }).then((t) => {
-      run.task = t;
-    });
+  resume(run: RunningTask): void {
+    if (!run.unstick()) return;
     this.note(run, 'running');
     this.d.roster.setStatus(run.task.employee, 'working', run.task.description);
   }
 
-  private note(run: Run, status: 'running' | 'stuck'): void {
+  private note(run: RunningTask, status: 'running' | 'stuck'): void {
     this.d.timeline.append(run.task, { kind: 'status', status, reason: null }).catch((err) => {
       this.d.logger.error({ err, task: run.task.id }, 'could not store a timeline entry');
     });
   }
 
-  private async becomeStuck(run: Run): Promise<void> {
-    run.stuck = true;
-    run.task = await this.d.repo.updateTask(run.task.id, { status: 'stuck' });
+  private async becomeStuck(run: RunningTask): Promise<void> {
+    if (!(await run.becomeStuck())) return;
     // Activity (a permission ask, a tool call) may have arrived while the status was written: resume() has then
     // set it working again, and asking the team now would ask for help while it waits for a person.
-    if (!this.d.isCurrent(run)) return;
-    if (!run.stuck || run.worker.waiting?.()) {
+    if (!run.live) return;
+    if (!run.stuck || run.waiting()) {
       this.resume(run);
       this.arm(run);
       return;

@@ -1,18 +1,20 @@
 // How a worker's exit ends its task: cancelled (it was stopped), done (exit 0) or failed, recorded with the exit
 // code and reason, and the chat message that says so with the last output lines or the last error.
 import type { TaskEvent } from '../../shared/task-timeline';
-import type { AgentsRepository } from '../db/agents-repository';
-import type { Run } from './run';
+import type { RunningTask } from './running-task';
 import type { OutputStream, WorkerExit } from './worker';
 
-/** Records the end of `run.task` (and keeps the updated task in `run.task`); returns the message for chat. */
-export async function recordResult(repo: AgentsRepository, run: Run, exit: WorkerExit): Promise<string> {
+/** Records the end of `run.task` (the run keeps the updated task); returns the message for chat. */
+export async function recordResult(
+  run: Pick<RunningTask, 'task' | 'tail' | 'stopReason' | 'record'>,
+  exit: WorkerExit,
+): Promise<string> {
   const finishedAt = new Date().toISOString();
   const task = run.task.description;
   const lastOf = (stream?: OutputStream) =>
     [...run.tail].reverse().find((l) => !stream || l.stream === stream)?.line ?? null;
   if (run.stopReason) {
-    run.task = await repo.updateTask(run.task.id, {
+    await run.record({
       status: 'cancelled',
       reason: run.stopReason,
       exitCode: exit.code,
@@ -21,7 +23,7 @@ export async function recordResult(repo: AgentsRepository, run: Run, exit: Worke
     return `⏹ Stopped: ${task}`;
   }
   if (exit.code === 0) {
-    run.task = await repo.updateTask(run.task.id, { status: 'done', exitCode: 0, finishedAt });
+    await run.record({ status: 'done', exitCode: 0, finishedAt });
     const last = run.tail
       .filter((l) => l.stream === 'stdout')
       .slice(-3)
@@ -34,7 +36,7 @@ export async function recordResult(repo: AgentsRepository, run: Run, exit: Worke
       ? `exit ${exit.code}`
       : `killed by ${exit.signal}`;
   const lastError = lastOf('stderr') ?? lastOf();
-  run.task = await repo.updateTask(run.task.id, {
+  await run.record({
     status: 'failed',
     exitCode: exit.code,
     reason: lastError ? `${how}: ${lastError}` : how,
@@ -51,7 +53,7 @@ const RESULT_STATUS = {
 } as const;
 
 /** The timeline's last entry for a finished command-mode task: no files or tokens (the worker does not say). */
-export function resultEvent(run: Pick<Run, 'task' | 'tail'>): Extract<TaskEvent, { kind: 'result' }> {
+export function resultEvent(run: Pick<RunningTask, 'task' | 'tail'>): Extract<TaskEvent, { kind: 'result' }> {
   const { task } = run;
   const status = RESULT_STATUS[task.status as keyof typeof RESULT_STATUS] ?? 'failed';
   const lastOut = run.tail

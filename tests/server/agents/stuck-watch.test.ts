@@ -4,11 +4,11 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PostLimiter } from '../../../src/server/agents/post-limiter';
 import { Roster } from '../../../src/server/agents/roster';
-import type { Run } from '../../../src/server/agents/run';
+import { RunningTask } from '../../../src/server/agents/running-task';
 import { StuckWatch } from '../../../src/server/agents/stuck-watch';
 import type { TaskExit, TaskWorker } from '../../../src/server/agents/task-worker';
 import { Voice } from '../../../src/server/agents/voice';
-import { agentsRepositoryFor } from '../../../src/server/db/storage';
+import { agentsRepositoryFor } from '../../helpers/storage';
 import { agentServices, allMessages, stopAgentServices, waitFor } from './helpers';
 
 afterEach(() => stopAgentServices());
@@ -39,22 +39,9 @@ describe('StuckWatch', () => {
     });
     const logger = pino({ level: 'silent' });
     const voice = new Voice(services.hub, logger, new PostLimiter({ perHour: 100, minIntervalMs: 0 }));
-    const run: Run = {
-      task,
-      // The first look (when the timer fires) sees no ask; the ask arrives during the status write.
-      worker: askingWorker(2),
-      helpFile: null,
-      stuck: false,
-      lastOutputAt: Date.now() - 1000,
-      progress: 'asks the team: bash',
-      tail: [],
-      pendingLog: [],
-      flushScheduled: false,
-      stuckTimer: null,
-      stopReason: null,
-      finished: new Promise(() => {}),
-    };
-    let current = true;
+    // The first look (when the timer fires) sees no ask; the ask arrives during the status write.
+    const run = new RunningTask(repo, task, { worker: askingWorker(2) });
+    run.heard('stdout', 'asks the team: bash');
     const statuses: string[] = [];
     const watch = new StuckWatch({
       repo,
@@ -68,13 +55,11 @@ describe('StuckWatch', () => {
           return { id: statuses.length, taskId: task.id, event, at: new Date().toISOString() } as never;
         },
       },
-      isCurrent: () => current,
     });
     watch.arm(run);
     // Decided once the timeline says stuck (asking for help) or working (waiting for the person).
     await waitFor(() => statuses.length > 0, 5000, 'the watch to decide');
-    current = false;
-    watch.disarm(run);
+    run.exited();
     expect(statuses).toEqual(['running']);
     expect(run.stuck).toBe(false);
     expect((await repo.getTask(task.id))?.status).toBe('running');

@@ -1,7 +1,7 @@
 // How an opencode session's end becomes the task's final state, its `result` timeline entry and the chat
 // message: ✅ with the summary, files changed (+/-), tokens, cost and duration; ❌ with the reason in plain words.
 import type { ChangedFile, TaskEvent } from '../../../shared/task-timeline';
-import type { AgentsRepository, Task } from '../../db/agents-repository';
+import type { AgentsRepository, Task, TaskPatch } from '../../db/agents-repository';
 import type { SessionOutcome } from '../task-worker';
 import { clip } from '../voice';
 
@@ -22,10 +22,10 @@ function totalsLine(outcome: SessionOutcome, durationMs: number | null): string 
   return parts.length ? parts.join(' · ') : null;
 }
 
-/** Records the end (the task in `holder.task` is updated); returns the chat text and the result entry. */
+/** Records the end (through the run, which keeps the updated task); returns the chat text and the result entry. */
 export async function recordSession(
   repo: AgentsRepository,
-  holder: { task: Task; stopReason: string | null },
+  holder: { readonly task: Task; readonly stopReason: string | null; record(end: TaskPatch): Promise<Task> },
   outcome: SessionOutcome,
 ): Promise<{ text: string; event: Extract<TaskEvent, { kind: 'result' }> }> {
   const finishedAt = new Date().toISOString();
@@ -40,15 +40,14 @@ export async function recordSession(
           : 'failed';
   const reason =
     status === 'cancelled' ? (holder.stopReason ?? 'stopped') : status === 'done' ? null : outcome.failure;
-  holder.task = await repo.updateTask(holder.task.id, {
+  const task = await holder.record({
     status,
     reason,
     exitCode: status === 'done' ? 0 : null,
     finishedAt,
   });
   if (outcome.detail)
-    await repo.appendTaskLog(holder.task.id, [{ stream: 'system', line: `opencode: ${outcome.detail}` }]);
-  const task = holder.task;
+    await repo.appendTaskLog(task.id, [{ stream: 'system', line: `opencode: ${outcome.detail}` }]);
   const durationMs = task.startedAt ? Date.parse(finishedAt) - Date.parse(task.startedAt) : null;
   const event: Extract<TaskEvent, { kind: 'result' }> = {
     kind: 'result',
