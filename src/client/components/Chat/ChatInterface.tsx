@@ -3,7 +3,9 @@
 import { LogOut, Settings, Users, X } from 'lucide-react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Message } from '../../../shared/message';
+import { useNotifications } from '../../hooks/useNotifications';
 import { useTypingSignal } from '../../hooks/useTypingSignal';
+import { useUnread } from '../../hooks/useUnread';
 import type { ChatConnection } from '../../lib/chat-connection';
 import { offeredCommands } from '../../lib/commands';
 import { useChatStore } from '../../stores/chatStore';
@@ -15,6 +17,7 @@ import { useTaskIndex } from '../Tasks/useTaskIndex';
 import { ConnectionStatus } from './ConnectionStatus';
 import { MessageInput, type MessageInputHandle } from './MessageInput';
 import { MessageList, type MessageListHandle } from './MessageList';
+import { NotificationToggle } from './NotificationToggle';
 import { runSlashCommand } from './slash-commands';
 import { TypingIndicator } from './TypingIndicator';
 import { UserList } from './UserList';
@@ -89,6 +92,9 @@ export function ChatInterface({ connection, onSignOut, onOpenAdmin }: Props) {
     },
     [connection],
   );
+  // The read position (unread count in the title, divider, mark read) and notifications that open their message.
+  useUnread(connection);
+  useNotifications(onQuoteClick);
 
   const onSubmit = async (text: string) => {
     typing.stop();
@@ -136,6 +142,7 @@ export function ChatInterface({ connection, onSignOut, onOpenAdmin }: Props) {
             {me?.id}
             {me?.role === 'admin' ? ' (admin)' : ''}
           </span>
+          <NotificationToggle />
           {onOpenAdmin && (
             <button
               type="button"

@@ -5,8 +5,13 @@ import { ArrowDown } from 'lucide-react';
 import { forwardRef, useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState } from 'react';
 import { type ListItem, Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
 import type { Message } from '../../../shared/message';
+import { useUnreadDivider } from '../../hooks/useUnread';
+import { layoutRows, type RowLayout } from '../../lib/message-groups';
+import { MENTION_MARK, unreadLabel } from '../../lib/unread';
 import { type PendingMessage, selectTimeline, useChatStore } from '../../stores/chatStore';
+import { unreadAfter } from '../../stores/unread';
 import { MessageItem } from './MessageItem';
+import { UnreadDivider } from './UnreadDivider';
 
 /** Virtuoso needs a first index that only ever decreases as older items are prepended. */
 const FIRST_INDEX = 1_000_000_000;
@@ -49,18 +54,6 @@ const COMPONENTS = {
 
 const followAlways = () => 'auto' as const;
 
-/** How many ids in the ascending `order` are greater than `after`. */
-function countAfter(order: number[], after: number): number {
-  let lo = 0;
-  let hi = order.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((order[mid] as number) > after) hi = mid;
-    else lo = mid + 1;
-  }
-  return order.length - lo;
-}
-
 export const MessageList = forwardRef<MessageListHandle, Props>(function MessageList(
   { onReply, onQuoteClick, onLoadOlder, renderExtra },
   ref,
@@ -74,6 +67,8 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
   const olderCursor = useChatStore((s) => s.olderCursor);
   const historyLoaded = useChatStore((s) => s.historyLoaded);
   const me = useChatStore((s) => s.me?.id);
+  /** The "New messages" line goes before this message (what was unread when the page opened). */
+  const dividerId = useUnreadDivider();
   const virtuoso = useRef<VirtuosoHandle>(null);
   const [scroller, setScroller] = useState<HTMLElement | null>(null);
   const [atBottom, setAtBottom] = useState(true);
@@ -102,6 +97,14 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
     () => [...selectTimeline({ messages: messagesById, order }), ...pending],
     [messagesById, order, pending],
   );
+  // Groups and day separators, by row key. Recomputed with the rows; "Today" turns into "Yesterday" on the next
+  // change after midnight, which is soon enough for a chat.
+  const layout = useMemo(() => {
+    const layouts = layoutRows(rows);
+    return new Map<number | string, RowLayout>(
+      rows.map((row, i) => ['id' in row ? row.id : row.tempId, layouts[i] as RowLayout]),
+    );
+  }, [rows]);
 
   const scrollToBottom = useCallback(() => {
     holding.current = false;
@@ -271,7 +274,7 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
   const itemContent = useCallback(
     (_index: number, row: Row) => {
       const stored = 'id' in row;
-      return (
+      const item = (
         <MessageItem
           message={row}
           original={row.replyTo !== null ? (messagesById[row.replyTo] ?? quoted[row.replyTo]) : undefined}
@@ -281,10 +284,19 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
           onReply={onReply}
           onQuoteClick={onQuoteClick}
           extra={stored ? renderExtra?.(row) : undefined}
+          continued={layout.get(stored ? row.id : row.tempId)?.continued}
+          day={layout.get(stored ? row.id : row.tempId)?.day}
         />
       );
+      if (!stored || row.id !== dividerId) return item;
+      return (
+        <>
+          <UnreadDivider />
+          {item}
+        </>
+      );
     },
-    [messagesById, quoted, me, highlighted, tabStop, onReply, onQuoteClick, renderExtra],
+    [messagesById, quoted, me, highlighted, tabStop, onReply, onQuoteClick, renderExtra, dividerId, layout],
   );
 
   if (!historyLoaded)
@@ -294,7 +306,10 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
       </div>
     );
 
-  const unseen = stick ? 0 : countAfter(order, seenUpTo);
+  // Others' messages below what the reader last saw (their own are not news), marked when one is for them.
+  const unseen = stick
+    ? { count: 0, forMe: false }
+    : unreadAfter({ messages: messagesById, order }, seenUpTo, me);
   return (
     // Key handling is delegated from the focusable messages inside.
     <div
@@ -333,12 +348,21 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
         <button
           type="button"
           data-testid="jump-to-latest"
-          data-count={unseen}
+          data-count={unseen.count}
+          data-for-me={unseen.forMe ? 'true' : undefined}
           onClick={scrollToBottom}
           className="absolute bottom-3 left-1/2 z-10 flex -translate-x-1/2 items-center gap-1 whitespace-nowrap rounded-full bg-sky-600 px-3 py-1 text-xs text-white shadow hover:bg-sky-700"
         >
           <ArrowDown size={14} aria-hidden="true" />
-          {unseen > 0 ? `${unseen} new message${unseen === 1 ? '' : 's'}` : 'Latest messages'}
+          {unseen.forMe && (
+            <span title="for you">
+              {MENTION_MARK}
+              <span className="sr-only"> for you:</span>
+            </span>
+          )}
+          {unseen.count > 0
+            ? `${unreadLabel(unseen.count)} new message${unseen.count === 1 ? '' : 's'}`
+            : 'Latest messages'}
         </button>
       )}
     </div>
