@@ -73,6 +73,10 @@ export class SqliteTransportRepository implements TransportRepository {
     }, IMMEDIATE);
   }
 
+  async markDone(id: number): Promise<void> {
+    this.db.delete(telegramOutbox).where(eq(telegramOutbox.id, id)).run();
+  }
+
   async recordAttempt(id: number, error: string): Promise<void> {
     this.db
       .update(telegramOutbox)
@@ -113,6 +117,16 @@ export class SqliteTransportRepository implements TransportRepository {
       .limit(1)
       .get();
     return row?.id ?? null;
+  }
+
+  async telegramIdsFor(chatId: string, messageId: number): Promise<number[]> {
+    return this.db
+      .select({ id: telegramMessageMap.telegramMessageId })
+      .from(telegramMessageMap)
+      .where(and(eq(telegramMessageMap.chatId, chatId), eq(telegramMessageMap.messageId, messageId)))
+      .orderBy(asc(telegramMessageMap.telegramMessageId))
+      .all()
+      .map((row) => row.id);
   }
 
   async messageIdFor(chatId: string, telegramMessageId: number): Promise<number | null> {

@@ -48,6 +48,8 @@ export interface TransportRepository {
   nextOutbox(): Promise<OutboxItem | null>;
   /** Removes a sent part and maps its Telegram id to our message, in one transaction. */
   markSent(item: OutboxItem, telegramMessageId: number): Promise<void>;
+  /** Removes a row that was carried out without a new Telegram message to map (an edit or deletion with no copy). */
+  markDone(id: number): Promise<void>;
   recordAttempt(id: number, error: string): Promise<void>;
   /** A part Telegram refused for good (bad request): kept for inspection, no longer blocks the queue. */
   markFailed(id: number, error: string): Promise<void>;
@@ -57,6 +59,8 @@ export interface TransportRepository {
   /** The first Telegram message id our message was sent as (or arrived as), if any. */
   telegramIdFor(chatId: string, messageId: number): Promise<number | null>;
   messageIdFor(chatId: string, telegramMessageId: number): Promise<number | null>;
+  /** Every Telegram message id our message was sent as (its parts, oldest first): an edit or delete reaches all. */
+  telegramIdsFor(chatId: string, messageId: number): Promise<number[]>;
 
   /** 'pending' | 'done' | 'skipped', or null for an update never seen. */
   updateStatus(updateId: number): Promise<string | null>;

@@ -12,14 +12,14 @@ import {
   type NewMessage,
   type Repository,
 } from '../../../src/server/db/repository';
+import { STATE_FORWARD_CURSOR, STATE_UPDATE_OFFSET } from '../../../src/server/db/transport-repository';
+import { startPostgres, type TestPostgres } from '../../helpers/postgres';
 import {
   agentsRepositoryFor,
   auditRepositoryFor,
   openRepository,
   transportRepositoryFor,
-} from '../../../src/server/db/storage';
-import { STATE_FORWARD_CURSOR, STATE_UPDATE_OFFSET } from '../../../src/server/db/transport-repository';
-import { startPostgres, type TestPostgres } from '../../helpers/postgres';
+} from '../../helpers/storage';
 
 let postgres: TestPostgres;
 const fileDir = mkdtempSync(join(tmpdir(), 'ocs-contract-'));
@@ -242,6 +242,17 @@ describe.each(dialects)('storage contract on %s', (_name, databaseUrl) => {
       const second = await store.nextOutbox();
       await store.markFailed(second?.id ?? 0, 'bad request');
       expect([await store.outboxDepth(), await store.failedCount()]).toEqual([0, 1]);
+      // A message sent in parts maps each part; an edit or a deletion reaches them all, in order.
+      await store.enqueue([{ ...part, messageId: 1, part: 2, parts: 2 }], 3);
+      const secondPart = await store.nextOutbox();
+      await store.markSent(secondPart as NonNullable<typeof secondPart>, 501);
+      expect(await store.telegramIdsFor('-1', 1)).toEqual([500, 501]);
+      expect(await store.telegramIdsFor('-1', 2)).toEqual([]);
+      // A row carried out with nothing to map (an edit of a message Telegram never had) just leaves the queue.
+      await store.enqueue([{ ...part, messageId: 2, part: 1, parts: -1 }], 4);
+      const edit = await store.nextOutbox();
+      await store.markDone(edit?.id ?? 0);
+      expect([await store.outboxDepth(), await store.telegramIdsFor('-1', 2)]).toEqual([0, []]);
       await store.setState(STATE_FORWARD_CURSOR, null);
       expect(await store.getState(STATE_FORWARD_CURSOR)).toBeNull();
     }));

@@ -78,6 +78,10 @@ export class PgTransportRepository implements TransportRepository {
     });
   }
 
+  async markDone(id: number): Promise<void> {
+    await this.write((tx) => tx.delete(telegramOutbox).where(eq(telegramOutbox.id, id)));
+  }
+
   async recordAttempt(id: number, error: string): Promise<void> {
     await this.write((tx) =>
       tx
@@ -117,6 +121,15 @@ export class PgTransportRepository implements TransportRepository {
       .orderBy(asc(telegramMessageMap.telegramMessageId))
       .limit(1);
     return rows[0]?.id ?? null;
+  }
+
+  async telegramIdsFor(chatId: string, messageId: number): Promise<number[]> {
+    const rows = await this.db
+      .select({ id: telegramMessageMap.telegramMessageId })
+      .from(telegramMessageMap)
+      .where(and(eq(telegramMessageMap.chatId, chatId), eq(telegramMessageMap.messageId, messageId)))
+      .orderBy(asc(telegramMessageMap.telegramMessageId));
+    return rows.map((row) => row.id);
   }
 
   async messageIdFor(chatId: string, telegramMessageId: number): Promise<number | null> {
