@@ -3,44 +3,48 @@
 // groups commit in a writer thread and WAL checkpoints run in another, so the event loop never waits for the disk.
 import { resolve } from 'node:path';
 import type Database from 'better-sqlite3';
-import { and, count, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
-import type { Message } from '../../shared/message';
+import { and, count, eq, gte, sql } from 'drizzle-orm';
+import type { Message, MessageChange } from '../../shared/message';
 import type { SearchPage } from '../../shared/search';
 import { type Db, openSqlite, sqlitePath } from './client';
+import { cutPage, toChanges } from './log-page';
 import {
   assembleStats,
+  type ChangeOp,
+  type LogPage,
   type MessageStats,
   type NewMessage,
   type Repository,
   statsWindowStart,
+  type ThreadReply,
 } from './repository';
 import { messages, settings } from './schema';
 import type { SearchRequest } from './search';
-import { fromRaw, MESSAGE_COLUMNS, type RawRow } from './sqlite-message-writer.mjs';
+import {
+  MESSAGE_COLUMNS,
+  type MessageReader,
+  messageReader,
+  type RawRow,
+  type WriteItem,
+} from './sqlite-message-writer.mjs';
 import { SqliteSearch } from './sqlite-search';
-import { InlineCommitter, type MessageCommitter, refusal, ThreadCommitter } from './sqlite-writer';
+import { InlineCommitter, isRefusal, type MessageCommitter, refusal, ThreadCommitter } from './sqlite-writer';
 import { WalCheckpointer } from './wal-checkpointer';
 import { DEFAULT_WAL_OPTIONS, WAL_CONTROL_BYTES, type WalOptions } from './wal-control.mjs';
 
-type Row = typeof messages.$inferSelect;
-
 interface Pending {
-  message: NewMessage;
-  resolve: (message: Message) => void;
+  item: WriteItem;
+  // biome-ignore lint/suspicious/noExplicitAny: one queue settles three kinds of entries (see flush)
+  resolve: (value: any) => void;
   reject: (error: unknown) => void;
 }
 
-/** A drizzle row as a Message: the richer chat's fields only when they say something (see Message). */
-function toMessage(row: Row): Message {
-  const { editedAt, deletedAt, threadRoot, threadBroadcast, replyCount, lastReplyAt, ...base } = row;
-  const message: Message = base;
-  if (editedAt) message.editedAt = editedAt;
-  if (deletedAt) message.deletedAt = deletedAt;
-  if (threadRoot !== null) message.threadRoot = threadRoot;
-  if (threadBroadcast) message.alsoInChannel = true;
-  if (replyCount > 0) message.replyCount = replyCount;
-  if (lastReplyAt) message.lastReplyAt = lastReplyAt;
-  return message;
+interface ChangeRow {
+  id: number;
+  message_id: number;
+  kind: MessageChange['kind'];
+  actor: string;
+  created_at: string;
 }
 
 export interface SqliteOptions {
@@ -57,6 +61,11 @@ export class SqliteRepository implements Repository {
   private idle: Promise<void> = Promise.resolve();
   private releaseIdle: (() => void) | null = null;
   private readonly afterStatement: Database.Statement;
+  private readonly beforeStatement: Database.Statement;
+  private readonly newestStatement: Database.Statement;
+  private readonly changesAfterStatement: Database.Statement;
+  private readonly threadStatement: Database.Statement;
+  private readonly reader: MessageReader;
   private readonly searcher: SqliteSearch;
 
   constructor(
@@ -70,9 +79,18 @@ export class SqliteRepository implements Repository {
     this.afterStatement = sqlite.prepare(
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id > ? ORDER BY id LIMIT ?`,
     );
-    this.searcher = new SqliteSearch(sqlite, (ids) =>
-      this.db.select().from(messages).where(inArray(messages.id, ids)).all().map(toMessage),
+    this.beforeStatement = sqlite.prepare(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id < ? ORDER BY id DESC LIMIT ?`,
     );
+    this.newestStatement = sqlite.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages ORDER BY id DESC LIMIT ?`);
+    this.changesAfterStatement = sqlite.prepare(
+      'SELECT id, message_id, kind, actor, created_at FROM message_changes WHERE id > ? ORDER BY id LIMIT ?',
+    );
+    this.threadStatement = sqlite
+      .prepare('SELECT id FROM messages WHERE id = ? OR thread_root = ? ORDER BY id')
+      .pluck();
+    this.reader = messageReader(sqlite);
+    this.searcher = new SqliteSearch(sqlite, (ids) => this.reader.many(ids));
   }
 
   /** The drizzle handle, for sibling repositories in src/server/db that share this connection. */
@@ -118,8 +136,21 @@ export class SqliteRepository implements Repository {
   }
 
   appendMessage(message: NewMessage): Promise<Message> {
+    return this.enqueue(message);
+  }
+
+  appendThreadReply(message: NewMessage & { threadRoot: number }): Promise<ThreadReply> {
+    return this.enqueue(message);
+  }
+
+  /** Same queue, same group commit as messages: a change's id is published in commit order with theirs. */
+  applyChange(op: ChangeOp): Promise<MessageChange | null> {
+    return this.enqueue({ change: op });
+  }
+
+  private enqueue<T>(item: WriteItem): Promise<T> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ message, resolve, reject });
+      this.pending.push({ item, resolve, reject });
       if (this.pending.length === 1 && this.inFlight < this.committer.maxInFlight) this.scheduleFlush();
     });
   }
@@ -146,13 +177,28 @@ export class SqliteRepository implements Repository {
     this.pending = [];
     this.inFlight++;
     try {
-      const { createdAt, outcomes } = await this.committer.commit(batch.map((item) => item.message));
-      batch.forEach(({ message: m, resolve, reject }, i) => {
+      const { createdAt, outcomes } = await this.committer.commit(batch.map((p) => p.item));
+      // Settled in commit order: each caller publishes right after its await, so ids reach the bus in order.
+      batch.forEach(({ item, resolve, reject }, i) => {
         const outcome = outcomes[i];
-        if (typeof outcome === 'number')
+        if (typeof outcome === 'number') {
+          const m = item as NewMessage;
           resolve({ id: outcome, ...m, createdAt, clientId: m.clientId ?? null });
-        else if (outcome) reject(refusal(outcome));
-        else reject(new Error('the database writer answered fewer outcomes than messages'));
+        } else if (outcome === undefined)
+          reject(new Error('the database writer answered fewer outcomes than entries'));
+        else if (isRefusal(outcome)) reject(refusal(outcome));
+        else if ('reply' in outcome) {
+          const m = item as NewMessage;
+          const message = {
+            id: outcome.reply,
+            ...m,
+            threadRoot: outcome.root,
+            createdAt,
+            clientId: m.clientId ?? null,
+          };
+          resolve({ message, change: outcome.change } satisfies ThreadReply);
+        } else if ('change' in outcome) resolve(outcome.change);
+        else resolve(null);
       });
     } catch (error) {
       // The whole transaction rolled back: nothing of this batch was written.
@@ -168,18 +214,42 @@ export class SqliteRepository implements Repository {
   }
 
   async history(before: number | null, limit: number): Promise<Message[]> {
-    const rows = this.db
-      .select()
-      .from(messages)
-      .where(before === null ? undefined : lt(messages.id, before))
-      .orderBy(desc(messages.id))
-      .limit(limit)
-      .all();
-    return rows.reverse().map(toMessage);
+    const rows = (
+      before === null ? this.newestStatement.all(limit) : this.beforeStatement.all(before, limit)
+    ) as RawRow[];
+    return this.reader.page(rows.reverse());
   }
 
   async messagesAfter(after: number, limit: number): Promise<Message[]> {
-    return (this.afterStatement.all(after, limit) as RawRow[]).map(fromRaw);
+    return this.reader.page(this.afterStatement.all(after, limit) as RawRow[]);
+  }
+
+  async logAfter(after: number, limit: number): Promise<LogPage> {
+    const rows = this.afterStatement.all(after, limit) as RawRow[];
+    const changeRows = this.changesAfterStatement.all(after, limit) as ChangeRow[];
+    if (changeRows.length === 0) return { messages: this.reader.page(rows), changes: [] };
+    const [pageRows, pageChanges] = cutPage(rows, changeRows, limit);
+    const states = new Map(
+      this.reader.many([...new Set(pageChanges.map((c) => c.message_id))]).map((m) => [m.id, m]),
+    );
+    return { messages: this.reader.page(pageRows), changes: toChanges(pageChanges, states) };
+  }
+
+  async lastLogId(): Promise<number> {
+    const row = this.sqlite
+      .prepare(
+        'SELECT max(coalesce((SELECT max(id) FROM messages), 0), coalesce((SELECT max(id) FROM message_changes), 0)) AS id',
+      )
+      .get() as { id: number };
+    return row.id;
+  }
+
+  async getMessages(ids: readonly number[]): Promise<Message[]> {
+    return this.reader.many([...new Set(ids)]);
+  }
+
+  async thread(root: number): Promise<Message[]> {
+    return this.reader.many(this.threadStatement.all(root, root) as number[]);
   }
 
   async lastMessageId(): Promise<number> {

@@ -3,8 +3,18 @@
 // so that waiting for fsync never stalls the event loop.
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
-import { DuplicateClientIdError, MissingReplyError, type NewMessage } from './repository';
-import { type GroupResult, messageWriter, type WriteOutcome } from './sqlite-message-writer.mjs';
+import {
+  ChangeRefusedError,
+  DuplicateClientIdError,
+  MissingReplyError,
+  MissingThreadRootError,
+} from './repository';
+import {
+  type GroupResult,
+  messageWriter,
+  type WriteItem,
+  type WriteOutcome,
+} from './sqlite-message-writer.mjs';
 import type { WalOptions } from './wal-control.mjs';
 
 /** What sqlite-writer-thread.mjs and wal-checkpointer-thread.mjs are started with. */
@@ -14,23 +24,40 @@ export interface ThreadData {
   wal: WalOptions;
 }
 
-type ToWriter = { type: 'commit'; batch: NewMessage[] } | { type: 'close' };
+type ToWriter = { type: 'commit'; batch: WriteItem[] } | { type: 'close' };
 type FromWriter =
   | { type: 'ready' }
   | { type: 'done'; result: GroupResult }
   | { type: 'failed'; error: { name: string; message: string; code?: string } }
   | { type: 'closed' };
 
-/** The error a caller of appendMessage sees for a refused message (the same on either committer). */
-export function refusal(outcome: Exclude<WriteOutcome, number>): Error {
-  return 'duplicateOf' in outcome
-    ? new DuplicateClientIdError(outcome.duplicateOf)
-    : new MissingReplyError(outcome.missingReply);
+type Refusal = Extract<
+  WriteOutcome,
+  { duplicateOf: unknown } | { missingReply: unknown } | { missingRoot: unknown } | { refused: unknown }
+>;
+
+/** Whether the writer refused the entry (rather than writing it or finding nothing to change). */
+export function isRefusal(outcome: WriteOutcome): outcome is Refusal {
+  return (
+    typeof outcome === 'object' &&
+    ('duplicateOf' in outcome ||
+      'missingReply' in outcome ||
+      'missingRoot' in outcome ||
+      'refused' in outcome)
+  );
+}
+
+/** The error a caller of appendMessage or applyChange sees for a refused entry (the same on either committer). */
+export function refusal(outcome: Refusal): Error {
+  if ('duplicateOf' in outcome) return new DuplicateClientIdError(outcome.duplicateOf);
+  if ('missingReply' in outcome) return new MissingReplyError(outcome.missingReply);
+  if ('missingRoot' in outcome) return new MissingThreadRootError(outcome.missingRoot);
+  return new ChangeRefusedError(outcome.refused, outcome.id);
 }
 
 export interface MessageCommitter {
   /** Commits one group in one transaction; rejects only when the whole group rolled back. */
-  commit(batch: NewMessage[]): Promise<GroupResult>;
+  commit(batch: WriteItem[]): Promise<GroupResult>;
   /** Groups that may be handed over before the first is answered (a thread keeps the next one ready). */
   readonly maxInFlight: number;
   /** Set once the committer can no longer write (its thread died); every later commit rejects with it. */
@@ -51,7 +78,7 @@ export class WriterStoppedError extends Error {
 }
 
 export class InlineCommitter implements MessageCommitter {
-  private readonly write: (batch: NewMessage[]) => GroupResult;
+  private readonly write: (batch: WriteItem[]) => GroupResult;
   readonly failure = null;
   readonly maxInFlight = 1;
 
@@ -59,7 +86,7 @@ export class InlineCommitter implements MessageCommitter {
     this.write = messageWriter(sqlite);
   }
 
-  async commit(batch: NewMessage[]): Promise<GroupResult> {
+  async commit(batch: WriteItem[]): Promise<GroupResult> {
     return this.write(batch);
   }
 
@@ -145,7 +172,7 @@ export class ThreadCommitter implements MessageCommitter {
     for (const listener of this.listeners) listener(this.stopped);
   }
 
-  commit(batch: NewMessage[]): Promise<GroupResult> {
+  commit(batch: WriteItem[]): Promise<GroupResult> {
     if (this.stopped) return Promise.reject(this.stopped);
     return new Promise((resolve, reject) => {
       if (this.waiting.length === 0) this.worker.ref();

@@ -1,7 +1,7 @@
 // The event bus both the hub (publisher) and the storage bundles (the cluster bus on PostgreSQL) see, and the
 // in-process bus a single instance uses: db/ builds it for SQLite, so it lives here rather than in hub/.
 import type { ActivityEvent } from '../../shared/activity';
-import type { Message } from '../../shared/message';
+import type { Message, MessageChange } from '../../shared/message';
 import type { Role } from '../auth';
 
 export type HubEvent =
@@ -15,6 +15,12 @@ export type HubEvent =
        */
       posterRole?: Role;
     }
+  /**
+   * A committed edit, deletion, reaction or thread reply count of an existing message, in the same id order as
+   * messages (its id comes from the same sequence). Listeners that only act on new messages (the agents' mention
+   * router) ignore it: an edit never looks like a new message to them.
+   */
+  | { type: 'change'; change: MessageChange }
   | { type: 'activity'; activity: ActivityEvent };
 
 export type BusListener = (event: HubEvent) => void;

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { ActivityEvent } from '../../../shared/activity';
+import type { MessageChange } from '../../../shared/message';
 import type { Role } from '../../auth';
 import type { Bus, BusListener, HubEvent } from '../../ports/bus';
 import type { LocalPresence } from '../../ports/presence';
@@ -55,7 +56,7 @@ export class PgBus implements Bus, SettingsSignal {
 
   /** Starts after the newest committed message: subscriptions replay older ones themselves (lastEventId). */
   async start(): Promise<void> {
-    this.lastSeen = await this.repo.lastMessageId();
+    this.lastSeen = await this.repo.lastLogId();
     await this.connect();
     this.timer = setInterval(() => {
       this.poke();
@@ -91,6 +92,11 @@ export class PgBus implements Bus, SettingsSignal {
         if (this.posterRoles.size > 1000)
           this.posterRoles.delete(this.posterRoles.keys().next().value as number);
       }
+      this.poke();
+      return;
+    }
+    // A change is in the log too: the tailer delivers it in id order, like a message.
+    if (event.type === 'change') {
       this.poke();
       return;
     }
@@ -174,15 +180,25 @@ export class PgBus implements Bus, SettingsSignal {
 
   private async readNew(): Promise<void> {
     while (!this.closed) {
-      const page = await this.repo.messagesAfter(this.lastSeen, PAGE);
-      for (const message of page) {
+      // Messages and changes share the log: both are delivered in one id order.
+      const { messages, changes } = await this.repo.logAfter(this.lastSeen, PAGE);
+      let c = 0;
+      for (const message of messages) {
+        while (c < changes.length && (changes[c] as MessageChange).id < message.id)
+          this.deliverChange(changes[c++] as MessageChange);
         this.lastSeen = message.id;
         const posterRole = this.posterRoles.get(message.id);
         this.posterRoles.delete(message.id);
         this.deliver(posterRole ? { type: 'message', message, posterRole } : { type: 'message', message });
       }
-      if (page.length < PAGE) return;
+      while (c < changes.length) this.deliverChange(changes[c++] as MessageChange);
+      if (messages.length + changes.length < PAGE) return;
     }
+  }
+
+  private deliverChange(change: MessageChange): void {
+    this.lastSeen = change.id;
+    this.deliver({ type: 'change', change });
   }
 
   private deliver(event: HubEvent): void {

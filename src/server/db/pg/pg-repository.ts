@@ -3,16 +3,22 @@
 // order across instances (a reader of `id > lastSeen` never skips one), and rings the pg_notify doorbell.
 import { and, count, eq, gte, sql } from 'drizzle-orm';
 import type pg from 'pg';
-import type { Message } from '../../../shared/message';
+import type { Message, MessageChange, Reaction } from '../../../shared/message';
 import type { SearchPage } from '../../../shared/search';
+import { cutPage, toChanges } from '../log-page';
 import {
   assembleStats,
+  type ChangeOp,
+  ChangeRefusedError,
   DuplicateClientIdError,
+  type LogPage,
   type MessageStats,
   MissingReplyError,
+  MissingThreadRootError,
   type NewMessage,
   type Repository,
   statsWindowStart,
+  type ThreadReply,
 } from '../repository';
 import type { SearchRequest } from '../search';
 import { openPostgres, type PgDb, type PgHandle } from './client';
@@ -20,14 +26,27 @@ import { CHANNELS, LOCKS } from './locks';
 import { PgSearch } from './pg-search';
 import { messages, settings } from './schema';
 
+/** The largest log id a thread reply or a change took (the doorbell's payload). */
+function lastIdOf(result: ThreadReply | MessageChange): number {
+  return 'change' in result ? result.change.id : result.id;
+}
+
 interface Pending {
   message: NewMessage;
   resolve: (message: Message) => void;
   reject: (error: unknown) => void;
 }
 
+/** A thread reply or a change: committed in a transaction of its own, in queue order with the message groups. */
+interface PendingOne {
+  one: { reply: NewMessage & { threadRoot: number } } | { change: ChangeOp };
+  // biome-ignore lint/suspicious/noExplicitAny: settles a ThreadReply or a MessageChange | null
+  resolve: (value: any) => void;
+  reject: (error: unknown) => void;
+}
+
 const MESSAGE_COLUMNS =
-  'id, text, sender, sender_kind, mentions, is_command, command, command_args, reply_to, origin, created_at, client_id';
+  'id, text, sender, sender_kind, mentions, is_command, command, command_args, reply_to, origin, created_at, client_id, edited_at, deleted_at, thread_root, thread_broadcast, reply_count, last_reply_at';
 
 interface RawRow {
   id: number;
@@ -42,22 +61,81 @@ interface RawRow {
   origin: Message['origin'];
   created_at: string;
   client_id: string | null;
+  edited_at: string | null;
+  deleted_at: string | null;
+  thread_root: number | null;
+  thread_broadcast: boolean;
+  reply_count: number;
+  last_reply_at: string | null;
 }
 
-export const fromRaw = (r: RawRow): Message => ({
-  id: r.id,
-  text: r.text,
-  sender: r.sender,
-  senderKind: r.sender_kind,
-  mentions: r.mentions,
-  isCommand: r.is_command,
-  command: r.command,
-  commandArgs: r.command_args,
-  replyTo: r.reply_to,
-  origin: r.origin,
-  createdAt: r.created_at,
-  clientId: r.client_id,
-});
+/** A row as a Message: the richer chat's fields only when they say something (a plain message has none). */
+export const fromRaw = (r: RawRow): Message => {
+  const m: Message = {
+    id: r.id,
+    text: r.text,
+    sender: r.sender,
+    senderKind: r.sender_kind,
+    mentions: r.mentions,
+    isCommand: r.is_command,
+    command: r.command,
+    commandArgs: r.command_args,
+    replyTo: r.reply_to,
+    origin: r.origin,
+    createdAt: r.created_at,
+    clientId: r.client_id,
+  };
+  if (r.edited_at !== null) m.editedAt = r.edited_at;
+  if (r.deleted_at !== null) m.deletedAt = r.deleted_at;
+  if (r.thread_root !== null) m.threadRoot = r.thread_root;
+  if (r.thread_broadcast) m.alsoInChannel = true;
+  if (r.reply_count > 0) m.replyCount = r.reply_count;
+  if (r.last_reply_at !== null) m.lastReplyAt = r.last_reply_at;
+  return m;
+};
+
+interface ChangeRow {
+  id: number;
+  message_id: number;
+  kind: MessageChange['kind'];
+  actor: string;
+  created_at: string;
+}
+
+type Queryable = pg.Pool | pg.PoolClient;
+
+/** Messages (rows in id order) with their reactions: one reaction query for all of them. */
+async function withReactions(db: Queryable, rows: RawRow[]): Promise<Message[]> {
+  const messages = rows.map(fromRaw);
+  if (messages.length === 0) return messages;
+  const reactions = await db.query<{ message_id: number; emoji: string; user_name: string }>(
+    'SELECT message_id, emoji, user_name FROM reactions WHERE message_id = ANY($1::bigint[]) ORDER BY created_at, user_name',
+    [messages.map((m) => m.id)],
+  );
+  if (reactions.rows.length === 0) return messages;
+  const byMessage = new Map<number, Reaction[]>();
+  for (const row of reactions.rows) {
+    const list = byMessage.get(row.message_id) ?? [];
+    byMessage.set(row.message_id, list);
+    const entry = list.find((e) => e.emoji === row.emoji);
+    if (entry) entry.users.push(row.user_name);
+    else list.push({ emoji: row.emoji, users: [row.user_name] });
+  }
+  for (const m of messages) {
+    const list = byMessage.get(m.id);
+    if (list) m.reactions = list;
+  }
+  return messages;
+}
+
+async function messagesById(db: Queryable, ids: readonly number[]): Promise<Message[]> {
+  if (ids.length === 0) return [];
+  const result = await db.query<RawRow>(
+    `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ANY($1::bigint[]) ORDER BY id`,
+    [ids],
+  );
+  return withReactions(db, result.rows);
+}
 
 type Outcome = 'insert' | Error | { sameBatchAs: string };
 
@@ -88,7 +166,7 @@ async function insertRows(client: pg.PoolClient, m: NewMessage[]): Promise<RawRo
 }
 
 export class PgRepository implements Repository {
-  private pending: Pending[] = [];
+  private pending: (Pending | PendingOne)[] = [];
   private flushing: Promise<void> | null = null;
   private closed = false;
   /** Run on close, newest first, before the pool ends (the cluster bus, leader locks). */
@@ -131,15 +209,190 @@ export class PgRepository implements Repository {
     });
   }
 
+  appendThreadReply(message: NewMessage & { threadRoot: number }): Promise<ThreadReply> {
+    return this.enqueueOne({ reply: message });
+  }
+
+  applyChange(op: ChangeOp): Promise<MessageChange | null> {
+    return this.enqueueOne({ change: op });
+  }
+
+  private enqueueOne<T>(one: PendingOne['one']): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('the repository is closed'));
+    return new Promise((resolve, reject) => {
+      this.pending.push({ one, resolve, reject });
+      this.flushing ??= this.drain();
+    });
+  }
+
   private async drain(): Promise<void> {
     // Let the appends of this event-loop turn join the first batch.
     await new Promise((r) => setImmediate(r));
     while (this.pending.length > 0) {
-      const batch = this.pending;
-      this.pending = [];
+      // Messages in a row share one transaction; a thread reply or a change takes its own, in queue order.
+      const first = this.pending[0] as Pending | PendingOne;
+      if ('one' in first) {
+        this.pending.shift();
+        await this.commitOne(first);
+        continue;
+      }
+      const run = this.pending.findIndex((p) => 'one' in p);
+      const batch = (run === -1 ? this.pending : this.pending.slice(0, run)) as Pending[];
+      this.pending = run === -1 ? [] : this.pending.slice(run);
       await this.commit(batch);
     }
     this.flushing = null;
+  }
+
+  /** A thread reply or a change, under the messages' advisory lock so its id is visible in id order. */
+  private async commitOne(item: PendingOne): Promise<void> {
+    const client = await this.pool.connect().catch((error: unknown) => {
+      item.reject(error);
+      return null;
+    });
+    if (!client) return;
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1)', [LOCKS.messages]);
+      const at = new Date().toISOString();
+      let result: ThreadReply | MessageChange | null | Error;
+      if ('reply' in item.one) result = await this.reply(client, item.one.reply, at);
+      else result = await this.change(client, item.one.change, at);
+      if (result === null || result instanceof Error) await client.query('ROLLBACK');
+      else {
+        await client.query('SELECT pg_notify($1, $2)', [CHANNELS.messages, String(lastIdOf(result))]);
+        await client.query('COMMIT');
+      }
+      if (result instanceof Error) item.reject(result);
+      else item.resolve(result);
+    } catch (error) {
+      broken = true;
+      await client.query('ROLLBACK').catch(() => {});
+      item.reject(error);
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /** The next id of the log: messages and changes share the messages' identity sequence. */
+  private async nextLogId(client: pg.PoolClient): Promise<number> {
+    const result = await client.query<{ id: number }>(
+      "SELECT nextval(pg_get_serial_sequence('messages', 'id'))::bigint AS id",
+    );
+    return Number(result.rows[0]?.id);
+  }
+
+  private async logChange(
+    client: pg.PoolClient,
+    kind: MessageChange['kind'],
+    messageId: number,
+    by: string,
+    at: string,
+  ): Promise<MessageChange> {
+    const id = await this.nextLogId(client);
+    await client.query(
+      'INSERT INTO message_changes (id, message_id, kind, actor, created_at) VALUES ($1, $2, $3, $4, $5)',
+      [id, messageId, kind, by, at],
+    );
+    const [message] = await messagesById(client, [messageId]);
+    return { id, kind, messageId, by, at, message: message as Message };
+  }
+
+  private async reply(
+    client: pg.PoolClient,
+    m: NewMessage & { threadRoot: number },
+    at: string,
+  ): Promise<ThreadReply | Error> {
+    const [outcome] = await this.decide(client, [{ message: m, resolve: () => {}, reject: () => {} }]);
+    if (outcome !== 'insert') return outcome instanceof Error ? outcome : new Error('duplicate in batch');
+    const found = await client.query<{ root: number }>(
+      'SELECT coalesce(thread_root, id) AS root FROM messages WHERE id = $1',
+      [m.threadRoot],
+    );
+    const root = found.rows[0]?.root;
+    if (root === undefined) return new MissingThreadRootError(m.threadRoot);
+    const inserted = await client.query<RawRow>(
+      `INSERT INTO messages (text, sender, sender_kind, mentions, is_command, command, command_args, reply_to, origin, client_id, created_at, thread_root, thread_broadcast)
+       VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7::jsonb, $8, $9, $10, $11, $12, $13)
+       RETURNING ${MESSAGE_COLUMNS}`,
+      [
+        m.text,
+        m.sender,
+        m.senderKind,
+        JSON.stringify(m.mentions),
+        m.isCommand,
+        m.command,
+        JSON.stringify(m.commandArgs),
+        m.replyTo,
+        m.origin,
+        m.clientId ?? null,
+        at,
+        root,
+        m.alsoInChannel === true,
+      ],
+    );
+    await client.query(
+      'UPDATE messages SET reply_count = reply_count + 1, last_reply_at = $1 WHERE id = $2',
+      [at, root],
+    );
+    const change = await this.logChange(client, 'thread', root, m.sender, at);
+    return { message: fromRaw(inserted.rows[0] as RawRow), change };
+  }
+
+  private async change(
+    client: pg.PoolClient,
+    op: ChangeOp,
+    at: string,
+  ): Promise<MessageChange | null | Error> {
+    const found = await client.query<{ sender: string; text: string; deleted_at: string | null }>(
+      'SELECT sender, text, deleted_at FROM messages WHERE id = $1 FOR UPDATE',
+      [op.id],
+    );
+    const row = found.rows[0];
+    if (!row) return new ChangeRefusedError('not-found', op.id);
+    if (op.kind === 'edit') {
+      if (row.sender !== op.by) return new ChangeRefusedError('forbidden', op.id);
+      if (row.deleted_at !== null) return new ChangeRefusedError('deleted', op.id);
+      if (row.text === op.text) return null;
+      await client.query(
+        'UPDATE messages SET text = $1, mentions = $2::jsonb, is_command = $3, command = $4, command_args = $5::jsonb, edited_at = $6 WHERE id = $7',
+        [
+          op.text,
+          JSON.stringify(op.mentions),
+          op.isCommand,
+          op.command,
+          JSON.stringify(op.commandArgs),
+          at,
+          op.id,
+        ],
+      );
+      return this.logChange(client, 'edit', op.id, op.by, at);
+    }
+    if (op.kind === 'delete') {
+      if (row.sender !== op.by && !op.asAdmin) return new ChangeRefusedError('forbidden', op.id);
+      if (row.deleted_at !== null) return null;
+      // The tombstone: the row (and its thread) stays, what was said is gone.
+      await client.query(
+        `UPDATE messages SET text = '', mentions = '[]'::jsonb, is_command = false, command = NULL, command_args = '[]'::jsonb, deleted_at = $1 WHERE id = $2`,
+        [at, op.id],
+      );
+      await client.query('DELETE FROM reactions WHERE message_id = $1', [op.id]);
+      return this.logChange(client, 'delete', op.id, op.by, at);
+    }
+    if (row.deleted_at !== null) return new ChangeRefusedError('deleted', op.id);
+    const done = op.on
+      ? await client.query(
+          'INSERT INTO reactions (message_id, user_name, emoji, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+          [op.id, op.by, op.emoji, at],
+        )
+      : await client.query('DELETE FROM reactions WHERE message_id = $1 AND user_name = $2 AND emoji = $3', [
+          op.id,
+          op.by,
+          op.emoji,
+        ]);
+    if (!done.rowCount) return null;
+    return this.logChange(client, 'react', op.id, op.by, at);
   }
 
   private async commit(batch: Pending[]): Promise<void> {
@@ -229,7 +482,7 @@ export class PgRepository implements Repository {
       `SELECT ${MESSAGE_COLUMNS} FROM messages ${before === null ? '' : 'WHERE id < $2'} ORDER BY id DESC LIMIT $1`,
       before === null ? [limit] : [limit, before],
     );
-    return result.rows.reverse().map(fromRaw);
+    return withReactions(this.pool, result.rows.reverse());
   }
 
   async messagesAfter(after: number, limit: number): Promise<Message[]> {
@@ -237,7 +490,47 @@ export class PgRepository implements Repository {
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id > $1 ORDER BY id LIMIT $2`,
       [after, limit],
     );
-    return result.rows.map(fromRaw);
+    return withReactions(this.pool, result.rows);
+  }
+
+  async logAfter(after: number, limit: number): Promise<LogPage> {
+    const [rows, changeRows] = await Promise.all([
+      this.pool.query<RawRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id > $1 ORDER BY id LIMIT $2`, [
+        after,
+        limit,
+      ]),
+      this.pool.query<ChangeRow>(
+        'SELECT id, message_id, kind, actor, created_at FROM message_changes WHERE id > $1 ORDER BY id LIMIT $2',
+        [after, limit],
+      ),
+    ]);
+    if (changeRows.rows.length === 0)
+      return { messages: await withReactions(this.pool, rows.rows), changes: [] };
+    const [pageRows, pageChanges] = cutPage(rows.rows, changeRows.rows, limit);
+    const states = await messagesById(this.pool, [...new Set(pageChanges.map((c) => c.message_id))]);
+    return {
+      messages: await withReactions(this.pool, pageRows),
+      changes: toChanges(pageChanges, new Map(states.map((m) => [m.id, m]))),
+    };
+  }
+
+  async lastLogId(): Promise<number> {
+    const result = await this.pool.query<{ id: number }>(
+      'SELECT greatest(coalesce((SELECT max(id) FROM messages), 0), coalesce((SELECT max(id) FROM message_changes), 0)) AS id',
+    );
+    return Number(result.rows[0]?.id ?? 0);
+  }
+
+  getMessages(ids: readonly number[]): Promise<Message[]> {
+    return messagesById(this.pool, [...new Set(ids)]);
+  }
+
+  async thread(root: number): Promise<Message[]> {
+    const result = await this.pool.query<RawRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = $1 OR thread_root = $1 ORDER BY id`,
+      [root],
+    );
+    return withReactions(this.pool, result.rows);
   }
 
   async lastMessageId(): Promise<number> {

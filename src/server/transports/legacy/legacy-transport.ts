@@ -12,6 +12,7 @@ import type { Hub } from '../../hub/hub';
 import type { SendLimiter } from '../../hub/rate-limiter';
 import { reservedNameMessage } from '../../hub/reserved-names';
 import { Handlers, type MessageHandler, postThroughHub, type Transport } from '../transport';
+import { changeFrame } from './change-frames';
 import {
   activityFrame,
   chatMessageFrame,
@@ -78,7 +79,10 @@ export class LegacyTransport implements Transport {
       // Nothing to build or serialize while no old client is connected (the usual case, on the hot path).
       if (this.sessions.size === 0) return;
       if (event.type === 'message') this.broadcast(chatMessageFrame(event.message));
-      else {
+      else if (event.type === 'change') {
+        const frame = changeFrame(event.change);
+        if (frame) this.broadcast(frame);
+      } else {
         const activity = event.activity;
         // Like the web client, nobody is told that they themselves are typing.
         const skip = activity.type === 'typing' ? activity.user : null;

@@ -1,7 +1,7 @@
 // The two live streams of a chat connection: messages (replay, then live, resumable by id) and activity.
 import { tracked } from '@trpc/server';
 import type { ActivityEvent } from '../../../shared/activity';
-import type { Message, MessageBatch } from '../../../shared/message';
+import type { Message, MessageBatch, MessageChange } from '../../../shared/message';
 import { SubscriberOverflowError } from '../../hub/fanout';
 import type { Services } from '../../services';
 import type { Connection } from '../context';
@@ -20,6 +20,27 @@ function endedByOverflow(error: unknown): boolean {
 /** One frame of the message stream, tracked by its last id so a reconnect resumes after it. */
 function toBatch(messages: Message[]) {
   return tracked(String(messages[messages.length - 1]?.id), { messages } satisfies MessageBatch);
+}
+
+/** A frame with changes: tracked by the largest id of either list (both are in id order). */
+function toBatchWithChanges(messages: Message[], changes: MessageChange[], lastId: number) {
+  return tracked(String(lastId), { messages, changes } satisfies MessageBatch);
+}
+
+/** Whether a live entry is a change rather than a new message (only changes have messageId). */
+function isChange(entry: Message | MessageChange): entry is MessageChange {
+  return (entry as MessageChange).messageId !== undefined;
+}
+
+/** Live entries (messages and changes, in id order) as one frame's two lists. */
+function split(entries: (Message | MessageChange)[]): [Message[], MessageChange[]] {
+  const messages: Message[] = [];
+  const changes: MessageChange[] = [];
+  for (const entry of entries) {
+    if (isChange(entry)) changes.push(entry);
+    else messages.push(entry);
+  }
+  return [messages, changes];
 }
 
 export async function* messageStream(
@@ -44,25 +65,35 @@ export async function* messageStream(
   try {
     let lastId = lastEventId ? Number(lastEventId) : null;
     if (lastId !== null) {
+      // Missed messages and changes (edits, deletions, reactions, thread counts), in id order, each once.
       while (true) {
-        const page = await repo.messagesAfter(lastId, REPLAY_PAGE);
-        if (page.length === 0) break;
-        lastId = page[page.length - 1]?.id ?? lastId;
-        yield toBatch(page);
-        if (page.length < REPLAY_PAGE) break;
+        const { messages, changes } = await repo.logAfter(lastId, REPLAY_PAGE);
+        const count = messages.length + changes.length;
+        if (count === 0) break;
+        lastId = Math.max(messages.at(-1)?.id ?? 0, changes.at(-1)?.id ?? 0);
+        yield changes.length === 0 ? toBatch(messages) : toBatchWithChanges(messages, changes, lastId);
+        if (count < REPLAY_PAGE) break;
       }
     }
     while (true) {
       const queued = await live.next();
       if (queued === null) return;
-      // Only messages the replay already sent are dropped; live ones are almost always all fresh (no copy then).
+      // Only entries the replay already sent are dropped; live ones are almost always all fresh (no copy then).
       const after = lastId;
       const fresh =
         after === null || (queued[0]?.id ?? 0) > after ? queued : queued.filter((m) => m.id > after);
       if (fresh.length === 0) continue;
       lastId = fresh[fresh.length - 1]?.id ?? lastId;
-      services.metrics.observeDelivery(fresh, 'websocket');
-      yield toBatch(fresh);
+      // The flood path: a frame of new messages only is sent as before (one property read per entry to tell).
+      if (!fresh.some(isChange)) {
+        const messages = fresh as Message[];
+        services.metrics.observeDelivery(messages, 'websocket');
+        yield toBatch(messages);
+        continue;
+      }
+      const [messages, changes] = split(fresh);
+      if (messages.length > 0) services.metrics.observeDelivery(messages, 'websocket');
+      yield toBatchWithChanges(messages, changes, lastId as number);
     }
   } catch (error) {
     if (!endedByOverflow(error)) throw error;
