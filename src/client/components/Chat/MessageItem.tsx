@@ -1,10 +1,13 @@
 // One message: sender, time, the quoted message it replies to (click to jump), text, and a reply button that shows
 // only for the message in use (hovered, focused or tapped). Its controls are tab stops only while it is the list's
 // current message, so Tab does not walk through every Reply button on the way to the composer.
-import { Bot, CornerUpLeft, Info, Reply } from 'lucide-react';
+import { CornerUpLeft, Reply } from 'lucide-react';
 import { memo, useLayoutEffect, useRef } from 'react';
 import type { Message } from '../../../shared/message';
+import { fullDate } from '../../lib/message-groups';
 import type { PendingMessage } from '../../stores/chatStore';
+import { Avatar } from './Avatar';
+import { DaySeparator } from './DaySeparator';
 import { MessageText } from './MessageText';
 
 export interface MessageItemProps {
@@ -18,6 +21,10 @@ export interface MessageItemProps {
   onReply?(message: Message): void;
   onQuoteClick?(id: number): void;
   extra?: React.ReactNode;
+  /** Joins the previous message's group (same sender, a few minutes apart): no avatar or name of its own. */
+  continued?: boolean;
+  /** The day separator shown above this message when it starts a day. */
+  day?: string | null;
 }
 
 const isStored = (m: Message | PendingMessage): m is Message => 'id' in m;
@@ -40,6 +47,8 @@ export const MessageItem = memo(function MessageItem({
   onReply,
   onQuoteClick,
   extra,
+  continued = false,
+  day = null,
 }: MessageItemProps) {
   const stored = isStored(message);
   const article = useRef<HTMLElement>(null);
@@ -52,91 +61,101 @@ export const MessageItem = memo(function MessageItem({
   const kind = stored ? message.senderKind : 'user';
   const mentions = stored ? message.mentions : [];
   const mentionsMe = me !== undefined && mentions.includes(me.toLowerCase());
+  // A message still on its way keeps its header: it shows the sending status.
+  const grouped = continued && stored;
   return (
-    <article
-      ref={article}
-      tabIndex={stored ? (tabStop ? 0 : -1) : undefined}
-      data-testid="message-item"
-      data-message-id={stored ? message.id : undefined}
-      data-sender={message.sender}
-      data-pending={stored ? undefined : 'true'}
-      data-send-status={stored ? undefined : message.status}
-      data-highlighted={highlighted ? 'true' : undefined}
-      aria-label={`${message.sender} at ${time(message.createdAt)}`}
-      className={`group relative flex gap-3 px-4 py-2 outline-none hover:bg-slate-50 focus-visible:ring-2 focus-visible:ring-inset focus-visible:ring-sky-500 dark:hover:bg-slate-800/50 ${
-        highlighted ? 'message-highlight' : ''
-      } ${mentionsMe ? 'border-l-4 border-amber-400' : 'border-l-4 border-transparent'} ${stored ? '' : 'opacity-60'}`}
-    >
-      <div
-        aria-hidden="true"
-        className={`mt-0.5 flex h-8 w-8 shrink-0 items-center justify-center rounded-full text-sm font-semibold uppercase ${
-          kind === 'agent'
-            ? 'bg-violet-200 text-violet-900 dark:bg-violet-500/30 dark:text-violet-100'
-            : kind === 'system'
-              ? 'bg-slate-200 text-slate-700 dark:bg-slate-700 dark:text-slate-200'
-              : 'bg-emerald-200 text-emerald-900 dark:bg-emerald-500/30 dark:text-emerald-100'
-        }`}
+    <>
+      {day !== null && <DaySeparator label={day} />}
+      <article
+        ref={article}
+        tabIndex={stored ? (tabStop ? 0 : -1) : undefined}
+        data-testid="message-item"
+        data-message-id={stored ? message.id : undefined}
+        data-sender={message.sender}
+        data-pending={stored ? undefined : 'true'}
+        data-send-status={stored ? undefined : message.status}
+        data-highlighted={highlighted ? 'true' : undefined}
+        data-continued={grouped ? 'true' : undefined}
+        aria-label={`${message.sender} at ${time(message.createdAt)}`}
+        className={`group relative flex gap-3 px-4 ${grouped ? 'py-0.5' : 'pt-2 pb-1'} outline-none hover:bg-slate-50 focus-visible:ring-2 focus-visible:ring-inset focus-visible:ring-sky-500 dark:hover:bg-slate-800/50 ${
+          highlighted ? 'message-highlight' : ''
+        } ${mentionsMe ? 'border-l-4 border-amber-400' : 'border-l-4 border-transparent'} ${stored ? '' : 'opacity-60'}`}
       >
-        {kind === 'agent' ? (
-          <Bot size={16} />
-        ) : kind === 'system' ? (
-          <Info size={16} />
-        ) : (
-          message.sender.slice(0, 1)
-        )}
-      </div>
-      <div className="min-w-0 flex-1">
-        <div className="flex items-baseline gap-2 text-sm">
-          <span className="font-semibold">{message.sender}</span>
-          {kind !== 'user' && (
-            <span className="rounded bg-slate-200 px-1 text-xs text-slate-700 dark:bg-slate-700 dark:text-slate-200">
-              {kind}
-            </span>
-          )}
-          <time dateTime={message.createdAt} className="text-xs text-slate-500 dark:text-slate-400">
-            {stored ? time(message.createdAt) : message.status === 'failed' ? 'not sent' : 'sending…'}
+        {grouped ? (
+          <time
+            dateTime={message.createdAt}
+            title={fullDate(message.createdAt)}
+            className="invisible w-8 shrink-0 pt-1 text-right text-[10px] text-slate-500 group-focus-within:visible group-hover:visible dark:text-slate-400"
+          >
+            {time(message.createdAt)}
           </time>
-          {stored && message.origin !== 'websocket' && message.origin !== 'agent' && (
-            <span className="text-xs text-slate-400">via {message.origin}</span>
+        ) : (
+          <Avatar name={message.sender} kind={kind} />
+        )}
+        <div className="min-w-0 flex-1">
+          {!grouped && (
+            <div className="flex items-baseline gap-2 text-sm">
+              <span className="font-semibold">{message.sender}</span>
+              {kind !== 'user' && (
+                <span className="rounded bg-slate-200 px-1 text-xs text-slate-700 dark:bg-slate-700 dark:text-slate-200">
+                  {kind}
+                </span>
+              )}
+              <time
+                dateTime={message.createdAt}
+                title={fullDate(message.createdAt)}
+                className="text-xs text-slate-500 dark:text-slate-400"
+              >
+                {stored ? time(message.createdAt) : message.status === 'failed' ? 'not sent' : 'sending…'}
+              </time>
+              {stored && message.origin !== 'websocket' && message.origin !== 'agent' && (
+                <span className="text-xs text-slate-400">via {message.origin}</span>
+              )}
+            </div>
           )}
+          {message.replyTo !== null && (
+            <button
+              type="button"
+              data-testid="reply-quote"
+              data-reply-to={message.replyTo}
+              onClick={() => message.replyTo !== null && onQuoteClick?.(message.replyTo)}
+              className="mt-1 flex max-w-full items-center gap-1 truncate rounded border-l-2 border-slate-400 bg-slate-100 px-2 py-0.5 text-left text-xs text-slate-600 hover:bg-slate-200 dark:bg-slate-800 dark:text-slate-300 dark:hover:bg-slate-700"
+              aria-label={`Replying to ${original ? `${original.sender}: ${preview(original.text, 60)}` : `message ${message.replyTo}`} (show it)`}
+            >
+              <CornerUpLeft size={12} className="shrink-0" aria-hidden="true" />
+              {original ? (
+                <span className="truncate">
+                  <span className="font-semibold">{original.sender}</span>: {preview(original.text)}
+                </span>
+              ) : (
+                <span>message #{message.replyTo}</span>
+              )}
+            </button>
+          )}
+          <div className="mt-0.5 text-[15px] leading-relaxed">
+            <MessageText
+              text={message.text}
+              mentions={mentions}
+              me={me}
+              command={stored ? message.command : null}
+            />
+          </div>
+          {extra}
         </div>
-        {message.replyTo !== null && (
+        {stored && onReply && (
           <button
             type="button"
-            data-testid="reply-quote"
-            data-reply-to={message.replyTo}
-            onClick={() => message.replyTo !== null && onQuoteClick?.(message.replyTo)}
-            className="mt-1 flex max-w-full items-center gap-1 truncate rounded border-l-2 border-slate-400 bg-slate-100 px-2 py-0.5 text-left text-xs text-slate-600 hover:bg-slate-200 dark:bg-slate-800 dark:text-slate-300 dark:hover:bg-slate-700"
-            aria-label={`Replying to ${original ? `${original.sender}: ${preview(original.text, 60)}` : `message ${message.replyTo}`} (show it)`}
+            data-testid="reply-button"
+            onClick={() => onReply(message)}
+            aria-label={`Reply to ${message.sender}`}
+            title="Reply"
+            aria-keyshortcuts="R"
+            className="invisible absolute right-3 top-1 rounded border border-slate-300 bg-white p-1 text-slate-600 group-focus-within:visible group-hover:visible dark:border-slate-600 dark:bg-slate-800 dark:text-slate-300"
           >
-            <CornerUpLeft size={12} className="shrink-0" aria-hidden="true" />
-            {original ? (
-              <span className="truncate">
-                <span className="font-semibold">{original.sender}</span>: {preview(original.text)}
-              </span>
-            ) : (
-              <span>message #{message.replyTo}</span>
-            )}
+            <Reply size={14} aria-hidden="true" />
           </button>
         )}
-        <div className="mt-0.5 text-[15px] leading-relaxed">
-          <MessageText text={message.text} mentions={mentions} me={me} />
-        </div>
-        {extra}
-      </div>
-      {stored && onReply && (
-        <button
-          type="button"
-          data-testid="reply-button"
-          onClick={() => onReply(message)}
-          aria-label={`Reply to ${message.sender}`}
-          title="Reply"
-          aria-keyshortcuts="R"
-          className="invisible absolute right-3 top-1 rounded border border-slate-300 bg-white p-1 text-slate-600 group-focus-within:visible group-hover:visible dark:border-slate-600 dark:bg-slate-800 dark:text-slate-300"
-        >
-          <Reply size={14} aria-hidden="true" />
-        </button>
-      )}
-    </article>
+      </article>
+    </>
   );
 });
