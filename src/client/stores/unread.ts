@@ -75,7 +75,8 @@ export function dividerBefore(
   divider: UnreadState['divider'],
   me: string | undefined,
 ): number | null {
-  if (!divider || !me) return null;
+  // Someone who never read anything has no place to mark: all of history is not "new since you left".
+  if (!divider || divider.after === 0 || !me) return null;
   for (let i = firstAfter(chat.order, divider.after); i < chat.order.length; i++) {
     const id = chat.order[i] as number;
     if (id > divider.until) return null;

@@ -97,6 +97,12 @@ describe('the "New messages" divider', () => {
     expect(dividerBefore(chat, useUnreadStore.getState().divider, 'alice')).toBe(4);
   });
 
+  it('is not shown to someone who never read anything (all of history is not news)', () => {
+    useUnreadStore.getState().setServer({ upTo: 0, unread: 2, mentions: 0, through: 2 });
+    const chat = chatOf(msg(1, 'bob'), msg(2, 'bob'));
+    expect(dividerBefore(chat, useUnreadStore.getState().divider, 'alice')).toBeNull();
+  });
+
   it('is not shown when everything was read at load, even as new messages come', () => {
     useUnreadStore.getState().setServer({ upTo: 5, unread: 0, mentions: 0, through: 5 });
     const chat = chatOf(msg(5, 'bob'), msg(6, 'bob'));
