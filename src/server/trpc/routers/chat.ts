@@ -12,9 +12,14 @@ import { aroundInputSchema, searchInputSchema } from '../../../shared/search';
 import { ChatError } from '../../hub/errors';
 import { messagesAround, searchMessages } from '../../hub/search';
 import { authedProcedure } from '../init';
+import { chatChangeProcedures } from './chat-changes';
 import { activityStream, messageStream } from './chat-streams';
+import { chatThreadProcedures } from './chat-threads';
 
 export const chatRouter = {
+  ...chatThreadProcedures,
+  ...chatChangeProcedures,
+
   send: authedProcedure.input(sendInputSchema).mutation(async ({ ctx, input }) => {
     const { hub, limiter } = ctx.services;
     // The chat clients keep a WebSocket open; one-off HTTP calls come from scripts and bots (the bulk limit).
@@ -35,6 +40,8 @@ export const chatRouter = {
         text: input.text,
         replyTo: input.replyTo,
         clientId: input.clientId,
+        threadRoot: input.threadRoot,
+        alsoToChannel: input.alsoToChannel,
         sender: ctx.user.id,
         senderKind: 'user',
         // Lets an admin answer an agent's question by replying (the ask desk); never part of the message.
@@ -57,10 +64,7 @@ export const chatRouter = {
    */
   get: authedProcedure.input(getInputSchema).query(async ({ ctx, input }) => {
     const ids = [...new Set(input.ids)].sort((a, b) => a - b);
-    const found = await Promise.all(
-      ids.map(async (id) => (await ctx.services.repo.messagesAfter(id - 1, 1)).find((m) => m.id === id)),
-    );
-    return found.filter((m) => m !== undefined);
+    return ctx.services.repo.getMessages(ids);
   }),
 
   /** Full-text search, best first; `from:ana`, `in:thread`, `before:`/`after:` dates in the query are filters. */
