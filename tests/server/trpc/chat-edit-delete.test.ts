@@ -1,8 +1,8 @@
 // chat.edit and chat.delete through createCaller: who may, the codes, the tombstone, mentions re-parsed, the audit.
 import { TRPCError } from '@trpc/server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { MessageChange } from '../../../src/shared/message';
 import type { Services } from '../../../src/server/services';
+import type { MessageChange } from '../../../src/shared/message';
 import { callerFor, createTestServices } from '../../helpers/services';
 
 let services: Services;
@@ -99,7 +99,10 @@ describe('chat.edit', () => {
 describe('chat.delete', () => {
   it('leaves a tombstone: the text is gone from the database, the row and its thread count stay', async () => {
     const root = await alice().chat.send({ text: 'secret plan @bob' });
-    await services.hub.post({ text: 'a reply', sender: 'bob', senderKind: 'user', threadRoot: root.id }, 'api');
+    await services.hub.post(
+      { text: 'a reply', sender: 'bob', senderKind: 'user', threadRoot: root.id },
+      'api',
+    );
     const reacted = await services.hub.react({ id: root.id, emoji: '👍', on: true }, 'bob');
     expect(reacted.reactions).toEqual([{ emoji: '👍', users: ['bob'] }]);
     const deleted = await alice().chat.delete({ id: root.id });
