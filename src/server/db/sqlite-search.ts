@@ -1,5 +1,5 @@
 // Full-text search on SQLite: the FTS5 index of migration 0010 (kept in step by triggers), ranked by bm25 then
-// newest, with snippets marked \u0002 … \u0003; filters by sender, dates and threads; deleted messages never match.
+// newest (among the newest RANKED_CANDIDATES matches), with snippets marked \u0002 … \u0003; filters by sender, dates and threads; deleted messages never match.
 import type Database from 'better-sqlite3';
 import type { Message } from '../../shared/message';
 import type { SearchHit, SearchPage } from '../../shared/search';
@@ -7,6 +7,7 @@ import {
   createdAtBounds,
   decodeSearchCursor,
   encodeSearchCursor,
+  RANKED_CANDIDATES,
   type SearchPosition,
   type SearchRequest,
 } from './search';
@@ -97,9 +98,13 @@ export class SqliteSearch {
       const sql = `SELECT m.id FROM messages m WHERE ${where.join(' AND ')} ORDER BY m.id DESC LIMIT ? OFFSET ?`;
       return this.statement(sql).all(...params, ...page) as number[];
     }
-    const sql = `SELECT messages_fts.rowid FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
-      WHERE messages_fts MATCH ? AND messages_fts.rowid <= ? AND ${where.join(' AND ')}
-      ORDER BY bm25(messages_fts), messages_fts.rowid DESC LIMIT ? OFFSET ?`;
+    // The newest candidates come straight off the index's doclists (read backwards); bm25 runs on those only.
+    const sql = `SELECT id FROM (
+        SELECT messages_fts.rowid AS id, bm25(messages_fts) AS score
+        FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
+        WHERE messages_fts MATCH ? AND messages_fts.rowid <= ? AND ${where.join(' AND ')}
+        ORDER BY messages_fts.rowid DESC LIMIT ${RANKED_CANDIDATES}
+      ) ORDER BY score, id DESC LIMIT ? OFFSET ?`;
     return this.statement(sql).all(ftsMatch(request.words), position.upTo, ...params, ...page) as number[];
   }
 }

@@ -1,5 +1,6 @@
 // Full-text search on PostgreSQL: the GIN index on to_tsvector('simple', text) of migration 0010, ranked by ts_rank
-// then newest, snippets from ts_headline marked \u0002 … \u0003; the same filters and cursor as the SQLite search.
+// then newest (among the newest RANKED_CANDIDATES matches), snippets from ts_headline marked \u0002 … \u0003; the
+// same filters and cursor as the SQLite search.
 import type pg from 'pg';
 import type { Message } from '../../../shared/message';
 import type { SearchHit, SearchPage } from '../../../shared/search';
@@ -7,6 +8,7 @@ import {
   createdAtBounds,
   decodeSearchCursor,
   encodeSearchCursor,
+  RANKED_CANDIDATES,
   type SearchPosition,
   type SearchRequest,
 } from '../search';
@@ -67,9 +69,11 @@ export class PgSearch {
     } else {
       // plainto_tsquery reads its text as plain words joined by AND: no operator a person types is syntax.
       const query = `plainto_tsquery('simple', ${param(request.words.join(' '))})`;
-      sql = `SELECT m.id FROM messages m, ${query} q
-        WHERE ${DOCUMENT} @@ q AND ${where.join(' AND ')}
-        ORDER BY ts_rank(${DOCUMENT}, q) DESC, m.id DESC`;
+      sql = `SELECT id FROM (
+          SELECT m.id, ts_rank(${DOCUMENT}, q) AS score FROM messages m, ${query} q
+          WHERE ${DOCUMENT} @@ q AND ${where.join(' AND ')}
+          ORDER BY m.id DESC LIMIT ${RANKED_CANDIDATES}
+        ) candidates ORDER BY score DESC, id DESC`;
     }
     sql += ` LIMIT ${param(request.limit + 1)} OFFSET ${param(position.offset)}`;
     const result = await this.pool.query<{ id: string | number }>(sql, params);
