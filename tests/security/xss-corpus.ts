@@ -1,5 +1,6 @@
 // Hostile chat texts: markup, event handlers, URL schemes, encodings and Markdown tricks (OWASP filter-evasion
-// style). Each is tagged with `__xss` so a page that ran any of them would show it on `window.__xss`.
+// style). Each is tagged with `__xss` so a page that ran any of them would show it on `window.__xss`, or calls
+// alert(), which the test's dialog listener would record.
 export const XSS_CORPUS: string[] = [
   '<script>window.__xss="script"</script>',
   '<img src=x onerror="window.__xss=\'img\'">',
@@ -40,4 +41,42 @@ export const XSS_CORPUS: string[] = [
   '${window.__xss="template-literal"}',
   '@<img src=x onerror=window.__xss=\'mention\'> /cmd <script>window.__xss="cmd"</script>',
   '\u202e<script>window.__xss="bidi"</script>',
+  // Markdown (issue 19): links and images with hostile schemes, autolinks, references, HTML inside Markdown.
+  '[x](javascript:alert(1))',
+  '![x](javascript:alert(2))',
+  '[x](JaVaScRiPt:alert(3) "title")',
+  '[x](&#106;avascript:alert(4))',
+  '[x]( javascript:alert(5) )',
+  '[data](data:text/html;base64,PHNjcmlwdD5wYXJlbnQuX194c3M9MTwvc2NyaXB0Pg==)',
+  '![pixel](data:image/svg+xml,<svg onload=alert(6)>)',
+  '<javascript:alert(7)>',
+  '<https://example.com/ok> and <mail@example.com> and www.example.com',
+  '[ref][1]\n\n[1]: javascript:alert(8)',
+  '**bold <img src=x onerror=window.__xss="md-html">** and `<script>alert(9)</script>`',
+  '<a href="javascript:alert(10)">**md inside html**</a>',
+  '> <iframe src="javascript:alert(11)"></iframe>\n> quoted',
+  '- [x] <input onfocus=alert(12) autofocus>\n- [ ] todo',
+  '| a | b |\n|---|---|\n| <img src=x onerror=alert(13)> | [x](javascript:alert(14)) |',
+  '```html\n<script>window.__xss="fenced"</script>\n```',
 ];
+
+/**
+ * What the page shows of a text where Markdown changes it (entities decoded, code marks and reference definitions
+ * not shown): still inert, just not character for character. Every other text shows verbatim.
+ */
+export const SHOWN_AS: Record<string, string> = {
+  '&lt;script&gt;window.__xss="entities"&lt;/script&gt;': '<script>window.__xss="entities"</script>',
+  '<IMG SRC=`javascript:window.__xss="backtick"`>': '<IMG SRC=javascript:window.__xss="backtick">',
+  '<https://example.com/ok> and <mail@example.com> and www.example.com':
+    'https://example.com/ok and mail@example.com and www.example.com',
+  '[ref][1]\n\n[1]: javascript:alert(8)': '[ref][1]',
+  '**bold <img src=x onerror=window.__xss="md-html">** and `<script>alert(9)</script>`':
+    'bold <img src=x onerror=window.__xss="md-html"> and <script>alert(9)</script>',
+  '<a href="javascript:alert(10)">**md inside html**</a>':
+    '<a href="javascript:alert(10)">md inside html</a>',
+  '> <iframe src="javascript:alert(11)"></iframe>\n> quoted': '<iframe src="javascript:alert(11)"></iframe>',
+  '- [x] <input onfocus=alert(12) autofocus>\n- [ ] todo': '<input onfocus=alert(12) autofocus>',
+  '| a | b |\n|---|---|\n| <img src=x onerror=alert(13)> | [x](javascript:alert(14)) |':
+    '<img src=x onerror=alert(13)>[x](javascript:alert(14))',
+  '```html\n<script>window.__xss="fenced"</script>\n```': '<script>window.__xss="fenced"</script>',
+};
