@@ -1,6 +1,6 @@
 // Telegram -> hub: long polling, one update at a time, idempotent by update id, offset stored after the commit.
 import type { Bot } from 'grammy';
-import type { CallbackQuery, Message as TelegramMessage, Update } from 'grammy/types';
+import type { CallbackQuery, ReactionType, Message as TelegramMessage, Update } from 'grammy/types';
 import type { Logger } from 'pino';
 import type { Message } from '../../../shared/message';
 import type { Repository } from '../../db/repository';
@@ -114,7 +114,8 @@ export class Inbound {
           {
             offset: offset + 1,
             timeout: this.options.pollTimeoutS,
-            allowed_updates: ['message', 'callback_query'],
+            // message_reaction comes only where the bot is an admin of the chat.
+            allowed_updates: ['message', 'edited_message', 'message_reaction', 'callback_query'],
           },
           fetchSignal as unknown as GrammySignal,
         );
@@ -175,6 +176,7 @@ export class Inbound {
       );
       return;
     }
+    if (update.edited_message || update.message_reaction) return this.applyChange(update);
     const message = update.message;
     if (!message || String(message.chat.id) !== this.options.chatId) {
       await this.store.completeUpdate(update.update_id, null, 'not a message in the bridged chat');
@@ -195,10 +197,46 @@ export class Inbound {
   }
 
   /**
+   * An edit of a bridged message (edited in the chat copy, as its Telegram sender) or reactions changed on one
+   * (each emoji added or taken back, as the person who reacted). Applying either again changes nothing, so a
+   * repeated delivery or a crash before the bookkeeping is harmless; refusals are noted and skipped.
+   */
+  private async applyChange(update: Update): Promise<void> {
+    const edited = update.edited_message;
+    const reaction = update.message_reaction;
+    const chat = edited?.chat ?? reaction?.chat;
+    const skip = (note: string) => this.store.completeUpdate(update.update_id, null, note);
+    if (!chat || String(chat.id) !== this.options.chatId) return skip('not in the bridged chat');
+    const telegramId = (edited ?? reaction)?.message_id ?? 0;
+    const id = await this.store.messageIdFor(this.options.chatId, telegramId);
+    if (id === null) return skip('a change to a message that is not in the chat');
+    try {
+      if (edited) {
+        if (edited.from?.id === this.options.botId) return skip('edited by this bot');
+        await this.hub.edit({ id, text: textOf(edited) }, this.senderName(edited));
+        return skip('edit applied');
+      }
+      if (!reaction?.user || reaction.user.is_bot) return skip('an anonymous or bot reaction');
+      const by = this.senderName({ from: reaction.user, chat: reaction.chat });
+      const emoji = (list: ReactionType[]) =>
+        new Set(list.flatMap((r) => (r.type === 'emoji' ? [r.emoji] : [])));
+      const before = emoji(reaction.old_reaction);
+      const after = emoji(reaction.new_reaction);
+      for (const e of before) if (!after.has(e)) await this.hub.react({ id, emoji: e, on: false }, by);
+      for (const e of after) if (!before.has(e)) await this.hub.react({ id, emoji: e, on: true }, by);
+      return skip('reaction applied');
+    } catch (error) {
+      if (!(error instanceof ChatError)) throw error;
+      this.logger.warn({ updateId: update.update_id, reason: error.message }, 'telegram change refused');
+      return skip(error.message);
+    }
+  }
+
+  /**
    * Who a Telegram message is from. A Telegram name that is an employee's (a user called alice while the agent
    * alice works here) is shown with its origin, "alice (telegram)", so nobody takes one for the other.
    */
-  private senderName(message: TelegramMessage): string {
+  private senderName(message: Pick<TelegramMessage, 'from' | 'chat'>): string {
     const name = message.from ? telegramSender(message.from) : (message.chat.title ?? 'telegram');
     return this.hub.reservedNames.has(name) ? `${name} (telegram)` : name;
   }

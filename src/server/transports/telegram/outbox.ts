@@ -3,12 +3,18 @@
 // In a cluster every send is preceded by a fencing check and every write is fenced: a stale leader stops at once.
 import { type Bot, GrammyError } from 'grammy';
 import type { Logger } from 'pino';
-import type { Message } from '../../../shared/message';
+import type { Message, MessageChange } from '../../../shared/message';
 import type { Repository } from '../../db/repository';
 import { RoleLostError } from '../../db/singleton';
-import { STATE_FORWARD_CURSOR, type TransportRepository } from '../../db/transport-repository';
+import {
+  type OutboxItem,
+  type OutboxPart,
+  STATE_FORWARD_CURSOR,
+  type TransportRepository,
+} from '../../db/transport-repository';
 import { backoffMs, describeTelegramError, sleep } from './bot';
 import { renderForTelegram } from './format';
+import { opOf, rowOf } from './outbox-ops';
 
 const PAGE = 200;
 
@@ -64,7 +70,8 @@ export class Outbox {
       this.store.getState(STATE_FORWARD_CURSOR),
       this.repo.getSetting(RESUME_AFTER_SETTING),
     ]);
-    const from = saved === null ? await this.repo.lastMessageId() : Number(saved);
+    // The log's newest id (a message or a change of one): a change made before the bridge came on is not news.
+    const from = saved === null ? await this.repo.lastLogId() : Number(saved);
     const cursor = Math.max(from, Number(resumeAfter ?? 0));
     if (saved === null || cursor !== Number(saved))
       await this.store.setState(STATE_FORWARD_CURSOR, String(cursor));
@@ -104,16 +111,19 @@ export class Outbox {
     if (this.controller.signal.aborted) return;
     let cursor = Number((await this.store.getState(STATE_FORWARD_CURSOR)) ?? 0);
     while (true) {
-      const page = await this.repo.messagesAfter(cursor, PAGE);
-      if (page.length === 0) break;
-      // What came from Telegram is there already; imported history (npm run import:original) is not news.
-      const parts = page
-        .filter((m) => m.origin !== 'telegram' && m.origin !== 'import')
-        .flatMap((m) => this.render(m));
-      cursor = page[page.length - 1]?.id ?? cursor;
+      const page = await this.repo.logAfter(cursor, PAGE);
+      const entries: (Message | MessageChange)[] = [...page.messages, ...page.changes].sort(
+        (a, b) => a.id - b.id,
+      );
+      if (entries.length === 0) break;
+      // New messages and changes in the log's order: an edit or a deletion is sent after the message it changes.
+      const parts = entries.flatMap((entry) =>
+        'kind' in entry ? this.renderChange(entry) : this.render(entry),
+      );
+      cursor = entries[entries.length - 1]?.id ?? cursor;
       await this.store.enqueue(parts, cursor);
       if (parts.length > 0) this.events.onDepth(await this.store.outboxDepth());
-      if (page.length < PAGE) break;
+      if (entries.length < PAGE) break;
     }
     this.notify();
   }
@@ -123,15 +133,37 @@ export class Outbox {
     this.wake?.();
   }
 
-  private render(message: Message) {
+  private render(message: Message): OutboxPart[] {
+    // What came from Telegram is there already; imported history (npm run import:original) is not news; a message
+    // deleted before it was forwarded is not sent at all.
+    if (message.origin === 'telegram' || message.origin === 'import' || message.deletedAt) return [];
     const texts = renderForTelegram(message);
+    // A thread reply is a Telegram reply to the thread's root (Telegram has no threads in a group).
+    const replyTo = message.replyTo ?? message.threadRoot ?? null;
     return texts.map((html, i) => ({
       messageId: message.id,
-      part: i + 1,
-      parts: texts.length,
+      ...rowOf({ kind: 'send', part: i + 1, parts: texts.length }),
       chatId: this.options.chatId,
       html,
-      replyTo: i === 0 ? message.replyTo : null,
+      replyTo: i === 0 ? replyTo : null,
+    }));
+  }
+
+  /**
+   * An edit or deletion of a message Telegram has a copy of, as rows in the same queue. A Telegram message is edited
+   * in Telegram (only its sender may, and it arrives as edited_message); an admin's deletion of one is carried out.
+   */
+  private renderChange(change: MessageChange): OutboxPart[] {
+    const message = change.message;
+    const row = { messageId: message.id, chatId: this.options.chatId, replyTo: null };
+    if (message.origin === 'import') return [];
+    if (change.kind === 'delete') return [{ ...row, ...rowOf({ kind: 'delete' }), html: '' }];
+    if (change.kind !== 'edit' || message.origin === 'telegram' || message.deletedAt) return [];
+    const texts = renderForTelegram(message);
+    return texts.map((html, i) => ({
+      ...row,
+      ...rowOf({ kind: 'edit', part: i + 1, parts: texts.length }),
+      html,
     }));
   }
 
@@ -158,28 +190,19 @@ export class Outbox {
         this.wake = null;
         continue;
       }
-      const replyTo =
-        item.replyTo === null ? null : await this.store.telegramIdFor(item.chatId, item.replyTo);
       try {
         // Fencing: checked right before the one step that cannot be taken back.
         await this.store.confirmRole();
-        const sent = await this.bot.api.sendMessage(
-          item.chatId,
-          item.html,
-          {
-            parse_mode: 'HTML',
-            link_preview_options: { is_disabled: true },
-            ...(replyTo === null
-              ? {}
-              : { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } }),
-          },
-          signal as unknown as GrammySignal,
-        );
-        await this.store.markSent(item, sent.message_id);
+        const op = opOf(item);
+        if (op.kind === 'send') {
+          const sent = await this.send(item, signal);
+          await this.store.markSent(item, sent);
+        } else if (op.kind === 'edit') await this.edit(item, op.part, op.parts, signal);
+        else await this.delete(item, signal);
         this.events.onDepth(await this.store.outboxDepth());
         failures = 0;
         this.events.onSent();
-        if (item.part === item.parts) this.events.onSettled(item.messageId, true);
+        if (op.kind === 'send' && op.part === op.parts) this.events.onSettled(item.messageId, true);
       } catch (error) {
         if (error instanceof RoleLostError) throw error;
         if (signal.aborted) break;
@@ -197,7 +220,7 @@ export class Outbox {
           );
           await this.store.markFailed(item.id, description);
           this.events.onDepth(await this.store.outboxDepth());
-          this.events.onSettled(item.messageId, false);
+          if (opOf(item).kind === 'send') this.events.onSettled(item.messageId, false);
         } else {
           // Outage, 5xx, bad token, bot removed from the chat: wait and retry the same row, order kept.
           failures += 1;
@@ -207,6 +230,99 @@ export class Outbox {
           await sleep(delay, signal);
         }
       }
+    }
+  }
+
+  /** Sends a part (a reply where it has one to reply to); resolves with its Telegram id. */
+  private async send(item: OutboxItem, signal: AbortSignal, replyToTelegram?: number): Promise<number> {
+    const replyTo =
+      replyToTelegram ??
+      (item.replyTo === null ? null : await this.store.telegramIdFor(item.chatId, item.replyTo));
+    const sent = await this.bot.api.sendMessage(
+      item.chatId,
+      item.html,
+      {
+        parse_mode: 'HTML',
+        link_preview_options: { is_disabled: true },
+        ...(replyTo === null
+          ? {}
+          : { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } }),
+      },
+      signal as unknown as GrammySignal,
+    );
+    return sent.message_id;
+  }
+
+  /**
+   * Part `part` of an edited message: edits the Telegram part it was sent as, or sends it as a new part when the
+   * text grew; the last part also deletes the parts the text no longer needs. Nothing when it never reached Telegram.
+   */
+  private async edit(item: OutboxItem, part: number, parts: number, signal: AbortSignal): Promise<void> {
+    const ids = await this.store.telegramIdsFor(item.chatId, item.messageId);
+    const first = ids[0];
+    if (first === undefined) return this.store.markDone(item.id);
+    const target = ids[part - 1];
+    let telegramId = target;
+    if (target !== undefined) {
+      const outcome = await this.telegramEdit(item.chatId, target, item.html, signal);
+      // The part was deleted in Telegram meanwhile: the first part stays gone, a later one is sent again.
+      if (outcome === 'gone') telegramId = part === 1 ? undefined : await this.send(item, signal, first);
+    } else telegramId = await this.send(item, signal, first);
+    if (part === parts)
+      for (const extra of ids.slice(parts)) await this.telegramDelete(item.chatId, extra, signal);
+    if (telegramId === undefined) await this.store.markDone(item.id);
+    else await this.store.markSent(item, telegramId);
+  }
+
+  /**
+   * A deleted message: every Telegram part is deleted. One Telegram will not delete (too old, or someone else's
+   * message without the rights) is edited to say it was deleted, so its text is gone there too.
+   */
+  private async delete(item: OutboxItem, signal: AbortSignal): Promise<void> {
+    const ids = await this.store.telegramIdsFor(item.chatId, item.messageId);
+    for (const id of ids) {
+      if ((await this.telegramDelete(item.chatId, id, signal)) !== 'refused') continue;
+      await this.telegramEdit(item.chatId, id, '<i>message deleted</i>', signal);
+    }
+    await this.store.markDone(item.id);
+  }
+
+  /** editMessageText; 'gone' when the Telegram message no longer exists. The same text again is no error. */
+  private async telegramEdit(
+    chatId: string,
+    id: number,
+    html: string,
+    signal: AbortSignal,
+  ): Promise<'ok' | 'gone'> {
+    try {
+      await this.bot.api.editMessageText(
+        chatId,
+        id,
+        html,
+        { parse_mode: 'HTML', link_preview_options: { is_disabled: true } },
+        signal as unknown as GrammySignal,
+      );
+      return 'ok';
+    } catch (error) {
+      if (!(error instanceof GrammyError) || error.error_code !== 400) throw error;
+      if (/not modified/i.test(error.description)) return 'ok';
+      if (/not found|MESSAGE_ID_INVALID|can't be edited/i.test(error.description)) return 'gone';
+      throw error;
+    }
+  }
+
+  /** deleteMessage; 'gone' when it was deleted already, 'refused' when Telegram will not delete it. */
+  private async telegramDelete(
+    chatId: string,
+    id: number,
+    signal: AbortSignal,
+  ): Promise<'ok' | 'gone' | 'refused'> {
+    try {
+      await this.bot.api.deleteMessage(chatId, id, signal as unknown as GrammySignal);
+      return 'ok';
+    } catch (error) {
+      if (!(error instanceof GrammyError) || error.error_code !== 400) throw error;
+      return /not found|MESSAGE_ID_INVALID/i.test(error.description) ? 'gone' : 'refused';
     }
   }
 }

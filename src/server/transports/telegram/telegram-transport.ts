@@ -182,9 +182,10 @@ export class TelegramTransport implements Transport {
     this.inbound = inbound;
     this.taskMessages = taskMessages;
     this.connected = true;
-    // Every committed message wakes the forwarder; it reads from storage, so none is missed or doubled.
+    // Every committed message or change (edit, deletion, reaction) wakes the forwarder; it reads the log from
+    // storage, so none is missed or doubled.
     this.unsubscribe = hub.onEvent((event) => {
-      if (event.type === 'message') outbox.pump();
+      if (event.type === 'message' || event.type === 'change') outbox.pump();
     });
     await outbox.start();
     await taskMessages?.start();

@@ -23,8 +23,20 @@ export class Emulator {
   readonly sent: SentByBot[] = [];
   running = false;
 
+  /** Updates the emulator cannot make itself (edited_message, message_reaction), delivered with the next poll. */
+  private readonly extraUpdates: Record<string, unknown>[] = [];
+
   private constructor(readonly port: number) {
     this.server = new TelegramServer({ port, host: '127.0.0.1', storeTimeout: 600 });
+    const server = this.server as unknown as {
+      updateId: number;
+      getUpdates(token: string): Record<string, unknown>[];
+    };
+    const ownUpdates = server.getUpdates.bind(server);
+    server.getUpdates = (token) =>
+      [...ownUpdates(token), ...this.extraUpdates.splice(0)].sort(
+        (a, b) => Number(a.update_id) - Number(b.update_id),
+      );
     this.server.on('AddedBotMessage', () => {
       const last = this.server.storage.botMessages.at(-1);
       if (!last) return;
@@ -87,6 +99,62 @@ export class Emulator {
     const update = this.server.storage.userMessages.at(-1);
     if (!update) throw new Error('the emulator did not store the user message');
     return update.messageId;
+  }
+
+  /** The text of a bot message as Telegram shows it now (after edits), or null once deleted. */
+  botText(telegramId: number): string | null {
+    const found = this.server.storage.botMessages.find((m) => m.messageId === telegramId);
+    return found ? String((found.message as unknown as { text: unknown }).text) : null;
+  }
+
+  private addUpdate(update: Record<string, unknown>): void {
+    const server = this.server as unknown as { updateId: number };
+    this.extraUpdates.push({ update_id: server.updateId, ...update });
+    server.updateId += 1;
+  }
+
+  private user(userName: string) {
+    return { id: 1000 + userName.length, is_bot: false, first_name: userName, username: userName };
+  }
+
+  /** A Telegram user edits their message `telegramId` (an edited_message update). */
+  userEdits(
+    telegramId: number,
+    text: string,
+    options: { userName?: string; entities?: MessageEntity[]; chatId?: number } = {},
+  ): void {
+    const chatId = options.chatId ?? CHAT_ID;
+    this.addUpdate({
+      edited_message: {
+        message_id: telegramId,
+        from: this.user(options.userName ?? 'tg_alice'),
+        chat: { id: chatId, type: 'group', title: 'team' },
+        date: Math.floor(Date.now() / 1000),
+        edit_date: Math.floor(Date.now() / 1000),
+        text,
+        ...(options.entities ? { entities: options.entities } : {}),
+      },
+    });
+  }
+
+  /** A Telegram user changes their reactions on message `telegramId` (a message_reaction update). */
+  userReacts(
+    telegramId: number,
+    before: string[],
+    after: string[],
+    options: { userName?: string } = {},
+  ): void {
+    const emoji = (list: string[]) => list.map((e) => ({ type: 'emoji', emoji: e }));
+    this.addUpdate({
+      message_reaction: {
+        chat: { id: CHAT_ID, type: 'group', title: 'team' },
+        message_id: telegramId,
+        user: this.user(options.userName ?? 'tg_alice'),
+        date: Math.floor(Date.now() / 1000),
+        old_reaction: emoji(before),
+        new_reaction: emoji(after),
+      },
+    });
   }
 }
 
