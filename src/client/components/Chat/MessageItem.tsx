@@ -138,6 +138,7 @@ export const MessageItem = memo(function MessageItem({
               mentions={mentions}
               me={me}
               command={stored ? message.command : null}
+              deleted={stored && message.deletedAt !== undefined}
             />
           </div>
           {extra}

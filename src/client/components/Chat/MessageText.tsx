@@ -3,8 +3,8 @@
 // loaded, that message shows as plain text.
 import { lazy, Suspense, useMemo } from 'react';
 import { looksLikeMarkdown } from '../../lib/markdown-text';
-import { COMMAND_CLASS, MENTION_CLASS, MENTION_ME_CLASS } from '../../lib/token-classes';
 import { segmentText } from '../../lib/segments';
+import { COMMAND_CLASS, MENTION_CLASS, MENTION_ME_CLASS } from '../../lib/token-classes';
 
 const Markdown = lazy(() => import('./Markdown'));
 
@@ -14,6 +14,8 @@ interface Props {
   me?: string;
   /** The command the server parsed from the text (message.command), marked where the text starts with it. */
   command?: string | null;
+  /** The message was deleted (its text is gone): a note says so instead. */
+  deleted?: boolean;
 }
 
 export function PlainText({ text, mentions, me, command }: Props) {
@@ -57,6 +59,12 @@ export function PlainText({ text, mentions, me, command }: Props) {
 }
 
 export function MessageText(props: Props) {
+  if (props.deleted)
+    return (
+      <span data-testid="message-deleted" className="italic text-slate-500 dark:text-slate-400">
+        message deleted
+      </span>
+    );
   if (!looksLikeMarkdown(props.text)) return <PlainText {...props} />;
   return (
     <Suspense fallback={<PlainText {...props} />}>

@@ -2,11 +2,13 @@
 // Messages in Markdown: GFM formatting rendered, raw HTML and unsafe links inert and shown as typed, mentions and
 // the /command marked in text but never inside code; plain text skips the Markdown renderer.
 import { cleanup, render, waitFor } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MessageText } from '../../../../src/client/components/Chat/MessageText';
 import { parseText } from '../../../../src/shared/parse';
 
 afterEach(cleanup);
+// The renderer is a lazy chunk: load it once up front so each test waits only for React, not for the import.
+beforeAll(() => import('../../../../src/client/components/Chat/Markdown'));
 
 /** Renders a message's text as the list does and waits for the Markdown chunk when the text uses Markdown. */
 async function show(text: string, me?: string) {
@@ -14,7 +16,9 @@ async function show(text: string, me?: string) {
   const view = render(
     <MessageText text={text} mentions={parsed.mentions} command={parsed.command} me={me} />,
   );
-  await waitFor(() => expect(view.container.querySelector('[data-markdown]')).not.toBeNull());
+  await waitFor(() => expect(view.container.querySelector('[data-markdown]')).not.toBeNull(), {
+    timeout: 10_000,
+  });
   return view.container;
 }
 
@@ -112,5 +116,13 @@ describe('Markdown in messages', () => {
     expect(container.querySelector('[data-command]')?.textContent).toBe('/ask');
     expect(container.querySelector('[data-mention]')?.textContent).toBe('@ada');
     expect(container.textContent).toBe(text);
+  });
+});
+
+describe('a deleted message', () => {
+  it('shows "message deleted" instead of its text', () => {
+    const { container, getByTestId } = render(<MessageText text="" mentions={[]} deleted />);
+    expect(getByTestId('message-deleted').textContent).toBe('message deleted');
+    expect(container.querySelector('[data-markdown]')).toBeNull();
   });
 });
