@@ -1,47 +1,39 @@
 // The agents' front door: hire/fire, tasks, logs, status and stats for routers and REST; composes the roster,
-// task runner, help desk and mention router, and owns their start-up and shutdown. API calls go to the Leader on
-// the instance running the agents; with several instances, to the Follower on the others (see cluster-role.ts).
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+// task runner, help desk and mention router, and owns their start-up and shutdown. The commands live in
+// commands/; they act through the Leader on the instance running the agents and through the Follower on the
+// others of a cluster (see cluster-role.ts).
 import type { Logger } from 'pino';
 import type { MergeResult, TaskDiff } from '../../shared/task-branch';
 import type { TaskUpdate } from '../../shared/task-timeline';
 import type { User } from '../auth';
 import type { Config } from '../config';
-import { MODEL_ID } from '../config';
-import {
-  type AgentsDispatch,
-  type AnswerOutcome,
-  type AnswerRequest,
-  SoleDispatch,
-} from '../db/agents-dispatch';
-import {
-  type AgentsRepository,
-  type Employee,
-  EmployeeExistsError,
-  type Task,
-  type TaskLogLine,
-  type TaskStatus,
-} from '../db/agents-repository';
+import { type AgentsDispatch, SoleDispatch } from '../db/agents-dispatch';
+import type { AgentsRepository, Task, TaskLogLine, TaskStatus } from '../db/agents-repository';
 import type { Repository } from '../db/repository';
 import type { TimelineSignal } from '../db/timeline-signal';
 import { ChatError } from '../hub/errors';
 import type { Hub } from '../hub/hub';
 import { KeyedLock } from '../serial';
 import { type AgentStats, agentStats } from './agent-stats';
+import { type AskAnswer, AskAnswers } from './ask-answers';
 import { ClusterRole } from './cluster-role';
+import { assign } from './commands/assign';
+import { continueTask } from './commands/continue-task';
+import { type FireResult, fire } from './commands/fire';
+import { hire } from './commands/hire';
+import type { CommandDeps } from './commands/seat';
+import { stopTask } from './commands/stop-task';
+import { dataDirFor } from './data-dir';
 import type { EmployeeView } from './employee-view';
 import type { Follower } from './follower';
 import { HelpDesk } from './help-desk';
 import { LatencyRecorder } from './latency';
 import { Leader } from './leader';
 import { MentionRouter } from './mention-router';
-import type { PendingAsk } from './opencode/ask-desk';
-import { OpencodeDriver } from './opencode/driver';
-import { unknownModel } from './opencode/failure';
-import { type OpencodeInfo, OpencodeServer } from './opencode/opencode-server';
+import { assertModel } from './model-check';
+import type { OpencodeDriver } from './opencode/driver';
+import type { OpencodeInfo } from './opencode/opencode-server';
 import { PostLimiter } from './post-limiter';
-import { withRoomInQueue } from './queue-cap';
 import type { ChatLine, Responder } from './responder';
 import { responderFor } from './responder-choice';
 import { Roster } from './roster';
@@ -50,7 +42,7 @@ import { TaskBranches } from './task-branches';
 import { TaskRunner } from './task-runner';
 import { TaskTimeline } from './task-timeline';
 import { Voice } from './voice';
-import { openWorkspaces, type Workspaces } from './workspace/workspaces';
+import { opencodeDriverFor, workspacesOpener } from './worker-setup';
 
 export interface AgentsServiceDeps {
   config: Config;
@@ -70,10 +62,8 @@ export interface AgentsServiceDeps {
   timelineSignal?: TimelineSignal;
 }
 
+export type { AskAnswer } from './ask-answers';
 export type { EmployeeView } from './employee-view';
-
-/** A settled ask as API callers see it: here, or on the instance running the agents. */
-export type AskAnswer = Pick<PendingAsk, 'askId' | 'answer' | 'answeredBy'> & { task: { id: number } };
 
 export interface AgentsStatus {
   agents: EmployeeView[];
@@ -82,16 +72,6 @@ export interface AgentsStatus {
 }
 
 const HISTORY_CONTEXT = 12;
-
-/** Where the server keeps its own files: DATA_DIR, else the SQLite database's directory, else ./data. */
-export function dataDirFor(config: Config): string {
-  if (config.DATA_DIR) return resolve(config.DATA_DIR);
-  const url = config.DATABASE_URL;
-  // An in-memory database (tests) keeps nothing: neither need its files.
-  if (url === ':memory:') return join(tmpdir(), 'opencode-slack');
-  if (/^postgres(ql)?:/.test(url)) return resolve('data');
-  return dirname(resolve(url.replace(/^file:/, '')));
-}
 
 /** What the admin view shows about the coding agent the tasks run on. */
 export interface WorkerInfo {
@@ -105,6 +85,10 @@ export class AgentsService {
   /** Every task's timeline: stored, then published live (tasks.onUpdate, Telegram task messages). */
   readonly timeline: TaskTimeline;
   readonly responder: Responder;
+  /** The opencode driver (no AGENT_WORKER_COMMAND): one supervised `opencode serve` for every task. */
+  readonly driver: OpencodeDriver | null;
+  /** Review, merge and discard of tasks' git branches. */
+  readonly branches: TaskBranches;
   private readonly repo: AgentsRepository;
   private readonly limiter: PostLimiter;
   private readonly latency = new LatencyRecorder();
@@ -112,15 +96,12 @@ export class AgentsService {
   private readonly dispatch: AgentsDispatch;
   private readonly leader: Leader;
   private readonly cluster: ClusterRole;
+  private readonly answers: AskAnswers;
+  private readonly commands: CommandDeps;
   private readonly rosterLock = new KeyedLock();
-  /** The opencode driver (no AGENT_WORKER_COMMAND): one supervised `opencode serve` for every task. */
-  readonly driver: OpencodeDriver | null;
-  /** Review, merge and discard of tasks' git branches. */
-  readonly branches: TaskBranches;
 
   constructor(private readonly deps: AgentsServiceDeps) {
-    const { config, logger, hub } = deps;
-    const repo = deps.repo;
+    const { config, logger, hub, repo } = deps;
     const dispatch = deps.dispatch ?? new SoleDispatch();
     const roster = new Roster(hub);
     this.repo = repo;
@@ -145,43 +126,17 @@ export class AgentsService {
         return false;
       },
     });
-    this.driver = config.AGENT_WORKER_COMMAND
-      ? null
-      : new OpencodeDriver({
-          server: new OpencodeServer({
-            projectRoot: config.PROJECT_ROOT,
-            logger,
-            url: config.OPENCODE_URL,
-            // Attaching: the server's password from the settings; starting our own: a random one per start.
-            password: config.OPENCODE_URL ? config.OPENCODE_SERVER_PASSWORD : undefined,
-            startTimeoutMs: config.OPENCODE_START_TIMEOUT_MS,
-          }),
-          repo,
-          logger,
-          projectRoot: config.PROJECT_ROOT,
-          modelTimeoutMs: config.AGENT_MODEL_TIMEOUT_MS,
-          askTimeoutMs: config.AGENT_ASK_TIMEOUT_MS,
-          voice,
-          note: (task, event) =>
-            void this.timeline
-              .append(task, event)
-              .catch((err) => logger.error({ err, task: task.id }, 'could not store a timeline entry')),
-          context: (task) => this.context(task.messageId),
-        });
-    // Opened on first use (start-up's recover): whether PROJECT_ROOT is a git repository is asked of git.
-    let opened: Promise<Workspaces> | null = null;
-    const workspaces = () => {
-      opened ??= openWorkspaces({
-        projectRoot: config.PROJECT_ROOT,
-        dataDir: dataDirFor(config),
-        baseBranch: config.AGENT_BASE_BRANCH,
-        logger,
-      }).catch((error) => {
-        opened = null;
-        throw error;
-      });
-      return opened;
-    };
+    this.driver = opencodeDriverFor(config, {
+      repo,
+      logger,
+      voice,
+      note: (task, event) =>
+        void this.timeline
+          .append(task, event)
+          .catch((err) => logger.error({ err, task: task.id }, 'could not store a timeline entry')),
+      context: (task) => this.context(task.messageId),
+    });
+    const workspaces = workspacesOpener(config, logger);
     const runner = new TaskRunner({
       repo,
       roster,
@@ -204,7 +159,8 @@ export class AgentsService {
     const responder = () => this.responder;
     const helpDesk = new HelpDesk({ roster, runner, voice, responder, history, logger });
     const exclusive = <T>(fn: () => Promise<T>) => this.rosterLock.run('roster', fn);
-    this.leader = new Leader({ repo, dispatch, roster, runner, voice, responder, logger, exclusive });
+    this.commands = { repo, runner, voice, responder, logger, exclusive };
+    this.leader = new Leader({ repo, dispatch, roster, runner });
     this.cluster = new ClusterRole({
       repo,
       dispatch,
@@ -213,7 +169,6 @@ export class AgentsService {
       runner,
       logger,
       exclusive,
-      queue: (employee, input, by) => this.leader.queue(employee, input, by),
       killGraceMs: deps.killGraceMs,
     });
     this.router = new MentionRouter({
@@ -233,12 +188,11 @@ export class AgentsService {
       refreshRoster: dispatch.shared ? () => this.cluster.sweep.syncRoster() : undefined,
       branches: this.branches,
     });
-    // Answers made on the other instances (buttons, tasks.answer) reach the asks here while the agents run here.
-    dispatch.serveAnswers((request) => this.answerForwarded(request));
+    this.answers = new AskAnswers({ driver: this.driver, dispatch, cluster: this.cluster, logger });
   }
 
   /** Who answers API calls here: this instance, or (another runs the agents) the shared tables and a ring. */
-  private get calls(): Leader | Follower {
+  private get seat(): Leader | Follower {
     return this.cluster.following ? this.cluster.follower : this.leader;
   }
 
@@ -302,69 +256,47 @@ export class AgentsService {
     return messages.map((m) => ({ sender: m.sender, text: m.text }));
   }
 
+  private assertModel(model: string): Promise<void> {
+    return assertModel(this.driver, model);
+  }
+
   list(): Promise<EmployeeView[]> {
-    return this.calls.list();
+    return this.seat.list();
   }
 
-  async hire(input: HireInput, by: string): Promise<EmployeeView> {
-    await this.assertNotAPerson(input.name);
-    if (input.model) await this.assertModel(input.model);
-    // Serialised with roster reloads (cluster), so a reload that read the table just before cannot undo the add.
-    const employee = await this.rosterLock.run('roster', async () => {
-      let inserted: Employee;
-      try {
-        inserted = await this.repo.insertEmployee({
-          ...input,
-          hiredBy: by,
-          hiredAt: new Date().toISOString(),
-        });
-      } catch (error) {
-        if (error instanceof EmployeeExistsError)
-          throw new ChatError(
-            'BAD_REQUEST',
-            `${error.message}; pick another name or fire ${input.name} first`,
-          );
-        throw error;
-      }
-      if (!this.cluster.following) this.roster.add(inserted);
-      return inserted;
-    });
-    this.deps.logger.info({ agent: employee.name, role: employee.role, by }, 'employee hired');
-    const calls = this.calls;
-    await calls.hired();
-    return calls.view(employee);
+  hire(input: HireInput, by: string): Promise<EmployeeView> {
+    const { hub, chat } = this.deps;
+    return hire(
+      { ...this.commands, hub, chat, assertModel: (m) => this.assertModel(m) },
+      this.seat,
+      input,
+      by,
+    );
   }
 
-  /** Hiring under a person's name would let the agent speak as them, or lock them out: refused. */
-  private async assertNotAPerson(name: string): Promise<void> {
-    const online = this.deps.hub.presence.onlineUsers().some((user) => user.toLowerCase() === name);
-    if (online || (await this.deps.chat.hasPersonNamed(name)))
-      throw new ChatError(
-        'BAD_REQUEST',
-        `${name} is already the name of a person here (${online ? 'online now' : 'they have posted'}); pick another name for the employee`,
-      );
-  }
-
-  fire(
-    name: string,
-    by: string,
-  ): Promise<{ name: string; cancelledTasks: number; stoppedTask: Task | null }> {
-    return this.calls.fire(name, by);
+  fire(name: string, by: string): Promise<FireResult> {
+    return fire(this.commands, this.seat, name, by);
   }
 
   /** Assigns a task without a chat message; the agent acknowledges in chat all the same. */
   async assign(input: AssignInput, by: User): Promise<{ task: Task; ahead: number }> {
     if (input.model) await this.assertModel(input.model);
-    return this.calls.assign(input, by);
-  }
-
-  async listTasks(query: { employee?: string; statuses?: TaskStatus[]; limit?: number }): Promise<Task[]> {
-    return this.repo.listTasks({ ...query, limit: query.limit ?? 100, order: 'desc' });
+    return assign(this.commands, this.seat, input, by);
   }
 
   /** Admins, or whoever assigned the running task, may stop it. */
   stopTask(employee: string, by: User): Promise<Task> {
-    return this.calls.stopTask(employee, by);
+    return stopTask(this.repo, this.seat, employee, by);
+  }
+
+  /** Prompts a finished or interrupted task's session again, as a new task ("continue"). */
+  continueTask(id: number, by: User, text = 'continue'): Promise<{ task: Task; ahead: number }> {
+    const following = this.cluster.following;
+    return continueTask({ ...this.commands, roster: this.roster, following }, id, by, text);
+  }
+
+  async listTasks(query: { employee?: string; statuses?: TaskStatus[]; limit?: number }): Promise<Task[]> {
+    return this.repo.listTasks({ ...query, limit: query.limit ?? 100, order: 'desc' });
   }
 
   async taskLog(
@@ -402,88 +334,12 @@ export class AgentsService {
     };
   }
 
-  /** A model for a hire or a task: one opencode offers (when it runs), else a BAD_REQUEST naming the available. */
-  private async assertModel(model: string): Promise<void> {
-    if (!MODEL_ID.test(model))
-      throw new ChatError('BAD_REQUEST', 'model must be provider/model, e.g. anthropic/claude-sonnet-4-5');
-    if (!this.driver) return;
-    try {
-      await this.driver.server.ready();
-    } catch {
-      return; // opencode is down: the task says so when it starts, the hire need not fail for it
-    }
-    const { models } = this.driver.server.info();
-    if (!models.includes(model)) throw new ChatError('BAD_REQUEST', unknownModel(model, models));
-  }
-
   /**
    * Answers an agent's question or permission request (web and Telegram buttons; chat replies come here too). The
    * asks live where the agents run: another instance forwards the answer there and waits for the outcome.
    */
-  async answerAsk(askId: string, answer: string, by: User): Promise<AskAnswer> {
-    if (!this.driver)
-      throw new ChatError('NOT_FOUND', `there is no open question or permission request ${askId} here`);
-    if (!this.cluster.following) return this.driver.asks.answer(askId, answer, by);
-    const outcome = await this.dispatch.forwardAnswer({ askId, answer, by: { id: by.id, role: by.role } });
-    if (!outcome.ok) throw new ChatError(outcome.code, outcome.message);
-    return {
-      askId: outcome.askId,
-      task: { id: outcome.taskId },
-      answer: outcome.answer,
-      answeredBy: outcome.by,
-    };
-  }
-
-  /** The agents leader's side of a forwarded answer: its outcome, or null when the agents do not run here. */
-  private async answerForwarded(request: AnswerRequest): Promise<AnswerOutcome | null> {
-    if (!this.driver || !this.cluster.leading) return null;
-    try {
-      const ask = await this.driver.asks.answer(request.askId, request.answer, request.by);
-      return { ok: true, askId: ask.askId, taskId: ask.task.id, answer: ask.answer, by: ask.answeredBy };
-    } catch (error) {
-      if (error instanceof ChatError && error.code !== 'TOO_MANY_REQUESTS' && error.code !== 'CONFLICT')
-        return { ok: false, code: error.code, message: error.message };
-      this.deps.logger.error({ err: error, ask: request.askId }, 'a forwarded answer failed');
-      return {
-        ok: false,
-        code: 'PRECONDITION_FAILED',
-        message: 'the coding agent did not take the answer; try again',
-      };
-    }
-  }
-
-  /** Prompts a finished or interrupted task's session again, as a new task ("continue"). */
-  async continueTask(id: number, by: User, text = 'continue'): Promise<{ task: Task; ahead: number }> {
-    const previous = await this.repo.getTask(id);
-    if (!previous) throw new ChatError('NOT_FOUND', `there is no task #${id}`);
-    if (!previous.sessionId)
-      throw new ChatError('PRECONDITION_FAILED', `task #${id} has no opencode session to continue`);
-    if (['queued', 'running', 'stuck'].includes(previous.status))
-      throw new ChatError('PRECONDITION_FAILED', `task #${id} is still ${previous.status}`);
-    if (by.role !== 'admin' && by.id !== previous.assignedBy)
-      throw new ChatError(
-        'FORBIDDEN',
-        `only an admin or ${previous.assignedBy} (who assigned it) may continue it`,
-      );
-    const employee = this.roster.get(previous.employee);
-    if (!employee || this.cluster.following)
-      throw new ChatError('NOT_FOUND', `${previous.employee} is not working here`);
-    // Within the same cap of waiting tasks as tasks.assign and mentions.
-    const queued = await this.runner.withLock(employee.name, () =>
-      withRoomInQueue(this.repo, by, () =>
-        this.runner.enqueue({
-          employee,
-          description: text,
-          assignedBy: by.id,
-          messageId: previous.messageId,
-          model: previous.model,
-          sessionId: previous.sessionId,
-          continues: previous.branch ? previous : null,
-        }),
-      ),
-    );
-    await this.runner.startNext(employee.name);
-    return { task: (await this.repo.getTask(queued.task.id)) ?? queued.task, ahead: queued.ahead };
+  answerAsk(askId: string, answer: string, by: User): Promise<AskAnswer> {
+    return this.answers.answer(askId, answer, by);
   }
 
   /** A task's changes against its base branch, per file (the assigner or an admin). */

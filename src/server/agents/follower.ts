@@ -1,30 +1,21 @@
-// Agent API calls on an instance that does not run the agents (several instances on PostgreSQL): they read and
-// write the shared tables and ring the instance that does, which reloads its roster, starts the queued task or
-// stops the worker. Views come from the tables, so every instance answers employees.list and tasks.status alike.
+// The agents' commands on an instance that does not run the agents (several instances on PostgreSQL): employees
+// and tasks are read from the shared tables, and the instance that runs the agents is rung, which reloads its
+// roster, starts the queued task or stops the worker. Views come from the tables, so every instance answers
+// employees.list and tasks.status alike. The commands themselves live in commands/.
 import type { Logger } from 'pino';
-import type { User } from '../auth';
 import type { AgentsDispatch } from '../db/agents-dispatch';
 import type { AgentsRepository, Employee, Task } from '../db/agents-repository';
 import { ChatError } from '../hub/errors';
 import { coalesce } from '../serial';
-import {
-  assertMayStop,
-  type EmployeeView,
-  employeeView,
-  noRunningTask,
-  noSuchEmployee,
-  statusFromTask,
-} from './employee-view';
+import type { Seat } from './commands/seat';
+import { type EmployeeView, employeeView, noSuchEmployee, statusFromTask } from './employee-view';
 import type { Roster } from './roster';
-import type { AssignInput } from './schemas';
 
 export interface FollowerDeps {
   repo: AgentsRepository;
   dispatch: AgentsDispatch;
   roster: Roster;
   logger: Logger;
-  /** Queues the task and posts the agent's acknowledgement, the same way as on the running instance. */
-  queue: (employee: Employee, input: AssignInput, by: User) => Promise<{ task: Task; ahead: number }>;
   /** How long a stop may take on the running instance: its kill grace plus the doorbell's safety-net delay. */
   stopWaitMs: number;
 }
@@ -32,7 +23,7 @@ export interface FollowerDeps {
 const ACTIVE = ['running', 'stuck'] as const;
 const POLL_MS = 100;
 
-export class Follower {
+export class Follower implements Seat {
   /** Reloads the quiet roster mirror that feeds presence.list() here. */
   readonly sync: () => Promise<void>;
 
@@ -42,10 +33,44 @@ export class Follower {
     });
   }
 
-  private async employee(name: string): Promise<Employee> {
+  async employee(name: string): Promise<Employee> {
     const employee = await this.d.repo.getEmployee(name);
     if (!employee) throw noSuchEmployee(name);
     return employee;
+  }
+
+  async runningTask(name: string): Promise<Task | null> {
+    const [task] = await this.d.repo.listTasks({ employee: name, statuses: [...ACTIVE] });
+    return task ?? null;
+  }
+
+  /** The running instance announces the new employee when the ring makes it reload. */
+  joined(): void {}
+
+  /** The running instance announces the departure (and stops the worker) when it reloads. */
+  left(): void {}
+
+  async announce(): Promise<void> {
+    await this.d.dispatch.ring();
+    await this.sync();
+  }
+
+  /** The running instance claims and starts it on the ring. */
+  async queued(_employee: string, task: Task): Promise<Task> {
+    await this.d.dispatch.ring();
+    return task;
+  }
+
+  async stop(task: Task, reason: string): Promise<Task> {
+    await this.d.dispatch.requestStop(task.id, reason);
+    await this.d.dispatch.ring();
+    return this.finished(task);
+  }
+
+  async firedWork(name: string): Promise<() => Promise<Task | null>> {
+    // Read after the delete, before the ring: a task the running instance started meanwhile is found here too.
+    const running = await this.runningTask(name);
+    return async () => (running ? this.finished(running) : null);
   }
 
   async list(): Promise<EmployeeView[]> {
@@ -70,54 +95,6 @@ export class Follower {
     const status = statusFromTask(task);
     const waiting = queued.filter((t) => t.employee === employee.name).length;
     return employeeView(employee, status, task ? { task, progress: task.progress } : null, waiting);
-  }
-
-  /** After the insert (the caller's): tells the running instance, which announces the new agent. */
-  async hired(): Promise<void> {
-    await this.d.dispatch.ring();
-    await this.sync();
-  }
-
-  /** Cancels the queue and removes the employee; the running instance stops its worker when it reloads. */
-  async fire(
-    name: string,
-    by: string,
-  ): Promise<{ name: string; cancelledTasks: number; stoppedTask: Task | null }> {
-    await this.employee(name);
-    const cancelled = await this.d.repo.moveTasks(['queued'], 'cancelled', `${name} was fired by ${by}`, {
-      employee: name,
-    });
-    await this.d.repo.deleteEmployee(name);
-    // Read after the delete: a task the running instance started meanwhile is found here too.
-    const [running] = await this.d.repo.listTasks({ employee: name, statuses: [...ACTIVE] });
-    await this.d.dispatch.ring();
-    await this.sync();
-    this.d.logger.info({ agent: name, by }, 'employee fired (the running instance stops the worker)');
-    return {
-      name,
-      cancelledTasks: cancelled.length,
-      stoppedTask: running ? await this.finished(running) : null,
-    };
-  }
-
-  /** Queues the task and acknowledges it; the running instance claims and starts it on the ring. */
-  async assign(input: AssignInput, by: User): Promise<{ task: Task; ahead: number }> {
-    const queued = await this.d.queue(await this.employee(input.employee), input, by);
-    await this.d.dispatch.ring();
-    return queued;
-  }
-
-  async stopTask(employee: string, by: User): Promise<Task> {
-    await this.employee(employee);
-    const [task] = await this.d.repo.listTasks({ employee, statuses: [...ACTIVE] });
-    if (!task) {
-      const queued = await this.d.repo.listTasks({ employee, statuses: ['queued'] });
-      throw noRunningTask(employee, queued.length);
-    }
-    assertMayStop(task, by);
-    await this.d.dispatch.requestStop(task.id, `stopped by ${by.id}`);
-    await this.d.dispatch.ring();
-    return this.finished(task);
   }
 
   /** Waits until the running instance has recorded the end of `task` (its worker stopped). */

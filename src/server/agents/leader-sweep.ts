@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { AgentsDispatch } from '../db/agents-dispatch';
 import type { AgentsRepository } from '../db/agents-repository';
 import { coalesce } from '../serial';
+import { retireFired } from './commands/fire';
 import type { Roster } from './roster';
 import type { TaskRunner } from './task-runner';
 
@@ -37,13 +38,9 @@ export class LeaderSweep {
     const gone = await this.d.exclusive(async () => roster.reconcile(await repo.listEmployees()));
     for (const name of gone) {
       this.d.logger.info({ agent: name }, 'employee fired on another instance');
-      // After any launch in progress for them, so a worker that was starting is stopped too.
-      void runner
-        .withLock(name, async () => {
-          await repo.moveTasks(['queued'], 'cancelled', `${name} was fired`, { employee: name });
-          if (runner.active(name)) void runner.stop(name, `${name} was fired`).catch(() => {});
-        })
-        .catch((err) => this.d.logger.error({ err, agent: name }, 'stopping a fired employee failed'));
+      void retireFired(repo, runner, name).catch((err) =>
+        this.d.logger.error({ err, agent: name }, 'stopping a fired employee failed'),
+      );
     }
   }
 

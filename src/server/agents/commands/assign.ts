@@ -1,0 +1,49 @@
+// tasks.assign (and a queued task of any other kind): queued within the assigner's cap of waiting tasks, with the
+// agent's "on it" in the chat, addressed to whoever assigned it; then it starts where the agents run.
+import type { User } from '../../auth';
+import type { Employee, Task } from '../../db/agents-repository';
+import { withRoomInQueue } from '../queue-cap';
+import type { AssignInput } from '../schemas';
+import type { CommandDeps, Seat } from './seat';
+
+type QueueDeps = Pick<CommandDeps, 'repo' | 'runner' | 'voice' | 'responder'>;
+
+export async function assign(
+  d: QueueDeps,
+  seat: Seat,
+  input: AssignInput,
+  by: User,
+): Promise<{ task: Task; ahead: number }> {
+  const employee = await seat.employee(input.employee);
+  const result = await d.runner.withLock(employee.name, () => queueTask(d, employee, input, by));
+  return { task: await seat.queued(employee.name, result.task), ahead: result.ahead };
+}
+
+/** Queues the task and posts the agent's acknowledgement (call under the employee's runner lock). */
+export async function queueTask(
+  d: QueueDeps,
+  employee: Employee,
+  input: AssignInput,
+  by: User,
+): Promise<{ task: Task; ahead: number }> {
+  const queued = await withRoomInQueue(d.repo, by, () =>
+    d.runner.enqueue({
+      employee,
+      description: input.description,
+      assignedBy: by.id,
+      messageId: null,
+      model: input.model,
+      mode: input.mode,
+    }),
+  );
+  const ack = d.responder().acknowledge({
+    agent: employee,
+    task: queued.task.description,
+    ahead: queued.ahead,
+    seed: queued.task.id,
+  });
+  // Without git, tasks take turns across employees: the acknowledgement says whose this one waits for.
+  const turn = await d.runner.turnNote(employee.name);
+  await d.voice.say(employee.name, `@${by.id} ${ack}${turn ? ` (${turn}.)` : ''}`, { apiReply: true });
+  return queued;
+}
