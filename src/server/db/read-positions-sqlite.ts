@@ -6,18 +6,19 @@ import type { Db } from './client';
 import { type ReadPositionsRepository, readerKeys } from './read-positions';
 
 // Unread = after the position, not mine, not deleted, in the main conversation (or a thread reply also sent
-// there). The newest UNREAD_COUNT_LIMIT of them are counted walking the primary key down from the newest id, so
-// the work is bounded by the limit, not by the history. For me: my name among the (normalized) mentions — names
-// hold no quote, so instr on `"name"` is an exact element match — or a reply to a message of mine, or a thread
-// reply under my root.
+// there). The newest UNREAD_COUNT_LIMIT of them are counted walking the primary key down from the newest id, so the
+// work is bounded by the limit, not by the history; only those are looked at for me: my name among the
+// (normalized) mentions — names hold no quote, so instr on `"name"` is an exact element match — or a reply to a
+// message of mine, or a thread reply under my root (a primary-key lookup each).
 const COUNT_SQL = `
-  SELECT count(*) AS unread, coalesce(sum(u.forMe), 0) AS mentions,
+  SELECT count(*) AS unread,
+         coalesce(sum(instr(u.mentions, @quoted) > 0 OR EXISTS (
+           SELECT 1 FROM messages r WHERE r.id IN (u.reply_to, u.thread_root) AND lower(r.sender) = @me
+         )), 0) AS mentions,
          (SELECT coalesce(max(id), 0) FROM messages) AS through
   FROM (
-    SELECT (instr(m.mentions, @quoted) > 0 OR lower(r.sender) = @me OR lower(t.sender) = @me) AS forMe
+    SELECT m.mentions, m.reply_to, m.thread_root
     FROM messages m
-    LEFT JOIN messages r ON r.id = m.reply_to
-    LEFT JOIN messages t ON t.id = m.thread_root
     WHERE m.id > @upTo AND lower(m.sender) <> @me AND m.deleted_at IS NULL
       AND (m.thread_root IS NULL OR m.thread_broadcast = 1)
     ORDER BY m.id DESC

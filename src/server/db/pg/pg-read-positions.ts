@@ -4,15 +4,17 @@ import { type ReadState, UNREAD_COUNT_LIMIT } from '../../../shared/unread';
 import { type ReadPositionsRepository, readerKeys } from '../read-positions';
 
 // See COUNT_SQL in ../read-positions-sqlite.ts: the newest UNREAD_COUNT_LIMIT unread messages, walked down the
-// primary key. `mentions ? name` is jsonb's exact element test.
+// primary key, and only those looked at for me (a join over messages would let the planner hash the whole table).
+// `mentions ? name` is jsonb's exact element test.
 const COUNT_SQL = `
-  SELECT count(*)::int AS unread, coalesce(sum(u.for_me), 0)::int AS mentions,
+  SELECT count(*)::int AS unread,
+         coalesce(sum((u.mentions ? $3 OR EXISTS (
+           SELECT 1 FROM messages r WHERE r.id IN (u.reply_to, u.thread_root) AND lower(r.sender) = $1
+         ))::int), 0)::int AS mentions,
          (SELECT coalesce(max(id), 0) FROM messages) AS through
   FROM (
-    SELECT (m.mentions ? $3 OR lower(r.sender) = $1 OR lower(t.sender) = $1)::int AS for_me
+    SELECT m.mentions, m.reply_to, m.thread_root
     FROM messages m
-    LEFT JOIN messages r ON r.id = m.reply_to
-    LEFT JOIN messages t ON t.id = m.thread_root
     WHERE m.id > $2 AND lower(m.sender) <> $1 AND m.deleted_at IS NULL
       AND (m.thread_root IS NULL OR m.thread_broadcast)
     ORDER BY m.id DESC
