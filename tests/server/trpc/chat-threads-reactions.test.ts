@@ -95,15 +95,16 @@ describe('chat.react', () => {
     expect(stored?.reactions).toBeUndefined();
   });
 
-  it.each([['text', 'ok'], ['two emoji', '👍👍'], ['an empty string', '']])(
-    'answers BAD_REQUEST for %s instead of one emoji',
-    async (_name, emoji) => {
-      const message = await alice().chat.send({ text: 'hm' });
-      const error = await errorOf(bob().chat.react({ id: message.id, emoji, on: true }));
-      expect(error.code).toBe('BAD_REQUEST');
-      expect(error.message).toContain('exactly one emoji');
-    },
-  );
+  it.each([
+    ['text', 'ok'],
+    ['two emoji', '👍👍'],
+    ['an empty string', ''],
+  ])('answers BAD_REQUEST for %s instead of one emoji', async (_name, emoji) => {
+    const message = await alice().chat.send({ text: 'hm' });
+    const error = await errorOf(bob().chat.react({ id: message.id, emoji, on: true }));
+    expect(error.code).toBe('BAD_REQUEST');
+    expect(error.message).toContain('exactly one emoji');
+  });
 
   it('counts against the send limit', async () => {
     const limited = await createTestServices({ RATE_LIMIT_PER_SECOND: '1', RATE_LIMIT_BURST: '2' });
