@@ -2,6 +2,7 @@
 // page then the resumable message stream, activity, presence, history paging and sending through the outgoing
 // queue. Everything it learns goes into chatStore; useChatConnection only opens and closes it with the component.
 import { TRPCClientError } from '@trpc/client';
+import { MAX_HISTORY_PAGE } from '../../shared/limits';
 import { type ConnectionState, useChatStore } from '../stores/chatStore';
 import { type ChatClient, type ChatClientOptions, createChatClient } from '../trpc';
 import { type Identity, whoAmI } from './identity';
@@ -10,6 +11,8 @@ import { OutgoingQueue } from './outgoing-queue';
 import { browserPage, type PageSignals } from './page-signals';
 
 export const HISTORY_PAGE = 50;
+/** A jump to an old message (a quote, a search result) loads the pages before it this many messages at a time. */
+const JUMP_PAGE = MAX_HISTORY_PAGE;
 /** Wait before reopening a message stream that ended with an error result (the wsLink resumes dropped ones). */
 const RESUBSCRIBE_AFTER_MS = 1_000;
 /** How often "x is typing" lines are checked for expiry. */
@@ -138,12 +141,12 @@ export class ChatConnection {
   };
 
   /** Loads the page before the oldest loaded message; resolves false when there is nothing older. */
-  readonly loadOlder = (): Promise<boolean> => {
+  readonly loadOlder = (limit: number = HISTORY_PAGE): Promise<boolean> => {
     this.loadingOlder ??= (async () => {
       try {
         const { olderCursor, historyLoaded } = this.store.getState();
         if (!historyLoaded || olderCursor === null) return false;
-        const page = await this.client.trpc.chat.history.query({ cursor: olderCursor, limit: HISTORY_PAGE });
+        const page = await this.client.trpc.chat.history.query({ cursor: olderCursor, limit });
         this.store.getState().addHistory(page.messages, page.nextCursor);
         return page.messages.length > 0;
       } finally {
@@ -156,7 +159,7 @@ export class ChatConnection {
   /** Loads older pages until `id` is in the store (for jumping to a quoted message). */
   readonly loadUntil = async (id: number): Promise<boolean> => {
     while (!(id in this.store.getState().messages)) {
-      if (!(await this.loadOlder())) return id in this.store.getState().messages;
+      if (!(await this.loadOlder(JUMP_PAGE))) return id in this.store.getState().messages;
     }
     return true;
   };

@@ -9,6 +9,7 @@ import { useUnread } from '../../hooks/useUnread';
 import type { ChatConnection } from '../../lib/chat-connection';
 import { offeredCommands } from '../../lib/commands';
 import { useChatStore } from '../../stores/chatStore';
+import { SearchLauncher } from '../Search/SearchLauncher';
 import { TaskBadge } from '../Tasks/TaskBadge';
 import { TaskCard } from '../Tasks/TaskCard';
 import { TaskLogDialog } from '../Tasks/TaskLogDialog';
@@ -142,6 +143,7 @@ export function ChatInterface({ connection, onSignOut, onOpenAdmin }: Props) {
             {me?.id}
             {me?.role === 'admin' ? ' (admin)' : ''}
           </span>
+          <SearchLauncher connection={connection} onJump={onQuoteClick} />
           <NotificationToggle />
           {onOpenAdmin && (
             <button
