@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { configSchema } from '../src/server/config';
 import { sqlitePath } from '../src/server/db/client';
 import { isPostgresUrl } from '../src/server/db/pg/client';
-import { importRepositoryFor, openRepository } from '../src/server/db/storage';
+import { openStorage } from '../src/server/db/storage';
 import { offerSettings } from './import/env-offer';
 import { importOriginal, RefusedRowsError } from './import/importer';
 import { NotOriginalError, OriginalChat, OriginalEmployees } from './import/original-db';
@@ -100,14 +100,14 @@ async function main(argv: string[]): Promise<number> {
   );
   console.log(`  chat:      ${chat ? original.chatDb : `none (${original.chatDb} not found)`}`);
 
-  const repo = await openRepository(databaseUrl);
+  const storage = await openStorage(databaseUrl);
   const progress = progressBar(process.stderr, 'messages');
   const started = Date.now();
   let code = 0;
   let read = 0;
   try {
     const report = await importOriginal(
-      importRepositoryFor(repo),
+      storage.import,
       { employees, chat },
       {
         dryRun,
@@ -131,7 +131,7 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     employees?.close();
     chat?.close();
-    await repo.close();
+    await storage.close();
   }
   const seconds = (Date.now() - started) / 1000;
   const perSecond = Math.round(read / Math.max(seconds, 0.001));

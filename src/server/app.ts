@@ -8,23 +8,8 @@ import { RevokedUsers } from './access/revoked-users';
 import { AgentsService } from './agents/agents-service';
 import { storedReplyLatency } from './agents/reply-latency';
 import type { Config } from './config';
-import type { AuditRepository } from './db/audit-repository';
 import type { Repository } from './db/repository';
-import {
-  agentsDispatchFor,
-  agentsRepositoryFor,
-  auditRepositoryFor,
-  busFor,
-  openRepository,
-  rateLimiterFor,
-  readPositionsFor,
-  settingsSignalFor,
-  sharePresence,
-  singletonFor,
-  statsRepositoryFor,
-  timelineSignalFor,
-  transportRepositoryFor,
-} from './db/storage';
+import { openStorage, storageOf } from './db/storage';
 import type { WebSocketLocation } from './http/client-config';
 import { ConnectionLimits } from './http/connection-limits';
 import { OriginPolicy, ownOrigins } from './http/origins';
@@ -42,8 +27,8 @@ export const DEFAULT_CLIENT_DIR = resolve(dirname(fileURLToPath(import.meta.url)
 
 export interface AppOptions {
   logger?: Logger;
+  /** A repository the caller opened with openStorage (closed when the app stops); else DATABASE_URL's is opened. */
   repo?: Repository;
-  audit?: AuditRepository;
   hub?: HubOptions;
   clientDir?: string;
 }
@@ -56,18 +41,24 @@ export async function createServices(config: Config, options: AppOptions = {}): 
       size: config.LOG_MAX_SIZE,
       files: config.LOG_MAX_FILES,
     });
-  const repo =
-    options.repo ??
-    (await openRepository(config.DATABASE_URL, logger, { inlineWriter: config.SQLITE_WRITER === 'inline' }));
-  const bus = await busFor(repo, logger, (error) => logger.error({ err: error }, 'bus listener failed'));
-  const hub = new Hub(repo, bus, options.hub);
-  const connectionsElsewhere = sharePresence(bus, hub.presence);
+  const storage = options.repo
+    ? storageOf(options.repo)
+    : await openStorage(config.DATABASE_URL, {
+        logger,
+        sqlite: { inlineWriter: config.SQLITE_WRITER === 'inline' },
+      });
+  const repo = storage.messages;
+  const cluster = await storage.connect(logger, (error) =>
+    logger.error({ err: error }, 'bus listener failed'),
+  );
+  const hub = new Hub(repo, cluster.bus, options.hub);
+  const connectionsElsewhere = cluster.sharePresence(hub.presence);
   // Refusals and failed calls are stored per hour: the admin statistics keep them across restarts.
-  const statsStore = statsRepositoryFor(repo);
+  const statsStore = storage.stats;
   const statCounters = new StatCounters(statsStore, logger);
   const countRefusal = () => statCounters.add('rate_limit_hits');
   const limiter = new SendLimiter(
-    (burst, perSecond) => countingRefusals(rateLimiterFor(repo, burst, perSecond), countRefusal),
+    (burst, perSecond) => countingRefusals(storage.limiter(burst, perSecond), countRefusal),
     {
       person: { burst: config.RATE_LIMIT_BURST, perSecond: config.RATE_LIMIT_PER_SECOND },
       bulk: { burst: config.RATE_LIMIT_BULK_BURST, perSecond: config.RATE_LIMIT_BULK_PER_SECOND },
@@ -75,22 +66,22 @@ export async function createServices(config: Config, options: AppOptions = {}): 
   );
   const counters = countedErrors(statCounters);
   const startedAt = new Date();
-  const agentsRole = singletonFor(repo, 'agents', logger);
+  const agentsRole = storage.leader('agents', logger);
   const agents = new AgentsService({
     config,
     logger,
     hub,
     chat: repo,
-    repo: agentsRepositoryFor(repo),
-    dispatch: agentsDispatchFor(repo, bus),
-    timelineSignal: timelineSignalFor(repo, bus),
+    repo: storage.agents,
+    dispatch: cluster.dispatch,
+    timelineSignal: cluster.timeline,
     fence: () => agentsRole.confirm(),
   });
   await agents.init();
-  const telegramRole = singletonFor(repo, 'telegram', logger);
+  const telegramRole = storage.leader('telegram', logger);
   const communication = new CommunicationManager({
     telegramRole,
-    settings: settingsSignalFor(bus),
+    settings: cluster.settings,
     // Reply latency from the stored messages (it survives a restart), the rest from the running agents.
     agentStats: async () => ({ ...agents.stats(), responseLatency: await storedReplyLatency(statsStore) }),
     statCounters,
@@ -123,7 +114,7 @@ export async function createServices(config: Config, options: AppOptions = {}): 
     repo,
     hub,
     logger,
-    store: transportRepositoryFor(repo, telegramRole),
+    store: storage.transports(telegramRole),
     limiter,
     counters,
     startedAt,
@@ -143,9 +134,9 @@ export async function createServices(config: Config, options: AppOptions = {}): 
   hub.onEvent((event) => {
     if (event.type === 'message') metrics.onMessage(event.message);
   });
-  const audit = options.audit ?? auditRepositoryFor(repo);
+  const audit = storage.audit;
   // In a cluster a revocation on any instance reaches this one through the settings announcements.
-  const revoked = new RevokedUsers(repo, settingsSignalFor(bus), logger);
+  const revoked = new RevokedUsers(repo, cluster.settings, logger);
   await revoked.load();
   communication.legacy.isRevoked = (user) => revoked.has(user);
   const connections = new ConnectionLimits(
@@ -181,7 +172,7 @@ export async function createServices(config: Config, options: AppOptions = {}): 
     agents,
     revoked,
     connections,
-    readPositions: readPositionsFor(repo),
+    readPositions: storage.readPositions,
   };
 }
 

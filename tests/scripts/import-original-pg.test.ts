@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { agentsRepositoryFor, openRepository } from '../../src/server/db/storage';
 import { startPostgres, type TestPostgres } from '../helpers/postgres';
+import { agentsRepositoryFor, openRepository } from '../helpers/storage';
 import { makeOriginalInstall, runImport, storeMessage } from './import-original.fixture';
 
 let server: TestPostgres;

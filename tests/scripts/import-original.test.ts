@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { agentsRepositoryFor, openRepository } from '../../src/server/db/storage';
+import { agentsRepositoryFor, openRepository } from '../helpers/storage';
 import { makeOriginalInstall, runImport, storeMessage } from './import-original.fixture';
 
 const dirs: string[] = [];

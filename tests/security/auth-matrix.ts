@@ -2,10 +2,10 @@
 // that calls each procedure for real (tRPC over WebSocket and over HTTP) and formats the result as a table.
 import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
 import type { App } from '../../src/server/app';
-import { agentsRepositoryFor } from '../../src/server/db/storage';
 import type { AppRouter } from '../../src/server/trpc/root';
 import { appRouter } from '../../src/server/trpc/root';
 import { connectClient, type TestClient } from '../helpers/server';
+import { agentsRepositoryFor } from '../helpers/storage';
 
 export const CREDENTIALS = ['none', 'user', 'admin', 'forged', 'expired', 'fired'] as const;
 export type Credential = (typeof CREDENTIALS)[number];

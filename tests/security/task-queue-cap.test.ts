@@ -2,7 +2,7 @@
 // queued. The cap counts the tasks a person has waiting; admins get more room.
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_QUEUED_TASKS } from '../../src/server/agents/leader';
-import { agentsRepositoryFor } from '../../src/server/db/storage';
+import { agentsRepositoryFor } from '../helpers/storage';
 import {
   agentServices,
   callerFor,

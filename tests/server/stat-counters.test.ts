@@ -3,8 +3,8 @@
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Repository } from '../../src/server/db/repository';
-import { openRepository, statsRepositoryFor } from '../../src/server/db/storage';
 import { StatCounters } from '../../src/server/stat-counters';
+import { openRepository, statsRepositoryFor } from '../helpers/storage';
 
 const repos: Repository[] = [];
 afterEach(async () => {

@@ -2,7 +2,7 @@
 // who is typing, the connection state, the signed-in user, the reply target and the highlighted message.
 import { create } from 'zustand';
 import type { ActivityEvent, PresenceEntry } from '../../shared/activity';
-import type { Message } from '../../shared/message';
+import type { Message, MessageChange } from '../../shared/message';
 import type { Me } from '../lib/identity';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline';
@@ -52,6 +52,11 @@ export interface ChatState {
   setMe(me: Me | null): void;
   /** Live or replayed messages: inserted by id, duplicates ignored, matching pending copies reconciled. */
   addMessages(messages: Message[]): void;
+  /**
+   * Changes from the stream (edits, deletions, reactions, thread counts): each held copy is replaced by the
+   * message's new state, by id; a change to a message not loaded here is left to its page.
+   */
+  applyChanges(changes: MessageChange[]): void;
   /** A history page (oldest first). `initial` is the newest page, loaded once on start. */
   addHistory(messages: Message[], nextCursor: number | null, initial?: boolean): void;
   /** Into the outgoing queue, last in line (`queued` unless said otherwise). */
@@ -136,6 +141,23 @@ export const useChatStore = create<ChatState>()((set, get) => ({
       pending,
       typing,
     });
+  },
+
+  applyChanges: (changes) => {
+    const state = get();
+    let messages = state.messages;
+    let quoted = state.quoted;
+    for (const { messageId, message } of changes) {
+      if (messageId in messages) {
+        if (messages === state.messages) messages = { ...messages };
+        messages[messageId] = message;
+      }
+      if (messageId in quoted) {
+        if (quoted === state.quoted) quoted = { ...quoted };
+        quoted[messageId] = message;
+      }
+    }
+    if (messages !== state.messages || quoted !== state.quoted) set({ messages, quoted });
   },
 
   addHistory: (page, nextCursor, isInitial = false) => {

@@ -5,14 +5,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TaskTimeline } from '../../../src/server/agents/task-timeline';
 import type { AgentsRepository } from '../../../src/server/db/agents-repository';
 import type { Repository } from '../../../src/server/db/repository';
-import {
-  agentsRepositoryFor,
-  busFor,
-  openRepository,
-  timelineSignalFor,
-} from '../../../src/server/db/storage';
 import type { TaskEvent, TaskUpdate } from '../../../src/shared/task-timeline';
 import { startPostgres, type TestPostgres } from '../../helpers/postgres';
+import { agentsRepositoryFor, busFor, openRepository, timelineSignalFor } from '../../helpers/storage';
 import {
   agentServices,
   callerFor,

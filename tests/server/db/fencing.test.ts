@@ -9,10 +9,10 @@ import { leaderApplicationName, PgLeader } from '../../../src/server/db/pg/pg-le
 import { PgRepository } from '../../../src/server/db/pg/pg-repository';
 import { PgTransportRepository } from '../../../src/server/db/pg/pg-transport-repository';
 import { RoleLostError } from '../../../src/server/db/singleton';
-import { openRepository, transportRepositoryFor } from '../../../src/server/db/storage';
 import { STATE_FORWARD_CURSOR, type TransportRepository } from '../../../src/server/db/transport-repository';
 import { startPostgres, type TestPostgres } from '../../helpers/postgres';
 import { waitFor } from '../../helpers/server';
+import { openRepository, transportRepositoryFor } from '../../helpers/storage';
 
 const logger = pino({ level: 'silent' });
 let postgres: TestPostgres;

@@ -3,9 +3,9 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseInt8 } from '../../../src/server/db/pg/client';
-import { agentsRepositoryFor, openRepository } from '../../../src/server/db/storage';
 import { newMessage } from '../../helpers/messages';
 import { startPostgres, type TestPostgres } from '../../helpers/postgres';
+import { agentsRepositoryFor, openRepository } from '../../helpers/storage';
 
 let postgres: TestPostgres;
 beforeAll(async () => {

@@ -1,9 +1,9 @@
 // The per-user send limit across instances: on PostgreSQL every instance draws from one bucket per person.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Repository } from '../../../src/server/db/repository';
-import { openRepository, rateLimiterFor } from '../../../src/server/db/storage';
 import { TokenBucketLimiter } from '../../../src/server/ports/rate-limiter';
 import { startPostgres, type TestPostgres } from '../../helpers/postgres';
+import { openRepository, rateLimiterFor } from '../../helpers/storage';
 
 let postgres: TestPostgres;
 const repos: Repository[] = [];

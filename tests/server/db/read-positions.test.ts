@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgRepository } from '../../../src/server/db/pg/pg-repository';
 import type { NewMessage, Repository } from '../../../src/server/db/repository';
 import { SqliteRepository } from '../../../src/server/db/sqlite-repository';
-import { openRepository, readPositionsFor } from '../../../src/server/db/storage';
 import { UNREAD_COUNT_LIMIT } from '../../../src/shared/unread';
 import { startPostgres, type TestPostgres } from '../../helpers/postgres';
 import { tempDir } from '../../helpers/server';
+import { openRepository, readPositionsFor } from '../../helpers/storage';
 
 let postgres: TestPostgres;
 const repos: Repository[] = [];

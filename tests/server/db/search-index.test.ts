@@ -8,10 +8,10 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS_FOLDER } from '../../../src/server/db/client';
-import { openRepository } from '../../../src/server/db/storage';
 import type { Services } from '../../../src/server/services';
 import { startPostgres, type TestPostgres } from '../../helpers/postgres';
 import { callerFor, createTestServices } from '../../helpers/services';
+import { openRepository } from '../../helpers/storage';
 
 const dir = mkdtempSync(join(tmpdir(), 'ocs-search-'));
 let postgres: TestPostgres;

@@ -17,10 +17,10 @@ import {
   type ThreadCommitter,
   WriterStoppedError,
 } from '../../../src/server/db/sqlite-writer';
-import { openRepository } from '../../../src/server/db/storage';
 import { checkHealth } from '../../../src/server/health';
 import { newMessage } from '../../helpers/messages';
 import { testConfig } from '../../helpers/services';
+import { openRepository } from '../../helpers/storage';
 
 const dir = mkdtempSync(join(tmpdir(), 'ocs-writer-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -109,7 +109,7 @@ describe('SQLite writer thread', () => {
   it('lets a script that never closes the repository exit, its appends committed', async () => {
     const file = newFile();
     const script = join(dir, 'forgets-close.mts');
-    const storage = fileURLToPath(new URL('../../../src/server/db/storage.ts', import.meta.url));
+    const storage = fileURLToPath(new URL('../../helpers/storage.ts', import.meta.url));
     writeFileSync(
       script,
       `import { openRepository } from ${JSON.stringify(storage)};

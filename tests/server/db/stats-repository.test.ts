@@ -2,9 +2,9 @@
 // reopen; agents' replies come joined with the message they answer, newest first.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Repository } from '../../../src/server/db/repository';
-import { openRepository, statsRepositoryFor } from '../../../src/server/db/storage';
 import { startPostgres, type TestPostgres } from '../../helpers/postgres';
 import { tempDir } from '../../helpers/server';
+import { openRepository, statsRepositoryFor } from '../../helpers/storage';
 
 let postgres: TestPostgres;
 const repos: Repository[] = [];

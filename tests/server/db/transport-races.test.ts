@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Repository } from '../../../src/server/db/repository';
-import { openRepository, transportRepositoryFor } from '../../../src/server/db/storage';
 import { STATE_UPDATE_OFFSET, type TransportRepository } from '../../../src/server/db/transport-repository';
 import { startPostgres, type TestPostgres } from '../../helpers/postgres';
+import { openRepository, transportRepositoryFor } from '../../helpers/storage';
 
 let postgres: TestPostgres;
 const fileDir = mkdtempSync(join(tmpdir(), 'ocs-transport-races-'));

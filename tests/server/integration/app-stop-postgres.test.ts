@@ -6,9 +6,9 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNELS } from '../../../src/server/db/pg/locks';
 import type { PgRepository } from '../../../src/server/db/pg/pg-repository';
-import { openRepository } from '../../../src/server/db/storage';
 import { startPostgres, type TestPostgres } from '../../helpers/postgres';
 import { startTestServer, tempDir } from '../../helpers/server';
+import { openRepository } from '../../helpers/storage';
 
 let postgres: TestPostgres;
 beforeAll(async () => {

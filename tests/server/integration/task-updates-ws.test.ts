@@ -2,9 +2,9 @@
 // lastEventId gets exactly what it missed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../../src/server/app';
-import { agentsRepositoryFor } from '../../../src/server/db/storage';
 import type { TaskUpdate } from '../../../src/shared/task-timeline';
 import { connectClient, startTestServer, type TestClient, waitFor } from '../../helpers/server';
+import { agentsRepositoryFor } from '../../helpers/storage';
 
 let app: App;
 const clients: TestClient[] = [];

@@ -1,11 +1,11 @@
 // tasks.timeline and tasks.onUpdate through the router: stored history, replay after lastEventId, then live.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { agentsRepositoryFor } from '../../../src/server/db/storage';
 import type { Services } from '../../../src/server/services';
 import type { Connection } from '../../../src/server/trpc/context';
 import { createCaller } from '../../../src/server/trpc/root';
 import type { TaskEvent, TaskUpdateBatch } from '../../../src/shared/task-timeline';
 import { callerFor, createTestServices } from '../../helpers/services';
+import { agentsRepositoryFor } from '../../helpers/storage';
 
 let services: Services;
 beforeEach(async () => {
