@@ -209,9 +209,16 @@ export class ChatConnection {
       { lastEventId: String(this.streamedUpTo) },
       {
         onData: (event) => {
-          const batch = event.data.messages;
-          this.streamedUpTo = batch[batch.length - 1]?.id ?? this.streamedUpTo;
-          this.store.getState().addMessages(batch);
+          const { messages, changes } = event.data;
+          // The frame's tracked id covers its changes too (they share the messages' id sequence): resuming after
+          // it neither misses nor repeats an edit.
+          const tracked = Number(event.id);
+          this.streamedUpTo = Number.isFinite(tracked)
+            ? tracked
+            : (messages[messages.length - 1]?.id ?? this.streamedUpTo);
+          const store = this.store.getState();
+          store.addMessages(messages);
+          if (changes) store.applyChanges(changes);
         },
         onError: (error) => {
           if (this.closed) return;

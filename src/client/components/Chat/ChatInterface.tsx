@@ -16,6 +16,7 @@ import { TaskLogDialog } from '../Tasks/TaskLogDialog';
 import { useTaskCards } from '../Tasks/useTaskCards';
 import { useTaskIndex } from '../Tasks/useTaskIndex';
 import { ConnectionStatus } from './ConnectionStatus';
+import { editLastOwnMessage, useMessageChanges } from './MessageEditing';
 import { MessageInput, type MessageInputHandle } from './MessageInput';
 import { MessageList, type MessageListHandle } from './MessageList';
 import { NotificationToggle } from './NotificationToggle';
@@ -64,6 +65,7 @@ export function ChatInterface({ connection, onSignOut, onOpenAdmin }: Props) {
 
   useEffect(() => () => void (highlightTimer.current && clearTimeout(highlightTimer.current)), []);
   useQuotedOriginals(connection);
+  useMessageChanges(connection);
   // Joined: ready to type. Not on touch screens, where focusing would pop the keyboard over the conversation.
   useEffect(() => {
     if (!window.matchMedia?.('(pointer: coarse)').matches) focusComposer();
@@ -208,6 +210,7 @@ export function ChatInterface({ connection, onSignOut, onOpenAdmin }: Props) {
             onCancelReply={() => useChatStore.getState().setReplyTo(null)}
             onSubmit={onSubmit}
             onKeystroke={typing.keystroke}
+            onEditLast={editLastOwnMessage}
           />
         </main>
         <aside

@@ -30,6 +30,8 @@ interface Props {
   onSubmit(text: string): Promise<{ ok: boolean; error?: string }>;
   /** Every edit of the draft, with the draft as it now is (empty: the person cleared it). */
   onKeystroke?(draft: string): void;
+  /** Up-arrow in the empty composer: edit your last message; false when there is none to edit. */
+  onEditLast?(): boolean;
   disabled?: boolean;
 }
 
@@ -41,7 +43,7 @@ export interface MessageInputHandle {
 }
 
 export const MessageInput = forwardRef<MessageInputHandle, Props>(function MessageInput(
-  { users, commands, me, replyTo, replyToId, onCancelReply, onSubmit, onKeystroke, disabled },
+  { users, commands, me, replyTo, replyToId, onCancelReply, onSubmit, onKeystroke, onEditLast, disabled },
   ref,
 ) {
   const [text, setText] = useState('');
@@ -140,6 +142,10 @@ export const MessageInput = forwardRef<MessageInputHandle, Props>(function Messa
     if (event.key === 'Escape' && replyToId !== null) {
       event.preventDefault();
       onCancelReply();
+      return;
+    }
+    if (event.key === 'ArrowUp' && text === '' && onEditLast?.()) {
+      event.preventDefault();
       return;
     }
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {

@@ -19,12 +19,14 @@ function endedByOverflow(error: unknown): boolean {
 
 /** One frame of the message stream, tracked by its last id so a reconnect resumes after it. */
 function toBatch(messages: Message[]) {
-  return tracked(String(messages[messages.length - 1]?.id), { messages } satisfies MessageBatch);
+  const batch: MessageBatch = { messages };
+  return tracked(String(messages[messages.length - 1]?.id), batch);
 }
 
 /** A frame with changes: tracked by the largest id of either list (both are in id order). */
 function toBatchWithChanges(messages: Message[], changes: MessageChange[], lastId: number) {
-  return tracked(String(lastId), { messages, changes } satisfies MessageBatch);
+  const batch: MessageBatch = { messages, changes };
+  return tracked(String(lastId), batch);
 }
 
 /** Whether a live entry is a change rather than a new message (only changes have messageId). */
