@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/server/app';
 import type { Message } from '../../src/shared/message';
 import { startTestServer } from '../helpers/server';
-import { type BrowserSession, joinAs, launchBrowser } from './helpers/browser';
+import { type BrowserSession, joinAs, launchBrowser, screenshot } from './helpers/browser';
 
 let app: App;
 let session: BrowserSession;
@@ -81,5 +81,16 @@ describe('Markdown in the browser', () => {
     expect(title).toMatch(/\d{4}/);
     const separators = await page.getByTestId('day-separator').allTextContents();
     expect(separators).toEqual(['Today']);
+    await post(
+      '> a quote\n\n| name | role |\n|---|---|\n| ada | coder |\n\n1. first\n2. ~~second~~ **third**',
+      'eve',
+    );
+    await post('/help', 'reader');
+    await app.services.hub.post(
+      { text: 'done: see `src/app.ts`', sender: 'coder', senderKind: 'agent' },
+      'agent',
+    );
+    await page.locator('[data-markdown] table').waitFor();
+    await screenshot(page, 'markdown');
   });
 });
