@@ -2,6 +2,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { ChatInterface } from './components/Chat/ChatInterface';
+import { ReactionsProvider } from './components/Chat/Reactions';
 import { JoinScreen } from './components/JoinScreen';
 import { DiffPanelHost } from './components/Tasks/DiffPanelHost';
 import { useChatConnection } from './hooks/useChatConnection';
@@ -83,11 +84,13 @@ function SignedIn({
             <AdminPanel onClose={() => go('chat')} />
           </Suspense>
         ) : (
-          <ChatInterface
-            connection={connection}
-            onSignOut={() => onSignOut()}
-            onOpenAdmin={isAdmin ? () => go('admin') : undefined}
-          />
+          <ReactionsProvider connection={connection}>
+            <ChatInterface
+              connection={connection}
+              onSignOut={() => onSignOut()}
+              onOpenAdmin={isAdmin ? () => go('admin') : undefined}
+            />
+          </ReactionsProvider>
         )}
         {/* Here, not in a task card: cards live in the virtualized list and may unmount while the panel is open. */}
         <DiffPanelHost />

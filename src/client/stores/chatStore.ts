@@ -4,6 +4,7 @@ import { create } from 'zustand';
 import type { ActivityEvent, PresenceEntry } from '../../shared/activity';
 import type { Message, MessageChange } from '../../shared/message';
 import type { Me } from '../lib/identity';
+import { takeThreadReplies, useThreadStore } from './threads';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
@@ -109,8 +110,9 @@ export const useChatStore = create<ChatState>()((set, get) => ({
 
   setMe: (me) => set({ me }),
 
-  addMessages: (incoming) => {
+  addMessages: (batch) => {
     const state = get();
+    const incoming = takeThreadReplies(batch);
     const fresh = incoming.filter((m) => !(m.id in state.messages));
     if (fresh.length === 0) return;
     const messages = { ...state.messages };
@@ -162,7 +164,7 @@ export const useChatStore = create<ChatState>()((set, get) => ({
 
   addHistory: (page, nextCursor, isInitial = false) => {
     const state = get();
-    const fresh = page.filter((m) => !(m.id in state.messages));
+    const fresh = takeThreadReplies(page).filter((m) => !(m.id in state.messages));
     const messages = { ...state.messages };
     for (const m of fresh) messages[m.id] = m;
     const oldest = state.order[0];
@@ -252,7 +254,10 @@ export const useChatStore = create<ChatState>()((set, get) => ({
     set((s) => ({ quoted: { ...s.quoted, ...Object.fromEntries(found.map((m) => [m.id, m])) } }));
   },
 
-  reset: () => set({ ...initial }),
+  reset: () => {
+    useThreadStore.getState().reset();
+    set({ ...initial });
+  },
 }));
 
 /** Stored messages in id order (the list shows own messages still sending, `pending`, below them). */

@@ -15,6 +15,7 @@ import { TaskCard } from '../Tasks/TaskCard';
 import { TaskLogDialog } from '../Tasks/TaskLogDialog';
 import { useTaskCards } from '../Tasks/useTaskCards';
 import { useTaskIndex } from '../Tasks/useTaskIndex';
+import { ThreadPanel } from '../Thread/ThreadPanel';
 import { ConnectionStatus } from './ConnectionStatus';
 import { editLastOwnMessage, useMessageChanges } from './MessageEditing';
 import { MessageInput, type MessageInputHandle } from './MessageInput';
@@ -213,6 +214,7 @@ export function ChatInterface({ connection, onSignOut, onOpenAdmin }: Props) {
             onEditLast={editLastOwnMessage}
           />
         </main>
+        <ThreadPanel connection={connection} me={me?.id} onClosed={focusComposer} />
         <aside
           id="people-panel"
           className={`${

@@ -1,14 +1,17 @@
-// One message: sender, time, the quoted message it replies to (click to jump), text, and a reply button that shows
-// only for the message in use (hovered, focused or tapped). Its controls are tab stops only while it is the list's
-// current message, so Tab does not walk through every Reply button on the way to the composer.
+// One message: sender, time, the quoted message it replies to (click to jump), text, thread link and reactions, and
+// actions (react, reply in thread, reply) that show only for the message in use (hovered, focused or tapped). Its
+// controls are tab stops only while it is the list's current message, so Tab does not walk through every Reply
+// button on the way to the composer.
 import { CornerUpLeft, Reply } from 'lucide-react';
 import { memo, useLayoutEffect, useRef } from 'react';
 import type { Message } from '../../../shared/message';
 import { fullDate } from '../../lib/message-groups';
 import type { PendingMessage } from '../../stores/chatStore';
+import { ReplyInThreadButton, ThreadSummary } from '../Thread/ThreadLinks';
 import { Avatar } from './Avatar';
 import { DaySeparator } from './DaySeparator';
 import { MessageText } from './MessageText';
+import { AddReactionButton, type MessagePlace, Reactions } from './Reactions';
 
 export interface MessageItemProps {
   message: Message | PendingMessage;
@@ -25,7 +28,12 @@ export interface MessageItemProps {
   continued?: boolean;
   /** The day separator shown above this message when it starts a day. */
   day?: string | null;
+  /** The main list (default) or the thread panel, which shows no thread links of its own. */
+  place?: MessagePlace;
 }
+
+const ACTION_BUTTON =
+  'rounded border border-slate-300 bg-white p-1 text-slate-600 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-300';
 
 const isStored = (m: Message | PendingMessage): m is Message => 'id' in m;
 
@@ -49,6 +57,7 @@ export const MessageItem = memo(function MessageItem({
   extra,
   continued = false,
   day = null,
+  place = 'main',
 }: MessageItemProps) {
   const stored = isStored(message);
   const article = useRef<HTMLElement>(null);
@@ -142,19 +151,30 @@ export const MessageItem = memo(function MessageItem({
             />
           </div>
           {extra}
+          {stored && place === 'main' && <ThreadSummary message={message} />}
+          {stored && <Reactions message={message} me={me} place={place} />}
         </div>
-        {stored && onReply && (
-          <button
-            type="button"
-            data-testid="reply-button"
-            onClick={() => onReply(message)}
-            aria-label={`Reply to ${message.sender}`}
-            title="Reply"
-            aria-keyshortcuts="R"
-            className="invisible absolute right-3 top-1 rounded border border-slate-300 bg-white p-1 text-slate-600 group-focus-within:visible group-hover:visible dark:border-slate-600 dark:bg-slate-800 dark:text-slate-300"
+        {stored && (
+          <div
+            data-testid="message-actions"
+            className="invisible absolute right-3 top-1 flex gap-1 group-focus-within:visible group-hover:visible"
           >
-            <Reply size={14} aria-hidden="true" />
-          </button>
+            <AddReactionButton message={message} place={place} className={ACTION_BUTTON} />
+            {place === 'main' && <ReplyInThreadButton message={message} className={ACTION_BUTTON} />}
+            {onReply && (
+              <button
+                type="button"
+                data-testid="reply-button"
+                onClick={() => onReply(message)}
+                aria-label={`Reply to ${message.sender}`}
+                title="Reply"
+                aria-keyshortcuts="R"
+                className={ACTION_BUTTON}
+              >
+                <Reply size={14} aria-hidden="true" />
+              </button>
+            )}
+          </div>
         )}
       </article>
     </>

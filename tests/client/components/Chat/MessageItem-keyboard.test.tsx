@@ -29,16 +29,17 @@ describe('MessageItem and the keyboard', () => {
   const reply = msg(9, 'see https://example.com/docs', { replyTo: 1 });
   const original = msg(1, 'where do we deploy?\nsecond line', { sender: 'dana' });
 
+  // The message, its quote, its link, "Reply in thread" and "Reply".
   it('takes no tab stop, nor do its reply, quote and links, unless it is the current message', () => {
     const { container } = render(<MessageItem message={reply} original={original} onReply={() => {}} />);
-    expect(tabIndexes(container)).toEqual([-1, -1, -1, -1]);
+    expect(tabIndexes(container)).toEqual([-1, -1, -1, -1, -1]);
   });
 
   it('is one tab stop with its controls reachable when it is the current message', () => {
     const { container } = render(
       <MessageItem message={reply} original={original} onReply={() => {}} tabStop />,
     );
-    expect(tabIndexes(container)).toEqual([0, 0, 0, 0]);
+    expect(tabIndexes(container)).toEqual([0, 0, 0, 0, 0]);
   });
 
   it('quotes the original by sender and first line only', () => {

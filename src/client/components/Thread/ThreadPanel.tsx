@@ -1,0 +1,159 @@
+// The thread panel beside the conversation: the root, every reply (fetched with chat.thread, then live from the
+// stream), and its own composer. Escape or the close button closes it; over the conversation on narrow screens.
+import { X } from 'lucide-react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { ChatConnection } from '../../lib/chat-connection';
+import { errorText } from '../../lib/chat-connection';
+import { useChatStore } from '../../stores/chatStore';
+import { selectReplies, useThreadStore } from '../../stores/threads';
+import { MessageItem } from '../Chat/MessageItem';
+import { ThreadComposer, type ThreadComposerHandle, type ThreadSendInput } from './ThreadComposer';
+
+/** How far from the end (px) still counts as reading the newest replies. */
+const AT_BOTTOM_PX = 40;
+
+interface Props {
+  connection: ChatConnection;
+  me?: string;
+  /** After the panel closed, e.g. to give the focus back to the main composer. */
+  onClosed?(): void;
+}
+
+export function ThreadPanel({ connection, me, onClosed }: Props) {
+  const root = useThreadStore((s) => s.open);
+  if (root === null) return null;
+  return <OpenThread key={root} root={root} connection={connection} me={me} onClosed={onClosed} />;
+}
+
+function OpenThread({ root, connection, me, onClosed }: Props & { root: number }) {
+  const mainCopy = useChatStore((s) => s.messages[root]);
+  const threadCopy = useThreadStore((s) => s.messages[root]);
+  const rootMessage = mainCopy ?? threadCopy;
+  const replyIds = useThreadStore((s) => s.replies[root]);
+  const held = useThreadStore((s) => s.messages);
+  const replies = useMemo(
+    () => selectReplies({ messages: held, replies: { [root]: replyIds ?? [] } }, root),
+    [held, replyIds, root],
+  );
+  const fetched = useThreadStore((s) => s.fetched[root] === true);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const composer = useRef<ThreadComposerHandle>(null);
+  const scroller = useRef<HTMLDivElement>(null);
+  const following = useRef(true);
+
+  const close = useCallback(() => {
+    useThreadStore.getState().closeThread();
+    onClosed?.();
+  }, [onClosed]);
+
+  useEffect(() => {
+    let cancelled = false;
+    connection.client.trpc.chat.thread
+      .query({ root })
+      .then((thread) => !cancelled && useThreadStore.getState().setThread(thread.root, thread.replies))
+      .catch((error) => !cancelled && setLoadError(errorText(error)));
+    return () => {
+      cancelled = true;
+    };
+  }, [connection, root]);
+
+  useEffect(() => composer.current?.focus(), []);
+
+  // Escape closes the panel, unless something inside took it first (a picker, the composer's own use of it).
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape' && !event.defaultPrevented) close();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [close]);
+
+  // New replies keep the newest in view while the reader is at the bottom.
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (element && following.current && replies.length > 0) element.scrollTop = element.scrollHeight;
+  }, [replies.length]);
+
+  const send = useCallback(
+    async ({ text, alsoToChannel, clientId }: ThreadSendInput) => {
+      try {
+        const message = await connection.client.trpc.chat.send.mutate({
+          text,
+          threadRoot: root,
+          alsoToChannel,
+          clientId,
+        });
+        // Shown at once; the stream's copy of it is the same id and is ignored.
+        useThreadStore.getState().addReplies([message]);
+        if (message.alsoInChannel) useChatStore.getState().addMessages([message]);
+        following.current = true;
+      } catch (error) {
+        throw new Error(errorText(error));
+      }
+    },
+    [connection, root],
+  );
+
+  const count = replies.length;
+  return (
+    <aside
+      data-testid="thread-panel"
+      data-root={root}
+      aria-label="Thread"
+      className="absolute inset-0 z-20 flex flex-col border-l border-slate-200 bg-white md:static md:w-96 md:shrink-0 dark:border-slate-700 dark:bg-slate-900"
+    >
+      <header className="flex items-center gap-2 border-b border-slate-200 px-3 py-2 dark:border-slate-700">
+        <h2 className="flex-1 text-sm font-semibold">Thread</h2>
+        <button
+          type="button"
+          data-testid="thread-close"
+          onClick={close}
+          aria-label="Close the thread"
+          aria-keyshortcuts="Escape"
+          title="Close (Esc)"
+          className="rounded p-1 hover:bg-slate-100 dark:hover:bg-slate-800"
+        >
+          <X size={16} aria-hidden="true" />
+        </button>
+      </header>
+      <div
+        ref={scroller}
+        data-testid="thread-messages"
+        role="log"
+        aria-label="Thread messages"
+        className="min-h-0 flex-1 overflow-y-auto"
+        onScroll={(event) => {
+          const element = event.currentTarget;
+          following.current = element.scrollHeight - element.scrollTop - element.clientHeight <= AT_BOTTOM_PX;
+        }}
+      >
+        {rootMessage ? (
+          <div data-testid="thread-root">
+            <MessageItem message={rootMessage} me={me} tabStop place="thread" />
+          </div>
+        ) : (
+          !loadError && <p className="p-4 text-sm text-slate-500">Loading the thread…</p>
+        )}
+        {loadError && (
+          <p role="alert" data-testid="thread-error" className="p-4 text-sm text-red-600">
+            Could not load the thread: {loadError}
+          </p>
+        )}
+        <div className="flex items-center gap-2 px-4 py-1 text-xs text-slate-500 dark:text-slate-400">
+          <span data-testid="thread-count">
+            {fetched || count > 0 ? `${count} ${count === 1 ? 'reply' : 'replies'}` : ''}
+          </span>
+          <span className="h-px flex-1 bg-slate-200 dark:bg-slate-700" />
+        </div>
+        {replies.map((reply) => (
+          <MessageItem key={reply.id} message={reply} me={me} tabStop place="thread" />
+        ))}
+      </div>
+      <ThreadComposer
+        ref={composer}
+        label={rootMessage ? `Reply in the thread of ${rootMessage.sender}'s message` : 'Reply in the thread'}
+        onSend={send}
+      />
+    </aside>
+  );
+}
