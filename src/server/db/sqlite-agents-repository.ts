@@ -14,9 +14,7 @@ import {
   type TaskQuery,
   type TaskStatus,
 } from './agents-repository';
-import type { Repository } from './repository';
 import { agentTaskLog, agentTasks, employees, taskEvents } from './schema-agents';
-import { SqliteRepository } from './sqlite-repository';
 
 // Any synchronous drizzle SQLite handle works: the tables are addressed directly, not via the relational schema.
 type AnyDb = BaseSQLiteDatabase<'sync', unknown, Record<string, unknown>>;
@@ -186,11 +184,4 @@ function toUpdate(row: typeof taskEvents.$inferSelect): TaskUpdate {
     at: row.at,
     event: JSON.parse(row.event) as TaskEvent,
   };
-}
-
-/** Builds the agents repository on the main repository's database. */
-export function createAgentsRepository(repo: Repository): AgentsRepository {
-  if (!(repo instanceof SqliteRepository))
-    throw new Error('the agents repository needs the SQLite repository (no other implementation yet)');
-  return new SqliteAgentsRepository(repo.database);
 }

@@ -2,9 +2,7 @@
 import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import type { AuditEntry, AuditQuery, AuditRepository, NewAuditEntry } from './audit-repository';
-import type { Repository } from './repository';
 import { auditLog } from './schema-audit';
-import { SqliteRepository } from './sqlite-repository';
 
 // Any drizzle SQLite handle will do: the table is addressed directly, not through the relational schema.
 type AnySqliteDb = BaseSQLiteDatabase<'sync', unknown, Record<string, unknown>>;
@@ -41,11 +39,4 @@ export class SqliteAuditRepository implements AuditRepository {
       .limit(query.limit)
       .all();
   }
-}
-
-/** Builds the audit log on the main repository's database. */
-export function createAuditRepository(repo: Repository): AuditRepository {
-  if (!(repo instanceof SqliteRepository))
-    throw new Error('the audit log needs the SQLite repository (no other implementation yet)');
-  return new SqliteAuditRepository(repo.database);
 }

@@ -1,10 +1,8 @@
 // SQLite implementation of the stats storage, sharing the main repository's connection.
 import { and, desc, eq, isNotNull, sql, sum } from 'drizzle-orm';
 import { alias, type BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
-import type { Repository } from './repository';
 import { messages } from './schema';
 import { statCounters } from './schema-stats';
-import { SqliteRepository } from './sqlite-repository';
 import {
   type AgentReplyRow,
   type StatCounter,
@@ -55,10 +53,4 @@ export class SqliteStatsRepository implements StatsRepository {
       .limit(limit)
       .all();
   }
-}
-
-export function createStatsRepository(repo: Repository): StatsRepository {
-  if (!(repo instanceof SqliteRepository))
-    throw new Error('the SQLite stats storage needs the SQLite repository');
-  return new SqliteStatsRepository(repo.database);
 }
