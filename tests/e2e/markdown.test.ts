@@ -31,9 +31,11 @@ const post = (text: string, sender = 'ana') =>
 const item = (m: Message) => page.locator(`[data-testid="message-item"][data-message-id="${m.id}"]`);
 
 describe('Markdown in the browser', () => {
-  it('highlights a fenced code block, fetching highlight.js only when one is shown', async () => {
+  it('fetches the Markdown renderer and highlight.js only when a message needs them, and highlights a fenced block', async () => {
     await post('plain words first');
-    const before = fetched.filter((path) => /\/(core|typescript)-[\w-]+\.js$/.test(path));
+    await page.locator('[data-testid="message-item"]', { hasText: 'plain words first' }).waitFor();
+    // Plain text needs neither the Markdown renderer nor highlight.js: neither chunk has been fetched yet.
+    const before = fetched.filter((path) => /\/(Markdown|core|typescript)-[\w-]+\.js$/.test(path));
     expect(before).toEqual([]);
 
     const m = await post('look:\n```ts\nconst answer: number = 42; // @reader not a mention here\n```');
@@ -50,6 +52,7 @@ describe('Markdown in the browser', () => {
     expect(colours.keyword).not.toBe(colours.plain);
     expect(await item(m).locator('[data-mention]').count()).toBe(0);
     expect(fetched.some((path) => /\/core-[\w-]+\.js$/.test(path))).toBe(true);
+    expect(fetched.some((path) => /\/Markdown-[\w-]+\.js$/.test(path))).toBe(true);
   });
 
   it('renders bold, lists and links, and marks a mention in text but not in inline code', async () => {
