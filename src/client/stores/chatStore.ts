@@ -146,6 +146,8 @@ export const useChatStore = create<ChatState>()((set, get) => ({
   },
 
   applyChanges: (changes) => {
+    // Thread replies and roots fetched for the thread panel are held there, and follow the same changes.
+    useThreadStore.getState().applyChanges(changes);
     const state = get();
     let messages = state.messages;
     let quoted = state.quoted;

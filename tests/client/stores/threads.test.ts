@@ -73,6 +73,14 @@ describe('threads store', () => {
     expect(selectReplies(threads(), 1)[0]?.reactions).toEqual([{ emoji: '👍', users: ['alice'] }]);
   });
 
+  it('applies the stream changes to thread replies too, without putting them in the main list', () => {
+    chat().addMessages([msg(1), msg(2, { threadRoot: 1 })]);
+    const deleted = msg(2, { threadRoot: 1, text: '', deletedAt: 'now' });
+    chat().applyChanges([{ id: 3, kind: 'delete', messageId: 2, by: 'bob', at: 'now', message: deleted }]);
+    expect(selectReplies(threads(), 1)[0]?.deletedAt).toBe('now');
+    expect(mainIds()).toEqual([1]);
+  });
+
   it('keeps a copy that followed the stream rather than an older fetched one', () => {
     const edited = msg(2, { threadRoot: 1, text: 'edited', editedAt: 'now' });
     chat().addMessages([msg(1), edited]);

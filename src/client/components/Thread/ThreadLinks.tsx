@@ -33,7 +33,7 @@ export function ThreadSummary({ message }: { message: Message }) {
         {count} {count === 1 ? 'reply' : 'replies'}
         {message.lastReplyAt && (
           <span className="font-normal text-slate-500 dark:text-slate-400">
-            · last {replyTime(message.lastReplyAt)}
+            {` · last ${replyTime(message.lastReplyAt)}`}
           </span>
         )}
       </button>
