@@ -12,9 +12,9 @@ export interface SearchRequest extends ParsedSearch {
 /**
  * Ranking reads the newest this many matches of the words (after the filters) and orders those by relevance: a word
  * found in a sixth of a million messages is then ranked in milliseconds, not in a second, and the best of the newest
- * few thousand is what a person scrolling results reaches anyway. More words or a filter narrow it further.
+ * thousand is what a person scrolling results reaches anyway. More words or a filter narrow it further.
  */
-export const RANKED_CANDIDATES = 3000;
+export const RANKED_CANDIDATES = 1000;
 
 /** The cursor does not come from a previous page of this search. */
 export class BadSearchCursorError extends Error {

@@ -81,6 +81,17 @@ describe('chat.search', () => {
     expect(given.hits.map((h) => h.message.id)).toEqual([mine.id]);
   });
 
+  it("looks for words in the text only: a sender's name finds what was said about them, not what they said", async () => {
+    await bob().chat.send({ text: 'hello there' });
+    const about = await alice().chat.send({ text: 'ask bob' });
+
+    const page = await alice().chat.search({ query: 'bob' });
+    const fromBob = await alice().chat.search({ query: 'from:bob hello' });
+
+    expect(page.hits.map((h) => h.message.id)).toEqual([about.id]);
+    expect(fromBob.hits.map((h) => h.message.text)).toEqual(['hello there']);
+  });
+
   it('filters by date: before a day ends before it starts, after a day starts when it ends', async () => {
     const a = alice();
     const november = await a.chat.send({ text: 'invoice sent' });
