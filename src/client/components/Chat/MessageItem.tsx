@@ -10,6 +10,7 @@ import type { PendingMessage } from '../../stores/chatStore';
 import { ReplyInThreadButton, ThreadSummary } from '../Thread/ThreadLinks';
 import { Avatar } from './Avatar';
 import { DaySeparator } from './DaySeparator';
+import { EditableText, OwnMessageActions } from './MessageEditing';
 import { MessageText } from './MessageText';
 import { AddReactionButton, type MessagePlace, Reactions } from './Reactions';
 
@@ -142,13 +143,15 @@ export const MessageItem = memo(function MessageItem({
             </button>
           )}
           <div className="mt-0.5 text-[15px] leading-relaxed">
-            <MessageText
-              text={message.text}
-              mentions={mentions}
-              me={me}
-              command={stored ? message.command : null}
-              deleted={stored && message.deletedAt !== undefined}
-            />
+            <EditableText message={stored ? message : null}>
+              <MessageText
+                text={message.text}
+                mentions={mentions}
+                me={me}
+                command={stored ? message.command : null}
+                deleted={stored && message.deletedAt !== undefined}
+              />
+            </EditableText>
           </div>
           {extra}
           {stored && place === 'main' && <ThreadSummary message={message} />}
@@ -159,6 +162,7 @@ export const MessageItem = memo(function MessageItem({
             data-testid="message-actions"
             className="invisible absolute right-3 top-1 flex gap-1 group-focus-within:visible group-hover:visible"
           >
+            <OwnMessageActions message={message} className={ACTION_BUTTON} />
             <AddReactionButton message={message} place={place} className={ACTION_BUTTON} />
             {place === 'main' && <ReplyInThreadButton message={message} className={ACTION_BUTTON} />}
             {onReply && (
