@@ -11,6 +11,7 @@ import type { Hub } from '../../hub/hub';
 import { backoffMs, describeTelegramError, sleep } from './bot';
 import { entitiesToMarkdown } from './entities';
 import { telegramSender } from './format';
+import { fromTelegramEmoji, STATE_TELEGRAM_REACTORS, withReactor } from './reactions';
 
 type GrammySignal = Parameters<Bot['api']['getMe']>[0];
 
@@ -219,7 +220,10 @@ export class Inbound {
       if (!reaction?.user || reaction.user.is_bot) return skip('an anonymous or bot reaction');
       const by = this.senderName({ from: reaction.user, chat: reaction.chat });
       const emoji = (list: ReactionType[]) =>
-        new Set(list.flatMap((r) => (r.type === 'emoji' ? [r.emoji] : [])));
+        new Set(list.flatMap((r) => (r.type === 'emoji' ? [fromTelegramEmoji(r.emoji)] : [])));
+      // Remembered first: the outbox leaves this person's reactions out of the bot's own (they show in Telegram).
+      const reactors = withReactor(await this.store.getState(STATE_TELEGRAM_REACTORS), by);
+      if (reactors !== null) await this.store.setState(STATE_TELEGRAM_REACTORS, reactors);
       const before = emoji(reaction.old_reaction);
       const after = emoji(reaction.new_reaction);
       for (const e of before) if (!after.has(e)) await this.hub.react({ id, emoji: e, on: false }, by);

@@ -2,6 +2,7 @@
 // one worker sends the rows in order, pacing through the throttler, waiting out 429s, backing off on outages.
 // In a cluster every send is preceded by a fencing check and every write is fenced: a stale leader stops at once.
 import { type Bot, GrammyError } from 'grammy';
+import type { ReactionTypeEmoji } from 'grammy/types';
 import type { Logger } from 'pino';
 import type { Message, MessageChange } from '../../../shared/message';
 import type { Repository } from '../../db/repository';
@@ -15,6 +16,7 @@ import {
 import { backoffMs, describeTelegramError, sleep } from './bot';
 import { renderForTelegram } from './format';
 import { opOf, rowOf } from './outbox-ops';
+import { botReaction, parseReactors, STATE_TELEGRAM_REACTORS } from './reactions';
 
 const PAGE = 200;
 
@@ -117,8 +119,11 @@ export class Outbox {
       );
       if (entries.length === 0) break;
       // New messages and changes in the log's order: an edit or a deletion is sent after the message it changes.
+      const telegramPeople = page.changes.some((c) => c.kind === 'react')
+        ? parseReactors(await this.store.getState(STATE_TELEGRAM_REACTORS))
+        : new Set<string>();
       const parts = entries.flatMap((entry) =>
-        'kind' in entry ? this.renderChange(entry) : this.render(entry),
+        'kind' in entry ? this.renderChange(entry, telegramPeople) : this.render(entry),
       );
       cursor = entries[entries.length - 1]?.id ?? cursor;
       await this.store.enqueue(parts, cursor);
@@ -153,11 +158,17 @@ export class Outbox {
    * An edit or deletion of a message Telegram has a copy of, as rows in the same queue. A Telegram message is edited
    * in Telegram (only its sender may, and it arrives as edited_message); an admin's deletion of one is carried out.
    */
-  private renderChange(change: MessageChange): OutboxPart[] {
+  private renderChange(change: MessageChange, telegramPeople: ReadonlySet<string>): OutboxPart[] {
     const message = change.message;
     const row = { messageId: message.id, chatId: this.options.chatId, replyTo: null };
     if (message.origin === 'import') return [];
     if (change.kind === 'delete') return [{ ...row, ...rowOf({ kind: 'delete' }), html: '' }];
+    // A reaction made in Telegram shows there already; one from the web may change the bot's reaction.
+    if (change.kind === 'react') {
+      if (telegramPeople.has(change.by) || message.deletedAt) return [];
+      const html = botReaction(message.reactions, telegramPeople) ?? '';
+      return [{ ...row, ...rowOf({ kind: 'react' }), html }];
+    }
     if (change.kind !== 'edit' || message.origin === 'telegram' || message.deletedAt) return [];
     const texts = renderForTelegram(message);
     return texts.map((html, i) => ({
@@ -198,6 +209,7 @@ export class Outbox {
           const sent = await this.send(item, signal);
           await this.store.markSent(item, sent);
         } else if (op.kind === 'edit') await this.edit(item, op.part, op.parts, signal);
+        else if (op.kind === 'react') await this.react(item, signal);
         else await this.delete(item, signal);
         this.events.onDepth(await this.store.outboxDepth());
         failures = 0;
@@ -284,6 +296,20 @@ export class Outbox {
       if ((await this.telegramDelete(item.chatId, id, signal)) !== 'refused') continue;
       await this.telegramEdit(item.chatId, id, '<i>message deleted</i>', signal);
     }
+    await this.store.markDone(item.id);
+  }
+
+  /** The bot's one reaction on the Telegram copy (its first part); none clears it. */
+  private async react(item: OutboxItem, signal: AbortSignal): Promise<void> {
+    const first = await this.store.telegramIdFor(item.chatId, item.messageId);
+    if (first !== null)
+      await this.bot.api.setMessageReaction(
+        item.chatId,
+        first,
+        item.html ? [{ type: 'emoji', emoji: item.html as ReactionTypeEmoji['emoji'] }] : [],
+        {},
+        signal as unknown as GrammySignal,
+      );
     await this.store.markDone(item.id);
   }
 

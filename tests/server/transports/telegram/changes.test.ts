@@ -138,5 +138,52 @@ describe('Telegram bridge: changes', () => {
       'the changed reaction',
     );
     expect((await stored(message.id))?.reactions).toEqual([{ emoji: '🎉', users: ['tg_bob'] }]);
+    // Telegram's ❤ is the chat's ❤️.
+    emulator.userReacts(telegramId, ['🎉'], ['🎉', '❤'], { userName: 'tg_bob' });
+    await waitFor(
+      async () => (await stored(message.id))?.reactions?.length === 2,
+      10_000,
+      'the second emoji',
+    );
+    expect((await stored(message.id))?.reactions?.[1]).toEqual({ emoji: '❤️', users: ['tg_bob'] });
+  });
+
+  it("shows the web's most used reaction as the bot's one reaction in Telegram, never one made in Telegram", async () => {
+    const { hub, stored, emulator, proxy } = await start();
+    const message = await hub.post(
+      { text: 'release notes', sender: 'alice', senderKind: 'user' },
+      'websocket',
+    );
+    await waitFor(() => emulator.sent.length === 1, 10_000, 'the message in Telegram');
+    const telegramId = emulator.sent[0]?.telegramId ?? 0;
+    const reactionCalls = () =>
+      calls(proxy, 'setMessageReaction').map((c) => c.body as { message_id: number; reaction: unknown[] });
+
+    await hub.react({ id: message.id, emoji: '❤️', on: true }, 'carol');
+    await waitFor(() => reactionCalls().length === 1, 10_000, 'the bot reaction');
+    expect(reactionCalls()[0]).toMatchObject({
+      message_id: telegramId,
+      reaction: [{ type: 'emoji', emoji: '❤' }],
+    });
+
+    // A Telegram person's reaction is theirs in Telegram already: it does not move the bot's.
+    emulator.userReacts(telegramId, [], ['👍'], { userName: 'tg_bob' });
+    await waitFor(
+      async () => (await stored(message.id))?.reactions?.length === 2,
+      10_000,
+      'the Telegram reaction',
+    );
+    // 😂 is no Telegram reaction: the bot keeps the most used one Telegram has.
+    await hub.react({ id: message.id, emoji: '😂', on: true }, 'dave');
+    await waitFor(() => reactionCalls().length === 2, 10_000, 'the bot reaction after dave');
+
+    // The web's reactions Telegram can show taken back: the bot's goes too (tg_bob's 👍 stays his own).
+    await hub.react({ id: message.id, emoji: '❤️', on: false }, 'carol');
+    await waitFor(() => reactionCalls().length === 3, 10_000, 'the bot reaction cleared');
+    expect(reactionCalls().map((c) => c.reaction)).toEqual([
+      [{ type: 'emoji', emoji: '❤' }],
+      [{ type: 'emoji', emoji: '❤' }],
+      [],
+    ]);
   });
 });

@@ -214,6 +214,8 @@ export class ApiProxy {
           parameters: { retry_after: retryAfter },
         });
       }
+      // The emulator has no reactions: Telegram's answer to a valid setMessageReaction is a plain true.
+      if (method === 'setMessageReaction') return answer(200, { ok: true, result: true });
       if (method === 'sendMessage' && p.rule.sendDelayMs)
         await new Promise((resolve) => setTimeout(resolve, p.rule.sendDelayMs));
       try {
