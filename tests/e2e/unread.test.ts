@@ -1,7 +1,8 @@
 // Unread and notifications in real Chromium (issue 19): after a reload the "New messages" divider sits before the
 // first message that came while the person was away, the tab title carries the count and a mention mark, and the
 // position follows them to another device; with notifications turned on, a mention while the tab is hidden shows a
-// desktop notification (sender, first line) whose click brings the message into view.
+// desktop notification (sender, first line) whose click brings the message into view; a reply in my thread too,
+// whose click opens the thread.
 //
 // Hidden tab: an init script overrides document.visibilityState / document.hidden (a page flag flips them and fires
 // visibilitychange) — headless Chromium keeps every page "visible", and CDP's focus emulation does not change
@@ -146,5 +147,26 @@ describe('desktop notifications', () => {
       ).shownNotifications[0]?.instance.dispatchEvent(new Event('click')),
     );
     await page.locator(`[data-message-id="${mention.id}"][data-highlighted="true"]`).waitFor();
+
+    // A reply in the thread of nina's message, there only: notified too, and its click opens that thread.
+    const root = await post('nina: where are the release notes?', 'nina');
+    await page.locator(`[data-message-id="${root.id}"]`).waitFor();
+    await setHidden(page, true);
+    await app.services.hub.post(
+      { text: 'in the wiki, under Releases', sender: 'omar', senderKind: 'user', threadRoot: root.id },
+      'api',
+    );
+    await expect.poll(async () => (await shown()).length).toBe(2);
+    expect((await shown())[1]).toMatchObject({
+      title: 'omar replied to you',
+      body: 'in the wiki, under Releases',
+    });
+    await setHidden(page, false);
+    await page.evaluate(() =>
+      (
+        window as unknown as { shownNotifications: { instance: Notification }[] }
+      ).shownNotifications[1]?.instance.dispatchEvent(new Event('click')),
+    );
+    await page.getByTestId('thread-panel').getByText('in the wiki, under Releases').waitFor();
   }, 60_000);
 });

@@ -1,33 +1,64 @@
-// Watches the messages that arrive while the tab is hidden and shows a desktop notification for each one for me
-// (when the person turned them on); `open` brings the clicked message into view.
+// Watches the messages that arrive while the tab is hidden — in the main list and in threads — and shows a desktop
+// notification for each one for me (when the person turned them on); a click jumps to the message, or opens the
+// thread of a reply that lives only there.
 import { useEffect } from 'react';
-import { notificationFor, notificationSetting, showNotification } from '../lib/notifications';
+import type { Message } from '../../shared/message';
+import {
+  type NotificationContent,
+  notificationFor,
+  notificationSetting,
+  showNotification,
+} from '../lib/notifications';
 import { useChatStore } from '../stores/chatStore';
+import { useThreadStore } from '../stores/threads';
 
-export function useNotifications(open: (messageId: number) => void): void {
+export function useNotifications(jumpTo: (messageId: number) => void): void {
   useEffect(() => {
-    // Only what arrives from now on: the first page and older pages are history, not news.
+    const open = (content: NotificationContent) => {
+      if (content.threadRoot === undefined) return jumpTo(content.messageId);
+      jumpTo(content.threadRoot);
+      useThreadStore.getState().openThread(content.threadRoot);
+    };
+    const find = (id: number) =>
+      useChatStore.getState().messages[id] ?? useThreadStore.getState().messages[id];
+    // Only what arrives from now on: the first page, older pages and fetched threads are history, not news.
     let seenUpTo = Number.POSITIVE_INFINITY;
     const caughtUp = () => {
       const { order, historyLoaded } = useChatStore.getState();
       if (historyLoaded) seenUpTo = order[order.length - 1] ?? 0;
     };
     caughtUp();
-    return useChatStore.subscribe((state, previous) => {
-      if (state.order === previous.order) return;
-      if (seenUpTo === Number.POSITIVE_INFINITY) return caughtUp();
-      const me = state.me?.id;
-      const fresh: number[] = [];
-      for (let i = state.order.length - 1; i >= 0 && (state.order[i] as number) > seenUpTo; i--)
-        fresh.unshift(state.order[i] as number);
-      seenUpTo = Math.max(seenUpTo, state.order[state.order.length - 1] ?? 0);
+    const consider = (fresh: Message[]) => {
+      const me = useChatStore.getState().me?.id;
       if (!me || document.visibilityState !== 'hidden' || notificationSetting() !== 'on') return;
-      const find = (id: number) => state.messages[id];
-      for (const id of fresh) {
-        const message = state.messages[id];
-        const content = message && notificationFor(message, me, find);
+      for (const message of fresh) {
+        const content = notificationFor(message, me, find);
         if (content) showNotification(content, open);
       }
+    };
+    const unsubscribeChat = useChatStore.subscribe((state, previous) => {
+      if (state.order === previous.order) return;
+      if (seenUpTo === Number.POSITIVE_INFINITY) return caughtUp();
+      const fresh: Message[] = [];
+      for (let i = state.order.length - 1; i >= 0 && (state.order[i] as number) > seenUpTo; i--) {
+        const message = state.messages[state.order[i] as number];
+        if (message) fresh.unshift(message);
+      }
+      seenUpTo = Math.max(seenUpTo, state.order[state.order.length - 1] ?? 0);
+      consider(fresh);
     });
-  }, [open]);
+    const unsubscribeThreads = useThreadStore.subscribe((state, previous) => {
+      if (state.messages === previous.messages || seenUpTo === Number.POSITIVE_INFINITY) return;
+      // Thread-only replies newer than anything seen (a copy also in the channel is the main list's to announce).
+      const fresh = Object.values(state.messages).filter(
+        (m) =>
+          !(m.id in previous.messages) && m.id > seenUpTo && m.threadRoot !== undefined && !m.alsoInChannel,
+      );
+      consider(fresh.sort((a, b) => a.id - b.id));
+    });
+    return () => {
+      unsubscribeChat();
+      unsubscribeThreads();
+    };
+  }, [jumpTo]);
 }

@@ -49,6 +49,22 @@ describe('users.readState', () => {
     expect(await bob().users.readState()).toMatchObject({ upTo: 0, unread: 2, mentions: 0 });
   });
 
+  it('counts a thread reply only when also sent to the channel; one under my message is for me', async () => {
+    const root = await alice().chat.send({ text: 'release notes?' });
+    await alice().users.markRead({ upTo: root.id });
+    await bob().chat.send({ text: 'in the wiki', threadRoot: root.id });
+    await bob().chat.send({ text: 'and linked from the README', threadRoot: root.id, alsoToChannel: true });
+
+    expect(await alice().users.readState()).toMatchObject({ unread: 1, mentions: 1 });
+  });
+
+  it('stops counting a message once it is deleted', async () => {
+    await bob().chat.send({ text: 'kept' });
+    const oops = await bob().chat.send({ text: '@alice wrong chat' });
+    await bob().chat.delete({ id: oops.id });
+    expect(await alice().users.readState()).toMatchObject({ unread: 1, mentions: 0 });
+  });
+
   it('matches me case-insensitively: my messages under another spelling are still mine', async () => {
     await callerFor(services, { id: 'Alice', role: 'user' }).chat.send({ text: 'from my phone' });
     await bob().chat.send({ text: 'hi' });
