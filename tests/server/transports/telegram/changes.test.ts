@@ -75,6 +75,23 @@ describe('Telegram bridge: changes', () => {
     expect(emulator.botText(telegramId)).toBeNull();
   });
 
+  it('sends a thread reply as a Telegram reply to the thread root (Telegram groups have no threads)', async () => {
+    const { hub, emulator } = await start();
+    const root = await hub.post({ text: 'release plan', sender: 'alice', senderKind: 'user' }, 'websocket');
+    await waitFor(() => emulator.sent.length === 1, 10_000, 'the root in Telegram');
+
+    await hub.post(
+      { text: 'in the thread', sender: 'bob', senderKind: 'user', threadRoot: root.id },
+      'websocket',
+    );
+
+    await waitFor(() => emulator.sent.length === 2, 10_000, 'the thread reply in Telegram');
+    expect(emulator.sent[1]).toMatchObject({
+      text: '<b>bob</b>: in the thread',
+      replyTo: emulator.sent[0]?.telegramId,
+    });
+  });
+
   it('edits every part of a long message and deletes the parts an edit no longer needs', async () => {
     const { hub, emulator } = await start();
     const long = `${'a'.repeat(2045)}\n\n${'b'.repeat(2045)}`;
