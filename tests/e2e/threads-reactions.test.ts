@@ -141,5 +141,25 @@ describe('reactions and threads in the browser', () => {
       .getByTestId('thread-panel')
       .locator('[data-testid="message-item"]', { hasText: 'eu-west, like last time' })
       .waitFor();
+    await bob.keyboard.press('Escape');
+    await expect.poll(() => bob.getByTestId('thread-panel').count()).toBe(0);
+  });
+
+  it('opens the thread, with the reply highlighted, from a quote of a reply that lives only in the thread', async () => {
+    const reply = (await app.services.repo.history(null, 200)).find(
+      (m) => m.text === 'eu-west, like last time',
+    );
+    expect(reply?.threadRoot).toBeDefined();
+    await app.services.hub.post(
+      { text: 'see the region answer', replyTo: reply?.id, sender: 'carol', senderKind: 'user' },
+      'api',
+    );
+    const quote = messageLocator(alice, 'see the region answer').getByTestId('reply-quote');
+    await quote.click();
+    const panel = alice.getByTestId('thread-panel');
+    await panel.waitFor();
+    expect(await panel.getAttribute('data-root')).toBe(String(reply?.threadRoot));
+    await panel.locator(`[data-message-id="${reply?.id}"][data-highlighted="true"]`).waitFor();
+    expect(await alice.getByTestId('notice').count()).toBe(0);
   });
 });

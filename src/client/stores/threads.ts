@@ -6,6 +6,8 @@ import type { Message, MessageChange } from '../../shared/message';
 export interface ThreadsState {
   /** The root of the thread shown in the panel, or null when the panel is closed. */
   open: number | null;
+  /** A reply the panel brings into view and highlights (a jump to it), or null. */
+  focus: number | null;
   /** Thread messages by id: replies, and roots fetched with their thread (a root may also be in the main list). */
   messages: Record<number, Message>;
   /** root id -> its reply ids, ascending. */
@@ -13,7 +15,8 @@ export interface ThreadsState {
   /** Roots whose whole thread has been fetched (chat.thread) since the page loaded. */
   fetched: Record<number, true>;
 
-  openThread(root: number): void;
+  openThread(root: number, focus?: number | null): void;
+  clearFocus(): void;
   closeThread(): void;
   /** A chat.thread answer: the root and every reply, oldest first. */
   setThread(root: Message, replies: Message[]): void;
@@ -24,7 +27,13 @@ export interface ThreadsState {
   reset(): void;
 }
 
-const initial = { open: null, messages: {}, replies: {}, fetched: {} } satisfies Partial<ThreadsState>;
+const initial = {
+  open: null,
+  focus: null,
+  messages: {},
+  replies: {},
+  fetched: {},
+} satisfies Partial<ThreadsState>;
 
 /** A thread reply that lives only in its thread: the main list shows it as a count under the root instead. */
 export function isThreadOnly(message: Message): boolean {
@@ -39,9 +48,11 @@ function mergeIds(ids: number[] | undefined, more: number[]): number[] {
 export const useThreadStore = create<ThreadsState>()((set, get) => ({
   ...initial,
 
-  openThread: (open) => set({ open }),
+  openThread: (open, focus = null) => set({ open, focus }),
 
-  closeThread: () => set({ open: null }),
+  clearFocus: () => set({ focus: null }),
+
+  closeThread: () => set({ open: null, focus: null }),
 
   setThread: (root, replies) =>
     set((s) => {

@@ -15,6 +15,7 @@ import { TaskCard } from '../Tasks/TaskCard';
 import { TaskLogDialog } from '../Tasks/TaskLogDialog';
 import { useTaskCards } from '../Tasks/useTaskCards';
 import { useTaskIndex } from '../Tasks/useTaskIndex';
+import { openThreadOf } from '../Thread/openThreadOf';
 import { ThreadPanel } from '../Thread/ThreadPanel';
 import { ConnectionStatus } from './ConnectionStatus';
 import { editLastOwnMessage, useMessageChanges } from './MessageEditing';
@@ -82,6 +83,8 @@ export function ChatInterface({ connection, onSignOut, onOpenAdmin }: Props) {
 
   const onQuoteClick = useCallback(
     async (id: number) => {
+      // A reply that lives only in its thread is shown there: the main list's pages never hold it.
+      if (await openThreadOf(id, (ids) => connection.client.trpc.chat.get.query({ ids }))) return;
       // Before loading: the pages a jump prepends must not let the list follow new messages back down.
       list.current?.holdPosition();
       if (!(await connection.loadUntil(id))) {

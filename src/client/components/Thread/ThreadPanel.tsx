@@ -36,6 +36,7 @@ function OpenThread({ root, connection, me, onClosed }: Props & { root: number }
     [held, replyIds, root],
   );
   const fetched = useThreadStore((s) => s.fetched[root] === true);
+  const focus = useThreadStore((s) => s.focus);
   const [loadError, setLoadError] = useState<string | null>(null);
   const composer = useRef<ThreadComposerHandle>(null);
   const scroller = useRef<HTMLDivElement>(null);
@@ -68,11 +69,25 @@ function OpenThread({ root, connection, me, onClosed }: Props & { root: number }
     return () => document.removeEventListener('keydown', onKey);
   }, [close]);
 
-  // New replies keep the newest in view while the reader is at the bottom.
+  // A reply jumped to is brought into view (once it has loaded) and stays there; otherwise new replies keep the
+  // newest in view while the reader is at the bottom.
   useLayoutEffect(() => {
     const element = scroller.current;
-    if (element && following.current && replies.length > 0) element.scrollTop = element.scrollHeight;
-  }, [replies.length]);
+    if (!element) return;
+    const focused =
+      focus === null ? null : element.querySelector<HTMLElement>(`[data-message-id="${focus}"]`);
+    if (focused) {
+      following.current = false;
+      focused.scrollIntoView({ block: 'center' });
+    } else if (following.current && replies.length > 0) element.scrollTop = element.scrollHeight;
+  }, [replies.length, focus]);
+
+  // The highlight of a reply jumped to fades like the main list's.
+  useEffect(() => {
+    if (focus === null || !replies.some((r) => r.id === focus)) return;
+    const timer = setTimeout(() => useThreadStore.getState().clearFocus(), 3_000);
+    return () => clearTimeout(timer);
+  }, [focus, replies]);
 
   const send = useCallback(
     async ({ text, alsoToChannel, clientId }: ThreadSendInput) => {
@@ -146,7 +161,14 @@ function OpenThread({ root, connection, me, onClosed }: Props & { root: number }
           <span className="h-px flex-1 bg-slate-200 dark:bg-slate-700" />
         </div>
         {replies.map((reply) => (
-          <MessageItem key={reply.id} message={reply} me={me} tabStop place="thread" />
+          <MessageItem
+            key={reply.id}
+            message={reply}
+            me={me}
+            tabStop
+            highlighted={reply.id === focus}
+            place="thread"
+          />
         ))}
       </div>
       <ThreadComposer
