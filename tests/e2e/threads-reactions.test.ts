@@ -162,4 +162,18 @@ describe('reactions and threads in the browser', () => {
     await panel.locator(`[data-message-id="${reply?.id}"][data-highlighted="true"]`).waitFor();
     expect(await alice.getByTestId('notice').count()).toBe(0);
   });
+
+  it('fits a phone: the thread covers the conversation, and its close button brings the conversation back', async () => {
+    const phone = await session.newPage({ viewport: { width: 390, height: 800 } });
+    await joinAs(phone, app.httpUrl, 'pat');
+    const summary = phone.locator('[data-testid="thread-summary"]');
+    await summary.click();
+    const panel = phone.getByTestId('thread-panel');
+    await panel.locator('[data-testid="message-item"]', { hasText: 'eu-west, like last time' }).waitFor();
+    expect((await panel.boundingBox())?.width).toBe(390);
+    await screenshot(phone, 'thread-phone');
+    await panel.getByRole('button', { name: 'Close the thread' }).click();
+    await expect.poll(() => panel.count()).toBe(0);
+    expect(await phone.getByTestId('message-list').isVisible()).toBe(true);
+  });
 });
