@@ -48,3 +48,23 @@ describe('rateLimiterFor', () => {
     expect(results.filter((r) => r.ok)).toHaveLength(5);
   });
 });
+
+describe.each([
+  ['sqlite', async () => ':memory:'],
+  ['postgres', () => postgres.createDatabase()],
+])('the send limit on %s', (_name, databaseUrl) => {
+  it('takes the burst, then refuses with the wait until the next token, and keeps per-key buckets apart', async () => {
+    const repo = await openRepository(await databaseUrl());
+    repos.push(repo);
+    const limiter = rateLimiterFor(repo, 2, 0.01);
+    expect([(await limiter.take('pat')).ok, (await limiter.take('pat')).ok]).toEqual([true, true]);
+    const refused = await limiter.take('pat');
+    expect(refused.ok).toBe(false);
+    // One token at 0.01 a second: about 100 s, less whatever refilled while the test ran.
+    expect(refused.ok ? 0 : refused.retryAfterMs).toBeGreaterThan(90_000);
+    expect(refused.ok ? 0 : refused.retryAfterMs).toBeLessThanOrEqual(100_000);
+    expect((await limiter.take('pat')).ok).toBe(false);
+    expect(limiter.hits).toBe(2);
+    expect((await limiter.take('quinn')).ok).toBe(true);
+  });
+});
