@@ -20,6 +20,7 @@ import {
   paced,
   type ScenarioResult,
 } from './lib/scenarios';
+import { searchBench } from './lib/search-scenario';
 import {
   type RunningServer,
   startBaseline,
@@ -91,6 +92,9 @@ const size = smoke
       cardConcurrent: 2,
       warmup: 0.2,
       fsyncSeconds: 1,
+      searchStored: 20_000,
+      searchQueries: 100,
+      searchIngest: 2_000,
     }
   : {
       subs: 100,
@@ -104,6 +108,9 @@ const size = smoke
       cardConcurrent: 5,
       warmup: 0.2,
       fsyncSeconds: 10,
+      searchStored: 1_000_000,
+      searchQueries: 1_000,
+      searchIngest: 20_000,
     };
 
 /** The largest connection count is also measured after idling, when the burst's garbage is collected. */
@@ -183,6 +190,32 @@ const scenarios: Scenario[] = [
     run: (_d, s) => taskCard(s, { mentions: size.cardMentions, concurrent: size.cardConcurrent }),
   },
 ];
+
+// Search (issue 19): a million stored messages take minutes to build, so the smoke run (part of `npm test`) has it
+// only when asked (--only search); tests/bench/search.test.ts does.
+if (!smoke || values.only?.split(',').includes('search'))
+  scenarios.push({
+    name: 'search',
+    conditions: `SQLite FTS5 over ${size.searchStored.toLocaleString('en-US')} stored messages (4-17 words of a 20k-word Zipf vocabulary, 40 senders), ${size.searchQueries} searches of 1-2 words (a fifth with from:), 20 results with snippets; ingest as the ingest row (${size.searchIngest} msgs) with and without the index's triggers, alternating, 2 each (no peers)`,
+    lowerIsBetter: [
+      'p50 ms',
+      'p99 ms',
+      'max ms',
+      'commonest word p50 ms',
+      'ingest cost %',
+      'insert µs',
+      'insert µs no index',
+    ],
+    projectOnly: true,
+    standalone: () =>
+      searchBench({
+        stored: size.searchStored,
+        queries: size.searchQueries,
+        ingest: size.searchIngest,
+        log: (line) => process.stderr.write(`${line}\n`),
+      }),
+    run: async () => null,
+  });
 
 // Scale-out: the same flood through N instances on one PostgreSQL, reported beside the single-instance row. On a
 // 2-core machine more instances cannot add CPU; the row is an input for the capacity model, not a speed-up.
@@ -452,6 +485,12 @@ function goals(): string[] {
   const ingestRate = get('ingest', 'messages/s')?.project;
   if (ingestRate != null)
     out.push(`ingest >= 25,000 committed msgs/s: ${verdict(ingestRate >= 25_000)} (${fmt(ingestRate)})`);
+  const search99 = get('search', 'p99 ms')?.project;
+  if (search99 != null)
+    out.push(`search p99 < 50 ms (issue 19): ${verdict(search99 < 50)} (${fmt(search99)} ms)`);
+  const searchCost = get('search', 'ingest cost %')?.project;
+  if (searchCost != null)
+    out.push(`search index ingest cost < 10% (issue 19): ${verdict(searchCost < 10)} (${fmt(searchCost)}%)`);
   return out;
 }
 
