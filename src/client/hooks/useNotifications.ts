@@ -1,24 +1,14 @@
 // Watches the messages that arrive while the tab is hidden — in the main list and in threads — and shows a desktop
-// notification for each one for me (when the person turned them on); a click jumps to the message, or opens the
-// thread of a reply that lives only there.
+// notification for each one for me (when the person turned them on); a click jumps to the message as a quote does
+// (a reply that lives only in its thread opens that thread).
 import { useEffect } from 'react';
 import type { Message } from '../../shared/message';
-import {
-  type NotificationContent,
-  notificationFor,
-  notificationSetting,
-  showNotification,
-} from '../lib/notifications';
+import { notificationFor, notificationSetting, showNotification } from '../lib/notifications';
 import { useChatStore } from '../stores/chatStore';
 import { useThreadStore } from '../stores/threads';
 
 export function useNotifications(jumpTo: (messageId: number) => void): void {
   useEffect(() => {
-    const open = (content: NotificationContent) => {
-      if (content.threadRoot === undefined) return jumpTo(content.messageId);
-      jumpTo(content.threadRoot);
-      useThreadStore.getState().openThread(content.threadRoot);
-    };
     const find = (id: number) =>
       useChatStore.getState().messages[id] ?? useThreadStore.getState().messages[id];
     // Only what arrives from now on: the first page, older pages and fetched threads are history, not news.
@@ -33,7 +23,7 @@ export function useNotifications(jumpTo: (messageId: number) => void): void {
       if (!me || document.visibilityState !== 'hidden' || notificationSetting() !== 'on') return;
       for (const message of fresh) {
         const content = notificationFor(message, me, find);
-        if (content) showNotification(content, open);
+        if (content) showNotification(content, jumpTo);
       }
     };
     const unsubscribeChat = useChatStore.subscribe((state, previous) => {

@@ -45,8 +45,6 @@ export interface NotificationContent {
   body: string;
   /** One notification per message, however many tabs of the person show it. */
   tag: string;
-  /** A reply that lives only in its thread: opening it opens that thread (it is not in the main list). */
-  threadRoot?: number;
 }
 
 /** What to show for a new message, or null when it is not for me (or is mine, or deleted). */
@@ -63,21 +61,20 @@ export function notificationFor(
     title: mentioned ? `${message.sender} mentioned you` : `${message.sender} replied to you`,
     body: firstLine.length > BODY_CHARS ? `${firstLine.slice(0, BODY_CHARS - 1)}…` : firstLine,
     tag: `opencode-slack-message-${message.id}`,
-    ...(message.threadRoot !== undefined && !message.alsoInChannel ? { threadRoot: message.threadRoot } : {}),
   };
 }
 
-/** Shows it; a click focuses this tab and hands it to `open` (which brings the message into view). */
-export function showNotification(
-  content: NotificationContent,
-  open: (content: NotificationContent) => void,
-): void {
+/**
+ * Shows it; a click focuses this tab and hands the message id to `open`, which brings it into view (the jump of a
+ * quote: a reply that lives only in its thread opens that thread).
+ */
+export function showNotification(content: NotificationContent, open: (messageId: number) => void): void {
   const notification = api();
   if (notification?.permission !== 'granted') return;
   const shown = new notification(content.title, { body: content.body, tag: content.tag });
   shown.onclick = () => {
     window.focus();
-    open(content);
+    open(content.messageId);
     shown.close();
   };
 }
