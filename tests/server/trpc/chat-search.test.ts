@@ -1,5 +1,8 @@
 // chat.search and chat.around on SQLite (FTS5): ranking, snippets, filters, paging, the index kept in step with
 // edits and deletions, and no query syntax reaching the engine whatever a person types (issue 19).
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { TRPCError } from '@trpc/server';
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -220,6 +223,33 @@ describe('chat.search', () => {
 
   it('refuses strangers', async () => {
     expect((await failure(callerFor(services, null).chat.search({ query: 'x' }))).code).toBe('UNAUTHORIZED');
+  });
+});
+
+describe.each([
+  ['in memory (the inline committer)', () => ':memory:'],
+  ['in a file (the writer thread)', () => join(mkdtempSync(join(tmpdir(), 'ocs-search-')), 'chat.db')],
+])('the index follows chat.edit and chat.delete %s', (_name, databaseUrl) => {
+  it('finds an edited message by its new words only and a deleted one never', async () => {
+    const own = await createTestServices({ RATE_LIMIT_PER_SECOND: '0', DATABASE_URL: databaseUrl() });
+    try {
+      const a = callerFor(own);
+      const edited = await a.chat.send({ text: 'standup at nine' });
+      const deleted = await a.chat.send({ text: 'standup notes: the vault code is 4417' });
+
+      await a.chat.edit({ id: edited.id, text: 'retro at ten' });
+      await a.chat.delete({ id: deleted.id });
+
+      expect((await a.chat.search({ query: 'standup' })).hits).toEqual([]);
+      expect((await a.chat.search({ query: '4417' })).hits).toEqual([]);
+      const retro = await a.chat.search({ query: 'retro' });
+      expect(retro.hits.map((h) => [h.message.id, h.snippet])).toEqual([
+        [edited.id, '\u0002retro\u0003 at ten'],
+      ]);
+      expect(retro.hits[0]?.message.editedAt).toBeDefined();
+    } finally {
+      await own.repo.close();
+    }
   });
 });
 
