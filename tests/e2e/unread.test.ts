@@ -87,6 +87,8 @@ describe('the read position', () => {
     await divider.waitFor();
     const next = divider.locator('xpath=following::*[@data-testid="message-item"][1]');
     expect(await next.getAttribute('data-message-id')).toBe(String(firstUnread.id));
+    // Lena's second message a minute after her first would join its group; after the line it shows her name.
+    expect(await next.getAttribute('data-continued')).toBeNull();
     await expect.poll(() => page.title()).toBe('(3) ● OpenCode-Slack');
     expect((await readState('kim')).upTo).toBe(welcome.id);
     await screenshot(page, 'unread-divider');

@@ -284,7 +284,8 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
           onReply={onReply}
           onQuoteClick={onQuoteClick}
           extra={stored ? renderExtra?.(row) : undefined}
-          continued={layout.get(stored ? row.id : row.tempId)?.continued}
+          // The "New messages" line starts a group of its own: the first unread shows its sender.
+          continued={layout.get(stored ? row.id : row.tempId)?.continued && !(stored && row.id === dividerId)}
           day={layout.get(stored ? row.id : row.tempId)?.day}
         />
       );
