@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { App } from '../../../../src/server/app';
 import { startTestServer, waitFor } from '../../../helpers/server';
-import { ApiProxy, Emulator, telegramEnv } from './emulator';
+import { ApiProxy, Emulator, type ProxyRule, telegramEnv } from './emulator';
 
 let emulator: Emulator | null = null;
 let proxy: ApiProxy | null = null;
@@ -16,10 +16,10 @@ afterEach(async () => {
   [apps, emulator, proxy] = [[], null, null];
 });
 
-async function start() {
+async function start(rule: ProxyRule = {}) {
   const emu = await Emulator.start();
   emulator = emu;
-  const api = await ApiProxy.start(() => emu.apiRoot, {});
+  const api = await ApiProxy.start(() => emu.apiRoot, rule);
   proxy = api;
   const app = await startTestServer(telegramEnv(api.apiRoot));
   apps.push(app);
@@ -73,6 +73,37 @@ describe('Telegram bridge: changes', () => {
       calls(proxy, 'deleteMessage').map((c) => (c.body as { message_id: number }).message_id);
     await waitFor(() => deleted().includes(telegramId), 10_000, 'the Telegram copy deleted');
     expect(emulator.botText(telegramId)).toBeNull();
+  });
+
+  it("deletes a Telegram user's message in Telegram when an admin deletes it, and blanks one Telegram will not delete", async () => {
+    const { app, hub, emulator, proxy } = await start({
+      badRequest: { deleteMessage: "Bad Request: message can't be deleted" },
+    });
+    const mine = await hub.post({ text: 'secret plan', sender: 'alice', senderKind: 'user' }, 'websocket');
+    await waitFor(() => emulator.sent.length === 1, 10_000, 'the message in Telegram');
+    const telegramId = emulator.sent[0]?.telegramId ?? 0;
+
+    await hub.delete({ id: mine.id }, 'alice', 'user');
+
+    await waitFor(() => calls(proxy, 'editMessageText').length === 1, 10_000, 'the copy blanked');
+    expect(emulator.botText(telegramId)).toBe('<i>message deleted</i>');
+
+    // An admin deletes a Telegram user's message: the bridge asks Telegram to delete it too.
+    proxy.rule.badRequest = {};
+    const theirs = await emulator.userSays('spam spam', { userName: 'tg_spammer' });
+    await waitFor(
+      async () => (await app.services.repo.history(null, 5)).some((m) => m.text === 'spam spam'),
+      10_000,
+      'the spam',
+    );
+    const spam = (await app.services.repo.history(null, 5)).find((m) => m.text === 'spam spam');
+    await hub.delete({ id: spam?.id }, 'root', 'admin');
+    await waitFor(
+      () =>
+        calls(proxy, 'deleteMessage').some((c) => (c.body as { message_id: number }).message_id === theirs),
+      10_000,
+      'the Telegram message deleted',
+    );
   });
 
   it('sends a thread reply as a Telegram reply to the thread root (Telegram groups have no threads)', async () => {

@@ -168,6 +168,8 @@ export interface ProxyRule {
   repeatUpdates?: boolean;
   /** Pass each sendMessage on this much later (a slow Telegram: sends stay in flight for a while). */
   sendDelayMs?: number;
+  /** Answer these methods with 400 and this description (what Telegram says when it will not do something). */
+  badRequest?: Record<string, string>;
 }
 
 const parsed = (body: Buffer): unknown => {
@@ -214,6 +216,8 @@ export class ApiProxy {
           parameters: { retry_after: retryAfter },
         });
       }
+      const refusal = p.rule.badRequest?.[method];
+      if (refusal) return answer(400, { ok: false, error_code: 400, description: refusal });
       // The emulator has no reactions: Telegram's answer to a valid setMessageReaction is a plain true.
       if (method === 'setMessageReaction') return answer(200, { ok: true, result: true });
       if (method === 'sendMessage' && p.rule.sendDelayMs)
