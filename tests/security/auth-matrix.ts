@@ -139,6 +139,8 @@ export const CASES: ProcedureCase[] = [
   { path: 'users.revoked', access: 'admin', input: () => undefined },
   { path: 'users.revoke', access: 'admin', input: () => ({ user: `gone-${++serial}` }) },
   { path: 'users.restore', access: 'admin', input: () => ({ user: 'nobody-revoked' }) },
+  { path: 'users.markRead', access: 'authed', input: () => ({ upTo: 1 }) },
+  { path: 'users.readState', access: 'authed', input: () => undefined },
 ];
 
 /** Every procedure of the root router with its kind: the matrix must cover exactly these. */
