@@ -1,4 +1,4 @@
-// Storage interface for employees, tasks and task logs; Promise-returning so another database can implement it.
+// Storage interface for employees, tasks and task logs, and what its SQLite and PostgreSQL implementations share.
 import type { BranchState } from '../../shared/task-branch';
 import type { TaskEvent, TaskUpdate } from '../../shared/task-timeline';
 import type { logStreams, smartnessLevels, taskStatuses } from './schema-agents';
@@ -128,4 +128,24 @@ export class EmployeeExistsError extends Error {
     super(`an employee named ${employee} already exists`);
     this.name = 'EmployeeExistsError';
   }
+}
+
+/** Statuses a task ends in: moving a task into one stamps finishedAt. */
+export const FINISHED_STATUSES: readonly TaskStatus[] = ['done', 'failed', 'cancelled', 'interrupted'];
+
+/** A stored timeline row (either dialect's) as the entry tasks.onUpdate carries. */
+export function toTaskUpdate(row: {
+  id: number;
+  taskId: number;
+  employee: string;
+  at: string;
+  event: string;
+}): TaskUpdate {
+  return {
+    id: row.id,
+    taskId: row.taskId,
+    employee: row.employee,
+    at: row.at,
+    event: JSON.parse(row.event) as TaskEvent,
+  };
 }

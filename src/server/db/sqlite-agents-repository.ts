@@ -6,6 +6,7 @@ import {
   type AgentsRepository,
   type Employee,
   EmployeeExistsError,
+  FINISHED_STATUSES,
   type LogStream,
   type NewTask,
   type Task,
@@ -13,6 +14,7 @@ import {
   type TaskPatch,
   type TaskQuery,
   type TaskStatus,
+  toTaskUpdate,
 } from './agents-repository';
 import { agentTaskLog, agentTasks, employees, taskEvents } from './schema-agents';
 
@@ -106,7 +108,7 @@ export class SqliteAgentsRepository implements AgentsRepository {
     where: { employee?: string } = {},
   ): Promise<Task[]> {
     const at = now();
-    const finished = ['done', 'failed', 'cancelled', 'interrupted'].includes(to);
+    const finished = FINISHED_STATUSES.includes(to);
     return this.db
       .update(agentTasks)
       .set({ status: to, reason, updatedAt: at, ...(finished ? { finishedAt: at } : {}) })
@@ -164,7 +166,7 @@ export class SqliteAgentsRepository implements AgentsRepository {
       .orderBy(asc(taskEvents.id))
       .limit(limit)
       .all()
-      .map(toUpdate);
+      .map(toTaskUpdate);
   }
 
   async lastTaskEventId(): Promise<number> {
@@ -174,14 +176,4 @@ export class SqliteAgentsRepository implements AgentsRepository {
       .get();
     return row?.id ?? 0;
   }
-}
-
-function toUpdate(row: typeof taskEvents.$inferSelect): TaskUpdate {
-  return {
-    id: row.id,
-    taskId: row.taskId,
-    employee: row.employee,
-    at: row.at,
-    event: JSON.parse(row.event) as TaskEvent,
-  };
 }

@@ -5,6 +5,7 @@ import {
   type AgentsRepository,
   type Employee,
   EmployeeExistsError,
+  FINISHED_STATUSES,
   type LogStream,
   type NewTask,
   type Task,
@@ -12,6 +13,7 @@ import {
   type TaskPatch,
   type TaskQuery,
   type TaskStatus,
+  toTaskUpdate,
 } from '../agents-repository';
 import type { PgDb } from './client';
 import { LOCKS } from './locks';
@@ -112,7 +114,7 @@ export class PgAgentsRepository implements AgentsRepository {
     where: { employee?: string } = {},
   ): Promise<Task[]> {
     const at = now();
-    const finished = ['done', 'failed', 'cancelled', 'interrupted'].includes(to);
+    const finished = FINISHED_STATUSES.includes(to);
     const rows = await this.db
       .update(agentTasks)
       .set({ status: to, reason, updatedAt: at, ...(finished ? { finishedAt: at } : {}) })
@@ -169,7 +171,7 @@ export class PgAgentsRepository implements AgentsRepository {
       )
       .orderBy(asc(taskEvents.id))
       .limit(limit);
-    return rows.map(toUpdate);
+    return rows.map(toTaskUpdate);
   }
 
   async lastTaskEventId(): Promise<number> {
@@ -178,14 +180,4 @@ export class PgAgentsRepository implements AgentsRepository {
       .from(taskEvents);
     return Number(rows[0]?.id ?? 0);
   }
-}
-
-function toUpdate(row: typeof taskEvents.$inferSelect): TaskUpdate {
-  return {
-    id: row.id,
-    taskId: row.taskId,
-    employee: row.employee,
-    at: row.at,
-    event: JSON.parse(row.event) as TaskEvent,
-  };
 }
