@@ -105,7 +105,10 @@ export function markdownToPlain(text: string): string {
       if (token.tag === 'a') label = '';
     } else if (token.t === 'close') {
       const href = links.pop();
-      if (href !== undefined && label.trim() !== href.replace(/^mailto:/, '')) plain += ` (${href})`;
+      // A link that shows its own target (an autolink: a url, www.…, an address) is not repeated.
+      const shown = label.trim();
+      if (href !== undefined && shown !== href && shown !== href.replace(/^(mailto:|https?:\/\/)/, ''))
+        plain += ` (${href})`;
     }
   }
   return plain;

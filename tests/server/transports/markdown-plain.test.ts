@@ -20,6 +20,9 @@ describe('Markdown to plain text', () => {
       'docs (https://e.com/d) and https://e.com/raw',
     );
     expect(markdownToPlain('[click](javascript:alert(1))')).toBe('click');
+    expect(markdownToPlain('**see** www.example.com or ann@example.com')).toBe(
+      'see www.example.com or ann@example.com',
+    );
   });
 
   it('keeps a command and its words where they were', () => {
