@@ -22,7 +22,7 @@ export interface StatsRepository {
   agentReplies(limit: number): Promise<AgentReplyRow[]>;
 }
 
-export const STAT_COUNTERS: StatCounter[] = ['rate_limit_hits', 'telegram_rate_limit_hits', 'errors'];
+const STAT_COUNTERS: StatCounter[] = ['rate_limit_hits', 'telegram_rate_limit_hits', 'errors'];
 
 /** The counter row's hour: the ISO time's `YYYY-MM-DDTHH` prefix, as messages are grouped by hour. */
 export const statHour = (at: Date) => at.toISOString().slice(0, 13);

@@ -9,7 +9,7 @@ import { LOCKS } from './locks';
 export type PgDb = NodePgDatabase<Record<string, never>>;
 export type PgTx = Parameters<Parameters<PgDb['transaction']>[0]>[0];
 
-export const PG_MIGRATIONS_FOLDER = resolve(
+const PG_MIGRATIONS_FOLDER = resolve(
   dirname(fileURLToPath(import.meta.url)),
   '../../../../drizzle/pg',
 );

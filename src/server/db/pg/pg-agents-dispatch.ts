@@ -8,7 +8,7 @@ import type { PgBus } from './pg-bus';
 import type { PgRepository } from './pg-repository';
 
 /** How long a forwarded answer waits for the agents leader's reply. */
-export const ANSWER_WAIT_MS = 15_000;
+const ANSWER_WAIT_MS = 15_000;
 
 type AnswerNotice =
   | { instance: string; id: string; request: AnswerRequest }
