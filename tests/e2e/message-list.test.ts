@@ -263,8 +263,12 @@ describe('keyboard', () => {
       if (at === 'message-input') break;
     }
     expect(stops.at(-1)).toBe('message-input');
-    expect(presses, stops.join(' → ')).toBeLessThanOrEqual(8);
-    expect(stops.filter((s) => s === 'reply-button').length).toBeLessThanOrEqual(1);
+    // Skip link, header controls (search, notifications, admin, sign out), the scroller, then ONE message (its
+    // quote, links and actions: delete, react, reply in thread, reply) and the composer: never a stop per message.
+    expect(presses, stops.join(' → ')).toBeLessThanOrEqual(14);
+    expect(stops.filter((s) => s === 'message-item').length).toBeLessThanOrEqual(1);
+    for (const control of ['reply-quote', 'reply-button', 'add-reaction', 'reply-in-thread'])
+      expect(stops.filter((s) => s === control).length, control).toBeLessThanOrEqual(1);
   });
 
   it('moves between messages with the arrow keys and replies with R, without a tab stop per message', async () => {

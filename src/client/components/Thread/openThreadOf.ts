@@ -9,8 +9,11 @@ export async function openThreadOf(
   id: number,
   fetch: (ids: number[]) => Promise<Message[]>,
 ): Promise<boolean> {
-  if (id in useChatStore.getState().messages) return false;
-  const known = useThreadStore.getState().messages[id] ?? (await fetch([id]).catch(() => []))[0];
+  const { messages, quoted } = useChatStore.getState();
+  if (id in messages) return false;
+  // A quote's original is usually held already (looked up for the quote): no round trip then.
+  const known =
+    useThreadStore.getState().messages[id] ?? quoted[id] ?? (await fetch([id]).catch(() => []))[0];
   if (!known || !isThreadOnly(known)) return false;
   useThreadStore.getState().openThread(known.threadRoot as number, id);
   return true;

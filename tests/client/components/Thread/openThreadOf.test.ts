@@ -51,6 +51,15 @@ describe('openThreadOf', () => {
     expect(useThreadStore.getState().open).toBe(5);
   });
 
+  it('reads a quoted original already looked up instead of asking the server again', async () => {
+    useChatStore.getState().addQuoted([msg(8, { threadRoot: 2 }), msg(9)]);
+    const { get, calls } = server([]);
+    expect(await openThreadOf(9, get)).toBe(false);
+    expect(await openThreadOf(8, get)).toBe(true);
+    expect(calls).toEqual([]);
+    expect(useThreadStore.getState()).toMatchObject({ open: 2, focus: 8 });
+  });
+
   it('leaves to the main list a loaded message, one sent also to the channel, a plain one and a missing one', async () => {
     useChatStore.getState().addMessages([msg(1)]);
     const { get } = server([msg(2, { threadRoot: 1, alsoInChannel: true }), msg(3)]);
