@@ -37,7 +37,7 @@ export class SqliteReadPositions implements ReadPositionsRepository {
   private readonly upsert: Database.Statement;
   private readonly mark: Database.Transaction<(user: string, upTo: number) => ReadState>;
 
-  constructor(sqlite: Database.Database) {
+  constructor(private readonly sqlite: Database.Database) {
     this.position = sqlite.prepare('SELECT up_to FROM read_positions WHERE user_name = ?').pluck();
     this.count = sqlite.prepare(COUNT_SQL);
     this.upsert = sqlite.prepare(UPSERT_SQL);
@@ -48,7 +48,16 @@ export class SqliteReadPositions implements ReadPositionsRepository {
   }
 
   async markRead(user: string, upTo: number): Promise<ReadState> {
-    return this.mark.immediate(user, upTo);
+    // Without the fsync of synchronous=FULL: every reader at the bottom marks read after each message, and on this
+    // connection the fsync would hold the event loop each time. WAL keeps the commit atomic; a power cut can lose
+    // only marks made since the writer thread's last commit (which syncs the WAL), i.e. a few messages show unread.
+    const synchronous = this.sqlite.pragma('synchronous', { simple: true }) as number;
+    this.sqlite.pragma('synchronous = NORMAL');
+    try {
+      return this.mark.immediate(user, upTo);
+    } finally {
+      this.sqlite.pragma(`synchronous = ${synchronous}`);
+    }
   }
 
   async readState(user: string): Promise<ReadState> {

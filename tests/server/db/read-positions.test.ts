@@ -100,6 +100,19 @@ describe.each(dialects)('read positions on %s', (_name, databaseUrl) => {
   }, 60_000);
 });
 
+describe('read positions on SQLite', () => {
+  it('mark without an fsync but leave the connection at synchronous=FULL for every other write', async () => {
+    const repo = await open(`${tempDir()}/chat.db`);
+    const sqlite = (
+      (repo as SqliteRepository).database as unknown as { $client: { pragma(p: string, o: object): unknown } }
+    ).$client;
+    const hi = await repo.appendMessage(message('bob', 'hi'));
+    expect(await readPositionsFor(repo).markRead('alice', hi.id)).toMatchObject({ upTo: hi.id });
+    // 2 = FULL: settings, audit and the bridge's tables share this connection and must stay durable.
+    expect(sqlite.pragma('synchronous', { simple: true })).toBe(2);
+  });
+});
+
 async function exec(repo: Repository, statement: string): Promise<void> {
   if (repo instanceof PgRepository) await repo.pool.query(statement);
   else if (repo instanceof SqliteRepository)
