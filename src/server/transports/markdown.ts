@@ -34,8 +34,19 @@ export function safeUrl(url: string): string | null {
   return SAFE_URL.test(url.trim()) ? url.trim() : null;
 }
 
+// Built once: making and combining the GFM extensions costs more than parsing a chat message.
+const PARSE_OPTIONS = { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] };
+
 export function parseMarkdown(text: string) {
-  return fromMarkdown(text, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+  return fromMarkdown(text, PARSE_OPTIONS);
+}
+
+/**
+ * True when `text` has nothing Markdown would read as formatting (no marker, escape, entity, list or quote start,
+ * indented code, link or autolink): it reads as it is typed. Most chat messages are such, and skip the parser.
+ */
+export function isPlainText(text: string): boolean {
+  return !/[\\`*_~[\]<>#|&=+-]|^ {4}|^\s|\s$|^\s*\d+[.)]|\t|www\.|:\/\/|@/m.test(text);
 }
 
 /** What a node says as plain text (table cells, links shown without their target). */
@@ -59,6 +70,7 @@ export function nodeText(node: Nodes): string {
 
 /** The message as tokens: every text is raw, every open has its close, nesting follows Telegram's rules. */
 export function markdownTokens(text: string): Token[] {
+  if (isPlainText(text)) return text === '' ? [] : [{ t: 'text', text }];
   const root = parseMarkdown(text);
   const defs = new Map<string, string>();
   collectDefinitions(root, defs);
@@ -90,8 +102,7 @@ export function startsInline(tokens: Token[]): boolean {
 
 /** The plain text a reader sees: markers gone, code kept, a link's target after its label. */
 export function markdownToPlain(text: string): string {
-  // Most messages have no Markdown at all: nothing to parse (the same test the parser would make, cheaper).
-  if (!/[\\`*_~[\]<>#|&!=+-]|^ {4}|^\s|\s$|^\s*\d+[.)]|\t/m.test(text)) return text;
+  if (isPlainText(text)) return text;
   const tokens = markdownTokens(text);
   let plain = '';
   const links: (string | undefined)[] = [];

@@ -1,6 +1,6 @@
 // The plain text of a Markdown message (what /legacy clients show): markers gone, code and link targets kept.
 import { describe, expect, it } from 'vitest';
-import { markdownToPlain } from '../../../src/server/transports/markdown';
+import { isPlainText, markdownToPlain, parseMarkdown } from '../../../src/server/transports/markdown';
 
 describe('Markdown to plain text', () => {
   it('returns text without Markdown unchanged', () => {
@@ -27,5 +27,40 @@ describe('Markdown to plain text', () => {
 
   it('keeps a command and its words where they were', () => {
     expect(markdownToPlain('/deploy **now** please')).toBe('/deploy now please');
+  });
+
+  it('skips the parser only for text the parser would read as one plain paragraph', () => {
+    const samples = [
+      'hello there, all good',
+      'deploy went fine. next: tests (later)',
+      'line one\nline two',
+      "it's 5 o'clock; ok? yes!",
+      'emoji 😀 and ümlauts',
+      '2 * 3',
+      'snake_case',
+      'a  \nhard break',
+      'www.example.com',
+      'see https://e.com',
+      'mail ann@example.com',
+      '1. first',
+      'title\n===',
+      '&amp;',
+    ];
+    for (const text of samples) {
+      if (!isPlainText(text)) continue;
+      const root = parseMarkdown(text);
+      const paragraph = root.children[0];
+      expect(root.children).toHaveLength(1);
+      expect(paragraph?.type === 'paragraph' && paragraph.children).toEqual([
+        expect.objectContaining({ type: 'text', value: text }),
+      ]);
+    }
+    expect(samples.filter(isPlainText)).toEqual([
+      'hello there, all good',
+      'deploy went fine. next: tests (later)',
+      'line one\nline two',
+      "it's 5 o'clock; ok? yes!",
+      'emoji 😀 and ümlauts',
+    ]);
   });
 });
