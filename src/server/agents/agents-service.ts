@@ -4,14 +4,12 @@
 // others of a cluster (see cluster-role.ts).
 import type { Logger } from 'pino';
 import type { MergeResult, TaskDiff } from '../../shared/task-branch';
-import type { TaskUpdate } from '../../shared/task-timeline';
 import type { User } from '../auth';
 import type { Config } from '../config';
 import { type AgentsDispatch, SoleDispatch } from '../db/agents-dispatch';
-import type { AgentsRepository, Task, TaskLogLine, TaskStatus } from '../db/agents-repository';
+import type { AgentsRepository, Task, TaskStatus } from '../db/agents-repository';
 import type { Repository } from '../db/repository';
 import type { TimelineSignal } from '../db/timeline-signal';
-import { ChatError } from '../hub/errors';
 import type { Hub } from '../hub/hub';
 import { KeyedLock } from '../serial';
 import { type AgentStats, agentStats } from './agent-stats';
@@ -39,6 +37,7 @@ import { responderFor } from './responder-choice';
 import { Roster } from './roster';
 import type { AssignInput, HireInput } from './schemas';
 import { TaskBranches } from './task-branches';
+import { TaskQueries } from './task-queries';
 import { TaskRunner } from './task-runner';
 import { TaskTimeline } from './task-timeline';
 import { Voice } from './voice';
@@ -97,6 +96,7 @@ export class AgentsService {
   private readonly leader: Leader;
   private readonly cluster: ClusterRole;
   private readonly answers: AskAnswers;
+  private readonly tasks: TaskQueries;
   private readonly commands: CommandDeps;
   private readonly rosterLock = new KeyedLock();
 
@@ -188,6 +188,7 @@ export class AgentsService {
       refreshRoster: dispatch.shared ? () => this.cluster.sweep.syncRoster() : undefined,
       branches: this.branches,
     });
+    this.tasks = new TaskQueries(repo, this.timeline);
     this.answers = new AskAnswers({ driver: this.driver, dispatch, cluster: this.cluster, logger });
   }
 
@@ -295,35 +296,17 @@ export class AgentsService {
     return continueTask({ ...this.commands, roster: this.roster, following }, id, by, text);
   }
 
-  async listTasks(query: { employee?: string; statuses?: TaskStatus[]; limit?: number }): Promise<Task[]> {
-    return this.repo.listTasks({ ...query, limit: query.limit ?? 100, order: 'desc' });
+  listTasks(query: { employee?: string; statuses?: TaskStatus[]; limit?: number }): Promise<Task[]> {
+    return this.tasks.list(query);
   }
 
-  async taskLog(
-    id: number,
-    afterId = 0,
-    limit = 1000,
-  ): Promise<{ task: Task; lines: TaskLogLine[]; nextAfter: number | null }> {
-    const task = await this.repo.getTask(id);
-    if (!task) throw new ChatError('NOT_FOUND', `there is no task #${id}`);
-    const lines = await this.repo.taskLog(id, afterId, limit);
-    return { task, lines, nextAfter: lines.length === limit ? (lines[lines.length - 1]?.id ?? null) : null };
+  taskLog(id: number, afterId?: number, limit?: number): ReturnType<TaskQueries['log']> {
+    return this.tasks.log(id, afterId, limit);
   }
 
   /** A task's stored timeline after `afterId`, in id order; `nextAfter` is set when there may be more. */
-  async taskTimeline(
-    id: number,
-    afterId = 0,
-    limit = 500,
-  ): Promise<{ task: Task; updates: TaskUpdate[]; nextAfter: number | null }> {
-    const task = await this.repo.getTask(id);
-    if (!task) throw new ChatError('NOT_FOUND', `there is no task #${id}`);
-    const updates = await this.timeline.list(id, afterId, limit);
-    return {
-      task,
-      updates,
-      nextAfter: updates.length === limit ? (updates[updates.length - 1]?.id ?? null) : null,
-    };
+  taskTimeline(id: number, afterId?: number, limit?: number): ReturnType<TaskQueries['timelineOf']> {
+    return this.tasks.timelineOf(id, afterId, limit);
   }
 
   async status(): Promise<AgentsStatus> {

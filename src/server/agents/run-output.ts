@@ -1,5 +1,6 @@
-// A worker's output: every line goes to the task log (in batches), the last ones are kept for the result
-// message, the latest is the task's progress, and now and then it is posted in chat as "🔄 task: line".
+// A worker's output and activity: every line goes to the task log (in batches), the last ones are kept for the
+// result message, the latest is the task's progress (it unsticks a stuck task), and now and then it is posted in
+// chat as "🔄 task: line".
 import type { Logger } from 'pino';
 import type { AgentsRepository, LogStream } from '../db/agents-repository';
 import type { RunningTask } from './running-task';
@@ -17,6 +18,8 @@ export interface RunOutputDeps {
   timeline: TimelineSink;
   /** No progress posts while the runner stops its workers. */
   shuttingDown: () => boolean;
+  /** The worker showed it is alive: a stuck task works again. */
+  resumed: (run: RunningTask) => void;
 }
 
 export class RunOutput {
@@ -24,18 +27,37 @@ export class RunOutput {
   private readonly lastProgressPostAt = new Map<string, number>();
   constructor(private readonly d: RunOutputDeps) {}
 
-  /** Logs the line and, unless it is blank, keeps it as the latest output; returns its trimmed text or null. */
-  record(run: RunningTask, stream: OutputStream, line: string): string | null {
+  /** A command worker's line: logged, and unless it is blank the latest output, a timeline entry and progress. */
+  line(run: RunningTask, stream: OutputStream, line: string): void {
     this.log(run, stream, line);
     const text = line.trim();
-    if (!text) return null;
+    if (!text) return;
     run.heard(stream, text);
     run.queueTimeline({ kind: 'output', stream, line: clip(text, 500) });
-    return text;
+    this.d.resumed(run);
+    this.postProgress(run, text);
+  }
+
+  /**
+   * Something happened in an opencode session: it is alive (unless `alive` is false: a retry, an error); a line
+   * goes to the log and, when meaningful, is the latest output and maybe a chat post.
+   */
+  activity(run: RunningTask, line: string | null, stream: LogStream = 'stdout', alive = true): void {
+    if (alive) {
+      run.alive();
+      this.d.resumed(run);
+    }
+    if (line === null) return;
+    this.log(run, stream, line);
+    if (!alive) return;
+    const text = line.trim();
+    if (!text || stream === 'help') return;
+    run.heard(stream === 'stderr' ? 'stderr' : 'stdout', text);
+    this.postProgress(run, text);
   }
 
   /** Posts the line as progress in chat unless the agent did so within the interval. */
-  postProgress(run: RunningTask, text: string): void {
+  private postProgress(run: RunningTask, text: string): void {
     const interval = this.d.progressIntervalMs ?? PROGRESS_INTERVAL_MS;
     const agent = run.task.employee;
     if (Date.now() - (this.lastProgressPostAt.get(agent) ?? 0) >= interval && !this.d.shuttingDown()) {

@@ -2,7 +2,7 @@
 // recovery. Each task works in its own git worktree and branch (committed when it ends); without git, tasks take
 // turns in PROJECT_ROOT across all employees. Starting a worker, the running task's state, its output, stuck
 // detection, the end of a task and recovery live in their own modules.
-import type { AgentsRepository, Employee, LogStream, Task } from '../db/agents-repository';
+import type { AgentsRepository, Employee, Task } from '../db/agents-repository';
 import { ChatError } from '../hub/errors';
 import { KeyedLock } from '../serial';
 import { RunOutput } from './run-output';
@@ -13,7 +13,6 @@ import { recordExit } from './task-exit';
 import { launchTask } from './task-launch';
 import { recoverTasks } from './task-recovery';
 import type { TaskExit } from './task-worker';
-import type { OutputStream } from './worker';
 
 export type { RunnerOptions } from './runner-kit';
 
@@ -39,7 +38,11 @@ export class TaskRunner {
 
   constructor(private readonly o: RunnerOptions) {
     this.kit = new RunnerKit(o);
-    this.output = new RunOutput({ ...o, shuttingDown: () => this.shuttingDown });
+    this.output = new RunOutput({
+      ...o,
+      shuttingDown: () => this.shuttingDown,
+      resumed: (run) => this.stuckWatch.resume(run),
+    });
     this.stuckWatch = new StuckWatch(o);
   }
 
@@ -166,9 +169,9 @@ export class TaskRunner {
       task,
       {
         note: (event) => later((r) => this.kit.note(r.task, event)),
-        activity: (line, stream, alive) => later((r) => this.onActivity(r, line, stream, alive)),
+        activity: (line, stream, alive) => later((r) => this.output.activity(r, line, stream, alive)),
         line: (stream, line) => {
-          if (run) this.onLine(run, stream, line);
+          if (run) this.output.line(run, stream, line);
         },
       },
       attachOnly,
@@ -187,38 +190,13 @@ export class TaskRunner {
     this.stuckWatch.arm(current);
     void current.worker.exited
       .then((exit) => this.onExit(current, exit))
-      .catch((error) =>
-        this.o.logger.error({ err: error, task: current.task.id }, 'recording a worker exit failed'),
-      )
+      .catch((error) => {
+        this.o.logger.error({ err: error, task: current.task.id }, 'recording a worker exit failed');
+        // Its exit never came through: it is no longer followed, and whoever waits for it is not left waiting.
+        if (current.live) this.forget(current);
+      })
       .finally(() => current.settled());
     return true;
-  }
-
-  /** Something happened in an opencode session: it is alive; a line goes to the log and maybe the chat. */
-  private onActivity(
-    run: RunningTask,
-    line: string | null,
-    stream: LogStream = 'stdout',
-    alive = true,
-  ): void {
-    if (alive) {
-      run.alive();
-      this.stuckWatch.resume(run);
-    }
-    if (line === null) return;
-    this.output.log(run, stream, line);
-    if (!alive) return;
-    const text = line.trim();
-    if (!text || stream === 'help') return;
-    run.heard(stream === 'stderr' ? 'stderr' : 'stdout', text);
-    this.output.postProgress(run, text);
-  }
-
-  private onLine(run: RunningTask, stream: OutputStream, line: string): void {
-    const text = this.output.record(run, stream, line);
-    if (text === null) return;
-    this.stuckWatch.resume(run);
-    this.output.postProgress(run, text);
   }
 
   /** Help from the team: a follow-up prompt (opencode), or the help file and stdin (command mode). */
@@ -231,10 +209,15 @@ export class TaskRunner {
     return true;
   }
 
+  /** The run has exited: no longer this employee's running task. */
+  private forget(run: RunningTask): void {
+    run.exited();
+    if (this.runs.get(run.task.employee) === run) this.runs.delete(run.task.employee);
+  }
+
   private async onExit(run: RunningTask, exit: TaskExit): Promise<void> {
     const employee = run.task.employee;
-    run.exited();
-    this.runs.delete(employee);
+    this.forget(run);
     await this.output.flush(run);
     // On shutdown the task stays "running": the next start marks it interrupted and says so in chat.
     if (this.shuttingDown && !run.stopReason) return;
