@@ -60,6 +60,13 @@ export interface ParsedSearch {
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** A real day: Date.parse takes 2026-02-30 and rolls it over to March 2, which nobody meant. */
+function isCalendarDate(value: string): boolean {
+  if (!DATE.test(value)) return false;
+  const time = Date.parse(`${value}T00:00:00.000Z`);
+  return !Number.isNaN(time) && new Date(time).toISOString().slice(0, 10) === value;
+}
+
 /**
  * Splits the box's text into words and `from:ana` (or `from:@ana`), `in:thread`, `before:2026-12-01`,
  * `after:2026-11-01` filters. Words are runs of letters, digits and combining marks, as the index tokenizes them,
@@ -74,8 +81,7 @@ export function parseSearchQuery(query: string): ParsedSearch {
     const value = filter?.[2] ?? '';
     if (key === 'from' && /^@?[\p{L}\p{N}_.-]{1,64}$/u.test(value)) parsed.from = value.replace(/^@/, '');
     else if (key === 'in' && value.toLowerCase() === 'thread') parsed.inThread = true;
-    else if ((key === 'before' || key === 'after') && DATE.test(value) && !Number.isNaN(Date.parse(value)))
-      parsed[key] = value;
+    else if ((key === 'before' || key === 'after') && isCalendarDate(value)) parsed[key] = value;
     else parsed.words.push(...searchWords(part));
   }
   return parsed;
