@@ -104,37 +104,36 @@ interface ChangeRow {
 
 type Queryable = pg.Pool | pg.PoolClient;
 
-/** Messages (rows in id order) with their reactions: one reaction query for all of them. */
-async function withReactions(db: Queryable, rows: RawRow[]): Promise<Message[]> {
-  const messages = rows.map(fromRaw);
-  if (messages.length === 0) return messages;
-  const reactions = await db.query<{ message_id: number; emoji: string; user_name: string }>(
-    'SELECT message_id, emoji, user_name FROM reactions WHERE message_id = ANY($1::bigint[]) ORDER BY created_at, user_name',
-    [messages.map((m) => m.id)],
-  );
-  if (reactions.rows.length === 0) return messages;
-  const byMessage = new Map<number, Reaction[]>();
-  for (const row of reactions.rows) {
-    const list = byMessage.get(row.message_id) ?? [];
-    byMessage.set(row.message_id, list);
-    const entry = list.find((e) => e.emoji === row.emoji);
-    if (entry) entry.users.push(row.user_name);
-    else list.push({ emoji: row.emoji, users: [row.user_name] });
-  }
-  for (const m of messages) {
-    const list = byMessage.get(m.id);
-    if (list) m.reactions = list;
-  }
-  return messages;
+/**
+ * What reads select: the columns and each message's reactions as [emoji, user] pairs in the order they were added,
+ * from the reactions' primary key (message_id first) in the same query — no second round trip for a page, and
+ * NULL (nothing to parse) for the plain messages that have none.
+ */
+const READ_COLUMNS = `${MESSAGE_COLUMNS}, (SELECT json_agg(json_build_array(r.emoji, r.user_name) ORDER BY r.created_at, r.user_name) FROM reactions r WHERE r.message_id = messages.id) AS reactions`;
+
+/** Rows read with READ_COLUMNS as Messages with their reactions. */
+function withReactions(rows: (RawRow & { reactions?: [string, string][] | null })[]): Message[] {
+  return rows.map((row) => {
+    const message = fromRaw(row);
+    if (!row.reactions) return message;
+    const list: Reaction[] = [];
+    for (const [emoji, user] of row.reactions) {
+      const entry = list.find((e) => e.emoji === emoji);
+      if (entry) entry.users.push(user);
+      else list.push({ emoji, users: [user] });
+    }
+    message.reactions = list;
+    return message;
+  });
 }
 
 async function messagesById(db: Queryable, ids: readonly number[]): Promise<Message[]> {
   if (ids.length === 0) return [];
   const result = await db.query<RawRow>(
-    `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ANY($1::bigint[]) ORDER BY id`,
+    `SELECT ${READ_COLUMNS} FROM messages WHERE id = ANY($1::bigint[]) ORDER BY id`,
     [ids],
   );
-  return withReactions(db, result.rows);
+  return withReactions(result.rows);
 }
 
 type Outcome = 'insert' | Error | { sameBatchAs: string };
@@ -479,23 +478,23 @@ export class PgRepository implements Repository {
 
   async history(before: number | null, limit: number): Promise<Message[]> {
     const result = await this.pool.query<RawRow>(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages ${before === null ? '' : 'WHERE id < $2'} ORDER BY id DESC LIMIT $1`,
+      `SELECT ${READ_COLUMNS} FROM messages ${before === null ? '' : 'WHERE id < $2'} ORDER BY id DESC LIMIT $1`,
       before === null ? [limit] : [limit, before],
     );
-    return withReactions(this.pool, result.rows.reverse());
+    return withReactions(result.rows.reverse());
   }
 
   async messagesAfter(after: number, limit: number): Promise<Message[]> {
     const result = await this.pool.query<RawRow>(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id > $1 ORDER BY id LIMIT $2`,
+      `SELECT ${READ_COLUMNS} FROM messages WHERE id > $1 ORDER BY id LIMIT $2`,
       [after, limit],
     );
-    return withReactions(this.pool, result.rows);
+    return withReactions(result.rows);
   }
 
   async logAfter(after: number, limit: number): Promise<LogPage> {
     const [rows, changeRows] = await Promise.all([
-      this.pool.query<RawRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id > $1 ORDER BY id LIMIT $2`, [
+      this.pool.query<RawRow>(`SELECT ${READ_COLUMNS} FROM messages WHERE id > $1 ORDER BY id LIMIT $2`, [
         after,
         limit,
       ]),
@@ -504,12 +503,11 @@ export class PgRepository implements Repository {
         [after, limit],
       ),
     ]);
-    if (changeRows.rows.length === 0)
-      return { messages: await withReactions(this.pool, rows.rows), changes: [] };
+    if (changeRows.rows.length === 0) return { messages: withReactions(rows.rows), changes: [] };
     const [pageRows, pageChanges] = cutPage(rows.rows, changeRows.rows, limit);
     const states = await messagesById(this.pool, [...new Set(pageChanges.map((c) => c.message_id))]);
     return {
-      messages: await withReactions(this.pool, pageRows),
+      messages: withReactions(pageRows),
       changes: toChanges(pageChanges, new Map(states.map((m) => [m.id, m]))),
     };
   }
@@ -527,10 +525,10 @@ export class PgRepository implements Repository {
 
   async thread(root: number): Promise<Message[]> {
     const result = await this.pool.query<RawRow>(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = $1 OR thread_root = $1 ORDER BY id`,
+      `SELECT ${READ_COLUMNS} FROM messages WHERE id = $1 OR thread_root = $1 ORDER BY id`,
       [root],
     );
-    return withReactions(this.pool, result.rows);
+    return withReactions(result.rows);
   }
 
   async lastMessageId(): Promise<number> {
