@@ -37,10 +37,22 @@ export function encodeSearchCursor(position: SearchPosition): string {
   return `${position.upTo}.${position.offset}`;
 }
 
+/**
+ * How deep paging goes: no page starts past this many results (a crafted cursor with a huge offset would make the
+ * database walk that many rows for nothing). Ranked searches end sooner, at RANKED_CANDIDATES.
+ */
+export const MAX_SEARCH_OFFSET = 10_000;
+
 export function decodeSearchCursor(cursor: string): SearchPosition {
   const match = /^(\d{1,15})\.(\d{1,9})$/.exec(cursor);
-  if (!match) throw new BadSearchCursorError();
+  if (!match || Number(match[2]) > MAX_SEARCH_OFFSET) throw new BadSearchCursorError();
   return { upTo: Number(match[1]), offset: Number(match[2]) };
+}
+
+/** The next page's cursor, or null when this page was the last (or paging went as deep as it goes). */
+export function nextSearchCursor(position: SearchPosition, pageLength: number, more: boolean): string | null {
+  const offset = position.offset + pageLength;
+  return more && offset <= MAX_SEARCH_OFFSET ? encodeSearchCursor({ upTo: position.upTo, offset }) : null;
 }
 
 /**

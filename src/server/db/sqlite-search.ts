@@ -6,7 +6,7 @@ import { type SearchHit, type SearchPage, searchWords } from '../../shared/searc
 import {
   createdAtBounds,
   decodeSearchCursor,
-  encodeSearchCursor,
+  nextSearchCursor,
   RANKED_CANDIDATES,
   type SearchPosition,
   type SearchRequest,
@@ -75,8 +75,7 @@ export class SqliteSearch {
             message.text.slice(0, PLAIN_SNIPPET_CHARS));
       hits.push({ message, snippet });
     }
-    const next = { upTo: position.upTo, offset: position.offset + pageIds.length };
-    return { hits, nextCursor: more ? encodeSearchCursor(next) : null };
+    return { hits, nextCursor: nextSearchCursor(position, pageIds.length, more) };
   }
 
   /** The filters make a few dozen shapes of query at most: each is prepared once. */

@@ -215,6 +215,10 @@ describe('chat.search', () => {
       message: 'Search has no words to look for: type a word (letters or digits)',
     });
     expect((await failure(a.chat.search({ query: 'x', cursor: 'nope' }))).code).toBe('BAD_REQUEST');
+    // A page deeper than any search pages: refused instead of walking a hundred million rows.
+    expect((await failure(a.chat.search({ query: 'from:alice', cursor: '1.100000000' }))).code).toBe(
+      'BAD_REQUEST',
+    );
     expect((await failure(a.chat.search({ query: 'x before:2026-01-01 after:2026-02-01' }))).code).toBe(
       'BAD_REQUEST',
     );

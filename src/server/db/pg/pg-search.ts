@@ -7,7 +7,7 @@ import type { SearchHit, SearchPage } from '../../../shared/search';
 import {
   createdAtBounds,
   decodeSearchCursor,
-  encodeSearchCursor,
+  nextSearchCursor,
   RANKED_CANDIDATES,
   type SearchPosition,
   type SearchRequest,
@@ -41,8 +41,7 @@ export class PgSearch {
       if (message)
         hits.push({ message, snippet: snippets.get(id) ?? message.text.slice(0, PLAIN_SNIPPET_CHARS) });
     }
-    const next = { upTo: position.upTo, offset: position.offset + pageIds.length };
-    return { hits, nextCursor: more ? encodeSearchCursor(next) : null };
+    return { hits, nextCursor: nextSearchCursor(position, pageIds.length, more) };
   }
 
   private async newestId(): Promise<number> {
