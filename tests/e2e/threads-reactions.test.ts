@@ -145,6 +145,25 @@ describe('reactions and threads in the browser', () => {
     await expect.poll(() => bob.getByTestId('thread-panel').count()).toBe(0);
   });
 
+  it('opens a thread from the keyboard with T on a message, and Escape returns to the composer', async () => {
+    const root = messageLocator(bob, 'which region do we deploy to?').and(
+      bob.getByTestId('message-list').locator('[data-testid="message-item"]'),
+    );
+    await root.focus();
+    await bob.keyboard.press('t');
+    const panel = bob.getByTestId('thread-panel');
+    await panel.waitFor();
+    expect(await panel.getAttribute('data-root')).toBe(await root.getAttribute('data-message-id'));
+    await expect
+      .poll(() => bob.evaluate(() => document.activeElement?.getAttribute('data-testid')))
+      .toBe('thread-input');
+    await bob.keyboard.press('Escape');
+    await expect.poll(() => panel.count()).toBe(0);
+    expect(await bob.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(
+      'message-input',
+    );
+  });
+
   it('opens the thread, with the reply highlighted, from a quote of a reply that lives only in the thread', async () => {
     const reply = (await app.services.repo.history(null, 200)).find(
       (m) => m.text === 'eu-west, like last time',

@@ -9,6 +9,7 @@ import { useUnreadDivider } from '../../hooks/useUnread';
 import { layoutRows, type RowLayout } from '../../lib/message-groups';
 import { MENTION_MARK, unreadLabel } from '../../lib/unread';
 import { type PendingMessage, selectTimeline, useChatStore } from '../../stores/chatStore';
+import { useThreadStore } from '../../stores/threads';
 import { unreadAfter } from '../../stores/unread';
 import { MessageItem } from './MessageItem';
 import { UnreadDivider } from './UnreadDivider';
@@ -223,7 +224,7 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
       ? activeId
       : (rendered?.last ?? null);
 
-  /** Arrow keys, Home and End move between messages; R replies to the focused one. */
+  /** Arrow keys, Home and End move between messages; R replies to the focused one, T opens its thread. */
   const onKeyDown = useCallback(
     (event: React.KeyboardEvent<HTMLDivElement>) => {
       const target = event.target as HTMLElement;
@@ -247,6 +248,16 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
           event.preventDefault();
           onReply(message);
         }
+        return;
+      } else if (
+        (event.key === 't' || event.key === 'T') &&
+        !event.ctrlKey &&
+        !event.metaKey &&
+        !event.altKey
+      ) {
+        // T opens the message's thread (the one it starts, or the one a reply sent to the channel belongs to).
+        event.preventDefault();
+        useThreadStore.getState().openThread(messages[id]?.threadRoot ?? id);
         return;
       }
       if (next === undefined) return;

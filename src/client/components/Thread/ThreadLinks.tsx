@@ -61,6 +61,7 @@ export function ReplyInThreadButton({ message, className }: { message: Message; 
       onClick={() => open(message.threadRoot ?? message.id)}
       aria-label={`Reply in thread to ${message.sender}`}
       title="Reply in thread"
+      aria-keyshortcuts="T"
       className={className}
     >
       <MessageSquareReply size={14} aria-hidden="true" />
