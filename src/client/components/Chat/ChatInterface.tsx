@@ -16,7 +16,7 @@ import { TaskLogDialog } from '../Tasks/TaskLogDialog';
 import { useTaskCards } from '../Tasks/useTaskCards';
 import { useTaskIndex } from '../Tasks/useTaskIndex';
 import { openThreadOf } from '../Thread/openThreadOf';
-import { ThreadPanel } from '../Thread/ThreadPanel';
+import { ThreadPanelHost } from '../Thread/ThreadPanelHost';
 import { ConnectionStatus } from './ConnectionStatus';
 import { editLastOwnMessage, useMessageChanges } from './MessageEditing';
 import { MessageInput, type MessageInputHandle } from './MessageInput';
@@ -217,7 +217,7 @@ export function ChatInterface({ connection, onSignOut, onOpenAdmin }: Props) {
             onEditLast={editLastOwnMessage}
           />
         </main>
-        <ThreadPanel connection={connection} me={me?.id} onClosed={focusComposer} />
+        <ThreadPanelHost connection={connection} me={me?.id} onClosed={focusComposer} />
         <aside
           id="people-panel"
           className={`${
