@@ -9,10 +9,7 @@ import { LOCKS } from './locks';
 export type PgDb = NodePgDatabase<Record<string, never>>;
 export type PgTx = Parameters<Parameters<PgDb['transaction']>[0]>[0];
 
-const PG_MIGRATIONS_FOLDER = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  '../../../../drizzle/pg',
-);
+const PG_MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../drizzle/pg');
 
 export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//.test(url);
