@@ -5,7 +5,7 @@ import type { TRPCClient } from '@trpc/client';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { describe, expectTypeOf, it } from 'vitest';
 import type { AppRouter } from '../../../src/server/trpc/root';
-import type { Message, Origin, SenderKind } from '../../../src/shared/message';
+import type { Message, MessageBatch, Origin, SenderKind } from '../../../src/shared/message';
 
 type In = inferRouterInputs<AppRouter>;
 type Out = inferRouterOutputs<AppRouter>;
@@ -40,7 +40,7 @@ describe('the typed contract (compile-time)', () => {
       .toHaveProperty('onData')
       .exclude<undefined>()
       .parameter(0)
-      .toEqualTypeOf<{ id: string; data: { messages: Message[] } }>();
+      .toEqualTypeOf<{ id: string; data: MessageBatch }>();
     // Each line below would be a compile error: a misspelt procedure, a wrong input type, an unknown transport.
     // @ts-expect-error there is no chat.post
     expectTypeOf<Client['chat']>().toHaveProperty('post');
