@@ -78,6 +78,15 @@ async function finishedTaskWithSession(app: App): Promise<number> {
   return task.id;
 }
 
+/** A fresh message posted by a third person (neither the matrix's user nor its admin). */
+async function thirdPartyMessage(app: App): Promise<number> {
+  const message = await app.services.hub.post(
+    { text: `matrix: third party ${++serial}`, sender: 'third-party', senderKind: 'user' },
+    'api',
+  );
+  return message.id;
+}
+
 export const CASES: ProcedureCase[] = [
   { path: 'health', access: 'public', input: () => undefined },
   { path: 'chat.send', access: 'authed', input: () => ({ text: `matrix ${++serial}` }) },
@@ -87,6 +96,26 @@ export const CASES: ProcedureCase[] = [
   { path: 'chat.onActivity', access: 'authed', input: () => undefined },
   { path: 'chat.get', access: 'authed', input: () => ({ ids: [1, 2] }) },
   { path: 'chat.commands', access: 'authed', input: () => undefined },
+  { path: 'chat.search', access: 'authed', input: () => ({ query: 'matrix' }) },
+  { path: 'chat.around', access: 'authed', input: async (app) => ({ id: await thirdPartyMessage(app) }) },
+  { path: 'chat.thread', access: 'authed', input: async (app) => ({ root: await thirdPartyMessage(app) }) },
+  {
+    path: 'chat.react',
+    access: 'authed',
+    input: async (app) => ({ id: await thirdPartyMessage(app), emoji: '👍', on: true }),
+  },
+  // Someone else's message: nobody may edit it (an admin neither); only an admin may delete it.
+  {
+    path: 'chat.edit',
+    access: 'authed',
+    reached: 'FORBIDDEN',
+    input: async (app) => ({ id: await thirdPartyMessage(app), text: 'matrix: edited' }),
+  },
+  {
+    path: 'chat.delete',
+    access: 'admin-or-assigner',
+    input: async (app) => ({ id: await thirdPartyMessage(app) }),
+  },
   { path: 'presence.list', access: 'authed', input: () => undefined },
   { path: 'communication.info', access: 'authed', input: () => undefined },
   { path: 'communication.stats', access: 'authed', input: () => undefined },
