@@ -81,7 +81,10 @@ export interface Repository {
   getMessages(ids: readonly number[]): Promise<Message[]>;
   /** A thread: its root and every reply, oldest first (empty when the root does not exist). */
   thread(root: number): Promise<Message[]>;
-  /** Newest `limit` messages older than `before` (all when null), oldest first. */
+  /**
+   * Newest `limit` messages of the main conversation older than `before` (all when null), oldest first: a thread
+   * reply is left out unless it was also sent to the channel (chat.thread lists threads).
+   */
   history(before: number | null, limit: number): Promise<Message[]>;
   /** Up to `limit` messages with id > `after`, oldest first. */
   messagesAfter(after: number, limit: number): Promise<Message[]>;
@@ -166,3 +169,6 @@ export function assembleStats(
   const byOrigin = Object.fromEntries(byOriginRows.map((r) => [r.origin, r.count]));
   return { total: byOriginRows.reduce((sum, r) => sum + r.count, 0), byOrigin, perHour };
 }
+
+/** SQL (both dialects) for a message shown in the main conversation: not a thread reply, or also sent there. */
+export const IN_MAIN_CONVERSATION = '(thread_root IS NULL OR thread_broadcast)';

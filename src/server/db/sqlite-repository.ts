@@ -11,6 +11,7 @@ import { cutPage, toChanges } from './log-page';
 import {
   assembleStats,
   type ChangeOp,
+  IN_MAIN_CONVERSATION,
   type LogPage,
   type MessageStats,
   type NewMessage,
@@ -80,9 +81,11 @@ export class SqliteRepository implements Repository {
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id > ? ORDER BY id LIMIT ?`,
     );
     this.beforeStatement = sqlite.prepare(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id < ? ORDER BY id DESC LIMIT ?`,
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id < ? AND ${IN_MAIN_CONVERSATION} ORDER BY id DESC LIMIT ?`,
     );
-    this.newestStatement = sqlite.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages ORDER BY id DESC LIMIT ?`);
+    this.newestStatement = sqlite.prepare(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE ${IN_MAIN_CONVERSATION} ORDER BY id DESC LIMIT ?`,
+    );
     this.changesAfterStatement = sqlite.prepare(
       'SELECT id, message_id, kind, actor, created_at FROM message_changes WHERE id > ? ORDER BY id LIMIT ?',
     );

@@ -117,6 +117,11 @@ export class Hub {
     });
     if (!parsed.success) throw badInput(parsed.error);
     const { text, replyTo, clientId, threadRoot, alsoToChannel } = parsed.data;
+    if (alsoToChannel && (threadRoot === null || threadRoot === undefined))
+      throw new ChatError(
+        'BAD_REQUEST',
+        'alsoToChannel is for thread replies: give threadRoot too, or leave it out',
+      );
     // Entry points refuse such names at sign-in already; this holds for any path that forgets to.
     if (input.senderKind === 'user' && this.reservedNames.has(input.sender))
       throw new ChatError('FORBIDDEN', reservedNameMessage(input.sender));

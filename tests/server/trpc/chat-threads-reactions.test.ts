@@ -182,11 +182,32 @@ describe.each(dialects)('on %s', (_dialect, databaseUrl) => {
       expect(page.messages.find((m) => m.id === loud.id)?.alsoInChannel).toBe(true);
     });
 
+    it('keeps replies that live only in their thread out of the main history, pages included', async () => {
+      const root = await alice().chat.send({ text: 'release?' });
+      for (let i = 0; i < 3; i++) await bob().chat.send({ text: `thread only ${i}`, threadRoot: root.id });
+      const loud = await bob().chat.send({ text: 'shipping now', threadRoot: root.id, alsoToChannel: true });
+      const after = await alice().chat.send({ text: 'thanks' });
+      const newest = await bob().chat.history({ limit: 2 });
+      expect(newest.messages.map((m) => m.id)).toEqual([loud.id, after.id]);
+      const older = await bob().chat.history({ limit: 2, cursor: newest.nextCursor });
+      expect(older.messages.map((m) => m.id)).toEqual([root.id]);
+      expect((await bob().chat.thread({ root: root.id })).replies).toHaveLength(4);
+    });
+
     it('answers BAD_REQUEST for a reply to a thread that does not exist, and writes nothing', async () => {
       const before = await services.repo.lastLogId();
       const error = await errorOf(bob().chat.send({ text: 'lost', threadRoot: 404 }));
       expect(error.code).toBe('BAD_REQUEST');
       expect(error.message).toContain('404');
+      expect(await services.repo.lastLogId()).toBe(before);
+    });
+
+    it('answers BAD_REQUEST for alsoToChannel without a thread, and writes nothing', async () => {
+      const before = await services.repo.lastLogId();
+      expect(await errorOf(alice().chat.send({ text: 'loud', alsoToChannel: true }))).toMatchObject({
+        code: 'BAD_REQUEST',
+        message: expect.stringContaining('give threadRoot'),
+      });
       expect(await services.repo.lastLogId()).toBe(before);
     });
 

@@ -11,6 +11,7 @@ import {
   type ChangeOp,
   ChangeRefusedError,
   DuplicateClientIdError,
+  IN_MAIN_CONVERSATION,
   type LogPage,
   type MessageStats,
   MissingReplyError,
@@ -478,7 +479,8 @@ export class PgRepository implements Repository {
 
   async history(before: number | null, limit: number): Promise<Message[]> {
     const result = await this.pool.query<RawRow>(
-      `SELECT ${READ_COLUMNS} FROM messages ${before === null ? '' : 'WHERE id < $2'} ORDER BY id DESC LIMIT $1`,
+      `SELECT ${READ_COLUMNS} FROM messages WHERE ${IN_MAIN_CONVERSATION} ${before === null ? '' : 'AND id < $2'}
+       ORDER BY id DESC LIMIT $1`,
       before === null ? [limit] : [limit, before],
     );
     return withReactions(result.rows.reverse());
