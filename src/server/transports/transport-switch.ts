@@ -114,7 +114,7 @@ export class TransportSwitch {
       // Back on after off: whoever runs the bridge forwards only what is said from now on — also when nobody held
       // the Telegram role while it was off, so nobody forgot the cursor. Saved before the bridge starts here.
       if (this.wasOff(await repo.getSetting(TRANSPORT_SETTING)))
-        await repo.setSetting(RESUME_AFTER_SETTING, String(await repo.lastMessageId()));
+        await repo.setSetting(RESUME_AFTER_SETTING, String(await repo.lastLogId()));
       if (this.holds && !telegram.running) {
         try {
           await telegram.start();

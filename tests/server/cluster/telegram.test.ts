@@ -233,7 +233,7 @@ describe('runtime transport switch across instances', () => {
       const { holder, other: survivor } = await bridgedPair(url);
       const alice = connectClient(survivor.wsUrl, { userId: 'alice' });
       clients.push(alice);
-      await alice.trpc.chat.send.mutate({ text: 'before' });
+      const first = await alice.trpc.chat.send.mutate({ text: 'before' });
       await waitFor(() => sentTexts().includes('before'), 10_000, 'the first message in Telegram');
 
       stopInstance(holder);
@@ -243,6 +243,8 @@ describe('runtime transport switch across instances', () => {
       await role.query('SELECT pg_advisory_lock($1)', [LOCKS.telegram]);
       await alice.trpc.communication.switch.mutate({ transport: 'websocket' });
       await alice.trpc.chat.send.mutate({ text: 'said while the bridge is off' });
+      // A change after the newest message while off is not news either (the log's newest id is the resume point).
+      await alice.trpc.chat.edit.mutate({ id: first.id, text: 'before, edited while off' });
       if (backOnBeforeTakeover) await alice.trpc.communication.switch.mutate({ transport: 'telegram' });
       await role.end();
       const admin = new pg.Client({ connectionString: url });
@@ -275,6 +277,9 @@ describe('runtime transport switch across instances', () => {
       // ('before' may repeat once: it may have been in flight when its holder died.)
       expect(sentTexts()).not.toContain('said while the bridge is off');
       expect([...new Set(sentTexts())]).toEqual(['before', 'said with the bridge back on']);
+      // The outbox forwards the log in order: an edit it would forward went out before the later message.
+      const copy = emulator?.sent.find((s) => s.text.endsWith('before'));
+      expect(emulator?.botText(copy?.telegramId ?? 0)).not.toContain('edited while off');
     },
   );
 
