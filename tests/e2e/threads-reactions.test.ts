@@ -165,7 +165,8 @@ describe('reactions and threads in the browser', () => {
   });
 
   it('opens the thread, with the reply highlighted, from a quote of a reply that lives only in the thread', async () => {
-    const reply = (await app.services.repo.history(null, 200)).find(
+    // Not chat.history: that holds the main conversation only, and this reply lives only in its thread.
+    const reply = (await app.services.repo.messagesAfter(0, 500)).find(
       (m) => m.text === 'eu-west, like last time',
     );
     expect(reply?.threadRoot).toBeDefined();

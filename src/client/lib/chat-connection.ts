@@ -159,7 +159,7 @@ export class ChatConnection {
   /** Loads older pages until `id` is in the store (for jumping to a quoted message). */
   readonly loadUntil = async (id: number): Promise<boolean> => {
     while (!(id in this.store.getState().messages)) {
-      if (!(await this.loadOlder(JUMP_PAGE))) return id in this.store.getState().messages;
+      if (!(await this.loadOlder())) return id in this.store.getState().messages;
     }
     return true;
   };

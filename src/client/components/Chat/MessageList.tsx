@@ -100,12 +100,17 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
   );
   // Groups and day separators, by row key. Recomputed with the rows; "Today" turns into "Yesterday" on the next
   // change after midnight, which is soon enough for a chat.
+  const hasOlder = olderCursor !== null;
   const layout = useMemo(() => {
     const layouts = layoutRows(rows);
+    // While older pages exist, the first loaded row's predecessor is unknown: laid out as continuing it, so loading
+    // them does not shrink the row at the top (a day separator or header moving up made the list jump as it
+    // prepended, and could leave a reader reading history at the bottom).
+    if (hasOlder && layouts[0]) layouts[0] = { continued: true, day: null };
     return new Map<number | string, RowLayout>(
       rows.map((row, i) => ['id' in row ? row.id : row.tempId, layouts[i] as RowLayout]),
     );
-  }, [rows]);
+  }, [rows, hasOlder]);
 
   const scrollToBottom = useCallback(() => {
     holding.current = false;
