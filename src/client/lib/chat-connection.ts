@@ -2,7 +2,6 @@
 // page then the resumable message stream, activity, presence, history paging and sending through the outgoing
 // queue. Everything it learns goes into chatStore; useChatConnection only opens and closes it with the component.
 import { TRPCClientError } from '@trpc/client';
-import { MAX_HISTORY_PAGE } from '../../shared/limits';
 import { type ConnectionState, useChatStore } from '../stores/chatStore';
 import { type ChatClient, type ChatClientOptions, createChatClient } from '../trpc';
 import { type Identity, whoAmI } from './identity';
@@ -11,8 +10,6 @@ import { OutgoingQueue } from './outgoing-queue';
 import { browserPage, type PageSignals } from './page-signals';
 
 export const HISTORY_PAGE = 50;
-/** A jump to an old message (a quote, a search result) loads the pages before it this many messages at a time. */
-const JUMP_PAGE = MAX_HISTORY_PAGE;
 /** Wait before reopening a message stream that ended with an error result (the wsLink resumes dropped ones). */
 const RESUBSCRIBE_AFTER_MS = 1_000;
 /** How often "x is typing" lines are checked for expiry. */
