@@ -132,12 +132,23 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
         holding.current = true;
         setStick(false);
         setActiveId(id);
-        virtuoso.current?.scrollToIndex({ index, align: 'center', behavior: 'auto' });
+        // The list may not have taken in the pages a jump just prepended (a slow frame under load): a scroll to an
+        // index it does not know yet goes nowhere. Scroll again each frame until the row is rendered (≤ 2 s), unless
+        // the reader moves the list themselves meanwhile.
+        const deadline = performance.now() + 2_000;
+        const scroll = () => {
+          if (!holding.current) return;
+          const at = useChatStore.getState().order.indexOf(id);
+          if (at >= 0) virtuoso.current?.scrollToIndex({ index: at, align: 'center', behavior: 'auto' });
+          if (scroller?.querySelector(`[data-message-id="${id}"]`) || performance.now() > deadline) return;
+          requestAnimationFrame(scroll);
+        };
+        scroll();
         return true;
       },
       scrollToBottom,
     }),
-    [setStick, scrollToBottom],
+    [setStick, scrollToBottom, scroller],
   );
 
   // The reader scrolling up (wheel, touch, keys, scrollbar) stops following. Only scrolls right after the reader's
