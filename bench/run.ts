@@ -5,6 +5,7 @@ import { cpus } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { threadedDriver } from './lib/client-threads';
 import { diskFsync } from './lib/disk-fsync';
 import { type ClientKind, type Driver, driverFor } from './lib/drivers';
@@ -33,6 +34,7 @@ import {
 import { describeSteps, explainSlowest, stepsIn } from './lib/stalls';
 import type { SequenceReport } from './lib/stats';
 import { startProjectWithOpencode, taskCard } from './lib/task-card';
+import { describeTail, diskFigures, type TailReport, tailReport, traceMessages } from './lib/trace';
 
 const { values } = parseArgs({
   options: {
@@ -44,8 +46,13 @@ const { values } = parseArgs({
     'client-threads': { type: 'string', default: '1' },
     floor: { type: 'boolean', default: false },
     connections: { type: 'string' },
+    trace: { type: 'boolean', default: false },
+    servers: { type: 'string' },
+    'disk-beside': { type: 'boolean', default: false },
   },
 });
+/** --trace: the project's probe follows every bench message through the server (./lib/trace.ts). */
+const traceEnv: Record<string, string> = values.trace ? { BENCH_PROBE_TRACE: '1' } : {};
 /** Subscribers spread over this many worker threads of the client process (1: all in its main thread). */
 const clientThreads = Number(values['client-threads']);
 if (!Number.isInteger(clientThreads) || clientThreads < 1) {
@@ -289,7 +296,7 @@ const KIND_LABEL: Record<Kind, string> = {
   floor: 'trpc floor',
 };
 const starters: Record<Kind, (scenario: Scenario) => Promise<RunningServer>> = {
-  project: (scenario) => (scenario.start ?? startProject)(),
+  project: (scenario) => (scenario.start ?? (() => startProject(traceEnv)))(),
   baseline: () => startBaseline(),
   socketio: () => startSocketio(),
   trpc: () => startTrpcStock(),
@@ -317,6 +324,26 @@ interface RoundRecord {
   steps?: string;
   /** Set when max > 10x p99: what the slowest delivery waited for. */
   flagged?: { cause: string; details: string };
+  /** With --trace: where the project's slow messages spent their time. */
+  tail?: TailReport;
+  /** With --disk-beside: the disk loop's commits during the round. */
+  diskBeside?: ReturnType<typeof diskFigures>;
+}
+
+/** Slower than this to the last subscriber counts as the tail in --trace reports. */
+const TAIL_MS = 5;
+
+/** With --disk-beside: a worker thread committing single rows at the paced rate until stopped. */
+async function startDiskBeside(perSecond: number): Promise<() => Promise<[number, number][]>> {
+  const worker = new Worker(new URL('./lib/disk-beside.mjs', import.meta.url), {
+    workerData: { perSecond },
+  });
+  await new Promise((resolve) => worker.once('message', resolve));
+  return () =>
+    new Promise((resolve) => {
+      worker.once('message', resolve);
+      worker.postMessage('stop');
+    });
 }
 
 const rows: Row[] = [];
@@ -372,8 +399,11 @@ for (const scenario of selected) {
         ...(values.floor && scenario.floor ? (['floor'] as const) : []),
         'project',
       ];
+  // --servers project,floor: only these (a quick look at one change; the table then lacks the others).
+  const wanted = values.servers?.split(',');
+  const runKinds = wanted ? kinds.filter((k) => wanted.includes(k)) : kinds;
   for (let round = 0; round < rounds; round++) {
-    for (const kind of kinds) {
+    for (const kind of runKinds) {
       let figures = '';
       const record: RoundRecord = { scenario: scenario.name, kind, round: round + 1, figures: {} };
       if (scenario.standalone) {
@@ -394,8 +424,13 @@ for (const scenario of selected) {
         clientThreads > 1
           ? threadedDriver(inProcess, { kind: clients, urls, token }, clientThreads)
           : inProcess;
+      const beside =
+        values['disk-beside'] && kind === 'project' && scenario.name === 'paced'
+          ? await startDiskBeside(size.pace)
+          : null;
       try {
         const result = await Promise.race([scenario.run(driver, server), server.died]);
+        const disk = beside ? await beside() : undefined;
         if (result) {
           results[kind].push(result);
           record.figures = result.figures;
@@ -409,6 +444,16 @@ for (const scenario of selected) {
           // The probe reports every 100 ms: let the slices covering the end of the run arrive.
           await sleep(250);
           inspect(record, result, server);
+          if (disk && result.timing)
+            record.diskBeside = diskFigures(disk, result.timing.from, result.timing.to);
+          if (values.trace && kind === 'project' && result.perMessage) {
+            const traced = traceMessages(server.probe, clientSlices, result.perMessage, disk);
+            record.tail = tailReport(traced, TAIL_MS);
+            const lines = describeTail(record.tail);
+            if (record.diskBeside)
+              lines.push(`  disk loop beside the round: ${JSON.stringify(record.diskBeside)}`);
+            process.stderr.write(`${lines.join('\n')}\n`);
+          }
           roundRecords.push(record);
         } else notes.push(`${scenario.name}: skipped (the project has no /employees route yet)`);
       } finally {

@@ -15,7 +15,22 @@ export interface ProbeSlice {
   tx: [number, number, number, number];
   /** Explicit checkpoints: [start, duration]. */
   ckpt: [number, number][];
+  /** With BENCH_PROBE_TRACE=1: the bench messages' steps through the server (see TraceEvent). */
+  ev?: TraceEvent[];
 }
+
+/**
+ * A step of one bench message ("bench <seq>") in the server, wall-clock ms: its chat.send frame read; handed to the
+ * writer thread (with the group's size); its group's transaction (start, total ms, body ms: the rest is BEGIN and
+ * COMMIT with its fsync; group size; every seq of the group); the commit's answer back on the main thread; its
+ * frames written to sockets in one slice (first, last, how many writes).
+ */
+export type TraceEvent =
+  | ['in', number, number]
+  | ['hand', number, number, number]
+  | ['tx', number, number, number, number, number, number[]]
+  | ['done', number, number]
+  | ['w', number, number, number, number];
 
 /** Starts measuring in this thread; `emit` receives each slice. Returns a stop function. */
 export declare function startProbe(emit: (slice: ProbeSlice) => void): () => void;

@@ -3,6 +3,9 @@
 // starts (`--import`, BENCH_PROBE=stdout: one `BENCH_PROBE {json}` line per slice on stdout, from every thread that
 // loads it: worker threads inherit the flag) and runs it in its own process through `startProbe`. Plain
 // JavaScript, so it loads before any TypeScript loader is registered. Nothing here changes what the server does.
+// With BENCH_PROBE_TRACE=1 it also follows each bench message ("bench <seq>") through the server (`ev` in the
+// slices): its chat.send frame read, handed to the writer thread, its transaction (and the part of it that was
+// BEGIN/COMMIT, i.e. the fsync), the commit answer back on the main thread, and its frames written to the sockets.
 // Types: ./probe.d.mts.
 import { writeSync } from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
@@ -17,9 +20,16 @@ const wall = () => performance.timeOrigin + performance.now();
 
 let current = null;
 let txDepth = 0;
+const tracing = process.env.BENCH_PROBE_TRACE === '1';
+/** Per-message socket writes of the current slice: seq -> [first, last, count]. */
+let writes = new Map();
 
 export function startProbe(emit) {
-  const fresh = () => ({ th: threadId, t: round(wall()), loop: 0, gc: [], tx: [0, 0, 0, 0], ckpt: [] });
+  const fresh = () => {
+    const slice = { th: threadId, t: round(wall()), loop: 0, gc: [], tx: [0, 0, 0, 0], ckpt: [] };
+    if (tracing) slice.ev = [];
+    return slice;
+  };
   current = fresh();
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
@@ -32,6 +42,10 @@ export function startProbe(emit) {
     const slice = current;
     slice.loop = round(loop.max / 1e6);
     loop.reset();
+    if (tracing && writes.size > 0) {
+      for (const [seq, [first, last, count]] of writes) slice.ev.push(['w', seq, first, last, count]);
+      writes = new Map();
+    }
     current = fresh();
     emit(slice);
   }, SLICE_MS);
@@ -43,8 +57,27 @@ export function startProbe(emit) {
   };
 }
 
-function noteTx(start) {
+const BENCH_SEQ = /^bench (\d+)$/;
+/** The bench sequence numbers of a group's entries (messages whose text is "bench <seq>"). */
+function seqsOf(batch) {
+  const seqs = [];
+  if (!Array.isArray(batch)) return seqs;
+  for (const item of batch) {
+    const match = typeof item?.text === 'string' ? BENCH_SEQ.exec(item.text) : null;
+    if (match) seqs.push(Number(match[1]));
+  }
+  return seqs;
+}
+const event = (...e) => current?.ev?.push(e);
+
+function noteTx(start, body, batch) {
   const ms = performance.now() - start;
+  if (tracing) {
+    // One event per group: [kind, first seq, start, total ms, body ms (the rest is BEGIN + COMMIT), size, seqs].
+    const seqs = seqsOf(batch);
+    if (seqs.length > 0)
+      event('tx', seqs[0], round(performance.timeOrigin + start), round(ms), round(body), batch.length, seqs);
+  }
   const tx = current?.tx;
   if (!tx) return;
   tx[0]++;
@@ -69,7 +102,16 @@ function timeSqlite() {
   const proto = Database.prototype;
   const transaction = proto.transaction;
   proto.transaction = function (fn) {
-    const tx = transaction.call(this, fn);
+    let body = 0;
+    const timedBody = function (...args) {
+      const start = performance.now();
+      try {
+        return fn.apply(this, args);
+      } finally {
+        body = performance.now() - start;
+      }
+    };
+    const tx = transaction.call(this, tracing ? timedBody : fn);
     const wrap = (inner) =>
       function (...args) {
         const start = performance.now();
@@ -78,7 +120,7 @@ function timeSqlite() {
           return inner.apply(this, args);
         } finally {
           txDepth--;
-          if (txDepth === 0) noteTx(start);
+          if (txDepth === 0) noteTx(start, body, args[0]);
         }
       };
     const timed = wrap(tx);
@@ -132,8 +174,89 @@ function probeWorkers() {
   syncBuiltinESMExports();
 }
 
+/** Seqs of the bench messages in a frame: every `"text":"bench <seq>"` it holds. */
+function seqsInFrame(buffer, from = 0) {
+  const seqs = [];
+  const marker = '"text":"bench ';
+  let at = buffer.indexOf(marker, from);
+  while (at !== -1) {
+    let seq = 0;
+    let i = at + marker.length;
+    for (; i < buffer.length && buffer[i] >= 48 && buffer[i] <= 57; i++) seq = seq * 10 + buffer[i] - 48;
+    seqs.push(seq);
+    at = buffer.indexOf(marker, i);
+  }
+  return seqs;
+}
+
+/**
+ * The main thread's side of BENCH_PROBE_TRACE: a chat.send frame read from a WebSocket ('in'), a commit handed to
+ * the writer thread ('hand', with the group's size) and its answer ('done'), and the message-stream frames written
+ * to sockets ('w': first and last write and how many, per slice). Patched on the classes, so every server the bench
+ * starts is followed the same way without knowing about it.
+ */
+function traceMain() {
+  const require = createRequire(import.meta.url);
+  try {
+    const WebSocket = require('ws');
+    const emit = WebSocket.prototype.emit;
+    WebSocket.prototype.emit = function (name, data, ...rest) {
+      if (name === 'message' && Buffer.isBuffer(data) && data.includes('chat.send')) {
+        const at = round(wall());
+        for (const seq of seqsInFrame(data)) event('in', seq, at);
+      }
+      return emit.call(this, name, data, ...rest);
+    };
+  } catch {}
+  const Worker = workerThreads.Worker;
+  const answered = [];
+  const postMessage = Worker.prototype.postMessage;
+  Worker.prototype.postMessage = function (message, ...rest) {
+    if (message?.type === 'commit') {
+      const seqs = seqsOf(message.batch);
+      answered.push(seqs);
+      const at = round(wall());
+      for (const seq of seqs) event('hand', seq, at, message.batch.length);
+    }
+    return postMessage.call(this, message, ...rest);
+  };
+  const emitWorker = Worker.prototype.emit;
+  Worker.prototype.emit = function (name, message, ...rest) {
+    if (name === 'message' && (message?.type === 'done' || message?.type === 'failed')) {
+      const at = round(wall());
+      for (const seq of answered.shift() ?? []) event('done', seq, at);
+    }
+    return emitWorker.call(this, name, message, ...rest);
+  };
+  const net = require('node:net');
+  const frames = new WeakMap();
+  const write = net.Socket.prototype.write;
+  net.Socket.prototype.write = function (chunk, ...rest) {
+    if (Buffer.isBuffer(chunk) && chunk.length < 1 << 20) {
+      let seqs = frames.get(chunk);
+      if (seqs === undefined) {
+        // Only the message stream's frames (a batch), not acknowledgements that echo a message.
+        seqs = chunk.includes('{"messages":[') ? seqsInFrame(chunk) : [];
+        frames.set(chunk, seqs);
+      }
+      if (seqs.length > 0) {
+        const at = round(wall());
+        for (const seq of seqs) {
+          const w = writes.get(seq);
+          if (w) {
+            w[1] = at;
+            w[2]++;
+          } else writes.set(seq, [at, at, 1]);
+        }
+      }
+    }
+    return write.call(this, chunk, ...rest);
+  };
+}
+
 if (process.env.BENCH_PROBE === 'stdout') {
   if (isMainThread) probeWorkers();
+  if (isMainThread && tracing) traceMain();
   if (process.env.BENCH_PROBE_SQLITE === '1') timeSqlite();
   // Written straight to fd 1 (also from worker threads, whose process.stdout goes through the main thread).
   startProbe((slice) => writeSync(1, `\n${PROBE_PREFIX}${JSON.stringify(slice)}\n`));

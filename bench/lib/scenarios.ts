@@ -11,6 +11,8 @@ export interface ScenarioResult {
   sequence: SequenceReport;
   /** Wall-clock times (performance.timeOrigin + now) of the measured phase and of its slowest delivery. */
   timing?: { from: number; to: number; slowest?: { sent: number; arrived: number } };
+  /** Per message (index: seq), wall clock: when it was sent, and its first and last delivery (0: none). */
+  perMessage?: { sent: Float64Array; first: Float64Array; last: Float64Array };
 }
 
 const wallOf = (t: number) => performance.timeOrigin + t;
@@ -46,6 +48,8 @@ async function fanOut(
 ) {
   const received = Array.from({ length: o.subscribers }, () => [] as number[]);
   const sentAt = new Float64Array(o.messages);
+  const firstAt = new Float64Array(o.messages);
+  const lastAtOf = new Float64Array(o.messages);
   const latencies: number[] = [];
   let delivered = 0;
   let warmDelivered = 0;
@@ -60,6 +64,8 @@ async function fanOut(
     received[i]?.push(seq);
     const ms = now - (sentAt[seq] ?? now);
     latencies.push(ms);
+    if (!firstAt[seq]) firstAt[seq] = now;
+    if (now > (lastAtOf[seq] ?? 0)) lastAtOf[seq] = now;
     if (ms > slowest.ms) slowest = { ms, sent: sentAt[seq] ?? now, arrived: now };
     delivered++;
     lastAt = Math.max(lastAt, now);
@@ -80,7 +86,9 @@ async function fanOut(
     to: wallOf(Math.max(lastAt, start)),
     slowest: { sent: wallOf(slowest.sent), arrived: wallOf(slowest.arrived) },
   };
-  return { start, lastAt, delivered, latency: summarize(latencies), sequence, timing };
+  const toWall = (times: Float64Array) => times.map((t) => (t ? wallOf(t) : 0));
+  const perMessage = { sent: toWall(sentAt), first: toWall(firstAt), last: toWall(lastAtOf) };
+  return { start, lastAt, delivered, latency: summarize(latencies), sequence, timing, perMessage };
 }
 
 export async function flood(
@@ -116,6 +124,7 @@ export async function paced(
     figures: { 'p50 ms': r.latency.p50, 'p99 ms': r.latency.p99, 'max ms': r.latency.max },
     sequence: r.sequence,
     timing: r.timing,
+    perMessage: r.perMessage,
   };
 }
 
