@@ -17,5 +17,22 @@ export const reactInputSchema = z.object({
   on: z.boolean({ error: 'on must be true (add) or false (remove)' }),
 });
 
-/** chat.thread: a thread's root and all its replies (replies to replies included), oldest first. */
-export const threadInputSchema = z.object({ root: messageIdSchema });
+/** Replies chat.thread returns when no limit is given: most threads whole, a long one from its newest end. */
+export const THREAD_PAGE = 100;
+export const MAX_THREAD_PAGE = 500;
+
+/**
+ * chat.thread: a thread's root and its newest `limit` replies before `before` (all of them up to the limit when
+ * null), replies to replies included, oldest first; the answer's olderCursor pages further back.
+ */
+export const threadInputSchema = z.object({
+  root: messageIdSchema,
+  /** The olderCursor of the previous answer. */
+  before: messageIdSchema.nullish(),
+  limit: z
+    .number()
+    .int()
+    .min(1, 'limit must be at least 1')
+    .max(MAX_THREAD_PAGE, `limit must be at most ${MAX_THREAD_PAGE}`)
+    .default(THREAD_PAGE),
+});

@@ -41,13 +41,23 @@ export type SendInput = z.infer<typeof sendInputSchema>;
 
 export const historyInputSchema = z
   .object({
+    /** Older pages: the newest `limit` messages before this id (a page's nextCursor). */
     cursor: messageIdSchema.nullish(),
+    /**
+     * Newer pages (a detached window catching up with the live tail): the oldest `limit` messages after this id,
+     * oldest first; nextCursor is then the `after` of the next newer page, null once the page reaches the newest.
+     */
+    after: messageIdSchema.nullish(),
     limit: z
       .number()
       .int()
       .min(1, 'limit must be at least 1')
       .max(MAX_HISTORY_PAGE, `limit must be at most ${MAX_HISTORY_PAGE}`)
       .default(50),
+  })
+  .refine((input) => input.cursor == null || input.after == null, {
+    message: 'give cursor (older messages) or after (newer messages), not both',
+    path: ['after'],
   })
   .default({ limit: 50 });
 

@@ -81,11 +81,15 @@ export interface Repository {
   getMessages(ids: readonly number[]): Promise<Message[]>;
   /** A thread: its root and every reply, oldest first (empty when the root does not exist). */
   thread(root: number): Promise<Message[]>;
+  /** The newest `limit` replies of thread `root` older than `before` (all when null), oldest first. */
+  threadReplies(root: number, before: number | null, limit: number): Promise<Message[]>;
   /**
    * Newest `limit` messages of the main conversation older than `before` (all when null), oldest first: a thread
    * reply is left out unless it was also sent to the channel (chat.thread lists threads).
    */
   history(before: number | null, limit: number): Promise<Message[]>;
+  /** Oldest `limit` messages of the main conversation newer than `after`, oldest first (history's other way). */
+  historyAfter(after: number, limit: number): Promise<Message[]>;
   /** Up to `limit` messages with id > `after`, oldest first. */
   messagesAfter(after: number, limit: number): Promise<Message[]>;
   lastMessageId(): Promise<number>;

@@ -66,6 +66,8 @@ export class SqliteRepository implements Repository {
   private readonly newestStatement: Database.Statement;
   private readonly changesAfterStatement: Database.Statement;
   private readonly threadStatement: Database.Statement;
+  private readonly mainAfterStatement: Database.Statement;
+  private readonly repliesStatement: Database.Statement;
   private readonly reader: MessageReader;
   private readonly searcher: SqliteSearch;
 
@@ -91,6 +93,12 @@ export class SqliteRepository implements Repository {
     );
     this.threadStatement = sqlite
       .prepare('SELECT id FROM messages WHERE id = ? OR thread_root = ? ORDER BY id')
+      .pluck();
+    this.mainAfterStatement = sqlite.prepare(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id > ? AND ${IN_MAIN_CONVERSATION} ORDER BY id LIMIT ?`,
+    );
+    this.repliesStatement = sqlite
+      .prepare('SELECT id FROM messages WHERE thread_root = ? AND id < ? ORDER BY id DESC LIMIT ?')
       .pluck();
     this.reader = messageReader(sqlite);
     this.searcher = new SqliteSearch(sqlite, (ids) => this.reader.many(ids));
@@ -223,6 +231,10 @@ export class SqliteRepository implements Repository {
     return this.reader.page(rows.reverse());
   }
 
+  async historyAfter(after: number, limit: number): Promise<Message[]> {
+    return this.reader.page(this.mainAfterStatement.all(after, limit) as RawRow[]);
+  }
+
   async messagesAfter(after: number, limit: number): Promise<Message[]> {
     return this.reader.page(this.afterStatement.all(after, limit) as RawRow[]);
   }
@@ -253,6 +265,11 @@ export class SqliteRepository implements Repository {
 
   async thread(root: number): Promise<Message[]> {
     return this.reader.many(this.threadStatement.all(root, root) as number[]);
+  }
+
+  async threadReplies(root: number, before: number | null, limit: number): Promise<Message[]> {
+    const ids = this.repliesStatement.all(root, before ?? Number.MAX_SAFE_INTEGER, limit) as number[];
+    return this.reader.many(ids.reverse());
   }
 
   async lastMessageId(): Promise<number> {

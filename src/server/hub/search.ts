@@ -50,8 +50,18 @@ export async function messagesAround(
   limit: number,
 ): Promise<{ messages: Message[]; olderCursor: number | null; hasNewer: boolean }> {
   const half = Math.ceil(limit / 2);
-  const newer = await repo.messagesAfter(id - 1, half + 1);
-  if (newer[0]?.id !== id) throw new ChatError('NOT_FOUND', `message ${id} does not exist`);
+  // The main conversation only, as history pages are: a thread-only reply between here and the tail is no row of
+  // the list (and would make the window look short of its newer half).
+  const newer = await repo.historyAfter(id - 1, half + 1);
+  if (newer[0]?.id !== id) {
+    const [reply] = await repo.getMessages([id]);
+    throw new ChatError(
+      'NOT_FOUND',
+      reply?.threadRoot !== undefined
+        ? `message ${id} lives only in the thread of message ${reply.threadRoot}: open that thread (chat.thread)`
+        : `message ${id} does not exist`,
+    );
+  }
   const newerPage = newer.slice(0, half);
   const olderCount = limit - newerPage.length;
   const older = await repo.history(id, olderCount + 1);

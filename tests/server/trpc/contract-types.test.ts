@@ -29,6 +29,11 @@ describe('the typed contract (compile-time)', () => {
     expectTypeOf<Out['chat']['send']>().toEqualTypeOf<Message>();
     expectTypeOf<Out['chat']['history']['messages']>().toEqualTypeOf<Message[]>();
     expectTypeOf<Out['chat']['history']['nextCursor']>().toEqualTypeOf<number | null>();
+    expectTypeOf<Extract<In['chat']['history'], object>['after']>().toEqualTypeOf<
+      number | null | undefined
+    >();
+    expectTypeOf<Out['chat']['thread']['replies']>().toEqualTypeOf<Message[]>();
+    expectTypeOf<Out['chat']['thread']['olderCursor']>().toEqualTypeOf<number | null>();
     expectTypeOf<Out['communication']['switch']['type']>().toEqualTypeOf<'websocket' | 'telegram'>();
     expectTypeOf<In['communication']['switch']['transport']>().toEqualTypeOf<'websocket' | 'telegram'>();
   });

@@ -486,6 +486,14 @@ export class PgRepository implements Repository {
     return withReactions(result.rows.reverse());
   }
 
+  async historyAfter(after: number, limit: number): Promise<Message[]> {
+    const result = await this.pool.query<RawRow>(
+      `SELECT ${READ_COLUMNS} FROM messages WHERE id > $1 AND ${IN_MAIN_CONVERSATION} ORDER BY id LIMIT $2`,
+      [after, limit],
+    );
+    return withReactions(result.rows);
+  }
+
   async messagesAfter(after: number, limit: number): Promise<Message[]> {
     const result = await this.pool.query<RawRow>(
       `SELECT ${READ_COLUMNS} FROM messages WHERE id > $1 ORDER BY id LIMIT $2`,
@@ -531,6 +539,15 @@ export class PgRepository implements Repository {
       [root],
     );
     return withReactions(result.rows);
+  }
+
+  async threadReplies(root: number, before: number | null, limit: number): Promise<Message[]> {
+    const result = await this.pool.query<RawRow>(
+      `SELECT ${READ_COLUMNS} FROM messages WHERE thread_root = $1 ${before === null ? '' : 'AND id < $3'}
+       ORDER BY id DESC LIMIT $2`,
+      before === null ? [root, limit] : [root, limit, before],
+    );
+    return withReactions(result.rows.reverse());
   }
 
   async lastMessageId(): Promise<number> {

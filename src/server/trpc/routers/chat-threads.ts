@@ -27,8 +27,12 @@ export const chatThreadProcedures = {
     return ctx.services.hub.react(input, ctx.user.id);
   }),
 
-  /** A thread's root and every reply, oldest first; any message of the thread may be asked for. NOT_FOUND. */
+  /**
+   * A thread's root and its newest `limit` replies before `before` (default 100, every reply of most threads),
+   * oldest first, with `olderCursor` for the page before (null: none); any message of the thread may be asked
+   * for. NOT_FOUND.
+   */
   thread: authedProcedure
     .input(threadInputSchema)
-    .query(({ ctx, input }) => readThread(ctx.services.repo, input.root)),
+    .query(({ ctx, input }) => readThread(ctx.services.repo, input.root, input)),
 };

@@ -52,6 +52,15 @@ export const chatRouter = {
   }),
 
   history: authedProcedure.input(historyInputSchema).query(async ({ ctx, input }) => {
+    if (input.after != null) {
+      // The newer way (a detached window catching up): nextCursor is the next page's `after`, null at the tail.
+      const newer = await ctx.services.repo.historyAfter(input.after, input.limit + 1);
+      const page = newer.slice(0, input.limit);
+      return {
+        messages: page,
+        nextCursor: newer.length > input.limit ? (page[page.length - 1]?.id ?? null) : null,
+      };
+    }
     const messages = await ctx.services.repo.history(input.cursor ?? null, input.limit + 1);
     const hasMore = messages.length > input.limit;
     const page = hasMore ? messages.slice(1) : messages;
