@@ -48,6 +48,7 @@ const { values } = parseArgs({
     connections: { type: 'string' },
     trace: { type: 'boolean', default: false },
     servers: { type: 'string' },
+    ab: { type: 'string' },
     'disk-beside': { type: 'boolean', default: false },
   },
 });
@@ -277,6 +278,8 @@ interface Row {
   trpc: number | null;
   /** The minimal tRPC-wire relay with the same clients (--floor); null when not run. */
   floor: number | null;
+  /** --ab: the project as it is in another checkout, alternating with this one; null when not run. */
+  projectB: number | null;
   /** project / raw relay. */
   ratio: number | null;
   /** The better of the two peers (Socket.IO, tRPC) for this metric, and project / that. */
@@ -287,9 +290,10 @@ interface Row {
   conditions: string;
 }
 
-type Kind = 'project' | 'baseline' | 'socketio' | 'trpc' | 'floor';
+type Kind = 'project' | 'baseline' | 'socketio' | 'trpc' | 'floor' | 'projectB';
 const KIND_LABEL: Record<Kind, string> = {
   project: 'project',
+  projectB: 'project B',
   baseline: 'raw ws',
   socketio: 'socket.io',
   trpc: 'trpc ws',
@@ -297,6 +301,7 @@ const KIND_LABEL: Record<Kind, string> = {
 };
 const starters: Record<Kind, (scenario: Scenario) => Promise<RunningServer>> = {
   project: (scenario) => (scenario.start ?? (() => startProject(traceEnv)))(),
+  projectB: () => startProject(traceEnv, values.ab),
   baseline: () => startBaseline(),
   socketio: () => startSocketio(),
   trpc: () => startTrpcStock(),
@@ -309,6 +314,7 @@ const CLIENTS: Record<Kind, ClientKind> = {
   socketio: 'socketio',
   trpc: 'project',
   floor: 'project',
+  projectB: 'project',
 };
 
 /** The bench process's own step timings (its clients' event loop and GC), for explaining slow rounds. */
@@ -389,6 +395,7 @@ for (const scenario of selected) {
     socketio: [],
     trpc: [],
     floor: [],
+    projectB: [],
   };
   const peers = (scenario.peers ?? !scenario.projectOnly) && (!smoke || scenario.smokePeers === true);
   const kinds: Kind[] = scenario.projectOnly
@@ -398,6 +405,8 @@ for (const scenario of selected) {
         ...(peers ? (['socketio', 'trpc'] as const) : []),
         ...(values.floor && scenario.floor ? (['floor'] as const) : []),
         'project',
+        // --ab: A and B alternate within every round, after the same servers.
+        ...(values.ab && !scenario.start ? (['projectB'] as const) : []),
       ];
   // --servers project,floor: only these (a quick look at one change; the table then lacks the others).
   const wanted = values.servers?.split(',');
@@ -446,7 +455,7 @@ for (const scenario of selected) {
           inspect(record, result, server);
           if (disk && result.timing)
             record.diskBeside = diskFigures(disk, result.timing.from, result.timing.to);
-          if (values.trace && kind === 'project' && result.perMessage) {
+          if (values.trace && (kind === 'project' || kind === 'projectB') && result.perMessage) {
             const traced = traceMessages(server.probe, clientSlices, result.perMessage, disk);
             record.tail = tailReport(traced, TAIL_MS);
             const lines = describeTail(record.tail);
@@ -469,7 +478,9 @@ for (const scenario of selected) {
   for (const metric of metrics) {
     const med = (kind: Kind) =>
       results[kind].length ? median(results[kind].map((r) => r.figures[metric] as number)) : null;
-    const [p, b, so, tr, f] = (['project', 'baseline', 'socketio', 'trpc', 'floor'] as const).map(med);
+    const [p, b, so, tr, f, pb] = (
+      ['project', 'baseline', 'socketio', 'trpc', 'floor', 'projectB'] as const
+    ).map(med);
     const better = scenario.lowerIsBetter.includes(metric) ? 'lower' : 'higher';
     const peerFigures = [so, tr].filter((n): n is number => n !== null && Number.isFinite(n));
     const bestPeer = peerFigures.length
@@ -485,6 +496,7 @@ for (const scenario of selected) {
       socketio: so ?? null,
       trpc: tr ?? null,
       floor: f ?? null,
+      projectB: pb ?? null,
       ratio: p != null && b ? p / b : null,
       bestPeer,
       vsBestPeer: p != null && bestPeer ? p / bestPeer : null,
@@ -548,6 +560,13 @@ const floorColumns = (r: Row | null) =>
       ? [fmt(r.floor), fmt(r.project !== null && r.floor ? r.project / r.floor : null, 2)]
       : ['trpc floor', 'vs floor']
     : [];
+// --ab: B's column and B / A.
+const abColumns = (r: Row | null) =>
+  values.ab
+    ? r
+      ? [fmt(r.projectB), fmt(r.project !== null && r.projectB !== null ? r.projectB / r.project : null, 2)]
+      : ['project B', 'B / A']
+    : [];
 const table = [
   [
     'scenario',
@@ -559,6 +578,7 @@ const table = [
     'trpc ws',
     'vs best peer',
     ...floorColumns(null),
+    ...abColumns(null),
     'better',
     'conditions',
   ],
@@ -572,6 +592,7 @@ const table = [
     fmt(r.trpc),
     fmt(r.vsBestPeer, 2),
     ...floorColumns(r),
+    ...abColumns(r),
     r.better,
     r.conditions,
   ]),

@@ -85,7 +85,11 @@ export function rssKb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
 }
 
-export async function startProject(extraEnv: Record<string, string> = {}): Promise<RunningServer> {
+/** `cwd`: another checkout of the project to run instead of this one (`--ab`: its node_modules must resolve). */
+export async function startProject(
+  extraEnv: Record<string, string> = {},
+  cwd?: string,
+): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), 'ocs-bench-'));
   const [port, wsPort] = [await freePort(), await freePort()];
   // BENCH_CPU_PROF=1 writes a V8 CPU profile of the server per run into bench/results/prof.
@@ -111,6 +115,7 @@ export async function startProject(extraEnv: Record<string, string> = {}): Promi
       ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(cwd ? { cwd } : {}),
   });
   await waitForLine(child, /OpenCode-Slack is running/);
   const probe = collectProbe(child);

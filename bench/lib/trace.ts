@@ -42,6 +42,8 @@ export interface MessageTrace {
   clientGc: number;
   /** With --disk-beside: the longest commit of the disk loop that overlapped this message's transaction. */
   disk?: number;
+  /** The server's WAL checkpoints (checkpointer thread) that overlapped this message's transaction, ms. */
+  checkpoint: number;
 }
 
 interface Steps {
@@ -99,6 +101,7 @@ export function traceMessages(
       }
     }
   }
+  const checkpoints = server.flatMap((slice) => slice.ckpt);
   const out: MessageTrace[] = [];
   for (let seq = 0; seq < perMessage.sent.length; seq++) {
     const s = steps.get(seq);
@@ -118,6 +121,9 @@ export function traceMessages(
     )
       continue;
     const txEnd = txStart + txMs;
+    let checkpoint = 0;
+    for (const [at, ms] of checkpoints)
+      checkpoint += Math.max(0, Math.min(txEnd, at + ms) - Math.max(txStart, at));
     let beside: number | undefined;
     if (disk) {
       beside = 0;
@@ -140,6 +146,7 @@ export function traceMessages(
       groupSize: s.groupSize ?? 1,
       serverGc: gcWithin(server, sent, last),
       clientGc: gcWithin(client, sent, last),
+      checkpoint,
       ...(beside === undefined ? {} : { disk: beside }),
     });
   }
@@ -154,6 +161,8 @@ export interface TailReport {
   segments: { segment: Segment; label: string; all: number; slowMedian: number; slowP90: number }[];
   /** How many slow messages had each segment as the one furthest above its everyone's median. */
   blame: Partial<Record<Segment, number>>;
+  /** Slow and all messages whose transaction overlapped a WAL checkpoint. */
+  duringCheckpoint: { slow: number; all: number };
   slowest: MessageTrace[];
 }
 
@@ -196,6 +205,10 @@ export function tailReport(messages: MessageTrace[], thresholdMs: number): TailR
       ),
     })),
     blame,
+    duringCheckpoint: {
+      slow: slow.filter((m) => m.checkpoint > 0).length,
+      all: messages.filter((m) => m.checkpoint > 0).length,
+    },
     slowest: [...slow].sort((a, b) => b.total - a.total).slice(0, 5),
   };
 }
@@ -215,9 +228,13 @@ export function describeTail(report: TailReport): string[] {
     .map(([s, n]) => `${s} ${n}`)
     .join(', ');
   if (blame) lines.push(`  furthest above its median in the slow messages: ${blame}`);
+  const c = report.duringCheckpoint;
+  lines.push(
+    `  committed while a WAL checkpoint ran: ${c.slow} of the ${report.slow} slow, ${c.all} of all ${report.traced}`,
+  );
   for (const m of report.slowest)
     lines.push(
-      `  seq ${m.seq}: ${r2(m.total)} ms = ${SEGMENTS.map((s) => `${s} ${r2(m.segments[s])}`).join(', ')}; group of ${m.groupSize}; GC server ${r2(m.serverGc)} / clients ${r2(m.clientGc)} ms${m.disk === undefined ? '' : `; disk loop's longest commit meanwhile ${r2(m.disk)} ms`}`,
+      `  seq ${m.seq}: ${r2(m.total)} ms = ${SEGMENTS.map((s) => `${s} ${r2(m.segments[s])}`).join(', ')}; group of ${m.groupSize}; GC server ${r2(m.serverGc)} / clients ${r2(m.clientGc)} ms; checkpoint during its commit ${r2(m.checkpoint)} ms${m.disk === undefined ? '' : `; disk loop's longest commit meanwhile ${r2(m.disk)} ms`}`,
     );
   return lines;
 }

@@ -53,7 +53,8 @@ describe('tracing where a paced message spends its time', () => {
     first[seq] = w[2] + 0.5;
     last[seq] = w[3] + 1;
   });
-  const server = [slice(0, main, [[T + 16, 0.4, 1]]), slice(2, writer)];
+  const checkpointer = { ...slice(3, []), ckpt: [[T + 15.4, 3]] as [number, number][] };
+  const server = [slice(0, main, [[T + 16, 0.4, 1]]), slice(2, writer), checkpointer];
   const traced = traceMessages(server, [slice(0, [])], { sent, first, last }, [[T + 15.5, 11]]);
 
   it('cuts each message into its segments, adding up to its latency', () => {
@@ -66,6 +67,8 @@ describe('tracing where a paced message spends its time', () => {
     expect(m?.disk).toBe(11);
     expect(m?.serverGc).toBeCloseTo(0.4, 3);
     expect(traced[0]?.disk).toBe(0);
+    expect(m?.checkpoint).toBeCloseTo(2.8, 3);
+    expect(traced[0]?.checkpoint).toBe(0);
   });
 
   it('blames the slow message on its commit and leaves out messages the server never saw', () => {
@@ -74,6 +77,7 @@ describe('tracing where a paced message spends its time', () => {
     expect(report.slow).toBe(1);
     expect(report.blame).toEqual({ 'tx commit': 1 });
     expect(report.slowest[0]?.seq).toBe(3);
+    expect(report.duringCheckpoint).toEqual({ slow: 1, all: 1 });
     expect(describeTail(report).join('\n')).toMatch(/1 of 5 traced messages took over 5 ms/);
     const unseen = traceMessages([], [], { sent, first, last });
     expect(unseen).toEqual([]);
