@@ -20,6 +20,7 @@ const wall = () => performance.timeOrigin + performance.now();
 
 let current = null;
 let txDepth = 0;
+let flushDue = () => {};
 const tracing = process.env.BENCH_PROBE_TRACE === '1';
 /** Per-message socket writes of the current slice: seq -> [first, last, count]. */
 let writes = new Map();
@@ -38,7 +39,7 @@ export function startProbe(emit) {
       current?.gc.push([round(performance.timeOrigin + e.startTime), round(e.duration), e.detail?.kind ?? 0]);
   });
   gc.observe({ entryTypes: ['gc'] });
-  const timer = setInterval(() => {
+  const flush = () => {
     const slice = current;
     slice.loop = round(loop.max / 1e6);
     loop.reset();
@@ -48,9 +49,16 @@ export function startProbe(emit) {
     }
     current = fresh();
     emit(slice);
-  }, SLICE_MS);
+  };
+  const timer = setInterval(flush, SLICE_MS);
   timer.unref();
+  // A thread that never returns to its event loop (the checkpointer waits in Atomics.wait) runs no timer: what it
+  // measures is sent from the measuring call once its slice is over.
+  flushDue = () => {
+    if (wall() - current.t >= SLICE_MS) flush();
+  };
   return () => {
+    flushDue = () => {};
     clearInterval(timer);
     loop.disable();
     gc.disconnect();
@@ -136,6 +144,7 @@ function timeSqlite() {
       return run.apply(self, args);
     } finally {
       current?.ckpt.push([round(performance.timeOrigin + start), round(performance.now() - start)]);
+      flushDue();
     }
   };
   const pragma = proto.pragma;

@@ -161,8 +161,11 @@ export interface TailReport {
   segments: { segment: Segment; label: string; all: number; slowMedian: number; slowP90: number }[];
   /** How many slow messages had each segment as the one furthest above its everyone's median. */
   blame: Partial<Record<Segment, number>>;
-  /** Slow and all messages whose transaction overlapped a WAL checkpoint. */
-  duringCheckpoint: { slow: number; all: number };
+  /**
+   * Slow and all messages whose transaction overlapped a WAL checkpoint, and the median BEGIN + COMMIT of the
+   * messages committed during one and outside.
+   */
+  duringCheckpoint: { slow: number; all: number; commitDuring: number; commitOutside: number };
   slowest: MessageTrace[];
 }
 
@@ -208,6 +211,8 @@ export function tailReport(messages: MessageTrace[], thresholdMs: number): TailR
     duringCheckpoint: {
       slow: slow.filter((m) => m.checkpoint > 0).length,
       all: messages.filter((m) => m.checkpoint > 0).length,
+      commitDuring: r2(med(messages.filter((m) => m.checkpoint > 0).map((m) => m.segments['tx commit']))),
+      commitOutside: r2(med(messages.filter((m) => m.checkpoint === 0).map((m) => m.segments['tx commit']))),
     },
     slowest: [...slow].sort((a, b) => b.total - a.total).slice(0, 5),
   };
@@ -230,7 +235,7 @@ export function describeTail(report: TailReport): string[] {
   if (blame) lines.push(`  furthest above its median in the slow messages: ${blame}`);
   const c = report.duringCheckpoint;
   lines.push(
-    `  committed while a WAL checkpoint ran: ${c.slow} of the ${report.slow} slow, ${c.all} of all ${report.traced}`,
+    `  committed while a WAL checkpoint ran: ${c.slow} of the ${report.slow} slow, ${c.all} of all ${report.traced} (their BEGIN + COMMIT p50 ${c.commitDuring} ms, the others' ${c.commitOutside} ms)`,
   );
   for (const m of report.slowest)
     lines.push(
