@@ -65,8 +65,6 @@ const ALIASES: Record<string, string> = {
   sre: 'devops',
 };
 
-export const KNOWN_ROLES = Object.keys(EXPERTISE);
-
 /** Canonical key for a role: lower case, spaces as dashes, aliases resolved ("FS-developer" -> "fs-developer"). */
 export function roleKey(role: string): string {
   const key = role.trim().toLowerCase().replace(/\s+/g, '-');

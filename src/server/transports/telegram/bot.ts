@@ -67,6 +67,14 @@ export function redactBotToken(text: string): string {
   return text.replace(/\/bot\d+:[A-Za-z0-9_-]+/g, '/bot[redacted]');
 }
 
+// grammY's Node build types its signals with the abort-controller polyfill; Node's own is the same at run time.
+type GrammySignal = Parameters<Bot['api']['getMe']>[0];
+
+/** An abort signal as grammY's API methods take it. */
+export function grammySignal(signal: AbortSignal): GrammySignal {
+  return signal as unknown as GrammySignal;
+}
+
 /** Retry delay for attempt n (1-based): base * 2^(n-1), capped. */
 export function backoffMs(attempt: number, baseMs: number, maxMs: number): number {
   return Math.min(maxMs, baseMs * 2 ** Math.min(attempt - 1, 20));

@@ -8,12 +8,10 @@ import { RoleLostError } from '../../db/singleton';
 import { STATE_UPDATE_OFFSET, type TransportRepository } from '../../db/transport-repository';
 import { ChatError } from '../../hub/errors';
 import type { Hub } from '../../hub/hub';
-import { backoffMs, describeTelegramError, sleep } from './bot';
+import { backoffMs, describeTelegramError, grammySignal, sleep } from './bot';
 import { entitiesToMarkdown } from './entities';
 import { telegramSender } from './format';
 import { fromTelegramEmoji, STATE_TELEGRAM_REACTORS, withReactor } from './reactions';
-
-type GrammySignal = Parameters<Bot['api']['getMe']>[0];
 
 /**
  * On stop, a getUpdates in flight gets this long to answer before it is aborted: updates it brings are
@@ -118,7 +116,7 @@ export class Inbound {
             // message_reaction comes only where the bot is an admin of the chat.
             allowed_updates: ['message', 'edited_message', 'message_reaction', 'callback_query'],
           },
-          fetchSignal as unknown as GrammySignal,
+          grammySignal(fetchSignal),
         );
         failures = 0;
         this.events.onPollOk();

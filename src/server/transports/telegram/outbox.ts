@@ -13,7 +13,7 @@ import {
   STATE_FORWARD_CURSOR,
   type TransportRepository,
 } from '../../db/transport-repository';
-import { backoffMs, describeTelegramError, sleep } from './bot';
+import { backoffMs, describeTelegramError, grammySignal, sleep } from './bot';
 import { renderForTelegram } from './format';
 import { opOf, rowOf } from './outbox-ops';
 import { botReaction, parseReactors, STATE_TELEGRAM_REACTORS } from './reactions';
@@ -26,9 +26,6 @@ const PAGE = 200;
  * off stays out of Telegram even when no instance held the role to forget the cursor then.
  */
 export const RESUME_AFTER_SETTING = 'telegram.resumeAfter';
-
-// grammY's Node build types its signals with the abort-controller polyfill; Node's own is the same at run time.
-type GrammySignal = Parameters<Bot['api']['getMe']>[0];
 
 export interface OutboxOptions {
   chatId: string;
@@ -52,7 +49,6 @@ export class Outbox {
   private wake: (() => void) | null = null;
   /** Set when rows may have arrived since the worker last looked, so a wake-up is never lost. */
   private dirty = false;
-  failed = 0;
 
   constructor(
     private readonly bot: Bot,
@@ -225,7 +221,6 @@ export class Outbox {
           await sleep((error.parameters.retry_after ?? 1) * 1000, signal);
         } else if (error instanceof GrammyError && error.error_code === 400) {
           // Telegram refuses this text for good (it would fail forever): keep it aside, unblock the queue.
-          this.failed += 1;
           this.logger.error(
             { id: item.id, messageId: item.messageId, description },
             'telegram refused a message',
@@ -260,7 +255,7 @@ export class Outbox {
           ? {}
           : { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } }),
       },
-      signal as unknown as GrammySignal,
+      grammySignal(signal),
     );
     return sent.message_id;
   }
@@ -308,7 +303,7 @@ export class Outbox {
         first,
         item.html ? [{ type: 'emoji', emoji: item.html as ReactionTypeEmoji['emoji'] }] : [],
         {},
-        signal as unknown as GrammySignal,
+        grammySignal(signal),
       );
     await this.store.markDone(item.id);
   }
@@ -326,7 +321,7 @@ export class Outbox {
         id,
         html,
         { parse_mode: 'HTML', link_preview_options: { is_disabled: true } },
-        signal as unknown as GrammySignal,
+        grammySignal(signal),
       );
       return 'ok';
     } catch (error) {
@@ -344,7 +339,7 @@ export class Outbox {
     signal: AbortSignal,
   ): Promise<'ok' | 'gone' | 'refused'> {
     try {
-      await this.bot.api.deleteMessage(chatId, id, signal as unknown as GrammySignal);
+      await this.bot.api.deleteMessage(chatId, id, grammySignal(signal));
       return 'ok';
     } catch (error) {
       if (!(error instanceof GrammyError) || error.error_code !== 400) throw error;

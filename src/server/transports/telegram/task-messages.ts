@@ -11,7 +11,7 @@ import type { TaskUpdate } from '../../../shared/task-timeline';
 import { RoleLostError } from '../../db/singleton';
 import { STATE_TASK_CURSOR, type TransportRepository } from '../../db/transport-repository';
 import type { Subscriber, SubscriberOptions } from '../../hub/fanout';
-import { backoffMs, describeTelegramError, sleep } from './bot';
+import { backoffMs, describeTelegramError, grammySignal, sleep } from './bot';
 import { telegramSender } from './format';
 import {
   askKeyboard,
@@ -63,8 +63,6 @@ interface Entry {
   /** Looks for an ask's chat message (not forwarded yet) left before giving up on its keyboard. */
   keyTries: number;
 }
-
-type GrammySignal = Parameters<Bot['api']['getMe']>[0];
 
 export class TaskMessages {
   private readonly entries = new Map<number, Entry>();
@@ -322,11 +320,7 @@ export class TaskMessages {
       ? await this.pressBranch(branch.taskId, branch.action, by)
       : await this.pressAsk(data, by);
     await this.bot.api
-      .answerCallbackQuery(
-        query.id,
-        { text: text.slice(0, 200) },
-        this.controller.signal as unknown as GrammySignal,
-      )
+      .answerCallbackQuery(query.id, { text: text.slice(0, 200) }, grammySignal(this.controller.signal))
       .catch((err) => this.logger.warn({ err: describeTelegramError(err) }, 'answerCallbackQuery failed'));
   }
 
