@@ -217,17 +217,26 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   let wsLocation: WebSocketLocation = { port: null, path: '/ws' };
   const http = createHttpServer(services, policy, clientDir, () => wsLocation);
   const ws = createWebSocketEndpoint(services, policy, samePort ? { shareWith: http, path: '/ws' } : {});
+  // One order for stop() and for a start whose ports could not be taken.
+  const shutdown = async () => {
+    await services.agents.stop();
+    // Telegram polling and the outbox finish their in-flight call; legacy sockets are closed.
+    await services.communication.stop();
+    await ws.shutdown();
+    await Promise.all([close(http), samePort ? Promise.resolve() : close(ws.server)]);
+    // Every instance tails the timeline (whoever runs the agents): stopped once nobody subscribes, before the
+    // database closes, so no read of a closed pool is logged as a warning.
+    await services.agents.timeline.stop();
+    services.hub.close();
+    await services.repo.close();
+  };
   let httpPort: number;
   let wsPort: number;
   try {
     httpPort = await listen(http, config.PORT, config.HOST);
     wsPort = samePort ? httpPort : await listen(ws.server, config.WEBSOCKET_PORT, wsHost);
   } catch (error) {
-    await close(http);
-    await services.agents.stop();
-    await services.communication.stop();
-    await services.agents.timeline.stop();
-    await services.repo.close();
+    await shutdown();
     throw error;
   }
   origins = new OriginPolicy(config.CORS_ORIGINS, ownOrigins(config.HOST, httpPort));
@@ -240,16 +249,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   let stopping: Promise<void> | null = null;
   const stop = () => {
     stopping ??= (async () => {
-      await services.agents.stop();
-      // Telegram polling and the outbox finish their in-flight call; legacy sockets are closed.
-      await services.communication.stop();
-      await ws.shutdown();
-      await Promise.all([close(http), samePort ? Promise.resolve() : close(ws.server)]);
-      // Every instance tails the timeline (whoever runs the agents): stopped once nobody subscribes, before the
-      // database closes, so no read of a closed pool is logged as a warning.
-      await services.agents.timeline.stop();
-      services.hub.close();
-      await services.repo.close();
+      await shutdown();
       services.logger.info('server stopped');
       services.logger.flush();
     })();

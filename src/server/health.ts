@@ -67,16 +67,6 @@ export const VERSION: string = (() => {
   }
 })();
 
-/** Agents are optional (another module adds them): counted when `services.agents` offers a list. */
-interface AgentsLike {
-  list?: () => unknown[] | Promise<unknown[]>;
-  runsHere?: boolean;
-  workerInfo?: () => {
-    mode: string;
-    opencode: { state: string; version: string | null; lastError: string | null } | null;
-  };
-}
-
 export async function checkHealth(services: Services): Promise<HealthReport> {
   const components = {} as HealthReport['components'];
   // Even operators never see a secret: a driver's error may quote the connection string.
@@ -109,27 +99,22 @@ export async function checkHealth(services: Services): Promise<HealthReport> {
     };
   }
 
-  const agents = (services as unknown as { agents?: AgentsLike }).agents;
-  if (!agents?.list) components.agents = { status: 'absent' };
-  else {
-    try {
-      const info = agents.workerInfo?.();
-      components.agents = {
-        status: 'up',
-        count: (await agents.list()).length,
-        runsHere: agents.runsHere,
-        ...(info && {
-          worker: {
-            mode: info.mode,
-            state: info.opencode?.state ?? null,
-            version: info.opencode?.version ?? null,
-            lastError: info.opencode?.lastError ? message(info.opencode.lastError) : null,
-          },
-        }),
-      };
-    } catch (error) {
-      components.agents = { status: 'down', error: message(error) };
-    }
+  try {
+    const { agents } = services;
+    const info = agents.workerInfo();
+    components.agents = {
+      status: 'up',
+      count: (await agents.list()).length,
+      runsHere: agents.runsHere,
+      worker: {
+        mode: info.mode,
+        state: info.opencode?.state ?? null,
+        version: info.opencode?.version ?? null,
+        lastError: info.opencode?.lastError ? message(info.opencode.lastError) : null,
+      },
+    };
+  } catch (error) {
+    components.agents = { status: 'down', error: message(error) };
   }
 
   const diskPath = localDatabaseDir(services.config.DATABASE_URL);

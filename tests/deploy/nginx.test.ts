@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { PRODUCTION_NGINX, renderNginxConf, TEMPLATE } from '../../scripts/nginx-conf';
 import type { App } from '../../src/server/app';
-import { PING_MS } from '../../src/server/http/websocket';
+import { PING_MS } from '../../src/server/limits';
 import { freePort } from '../helpers/process';
 import { connectClient, startTestServer, tempDir, waitFor } from '../helpers/server';
 

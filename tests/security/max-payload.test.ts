@@ -4,7 +4,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { App } from '../../src/server/app';
-import { MAX_FRAME_BYTES } from '../../src/server/http/websocket';
+import { MAX_PAYLOAD_BYTES as MAX_FRAME_BYTES } from '../../src/server/limits';
 import { RawWebSocket } from '../helpers/raw-ws';
 import { startTestServer, waitFor } from '../helpers/server';
 

@@ -1,7 +1,6 @@
 // Small JSON helpers for the REST compatibility routes: read a bounded body, write a response.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-
-export const MAX_BODY_BYTES = 64 * 1024;
+import { MAX_PAYLOAD_BYTES } from '../limits';
 
 export class BodyError extends Error {
   constructor(
@@ -17,7 +16,7 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new BodyError(413, `request body is over ${MAX_BODY_BYTES} bytes`);
+    if (size > MAX_PAYLOAD_BYTES) throw new BodyError(413, `request body is over ${MAX_PAYLOAD_BYTES} bytes`);
     chunks.push(chunk as Buffer);
   }
   const raw = Buffer.concat(chunks).toString('utf8').trim();

@@ -6,6 +6,7 @@ import type { Services } from '../services';
 import { createHTTPContext } from '../trpc/context';
 import { errorData, humanMessage } from '../trpc/errors';
 import { createCaller } from '../trpc/root';
+import { reportError } from './error-report';
 import { BodyError, readJsonBody, sendJson } from './json';
 
 type Caller = ReturnType<typeof createCaller>;
@@ -130,11 +131,7 @@ function sendError(services: Services, res: ServerResponse, error: unknown): voi
       ? error
       : new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'internal error' });
   const status = getHTTPStatusCodeFromError(trpcError);
-  services.metrics.recordError(trpcError.code);
-  if (status >= 500) {
-    services.counters.errors += 1;
-    services.logger.error({ err: error }, 'REST route failed');
-  }
+  reportError(services, trpcError, { err: error }, 'REST route failed');
   sendJson(res, status, {
     error: { code: trpcError.code, message: humanMessage(trpcError), ...errorData(trpcError) },
   });

@@ -2,10 +2,12 @@
 // compatibility routes, then the static client.
 import { createServer, type Server, type ServerOptions, type ServerResponse } from 'node:http';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { MAX_PAYLOAD_BYTES } from '../limits';
 import type { Services } from '../services';
 import { httpContextFactory } from '../trpc/context';
 import { appRouter } from '../trpc/root';
 import { CLIENT_CONFIG_PATH, serveClientConfig, type WebSocketLocation } from './client-config';
+import { reportError } from './error-report';
 import { HostPolicy } from './hosts';
 import { sendJson } from './json';
 import { METRICS_PATH, serveMetrics } from './metrics-route';
@@ -42,14 +44,9 @@ export function createHttpServer(
     router: appRouter,
     basePath: '/trpc/',
     createContext: httpContextFactory(services),
-    maxBodySize: 64 * 1024,
-    onError: ({ error, path }) => {
-      services.metrics.recordError(error.code);
-      if (error.code === 'INTERNAL_SERVER_ERROR') {
-        services.counters.errors += 1;
-        services.logger.error({ err: error, path }, 'tRPC HTTP procedure failed');
-      }
-    },
+    maxBodySize: MAX_PAYLOAD_BYTES,
+    onError: ({ error, path }) =>
+      reportError(services, error, { err: error, path }, 'tRPC HTTP procedure failed'),
   });
 
   return createServer(SERVER_OPTIONS, (req, res) => {

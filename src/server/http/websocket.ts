@@ -3,12 +3,14 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { TRPCError } from '@trpc/server';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { MAX_PAYLOAD_BYTES, PING_MS } from '../limits';
 import type { Services } from '../services';
 import { LEGACY_PATH } from '../transports/legacy/legacy-transport';
 import type { Context } from '../trpc/context';
 import { noteUpgradeRequest, wsContextFactory } from '../trpc/context';
 import { appRouter } from '../trpc/root';
 import { ConnectionLimits } from './connection-limits';
+import { reportError } from './error-report';
 import { startHeartbeat } from './heartbeat';
 import { HostPolicy } from './hosts';
 import type { OriginPolicy } from './origins';
@@ -19,15 +21,9 @@ import { serveStockTrpcOn } from './trpc-ws-stock';
 import { isClientProtocolError } from './ws-client-errors';
 import { wsEncoder } from './ws-encoder';
 
-export const MAX_FRAME_BYTES = 64 * 1024;
-/** Silent sockets are pinged every PING_MS and dropped after a whole interval without an answer. */
-export const PING_MS = 30_000;
-
 export interface WebSocketEndpoint {
-  wss: WebSocketServer;
   /** The HTTP server that owns the port (a dedicated one unless sharing the HTTP port). */
   server: Server;
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** Asks every client to reconnect (used on SIGTERM), then closes their sockets. */
   shutdown(): Promise<void>;
 }
@@ -37,18 +33,17 @@ export function createWebSocketEndpoint(
   origins: OriginPolicy,
   options: { shareWith?: Server; path?: string; pingMs?: number },
 ): WebSocketEndpoint {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_PAYLOAD_BYTES,
+    perMessageDeflate: false,
+  });
   const rpc = {
     router: appRouter,
     encoder: wsEncoder,
     createContext: wsContextFactory(services),
-    onError: ({ error, path }: RpcErrorReport) => {
-      services.metrics.recordError(error.code);
-      if (error.code === 'INTERNAL_SERVER_ERROR') {
-        services.counters.errors += 1;
-        services.logger.error({ err: error, path }, 'tRPC WebSocket procedure failed');
-      }
-    },
+    onError: ({ error, path }: RpcErrorReport) =>
+      reportError(services, error, { err: error, path }, 'tRPC WebSocket procedure failed'),
     // Every call checks the revocation list, not only the connection's start: a revoked user's frames stop now.
     revoked: ({ user }: Context) =>
       user && services.revoked.has(user.id)
@@ -134,9 +129,7 @@ export function createWebSocketEndpoint(
   server.on('upgrade', handleUpgrade);
 
   return {
-    wss,
     server,
-    handleUpgrade,
     async shutdown() {
       stopHeartbeat();
       const notice = wsEncoder.encode(RECONNECT_NOTICE);

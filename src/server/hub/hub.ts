@@ -19,6 +19,7 @@ import {
   type NewMessage,
   type Repository,
 } from '../db/repository';
+import { MAX_SOCKET_BUFFER_BYTES } from '../limits';
 import type { Bus, HubEvent } from '../ports/bus';
 import { ChatError } from './errors';
 import { Fanout } from './fanout';
@@ -92,7 +93,7 @@ export class Hub {
     options: HubOptions = {},
   ) {
     this.messages = new Fanout(options.maxSubscriberQueue ?? 10_000);
-    this.maxSocketBuffer = options.maxSocketBuffer ?? 8 * 1024 * 1024;
+    this.maxSocketBuffer = options.maxSocketBuffer ?? MAX_SOCKET_BUFFER_BYTES;
     this.activity = new Fanout(1_000);
     this.presence = new Presence((activity) => {
       // Presence says a person who left stopped typing: nothing of theirs may be sent after that.

@@ -11,6 +11,7 @@ import { ChatError } from '../../hub/errors';
 import type { Hub } from '../../hub/hub';
 import type { SendLimiter } from '../../hub/rate-limiter';
 import { reservedNameMessage } from '../../hub/reserved-names';
+import { MAX_PAYLOAD_BYTES, MAX_SOCKET_BUFFER_BYTES, PING_MS } from '../../limits';
 import { Handlers, type MessageHandler, postThroughHub, type Transport } from '../transport';
 import { changeFrame } from './change-frames';
 import {
@@ -24,12 +25,8 @@ import {
 } from './protocol';
 
 export const LEGACY_PATH = '/legacy';
-const MAX_FRAME_BYTES = 64 * 1024;
-/** Unsent bytes beyond which a legacy client counts as too slow and is dropped. */
-const MAX_BUFFERED = 8 * 1024 * 1024;
 /** Frames received and not handled yet, beyond which the connection is not read until half are done. */
 const MAX_QUEUED_FRAMES = 64;
-const PING_MS = 30_000;
 
 interface Session {
   user: string | null;
@@ -42,7 +39,7 @@ export class LegacyTransport implements Transport {
   readonly name = 'legacy' as const;
   private readonly wss = new WebSocketServer({
     noServer: true,
-    maxPayload: MAX_FRAME_BYTES,
+    maxPayload: MAX_PAYLOAD_BYTES,
     perMessageDeflate: false,
   });
   private readonly sessions = new Map<WebSocket, Session>();
@@ -263,7 +260,7 @@ export class LegacyTransport implements Transport {
     const data = JSON.stringify(frame);
     for (const [socket, session] of this.sessions) {
       if (!session.user || session.user === skipUser || socket.readyState !== socket.OPEN) continue;
-      if (socket.bufferedAmount > MAX_BUFFERED) {
+      if (socket.bufferedAmount > MAX_SOCKET_BUFFER_BYTES) {
         this.deps.logger.warn({ user: session.user }, 'legacy client fell too far behind; dropping it');
         socket.terminate();
         continue;
@@ -275,7 +272,7 @@ export class LegacyTransport implements Transport {
   private send(socket: WebSocket, frame: object): void {
     if (socket.readyState !== socket.OPEN) return;
     // Answers count against the same limit as broadcasts: a client that never reads them is dropped.
-    if (socket.bufferedAmount > MAX_BUFFERED) {
+    if (socket.bufferedAmount > MAX_SOCKET_BUFFER_BYTES) {
       socket.terminate();
       return;
     }
