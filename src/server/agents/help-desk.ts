@@ -1,5 +1,6 @@
 // The help loop: a help request from an agent draws one suggestion from each employee whose expertise matches;
-// replies to the request (or mentions of the stuck agent) are passed on to that agent's worker.
+// replies to the request (or mentions of the stuck agent, or replies in its task's thread) are passed on to that
+// agent's worker. Everything said about a request stays in the thread it was asked in.
 import type { Logger } from 'pino';
 import type { Message } from '../../shared/message';
 import type { ChatLine, Responder } from './responder';
@@ -35,7 +36,7 @@ export class HelpDesk {
     },
   ) {}
 
-  /** A top-level message from a hired agent asking the team for help. */
+  /** A message from a hired agent asking the team for help (not a reply to anyone; in its task's thread or not). */
   isHelpRequest(message: Message): boolean {
     return (
       message.senderKind === 'agent' &&
@@ -79,7 +80,11 @@ export class HelpDesk {
           history,
           seed: message.id + employee.name.length,
         });
-        await this.deps.voice.say(employee.name, text, { replyTo: message.id, unsolicited: true });
+        await this.deps.voice.say(employee.name, text, {
+          replyTo: message.id,
+          thread: message.threadRoot,
+          unsolicited: true,
+        });
       }),
     );
   }
@@ -89,7 +94,10 @@ export class HelpDesk {
     if (message.sender === agent) return false;
     if (!this.deps.runner.deliverHelp(agent, message.sender, message.text)) return false;
     this.deps.logger.info({ agent, from: message.sender, message: message.id }, 'help passed to the worker');
-    await this.deps.voice.say(agent, `Thanks @${message.sender} — passing that on.`, { replyTo: message.id });
+    await this.deps.voice.say(agent, `Thanks @${message.sender} — passing that on.`, {
+      replyTo: message.id,
+      thread: message.threadRoot,
+    });
     return true;
   }
 }

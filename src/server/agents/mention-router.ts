@@ -1,7 +1,8 @@
 // Routes committed messages to agents: people's mentions get one reply per mentioned employee (task, status,
 // answer); agents' messages only feed the help loop, so agents never set each other off in a loop. When the agents
 // start (a restart, or another instance taking over from one that died) they first answer the recent mentions
-// nobody answered.
+// nobody answered. A task's talk lives in the thread of its message: a person's reply there answers the agent's only
+// open question, or helps it when it is stuck; only a mention of an agent with a new request starts a task there.
 import type { Logger } from 'pino';
 import type { Message } from '../../shared/message';
 import type { Role, User } from '../auth';
@@ -18,7 +19,7 @@ import type { Roster } from './roster';
 import { statusReport } from './status-report';
 import type { TaskBranches } from './task-branches';
 import type { TaskRunner } from './task-runner';
-import type { Voice } from './voice';
+import { clip, type Voice } from './voice';
 
 /** How far back the agents look, when they start, for mentions nobody answered. */
 export const CATCH_UP_MS = 60_000;
@@ -169,9 +170,59 @@ export class MentionRouter {
     const ask = only ? undefined : this.d.asks?.byMessage(message.replyTo);
     if (ask) return this.answerAsk(ask, message, role);
     const command = BRANCH_COMMAND.exec(message.text)?.[1]?.toLowerCase();
-    if (command && message.replyTo !== null && this.d.branches)
+    if (command && (message.replyTo !== null || message.threadRoot !== undefined) && this.d.branches)
       return this.branchCommand(command as 'merge' | 'discard', message, role, receivedAt, only);
+    if (!only && message.threadRoot !== undefined)
+      return this.threadReply(message, role).then((handled) =>
+        handled ? undefined : this.routeMentions(message, receivedAt, only, role),
+      );
     return this.routeMentions(message, receivedAt, only, role);
+  }
+
+  /** The task a message is about: the task post it quotes, else the task whose thread it is in. */
+  private async taskOf(message: Message) {
+    const { runner } = this.d;
+    return (
+      (await runner.threadTask(message.replyTo)) ??
+      (message.threadRoot === undefined ? null : runner.threadTask(message.threadRoot))
+    );
+  }
+
+  /**
+   * A person's message in a thread, unless it mentions someone else: the answer to the only question or permission
+   * ask open there (from whoever may answer it; anyone else's is conversation), or with several open a note saying
+   * which to quote; with none open, help for the thread's task when its agent is stuck. True when it was taken.
+   */
+  private async threadReply(message: Message, role: Role): Promise<boolean> {
+    const by: User = { id: message.sender, role };
+    const asks = this.d.asks;
+    const open = (asks?.openInThread(message.threadRoot) ?? []).filter((ask) => asks?.mayAnswer(ask, by));
+    const askers = new Set(open.map((ask) => ask.task.employee));
+    const others = message.mentions.filter((name) => !askers.has(name) && this.d.roster.get(name));
+    if (open.length > 0 && others.length === 0) {
+      const named = open.filter((ask) => message.mentions.includes(ask.task.employee));
+      const candidates = named.length > 0 ? named : open;
+      const [only] = candidates;
+      if (only && candidates.length === 1) {
+        await this.answerAsk(only, message, role);
+        return true;
+      }
+      const first = candidates[0] as PendingAsk;
+      const list = candidates.map(
+        (ask) => `"${clip(ask.text, 80)}" (${ask.task.employee}, task #${ask.task.id})`,
+      );
+      await this.d.voice.sayAbout(
+        first.task,
+        `@${message.sender} ${candidates.length} questions are open here: ${list.join('; ')}. Reply to the one you are answering (quote it) so it reaches the right one.`,
+        { replyTo: message.id },
+      );
+      return true;
+    }
+    if (message.mentions.some((name) => this.d.roster.get(name))) return false;
+    const task = await this.taskOf(message);
+    const run = task ? this.d.runner.active(task.employee) : null;
+    if (!task || !run?.stuck || run.task.id !== task.id) return false;
+    return this.d.helpDesk.deliver(task.employee, message);
   }
 
   /**
@@ -185,7 +236,7 @@ export class MentionRouter {
     receivedAt: number,
     only?: Set<string>,
   ): Promise<unknown> {
-    const task = await this.d.runner.threadTask(message.replyTo);
+    const task = await this.taskOf(message);
     const branches = this.d.branches;
     if (!task?.branch || !branches) return this.routeMentions(message, receivedAt, only, role);
     const by: User = { id: message.sender, role };
@@ -196,9 +247,7 @@ export class MentionRouter {
       if (!(error instanceof ChatError)) throw error;
       // A conflict was reported by the merge itself, with what to do next.
       if (error.code !== 'CONFLICT')
-        await this.d.voice.say(task.employee, `@${message.sender} ${error.message}.`, {
-          replyTo: message.id,
-        });
+        await this.d.voice.sayAbout(task, `@${message.sender} ${error.message}.`, { replyTo: message.id });
     }
     this.d.latency.record(performance.now() - receivedAt);
     return undefined;
@@ -233,9 +282,7 @@ export class MentionRouter {
       await this.d.asks?.answer(ask.askId, answer, { id: message.sender, role });
     } catch (error) {
       if (!(error instanceof ChatError)) throw error;
-      await this.d.voice.say(ask.task.employee, `@${message.sender} ${error.message}.`, {
-        replyTo: message.id,
-      });
+      await this.d.voice.sayAbout(ask.task, `@${message.sender} ${error.message}.`, { replyTo: message.id });
     }
   }
 
@@ -274,8 +321,18 @@ export class MentionRouter {
   ): Promise<boolean> {
     const { runner, voice, latency } = this.d;
     const name = employee.name;
+    // Said where the message was: in its thread when it is a thread reply, else in the main conversation.
     const reply = async (text: string) => {
-      const posted = await voice.say(name, text, { replyTo: message.id });
+      const posted = await voice.say(name, text, { replyTo: message.id, thread: message.threadRoot });
+      if (posted) latency.record(performance.now() - receivedAt);
+    };
+    // A task's acknowledgement opens the thread of its message (quoting the mention when it was made in a thread).
+    const acknowledge = async (text: string) => {
+      const inThread = message.threadRoot !== undefined;
+      const posted = await voice.say(name, text, {
+        thread: message.id,
+        replyTo: inThread ? message.id : null,
+      });
       if (posted) latency.record(performance.now() - receivedAt);
     };
     const intent = detectIntent(message.text, name);
@@ -287,7 +344,7 @@ export class MentionRouter {
     // A stuck agent takes whatever it is told as help for its worker; so does one told in its task's thread.
     const run = runner.active(name);
     const request = this.d.helpDesk.request(message.replyTo);
-    const thread = await runner.threadTask(message.replyTo);
+    const thread = await this.taskOf(message);
     const inThread = thread?.employee === name ? thread : null;
     if (
       run &&
@@ -316,7 +373,9 @@ export class MentionRouter {
         );
         if (!queued) return false;
         const { task, ahead } = queued;
-        await reply(
+        // Replies in the thread go to the newest of its tasks.
+        if (message.threadRoot !== undefined) runner.rememberThread(message.threadRoot, task.id);
+        await acknowledge(
           await this.withTurn(
             name,
             this.d
@@ -334,7 +393,7 @@ export class MentionRouter {
       if (!queued) return false;
       const { task, ahead } = queued;
       const responder = this.d.responder();
-      await reply(
+      await acknowledge(
         await this.withTurn(
           name,
           responder.acknowledge({ agent: employee, task: task.description, ahead, seed: message.id }),

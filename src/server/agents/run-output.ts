@@ -1,6 +1,6 @@
 // A worker's output and activity: every line goes to the task log (in batches), the last ones are kept for the
 // result message, the latest is the task's progress (it unsticks a stuck task), and now and then it is posted in
-// chat as "🔄 task: line".
+// the task's thread as "🔄 task: line".
 import type { Logger } from 'pino';
 import type { AgentsRepository, LogStream } from '../db/agents-repository';
 import type { RunningTask } from './running-task';
@@ -62,7 +62,7 @@ export class RunOutput {
     const agent = run.task.employee;
     if (Date.now() - (this.lastProgressPostAt.get(agent) ?? 0) >= interval && !this.d.shuttingDown()) {
       this.lastProgressPostAt.set(agent, Date.now());
-      void this.d.voice.say(run.task.employee, `🔄 ${clip(run.task.description, 60)}: ${clip(text, 160)}`, {
+      void this.d.voice.sayAbout(run.task, `🔄 ${clip(run.task.description, 60)}: ${clip(text, 160)}`, {
         unsolicited: true,
       });
     }

@@ -1,5 +1,5 @@
 // Stuck detection: a worker silent for AGENT_STUCK_AFTER_MS is stuck, its task and status say so, and it asks the
-// team for help in an ordinary chat message (the help desk takes it from there). Its next output unsticks it.
+// team for help in its task's thread (the help desk takes it from there). Its next output unsticks it.
 import type { Logger } from 'pino';
 import type { AgentsRepository } from '../db/agents-repository';
 import type { Roster } from './roster';
@@ -59,9 +59,10 @@ export class StuckWatch {
     this.d.roster.setStatus(run.task.employee, 'stuck', run.task.description);
     this.d.logger.info({ agent: run.task.employee, task: run.task.id }, 'worker is stuck; asking for help');
     const soFar = run.progress ?? 'no output yet';
-    // The help request is an ordinary message; the help desk sees it on the bus like everyone else.
-    await this.d.voice.say(
-      run.task.employee,
+    // The help request is an ordinary message in the task's thread; the help desk sees it on the bus like everyone
+    // else, and replies in the thread reach the worker.
+    await this.d.voice.sayAbout(
+      run.task,
       `@team I need help with ${clip(run.task.description, 300)}. So far: ${clip(soFar, 300)}. Any ideas?`,
     );
     this.arm(run);

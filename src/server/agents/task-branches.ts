@@ -22,7 +22,7 @@ export interface TaskBranchesDeps {
   logger: Logger;
 }
 
-/** Where the agent's answer goes: a reply to the chat command that asked, else to the task's own message. */
+/** The agent's answer goes in the task's thread, quoting the chat command that asked when there was one. */
 export interface BranchAction {
   replyTo?: number | null;
 }
@@ -115,7 +115,7 @@ export class TaskBranches {
     const { branch, base } = this.openBranch(task);
     await this.assertSettled(task, 'merge');
     const workspaces = await this.d.workspaces();
-    const replyTo = o.replyTo ?? task.messageId;
+    const replyTo = o.replyTo ?? null;
     const files = await this.files(workspaces, task);
     let result: MergeResult;
     try {
@@ -124,7 +124,7 @@ export class TaskBranches {
       if (!(error instanceof MergeConflictError)) throw this.gitRefusal(error);
       const event = this.event('conflict', task, branch, base, { by: by.id, files, conflicts: error.files });
       const updated = await this.record(task, event);
-      const posted = await this.d.voice.say(task.employee, conflictText(updated, event, by.id), { replyTo });
+      const posted = await this.d.voice.sayAbout(task, conflictText(updated, event, by.id), { replyTo });
       // "@bob resolve" in reply to this goes on with the task's session and branch.
       this.d.runner.rememberThread(posted?.id ?? null, task.id);
       throw new ChatError(
@@ -135,7 +135,7 @@ export class TaskBranches {
     }
     const event = this.event('merged', task, branch, base, { by: by.id, files, mergeCommit: result.commit });
     const updated = await this.record(task, event);
-    await this.d.voice.say(task.employee, mergedText(updated, event, result.fastForward, by.id), { replyTo });
+    await this.d.voice.sayAbout(task, mergedText(updated, event, result.fastForward, by.id), { replyTo });
     return result;
   }
 
@@ -153,9 +153,7 @@ export class TaskBranches {
     }
     const event = this.event('discarded', task, branch, base, { by: by.id, files });
     const updated = await this.record(task, event);
-    await this.d.voice.say(task.employee, discardedText(updated, branch, by.id), {
-      replyTo: o.replyTo ?? task.messageId,
-    });
+    await this.d.voice.sayAbout(task, discardedText(updated, branch, by.id), { replyTo: o.replyTo ?? null });
     return { taskId: task.id, branch };
   }
 

@@ -125,5 +125,5 @@ async function failStart(k: RunnerKit, employee: Employee, task: Task, error: un
     cost: null,
     durationMs: null,
   });
-  await k.o.voice.say(employee.name, `I can't start work: ${chat}`, { replyTo: task.messageId });
+  await k.o.voice.sayAbout(task, `I can't start work: ${chat}`, { alsoToChannel: true });
 }

@@ -43,10 +43,11 @@ export async function recoverTasks(k: RunnerKit, host: RecoveryHost): Promise<vo
       ? `Reply to this message with "@${task.employee} continue" to pick it up where it stopped.`
       : 'Assign it again if it is still needed.';
     const kept = branch?.event.state === 'open' ? ` My work so far is saved on ${task.branch}.` : '';
-    const posted = await k.o.voice.say(
-      task.employee,
+    // How the task ended, like a result: in its thread and in the main conversation.
+    const posted = await k.o.voice.sayAbout(
+      task,
       `⚠️ Interrupted: ${task.description} — the server restarted while I was working on it.${kept} ${next}`,
-      { replyTo: task.messageId },
+      { alsoToChannel: true },
     );
     k.threads.remember(task.messageId, task.id);
     k.threads.remember(posted?.id ?? null, task.id);

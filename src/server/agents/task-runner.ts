@@ -223,7 +223,8 @@ export class TaskRunner {
     if (this.shuttingDown && !run.stopReason) return;
     const text = await recordExit(this.kit, run, exit);
     if (this.o.roster.get(employee)) {
-      const posted = await this.o.voice.say(employee, text, { replyTo: run.task.messageId });
+      // The final line: in the task's thread, and in the main conversation too.
+      const posted = await this.o.voice.sayAbout(run.task, text, { alsoToChannel: true });
       this.kit.threads.remember(posted?.id ?? null, run.task.id);
     }
     if (!this.shuttingDown) void this.startNextTurn(employee);

@@ -1,12 +1,20 @@
 // How agents speak: every post goes through the hub as the agent; unsolicited posts pass the anti-spam limiter.
 import type { Logger } from 'pino';
 import { MAX_TEXT_LENGTH, type Message } from '../../shared/message';
+import type { Task } from '../db/agents-repository';
 import { RoleLostError } from '../db/singleton';
 import type { Hub } from '../hub/hub';
 import type { PostLimiter } from './post-limiter';
 
 export interface SayOptions {
   replyTo?: number | null;
+  /**
+   * Post in the thread of this message (a task's message: its talk lives there, issue 19); null or absent: the
+   * main conversation. A message that is itself a thread reply stands for its thread (the hub files it there).
+   */
+  thread?: number | null;
+  /** A thread post also shown in the main conversation (a task's final line). Ignored without `thread`. */
+  alsoToChannel?: boolean;
   /** Help offers and progress: limited per agent. Replies to people are never dropped. */
   unsolicited?: boolean;
   /**
@@ -41,6 +49,9 @@ export class Voice {
           replyTo: options.replyTo ?? null,
           sender: agent,
           senderKind: 'agent',
+          ...(options.thread != null
+            ? { threadRoot: options.thread, ...(options.alsoToChannel ? { alsoToChannel: true } : {}) }
+            : {}),
         },
         'agent',
       );
@@ -53,5 +64,18 @@ export class Voice {
       else this.logger.error({ err: error, agent }, 'agent post failed');
       return null;
     }
+  }
+
+  /**
+   * Posts as the task's agent in the thread of the task's message (its acknowledgement, progress, asks, help
+   * requests, result); a task without one (never, since an assignment's acknowledgement becomes it) talks in the
+   * main conversation.
+   */
+  sayAbout(
+    task: Pick<Task, 'employee' | 'messageId'>,
+    text: string,
+    options: Omit<SayOptions, 'thread'> = {},
+  ): Promise<Message | null> {
+    return this.say(task.employee, text, { ...options, thread: task.messageId });
   }
 }

@@ -69,6 +69,8 @@ export type TaskPatch = Partial<
     | 'baseBranch'
     | 'branchState'
     | 'commitSha'
+    // A task assigned through tasks.assign gets its acknowledgement as its message (the root of its thread).
+    | 'messageId'
   >
 >;
 

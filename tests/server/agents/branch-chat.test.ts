@@ -46,8 +46,10 @@ describe('task branches from the chat', () => {
     expect(refused.text).toBe(
       `@dave only an admin or carol (who assigned task #${task?.id}) may merge alice's branch.`,
     );
-    await say(services, 'carol', '@alice merge', done.id);
+    const command = await say(services, 'carol', '@alice merge', done.id);
     const merged = await waitForMessage(services, from('alice', '🔀 Merged'), 'the merge');
+    // Said in the task's thread, quoting the command.
+    expect(merged).toMatchObject({ threadRoot: done.threadRoot, replyTo: command.id });
     expect(merged.text).toContain(`Merged ${task?.branch} into main (fast-forward) for @carol`);
     expect(readFileSync(join(project, 'alice.txt'), 'utf8')).toBe('add the greeting\n');
     expect(git(project, 'log', '-1', '--format=%an%n%B')).toContain('alice');
@@ -66,6 +68,7 @@ describe('task branches from the chat', () => {
     const [task] = await callerFor(services).tasks.list({ employee: 'alice' });
     await say(services, 'carol', 'discard', done.id);
     const discarded = await waitForMessage(services, from('alice', '🗑 Discarded'), 'the discard');
+    expect(discarded.threadRoot).toBe(task?.messageId);
     expect(discarded.text).toContain(`Discarded ${task?.branch} for @carol`);
     expect(git(project, 'branch', '--list', 'agent/*')).toBe('');
     expect(git(project, 'worktree', 'list').split('\n')).toHaveLength(1);
@@ -74,6 +77,19 @@ describe('task branches from the chat', () => {
       ['open', null],
       ['discarded', 'carol'],
     ]);
+  });
+
+  it('"merge" written in the task\'s thread, quoting nothing, merges the branch', async () => {
+    const { services, project } = await branchTeam();
+    const mention = await say(services, 'carol', '@alice please add the greeting');
+    await waitForMessage(services, from('alice', '✅ Done'), 'the result');
+    await callerFor(services, { id: 'carol', role: 'user' }).chat.send({
+      text: 'merge',
+      threadRoot: mention.id,
+    });
+    const merged = await waitForMessage(services, from('alice', '🔀 Merged'), 'the merge');
+    expect(merged.threadRoot).toBe(mention.id);
+    expect(readFileSync(join(project, 'alice.txt'), 'utf8')).toBe('add the greeting\n');
   });
 
   it('a project with uncommitted changes is not touched: the agent says why', async () => {

@@ -4,11 +4,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ActivityEvent } from '../../../src/shared/activity';
 import {
   agentServices,
+  allMessages,
   callerFor,
   fixtureCommand,
   hire,
+  mainList,
   say,
   stopAgentServices,
+  threadReplies,
   waitFor,
   waitForMessage,
 } from './helpers';
@@ -32,7 +35,7 @@ describe('help loop', () => {
     await hire(services, 'alice', 'frontend-developer');
     await hire(services, 'bob', 'designer');
     await hire(services, 'dave', 'devops');
-    await say(services, 'carol', '@alice please fix the CSS on the login page');
+    const mention = await say(services, 'carol', '@alice please fix the CSS on the login page');
 
     const help = await waitForMessage(services, (m) => m.sender === 'alice' && m.text.startsWith('@team'));
     expect(help.text).toBe(
@@ -44,9 +47,13 @@ describe('help loop', () => {
     expect(thanks.text).toBe('Thanks @bob — passing that on.');
     const done = await waitForMessage(services, (m) => m.text.startsWith('✅ Done: fix the CSS'));
     expect(done.text).toContain('> applied the fix');
+    // The whole exchange lives in the task's thread; the main conversation has the mention and the result only.
+    const thread = (await threadReplies(services, mention.id)).map((m) => m.id);
+    for (const post of [help, suggestion, thanks, done]) expect(thread).toContain(post.id);
+    expect((await mainList(services)).map((m) => m.id)).toEqual([mention.id, done.id]);
 
     // devops has no CSS expertise: no answer from dave.
-    const all = await services.repo.history(null, 200);
+    const all = await allMessages(services);
     expect(all.filter((m) => m.sender === 'dave')).toHaveLength(0);
     expect(all.filter((m) => m.sender === 'bob')).toHaveLength(1);
     const helpFile = readFileSync(join(services.config.DATA_DIR ?? '', 'sessions/alice/help.md'), 'utf8');
@@ -85,6 +92,22 @@ describe('help loop', () => {
     );
     expect(suggestion.text).toContain('CSS');
     expect(suggestion.text).toContain('devtools');
+  });
+
+  it("passes a person's plain reply in the stuck agent's task thread to its worker", async () => {
+    const services = await agentServices(helpEnv());
+    await hire(services, 'alice', 'developer');
+    const mention = await say(services, 'carol', '@alice please fix the build');
+    await waitFor(() => services.agents.roster.status('alice') === 'stuck', 5000, 'alice to be stuck');
+
+    const hint = await callerFor(services, { id: 'carol', role: 'user' }).chat.send({
+      text: 'try deleting node_modules/.cache first',
+      threadRoot: mention.id,
+    });
+    const thanks = await waitForMessage(services, (m) => m.sender === 'alice' && m.replyTo === hint.id);
+    expect(thanks).toMatchObject({ text: 'Thanks @carol — passing that on.', threadRoot: mention.id });
+    const done = await waitForMessage(services, (m) => m.text.startsWith('✅ Done: fix the build'));
+    expect(done.text).toContain('got help: Help from @carol: try deleting node_modules/.cache first');
   });
 
   it("passes a person's mention of the stuck agent to its worker", async () => {

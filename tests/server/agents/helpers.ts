@@ -50,8 +50,20 @@ export async function stopAgentServices(): Promise<void> {
   }
 }
 
+/** Every message, in the main conversation or in a thread (an agent's task talk lives in its task's thread). */
 export async function allMessages(services: Services): Promise<Message[]> {
+  return services.repo.messagesAfter(0, 1000);
+}
+
+/** The main conversation as chat.history shows it (thread replies only when also sent to the channel). */
+export async function mainList(services: Services): Promise<Message[]> {
   return services.repo.history(null, 200);
+}
+
+/** The replies in the thread of `root`, oldest first, as chat.thread shows them to a person. */
+export async function threadReplies(services: Services, root: number): Promise<Message[]> {
+  const reader = callerFor(services, { id: 'reader', role: 'user' });
+  return (await reader.chat.thread({ root, limit: 500 })).replies;
 }
 
 /** Waits until a message matching `match` is committed and returns it. */

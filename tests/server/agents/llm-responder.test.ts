@@ -137,7 +137,7 @@ describe('LLM responder', () => {
     const reply = await waitForMessage(services, (m) => m.sender === 'alice' && m.replyTo === question.id);
     expect(reply.text).toBe('Teal, @carol.');
     const task = await say(services, 'carol', '@alice please design the logo');
-    const ack = await waitForMessage(services, (m) => m.sender === 'alice' && m.replyTo === task.id);
+    const ack = await waitForMessage(services, (m) => m.sender === 'alice' && m.threadRoot === task.id);
     expect(ack.text).toMatch(/I'll design the logo/);
     expect(llm.requests).toHaveLength(1);
     expect((await callerFor(services).communication.stats()).agents?.responder).toBe('llm');

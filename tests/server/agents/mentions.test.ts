@@ -4,8 +4,10 @@ import {
   allMessages,
   callerFor,
   hire,
+  mainList,
   say,
   stopAgentServices,
+  threadReplies,
   waitForMessage,
 } from './helpers';
 
@@ -23,13 +25,17 @@ describe('answering mentions', () => {
     expect(reply.text).toMatch(/@carol/);
   });
 
-  it('"@alice please create a login component" gets an acknowledgement naming the task', async () => {
+  it('"@alice please create a login component" gets an acknowledgement naming the task, in its thread', async () => {
     const services = await agentServices();
     await hire(services, 'alice', 'frontend-developer');
     const message = await say(services, 'carol', '@alice please create a login component');
 
-    const ack = await waitForMessage(services, (m) => m.sender === 'alice' && m.replyTo === message.id);
+    const ack = await waitForMessage(services, (m) => m.sender === 'alice' && m.threadRoot === message.id);
     expect(ack.text).toMatch(/^(Got it!|On it!|Sure thing —) I'll create a login component\.$/);
+    expect(ack).toMatchObject({ replyTo: null });
+    expect(ack.alsoInChannel).toBeUndefined();
+    expect((await threadReplies(services, message.id))[0]?.id).toBe(ack.id);
+    expect((await mainList(services)).map((m) => m.id)).not.toContain(ack.id);
     const [task] = await callerFor(services).tasks.list({ employee: 'alice' });
     expect(task?.description).toBe('create a login component');
   });

@@ -28,13 +28,14 @@ describe('server restart', () => {
     const first = await say(before, 'carol', '@alice please build the API');
     await waitFor(() => before.agents.runner.active('alice') !== null, 5000, 'first task running');
     const second = await say(before, 'carol', '@alice please write the docs');
-    await waitForMessage(before, (m) => m.sender === 'alice' && m.replyTo === second.id);
+    await waitForMessage(before, (m) => m.sender === 'alice' && m.threadRoot === second.id);
     await before.agents.stop();
     await before.repo.close();
 
     const after = await agentServices(env);
     const notice = await waitForMessage(after, (m) => m.text.startsWith('⚠️ Interrupted: build the API'));
-    expect(notice).toMatchObject({ sender: 'alice', replyTo: first.id });
+    // How the task ended: in its thread, and in the main conversation too.
+    expect(notice).toMatchObject({ sender: 'alice', threadRoot: first.id, alsoInChannel: true });
     await waitFor(() => after.agents.runner.active('alice')?.task.description === 'write the docs');
     const tasks = await callerFor(after).tasks.list({ employee: 'alice' });
     expect(tasks.map((t) => [t.description, t.status])).toEqual([

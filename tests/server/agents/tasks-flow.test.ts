@@ -7,8 +7,10 @@ import {
   callerFor,
   fixtureCommand,
   hire,
+  mainList,
   say,
   stopAgentServices,
+  threadReplies,
   waitFor,
   waitForMessage,
 } from './helpers';
@@ -25,8 +27,8 @@ describe('tasks and workers', () => {
 
     const ack = await waitForMessage(
       services,
-      (m) => m.sender === 'alice' && m.replyTo === mention.id,
-      'the ack',
+      (m) => m.sender === 'alice' && m.threadRoot === mention.id,
+      'the ack in the thread of the mention',
     );
     expect(ack.text).toMatch(/I'll create a login component/);
     expect(ack.senderKind).toBe('agent');
@@ -34,8 +36,10 @@ describe('tasks and workers', () => {
     const done = await waitForMessage(services, (m) =>
       m.text.startsWith('✅ Done: create a login component'),
     );
-    expect(done.replyTo).toBe(mention.id);
+    // The result lives in the task's thread and is also shown in the main conversation.
+    expect(done).toMatchObject({ threadRoot: mention.id, alsoInChannel: true });
     expect(done.text).toContain('> created src/Login.tsx');
+    expect((await mainList(services)).map((m) => m.id)).toEqual([mention.id, done.id]);
 
     const [task] = await callerFor(services).tasks.list({ employee: 'alice' });
     expect(task).toMatchObject({ status: 'done', exitCode: 0, assignedBy: 'carol', messageId: mention.id });
@@ -52,6 +56,12 @@ describe('tasks and workers', () => {
     const progress = (await allMessages(services)).filter((m) => m.text.startsWith('🔄'));
     expect(progress).toHaveLength(1);
     expect(progress[0]?.text).toContain('reading the code');
+    expect(progress[0]?.threadRoot).toBe(mention.id);
+    expect((await threadReplies(services, mention.id)).map((m) => m.id)).toEqual([
+      ack.id,
+      progress[0]?.id,
+      done.id,
+    ]);
   });
 });
 
@@ -91,7 +101,7 @@ describe('worker failures and control', () => {
     expect(plain.text).toBe(
       "I can't start work: no coding agent is set up on this server — an admin can see why in Admin → Agents",
     );
-    expect(plain.replyTo).toBe(mention.id);
+    expect(plain).toMatchObject({ threadRoot: mention.id, alsoInChannel: true });
     await waitFor(() => services.agents.runner.active('alice') === null);
     const [task] = await callerFor(services).tasks.list({ employee: 'alice' });
     expect(task?.status).toBe('failed');
@@ -109,7 +119,7 @@ describe('worker failures and control', () => {
     await waitFor(() => services.agents.runner.active('alice') !== null, 5000, 'first task running');
     const second = await say(services, 'carol', '@alice please write the docs');
 
-    const ack = await waitForMessage(services, (m) => m.sender === 'alice' && m.replyTo === second.id);
+    const ack = await waitForMessage(services, (m) => m.sender === 'alice' && m.threadRoot === second.id);
     expect(ack.text).toMatch(/write the docs/);
     expect(ack.text).toMatch(/queued, position 2|queued at position 2/);
     const queued = await callerFor(services).tasks.list({ employee: 'alice', status: ['queued'] });

@@ -1,5 +1,6 @@
-// Which chat message carries a task's live card: the agent's acknowledgement, i.e. its first reply to the message
-// that asked for the task. Tasks come from tasks.list (shared with the badges' query), refreshed when the timeline
+// Which chat message carries a task's live card: the task's own message (the agent's talk, acknowledgement
+// included, lives in that message's thread), or for tasks from before threads the agent's acknowledgement in the
+// main list, i.e. its first reply there to the message that asked for the task. Tasks come from tasks.list (shared with the badges' query), refreshed when the timeline
 // feed mentions a task this list does not have yet.
 import { useCallback, useMemo } from 'react';
 import type { Message } from '../../../shared/message';
@@ -39,6 +40,7 @@ export function useTaskCards(): (message: Message) => Task | undefined {
       const task = tasks.data?.find((t) => t.id === taskId);
       if (task) map.set(messageId, task);
     }
+    for (const [messageId, task] of byAsk) if (!firstReply.has(task.id)) map.set(messageId, task);
     return map;
   }, [messages, byAsk, tasks.data]);
 

@@ -1,5 +1,6 @@
 // tasks.assign (and a queued task of any other kind): queued within the assigner's cap of waiting tasks, with the
-// agent's "on it" in the chat, addressed to whoever assigned it; then it starts where the agents run.
+// agent's "on it" in the chat, addressed to whoever assigned it; then it starts where the agents run. The task has no
+// chat message of its own, so that acknowledgement becomes it: the task's talk goes in the acknowledgement's thread.
 import type { User } from '../../auth';
 import type { Employee, Task } from '../../db/agents-repository';
 import { withRoomInQueue } from '../queue-cap';
@@ -44,6 +45,11 @@ export async function queueTask(
   });
   // Without git, tasks take turns across employees: the acknowledgement says whose this one waits for.
   const turn = await d.runner.turnNote(employee.name);
-  await d.voice.say(employee.name, `@${by.id} ${ack}${turn ? ` (${turn}.)` : ''}`, { apiReply: true });
-  return queued;
+  const posted = await d.voice.say(employee.name, `@${by.id} ${ack}${turn ? ` (${turn}.)` : ''}`, {
+    apiReply: true,
+  });
+  if (!posted) return queued;
+  const task = await d.repo.updateTask(queued.task.id, { messageId: posted.id });
+  d.runner.rememberThread(posted.id, task.id);
+  return { task, ahead: queued.ahead };
 }

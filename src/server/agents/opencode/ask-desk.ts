@@ -1,6 +1,7 @@
-// Questions and permission requests from working agents: posted in the chat as a reply to the task's message,
-// answered by replying to that post (any transport) or by tasks.answer; the first valid answer wins, and after
-// AGENT_ASK_TIMEOUT_MS nobody's answer rejects it with "nobody answered".
+// Questions and permission requests from working agents: posted in the thread of the task's message, answered by
+// replying to that post (any transport), by a reply in the thread while it is the only one open there, or by
+// tasks.answer; the first valid answer wins, and after AGENT_ASK_TIMEOUT_MS nobody's answer rejects it with
+// "nobody answered".
 import type { Logger } from 'pino';
 import type { TaskEvent } from '../../../shared/task-timeline';
 import type { User } from '../../auth';
@@ -20,6 +21,8 @@ export interface PendingAsk {
   options: string[];
   questions: number;
   messageId: number | null;
+  /** The thread the ask was posted in (its task's), null when it went to the main conversation. */
+  threadRoot: number | null;
   settled: boolean;
   answeredBy: string | null;
   answer: string | null;
@@ -48,6 +51,12 @@ export class AskDesk {
     return askId ? this.asks.get(askId) : undefined;
   }
 
+  /** The open asks posted in the thread of `root`, oldest first (a reply there answers the only one). */
+  openInThread(root: number | undefined): PendingAsk[] {
+    if (root === undefined) return [];
+    return [...this.asks.values()].filter((ask) => !ask.settled && ask.threadRoot === root);
+  }
+
   get(askId: string): PendingAsk | undefined {
     return this.asks.get(askId);
   }
@@ -68,7 +77,7 @@ export class AskDesk {
     if (kind === 'permission') {
       const patterns = (request.patterns as string[] | undefined)?.join(', ') ?? '';
       text = `${request.permission}${patterns ? `: ${clip(patterns, 300)}` : ''}`;
-      body = `🔐 For ${about} I need permission to run ${text}. Reply to this message with allow, always, or deny <reason> — ${who} may answer.`;
+      body = `🔐 For ${about} I need permission to run ${text}. Reply with allow, always, or deny <reason> — ${who} may answer.`;
     } else {
       const questions = (request.questions ?? []) as {
         question: string;
@@ -83,7 +92,7 @@ export class AskDesk {
       body = [
         `❓ Question about ${about}: ${clip(text, 500)}`,
         ...listed,
-        `Reply to this message with your answer${options.length ? " or an option's number" : ''} — ${who} may answer.`,
+        `Reply with your answer${options.length ? " or an option's number" : ''} — ${who} may answer.`,
       ].join('\n');
     }
     const ask: PendingAsk = {
@@ -95,6 +104,7 @@ export class AskDesk {
       options,
       questions: Math.max(1, (request.questions as unknown[] | undefined)?.length ?? 1),
       messageId: null,
+      threadRoot: null,
       settled: false,
       answeredBy: null,
       answer: null,
@@ -104,12 +114,18 @@ export class AskDesk {
     if (this.asks.size > KEEP) this.asks.delete(this.asks.keys().next().value as string);
     ask.timer = setTimeout(() => void this.expire(ask), this.d.timeoutMs);
     ask.timer.unref();
-    const posted = await this.d.voice.say(task.employee, body, { replyTo: task.messageId });
+    const posted = await this.d.voice.sayAbout(task, body);
     ask.messageId = posted?.id ?? null;
+    ask.threadRoot = posted?.threadRoot ?? null;
     if (posted) this.byPost.set(posted.id, ask.askId);
     if (this.byPost.size > KEEP) this.byPost.delete(this.byPost.keys().next().value as number);
     this.d.note(task, { kind: 'ask', askId: ask.askId, ask: kind, text, options, messageId: ask.messageId });
     return ask;
+  }
+
+  /** Whether `by` may answer the ask: whoever assigned its task, or an admin. */
+  mayAnswer(ask: PendingAsk, by: User): boolean {
+    return by.role === 'admin' || by.id === ask.task.assignedBy;
   }
 
   /**
@@ -126,7 +142,7 @@ export class AskDesk {
           ? `@${ask.answeredBy} already answered this (${ask.answer})`
           : `this was already closed: ${ask.answer}`,
       );
-    if (by.role !== 'admin' && by.id !== ask.task.assignedBy)
+    if (!this.mayAnswer(ask, by))
       throw new ChatError(
         'FORBIDDEN',
         `only @${ask.task.assignedBy} (who assigned the task) or an admin may answer this`,
@@ -204,10 +220,10 @@ export class AskDesk {
     } catch (error) {
       this.d.logger.warn({ err: error, ask: ask.askId }, 'rejecting an unanswered ask failed');
     }
-    await this.d.voice.say(
-      ask.task.employee,
+    await this.d.voice.sayAbout(
+      ask.task,
       `⌛ Nobody answered within ${minutes} min, so I go on without it: ${clip(ask.text, 200)}`,
-      { replyTo: ask.messageId ?? ask.task.messageId },
+      { replyTo: ask.messageId },
     );
   }
 }
