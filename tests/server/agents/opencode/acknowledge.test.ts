@@ -30,7 +30,7 @@ describe('acknowledgements with the real opencode', { timeout: 180_000 }, () => 
     // The first task is acknowledged and its worker is starting: the second mention comes in now.
     await waitForMessage(
       services,
-      (m: Message) => m.sender === 'alice' && m.replyTo === first.id,
+      (m: Message) => m.sender === 'alice' && m.threadRoot === first.id,
       'the first ack',
       LONG,
     );
@@ -38,7 +38,7 @@ describe('acknowledgements with the real opencode', { timeout: 180_000 }, () => 
 
     const ack = await waitForMessage(
       services,
-      (m: Message) => m.sender === 'alice' && m.replyTo === second.id,
+      (m: Message) => m.sender === 'alice' && m.threadRoot === second.id,
       'the second acknowledgement',
       LONG,
     );

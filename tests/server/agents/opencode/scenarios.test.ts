@@ -11,7 +11,16 @@ import { OpencodeServer } from '../../../../src/server/agents/opencode/opencode-
 import type { Services } from '../../../../src/server/services';
 import type { Message } from '../../../../src/shared/message';
 import { textOf } from '../../../fixtures/model-server';
-import { agentServices, callerFor, hire, say, stopAgentServices, waitFor, waitForMessage } from '../helpers';
+import {
+  agentServices,
+  allMessages,
+  callerFor,
+  hire,
+  say,
+  stopAgentServices,
+  waitFor,
+  waitForMessage,
+} from '../helpers';
 import { applyWorldEnv, type OpencodeWorld, opencodeWorld } from './harness';
 
 const PASSWORD = 'scenario-password';
@@ -72,7 +81,7 @@ describe('agents on the real opencode', { timeout: 120_000 }, () => {
     const services = await team();
     const mention = await say(services, 'carol', '@alice please create a greeting file (script:write)');
     const done = await waitForMessage(services, fromAlice('✅ Done'), 'the result', LONG);
-    expect(done.replyTo).toBe(mention.id);
+    expect(done).toMatchObject({ threadRoot: mention.id, alsoInChannel: true });
     expect(done.text).toContain('> I wrote hello.txt with two lines.');
     expect(done.text).toMatch(/tokens in, \d+ out · \$0\.0000 · \d+\.\d s/);
     // The work is on the task's own branch (a git project), not in the project until merged.
@@ -101,7 +110,7 @@ describe('agents on the real opencode', { timeout: 120_000 }, () => {
     const services = await team();
     const mention = await say(services, 'carol', '@alice please build the project (script:bash)');
     const ask = await waitForMessage(services, fromAlice('🔐'), 'the permission ask', LONG);
-    expect(ask.replyTo).toBe(mention.id);
+    expect(ask.threadRoot).toBe(mention.id);
     expect(ask.text).toContain('bash: echo ran > ran.txt');
     expect(ask.text).toMatch(/task #\d+/);
     expect(ask.text).toContain('@carol or an admin may answer');
@@ -144,7 +153,7 @@ describe('agents on the real opencode', { timeout: 120_000 }, () => {
       LONG,
     );
     expect(lastSeenBy('bash')).toContain('because we never run shell commands here');
-    const messages = await services.repo.history(null, 50);
+    const messages = await allMessages(services);
     const whileWaiting = messages.filter((m) => m.id > ask.id && m.id < deny.id);
     expect(whileWaiting.filter((m) => m.text.startsWith('@team I need help'))).toEqual([]);
     const { updates } = await callerFor(services).tasks.timeline({ taskId: task?.id as number });
@@ -234,7 +243,7 @@ describe('agents on the real opencode', { timeout: 120_000 }, () => {
     );
     expect(failed.text).not.toContain('Unexpected server error');
     // The raw error is for the task log: no progress line in the chat shows opencode's JSON.
-    const fromHer = (await services.repo.history(null, 50)).filter((m) => m.sender === 'alice');
+    const fromHer = (await allMessages(services)).filter((m) => m.sender === 'alice');
     expect(fromHer.filter((m) => m.text.includes('{"name"'))).toEqual([]);
   });
 
@@ -242,7 +251,7 @@ describe('agents on the real opencode', { timeout: 120_000 }, () => {
     const services = await team({ AGENT_MODEL: 'mock/nosuch' });
     const mention = await say(services, 'carol', '@alice please create a hello page (script:hello)');
     const failed = await waitForMessage(services, fromAlice("I can't start work"), 'the failure', LONG);
-    expect(failed.replyTo).toBe(mention.id);
+    expect(failed).toMatchObject({ threadRoot: mention.id, alsoInChannel: true });
     expect(failed.text).toBe(
       "I can't start work: the model mock/nosuch is not available (available: mock/failing, mock/scripted, mock/silent, mock/unauthorized)",
     );
