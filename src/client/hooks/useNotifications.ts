@@ -4,7 +4,7 @@
 import { useEffect } from 'react';
 import type { Message } from '../../shared/message';
 import { notificationFor, notificationSetting, showNotification } from '../lib/notifications';
-import { useChatStore } from '../stores/chatStore';
+import { liveOrder, useChatStore } from '../stores/chatStore';
 import { useThreadStore } from '../stores/threads';
 
 export function useNotifications(jumpTo: (messageId: number) => void): void {
@@ -14,8 +14,9 @@ export function useNotifications(jumpTo: (messageId: number) => void): void {
     // Only what arrives from now on: the first page, older pages and fetched threads are history, not news.
     let seenUpTo = Number.POSITIVE_INFINITY;
     const caughtUp = () => {
-      const { order, historyLoaded } = useChatStore.getState();
-      if (historyLoaded) seenUpTo = order[order.length - 1] ?? 0;
+      const state = useChatStore.getState();
+      const order = liveOrder(state);
+      if (state.historyLoaded) seenUpTo = order[order.length - 1] ?? 0;
     };
     caughtUp();
     const consider = (fresh: Message[]) => {
@@ -27,14 +28,16 @@ export function useNotifications(jumpTo: (messageId: number) => void): void {
       }
     };
     const unsubscribeChat = useChatStore.subscribe((state, previous) => {
-      if (state.order === previous.order) return;
+      // The live list: it keeps taking messages while a far jump's window is shown instead.
+      const order = liveOrder(state);
+      if (order === liveOrder(previous)) return;
       if (seenUpTo === Number.POSITIVE_INFINITY) return caughtUp();
       const fresh: Message[] = [];
-      for (let i = state.order.length - 1; i >= 0 && (state.order[i] as number) > seenUpTo; i--) {
-        const message = state.messages[state.order[i] as number];
+      for (let i = order.length - 1; i >= 0 && (order[i] as number) > seenUpTo; i--) {
+        const message = state.messages[order[i] as number];
         if (message) fresh.unshift(message);
       }
-      seenUpTo = Math.max(seenUpTo, state.order[state.order.length - 1] ?? 0);
+      seenUpTo = Math.max(seenUpTo, order[order.length - 1] ?? 0);
       consider(fresh);
     });
     const unsubscribeThreads = useThreadStore.subscribe((state, previous) => {

@@ -4,7 +4,7 @@
 import { useEffect, useMemo } from 'react';
 import type { ChatConnection } from '../lib/chat-connection';
 import { titleText } from '../lib/unread';
-import { useChatStore } from '../stores/chatStore';
+import { liveOrder, useChatStore } from '../stores/chatStore';
 import { dividerBefore, unreadCounts, useUnreadStore } from '../stores/unread';
 
 /** Quiet time before marking read: scrolling past and a burst of messages make one call, not dozens. */
@@ -51,7 +51,8 @@ export function useUnread(connection: ChatConnection): void {
       const { server } = useUnreadStore.getState();
       // Not before the first answer: the divider comes from the position as it was when the page opened.
       if (!server || marking || document.visibilityState !== 'visible') return;
-      const { order } = useChatStore.getState();
+      // The live list's newest (a far jump's window read to its end has not reached it).
+      const order = liveOrder(useChatStore.getState());
       const newest = order[order.length - 1];
       if (newest === undefined || newest <= server.upTo || !onScreen(newest)) return;
       marking = true;
@@ -68,7 +69,9 @@ export function useUnread(connection: ChatConnection): void {
       if (timer !== null) clearTimeout(timer);
       timer = setTimeout(check, MARK_READ_DEBOUNCE_MS);
     };
-    const unsubscribeChat = useChatStore.subscribe((s, previous) => s.order !== previous.order && schedule());
+    const unsubscribeChat = useChatStore.subscribe(
+      (s, previous) => (s.order !== previous.order || s.detached !== previous.detached) && schedule(),
+    );
     const unsubscribeUnread = useUnreadStore.subscribe(
       (s, previous) => s.server !== previous.server && schedule(),
     );
@@ -107,7 +110,8 @@ export function useUnreadCounts(): { unread: number; mentions: number } {
   const server = useUnreadStore((s) => s.server);
   const me = useChatStore((s) => s.me?.id);
   const messages = useChatStore((s) => s.messages);
-  const order = useChatStore((s) => s.order);
+  // Counted in the live list, also while a far jump's window is shown instead.
+  const order = useChatStore(liveOrder);
   return useMemo(() => unreadCounts({ messages, order }, server, me), [messages, order, server, me]);
 }
 

@@ -10,6 +10,11 @@ import { OutgoingQueue } from './outgoing-queue';
 import { browserPage, type PageSignals } from './page-signals';
 
 export const HISTORY_PAGE = 50;
+/**
+ * A jump to a message at most this many ids older than the oldest shown loads the pages between (at most ~2, ids
+ * also count thread replies and changes); a farther one shows a window around it (chat.around) instead.
+ */
+export const NEAR_JUMP_IDS = 2 * HISTORY_PAGE;
 /** Wait before reopening a message stream that ended with an error result (the wsLink resumes dropped ones). */
 const RESUBSCRIBE_AFTER_MS = 1_000;
 /** How often "x is typing" lines are checked for expiry. */
@@ -75,6 +80,7 @@ export class ChatConnection {
   // may be newer, so the store's newest id is not a safe resume point).
   private streamedUpTo = 0;
   private loadingOlder: Promise<boolean> | null = null;
+  private loadingNewer: Promise<boolean> | null = null;
   private readonly store = useChatStore;
   private readonly page: PageSignals;
   private readonly onAuthError: (message: string) => void;
@@ -153,12 +159,61 @@ export class ChatConnection {
     return this.loadingOlder;
   };
 
+  /**
+   * Below a far jump's window: loads the next newer page (the window joins the live list once it reaches it).
+   * Resolves false when no window is shown.
+   */
+  readonly loadNewer = (limit: number = HISTORY_PAGE): Promise<boolean> => {
+    this.loadingNewer ??= (async () => {
+      try {
+        const { detached, order } = this.store.getState();
+        const after = order[order.length - 1];
+        if (!detached || after === undefined) return false;
+        const page = await this.client.trpc.chat.history.query({ after, limit });
+        // Back on the live list (Jump to latest) or another window meanwhile: this page is not the next one.
+        const now = this.store.getState();
+        if (now.detached !== null && now.order[now.order.length - 1] === after)
+          now.addNewer(page.messages, page.nextCursor);
+        return page.messages.length > 0;
+      } finally {
+        this.loadingNewer = null;
+      }
+    })();
+    return this.loadingNewer;
+  };
+
   /** Loads older pages until `id` is in the store (for jumping to a quoted message). */
   readonly loadUntil = async (id: number): Promise<boolean> => {
     while (!(id in this.store.getState().messages)) {
       if (!(await this.loadOlder())) return id in this.store.getState().messages;
     }
     return true;
+  };
+
+  /**
+   * Makes message `id` one of the shown rows, for a jump (search result, quote, notification): a message of the live
+   * list set aside brings it back; one a page or two older than the oldest shown loads those pages; anything
+   * farther shows a window around it (one chat.around) instead of every page between. False: no such message in
+   * the main conversation.
+   */
+  readonly jumpTo = async (id: number): Promise<boolean> => {
+    const state = this.store.getState();
+    if (state.order.includes(id)) return true;
+    if (state.detached?.liveOrder.includes(id)) {
+      state.returnToLive();
+      return true;
+    }
+    const oldest = state.order[0];
+    const near = state.historyLoaded && oldest !== undefined && id < oldest && oldest - id <= NEAR_JUMP_IDS;
+    if (near) return this.loadUntil(id);
+    try {
+      const page = await this.client.trpc.chat.around.query({ id, limit: HISTORY_PAGE });
+      this.store.getState().showWindow(page.messages, page, id);
+    } catch (error) {
+      if (error instanceof TRPCClientError && error.data?.code === 'NOT_FOUND') return false;
+      throw error;
+    }
+    return this.store.getState().order.includes(id);
   };
 
   readonly setTyping = (isTyping: boolean): void => {

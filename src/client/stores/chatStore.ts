@@ -5,6 +5,9 @@ import type { ActivityEvent, PresenceEntry } from '../../shared/activity';
 import type { Message, MessageChange } from '../../shared/message';
 import type { Me } from '../lib/identity';
 import { takeThreadReplies, useThreadStore } from './threads';
+import { addNewer, type Detached, mergeIds, returnToLive, showWindow } from './window';
+
+export { liveOrder } from './window';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
@@ -32,7 +35,7 @@ export interface PendingMessage {
 export interface ChatState {
   me: Me | null;
   messages: Record<number, Message>;
-  /** Stored message ids, ascending. */
+  /** Stored message ids of the rows shown, ascending (a far jump's window while `detached`). */
   order: number[];
   /** Own messages sent but not yet confirmed, shown at once below the stored ones. */
   pending: PendingMessage[];
@@ -41,6 +44,15 @@ export interface ChatState {
   /** Whether chat.history has older pages; null until the first page has loaded. */
   olderCursor: number | null;
   historyLoaded: boolean;
+  /**
+   * While a far jump's window is shown (stores/window.ts): the live list set aside, which keeps taking live
+   * messages. Null on the live list. `messages` holds the shown rows and the live list's, nothing else.
+   */
+  detached: Detached | null;
+  /** Bumped when the list shows other rows altogether (a window, the live list again): the view starts afresh. */
+  view: number;
+  /** The message a window was opened on, kept in view; null on the live list. */
+  anchor: number | null;
   users: Record<string, PresenceEntry>;
   /** user -> time (ms) their typing indicator expires. */
   typing: Record<string, number>;
@@ -60,6 +72,16 @@ export interface ChatState {
   applyChanges(changes: MessageChange[]): void;
   /** A history page (oldest first). `initial` is the newest page, loaded once on start. */
   addHistory(messages: Message[], nextCursor: number | null, initial?: boolean): void;
+  /** A chat.around page for a far jump to `anchor`: shown as a window, or joined to the live list when it meets it. */
+  showWindow(
+    page: Message[],
+    cursors: { olderCursor: number | null; hasNewer: boolean },
+    anchor: number,
+  ): void;
+  /** A page of chat.history({ after }) below the window; the window joins the live list once it reaches it. */
+  addNewer(page: Message[], nextCursor: number | null): void;
+  /** "Jump to latest" from a window: the live list again, at once. */
+  returnToLive(): void;
   /** Into the outgoing queue, last in line (`queued` unless said otherwise). */
   addPending(pending: Omit<PendingMessage, 'status'> & { status?: PendingStatus }): void;
   /** The send succeeded: the pending copy is replaced by the stored message. */
@@ -88,6 +110,9 @@ const initial = {
   prepended: 0,
   olderCursor: null,
   historyLoaded: false,
+  detached: null,
+  view: 0,
+  anchor: null,
   users: {},
   typing: {},
   connection: { state: 'connecting' as ConnectionState, retryAt: null, error: null },
@@ -95,15 +120,6 @@ const initial = {
   highlighted: null,
   quoted: {},
 } satisfies Partial<ChatState>;
-
-/** Merges sorted-unique `ids` into a sorted-unique array. */
-function mergeIds(order: number[], ids: number[]): number[] {
-  if (ids.length === 0) return order;
-  const last = order[order.length - 1];
-  const sorted = [...ids].sort((a, b) => a - b);
-  if (last === undefined || (sorted[0] as number) > last) return [...order, ...sorted];
-  return [...new Set([...order, ...sorted])].sort((a, b) => a - b);
-}
 
 export const useChatStore = create<ChatState>()((set, get) => ({
   ...initial,
@@ -134,12 +150,13 @@ export const useChatStore = create<ChatState>()((set, get) => ({
       typing = { ...typing };
       for (const m of fresh) delete typing[m.sender];
     }
+    const ids = fresh.map((m) => m.id);
     set({
       messages,
-      order: mergeIds(
-        state.order,
-        fresh.map((m) => m.id),
-      ),
+      // While a window is shown, live messages go to the live list set aside (counted, not shown).
+      ...(state.detached
+        ? { detached: { ...state.detached, liveOrder: mergeIds(state.detached.liveOrder, ids) } }
+        : { order: mergeIds(state.order, ids) }),
       pending,
       typing,
     });
@@ -181,6 +198,19 @@ export const useChatStore = create<ChatState>()((set, get) => ({
       olderCursor: nextCursor,
       historyLoaded: true,
     });
+  },
+
+  showWindow: (page, cursors, anchor) =>
+    set((s) => showWindow(s, takeThreadReplies(page), { ...cursors, anchor })),
+
+  addNewer: (page, nextCursor) => {
+    const next = addNewer(get(), takeThreadReplies(page), nextCursor);
+    if (next) set(next);
+  },
+
+  returnToLive: () => {
+    const next = returnToLive(get());
+    if (next) set(next);
   },
 
   addPending: (pending) => set((s) => ({ pending: [...s.pending, { status: 'queued', ...pending }] })),

@@ -6,7 +6,7 @@ import type { Message } from '../../../shared/message';
 import { useNotifications } from '../../hooks/useNotifications';
 import { useTypingSignal } from '../../hooks/useTypingSignal';
 import { useUnread } from '../../hooks/useUnread';
-import type { ChatConnection } from '../../lib/chat-connection';
+import { type ChatConnection, errorText } from '../../lib/chat-connection';
 import { offeredCommands } from '../../lib/commands';
 import { useChatStore } from '../../stores/chatStore';
 import { SearchLauncher } from '../Search/SearchLauncher';
@@ -87,7 +87,13 @@ export function ChatInterface({ connection, onSignOut, onOpenAdmin }: Props) {
       if (await openThreadOf(id, (ids) => connection.client.trpc.chat.get.query({ ids }))) return;
       // Before loading: the pages a jump prepends must not let the list follow new messages back down.
       list.current?.holdPosition();
-      if (!(await connection.loadUntil(id))) {
+      // Near: the pages between are loaded; far: a window around it (Jump to latest returns to the live list).
+      const shown = await connection.jumpTo(id).catch((error: unknown) => {
+        setNotice(`Could not load message #${id}: ${errorText(error)}`);
+        return null;
+      });
+      if (shown === null) return;
+      if (!shown) {
         setNotice(`Message #${id} is no longer available.`);
         return;
       }
@@ -189,6 +195,7 @@ export function ChatInterface({ connection, onSignOut, onOpenAdmin }: Props) {
             onReply={onReply}
             onQuoteClick={onQuoteClick}
             onLoadOlder={connection.loadOlder}
+            onLoadNewer={connection.loadNewer}
             renderExtra={renderExtra}
           />
           {notice && (

@@ -1,6 +1,7 @@
 // The conversation, virtualised (react-virtuoso): stays at the bottom for new messages while the reader is there
 // (a flood included), counts what arrived while they read further up, loads older pages at the top, jumps to a
-// quoted message and stays on it, and gives the keyboard one tab stop with arrow keys between messages.
+// quoted message and stays on it — a far one in a window of its own (stores/window.ts) that loads newer pages at
+// the bottom until it meets the live list — and gives the keyboard one tab stop with arrow keys between messages.
 import { ArrowDown } from 'lucide-react';
 import { forwardRef, useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState } from 'react';
 import { type ListItem, Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
@@ -8,7 +9,7 @@ import type { Message } from '../../../shared/message';
 import { useUnreadDivider } from '../../hooks/useUnread';
 import { layoutRows, type RowLayout } from '../../lib/message-groups';
 import { MENTION_MARK, unreadLabel } from '../../lib/unread';
-import { type PendingMessage, selectTimeline, useChatStore } from '../../stores/chatStore';
+import { liveOrder, type PendingMessage, selectTimeline, useChatStore } from '../../stores/chatStore';
 import { useThreadStore } from '../../stores/threads';
 import { unreadAfter } from '../../stores/unread';
 import { MessageItem } from './MessageItem';
@@ -31,12 +32,16 @@ interface Props {
   onReply(message: Message): void;
   onQuoteClick(id: number): void;
   onLoadOlder(): Promise<boolean>;
+  /** Below a far jump's window: the next newer page. */
+  onLoadNewer(): Promise<boolean>;
   renderExtra?(message: Message): React.ReactNode;
 }
 
 type Row = Message | PendingMessage;
 interface ListContext {
   hasOlder: boolean;
+  /** A far jump's window is shown: newer pages load below it. */
+  hasNewer: boolean;
   empty: boolean;
 }
 
@@ -51,12 +56,18 @@ const COMPONENTS = {
           : 'This is the beginning of the conversation.'}
     </div>
   ),
+  Footer: ({ context }: { context?: ListContext }) =>
+    context?.hasNewer ? (
+      <div data-testid="loading-newer" className="py-3 text-center text-xs text-slate-500">
+        Loading newer messages…
+      </div>
+    ) : null,
 };
 
 const followAlways = () => 'auto' as const;
 
 export const MessageList = forwardRef<MessageListHandle, Props>(function MessageList(
-  { onReply, onQuoteClick, onLoadOlder, renderExtra },
+  { onReply, onQuoteClick, onLoadOlder, onLoadNewer, renderExtra },
   ref,
 ) {
   const messagesById = useChatStore((s) => s.messages);
@@ -67,11 +78,15 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
   const highlighted = useChatStore((s) => s.highlighted);
   const olderCursor = useChatStore((s) => s.olderCursor);
   const historyLoaded = useChatStore((s) => s.historyLoaded);
+  const detached = useChatStore((s) => s.detached);
+  const view = useChatStore((s) => s.view);
+  const anchor = useChatStore((s) => s.anchor);
   const me = useChatStore((s) => s.me?.id);
   /** The "New messages" line goes before this message (what was unread when the page opened). */
   const dividerId = useUnreadDivider();
   const virtuoso = useRef<VirtuosoHandle>(null);
   const [scroller, setScroller] = useState<HTMLElement | null>(null);
+  const scrollerRef = useRef<HTMLElement | null>(null);
   const [atBottom, setAtBottom] = useState(true);
   // Following new messages is the reader's choice, not a reading of the scroll position: content growing under a
   // reader at the bottom (a flood) must not unstick them, and a jump must not be undone by a message arriving.
@@ -89,14 +104,15 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
     stickRef.current = value;
     setStickState(value);
     if (!value) {
-      const { order } = useChatStore.getState();
-      setSeenUpTo(order[order.length - 1] ?? 0);
+      const live = liveOrder(useChatStore.getState());
+      setSeenUpTo(live[live.length - 1] ?? 0);
     }
   }, []);
 
+  // Own messages still sending belong below the live list, not below a window.
   const rows = useMemo<Row[]>(
-    () => [...selectTimeline({ messages: messagesById, order }), ...pending],
-    [messagesById, order, pending],
+    () => [...selectTimeline({ messages: messagesById, order }), ...(detached ? [] : pending)],
+    [messagesById, order, pending, detached],
   );
   // Groups and day separators, by row key. Recomputed with the rows; "Today" turns into "Yesterday" on the next
   // change after midnight, which is soon enough for a chat.
@@ -115,6 +131,8 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
   const scrollToBottom = useCallback(() => {
     holding.current = false;
     setStick(true);
+    // From a window: the live list at once (its view starts at the bottom); then nothing to scroll here.
+    if (useChatStore.getState().detached) return useChatStore.getState().returnToLive();
     virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'auto' });
   }, [setStick]);
 
@@ -140,7 +158,9 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
           if (!holding.current) return;
           const at = useChatStore.getState().order.indexOf(id);
           if (at >= 0) virtuoso.current?.scrollToIndex({ index: at, align: 'center', behavior: 'auto' });
-          if (scroller?.querySelector(`[data-message-id="${id}"]`) || performance.now() > deadline) return;
+          // The scroller of now: a window's view is a new one.
+          const element = scrollerRef.current;
+          if (element?.querySelector(`[data-message-id="${id}"]`) || performance.now() > deadline) return;
           requestAnimationFrame(scroll);
         };
         scroll();
@@ -148,7 +168,7 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
       },
       scrollToBottom,
     }),
-    [setStick, scrollToBottom, scroller],
+    [setStick, scrollToBottom],
   );
 
   // The reader scrolling up (wheel, touch, keys, scrollbar) stops following. Only scrolls right after the reader's
@@ -194,7 +214,8 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
   const onAtBottom = useCallback(
     (bottom: boolean) => {
       setAtBottom(bottom);
-      if (bottom && !holding.current) setStick(true);
+      // The bottom of a window is not the live end: nothing to follow there.
+      if (bottom && !holding.current && !useChatStore.getState().detached) setStick(true);
     },
     [setStick],
   );
@@ -202,6 +223,10 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
   const startReached = useCallback(() => {
     void onLoadOlder();
   }, [onLoadOlder]);
+
+  const endReached = useCallback(() => {
+    if (useChatStore.getState().detached) void onLoadNewer();
+  }, [onLoadNewer]);
 
   // Virtuoso reports rendered items from its layout effects: a state update there re-renders the list inside the
   // same commit, and in a flood (new rows, a follow scroll, new rows…) those nest past React's limit. One update per
@@ -229,10 +254,11 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
       );
     });
   }, []);
-  const onScrollerRef = useCallback(
-    (element: HTMLElement | Window | null) => setScroller(element instanceof HTMLElement ? element : null),
-    [],
-  );
+  const onScrollerRef = useCallback((element: HTMLElement | Window | null) => {
+    const scrollerElement = element instanceof HTMLElement ? element : null;
+    scrollerRef.current = scrollerElement;
+    setScroller(scrollerElement);
+  }, []);
 
   // One tab stop in the list: the current message if it is on screen, else the newest one that is.
   const tabStop =
@@ -335,14 +361,17 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
     );
 
   // Others' messages below what the reader last saw (their own are not news), marked when one is for them.
+  // While a window is shown they are counted in the live list set aside.
   const unseen = stick
     ? { count: 0, forMe: false }
-    : unreadAfter({ messages: messagesById, order }, seenUpTo, me);
+    : unreadAfter({ messages: messagesById, order: detached?.liveOrder ?? order }, seenUpTo, me);
+  const anchorIndex = anchor === null ? -1 : order.indexOf(anchor);
   return (
     // Key handling is delegated from the focusable messages inside.
     <div
       data-testid="message-list"
       data-following={stick ? 'true' : 'false'}
+      data-detached={detached ? 'true' : undefined}
       role="log"
       aria-label="Messages"
       aria-live="polite"
@@ -351,33 +380,39 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
       onFocus={onFocus}
     >
       <Virtuoso<Row, ListContext>
+        // A window, or the live list again, is another list: a view of its own, started where it should be.
+        key={view}
         ref={virtuoso}
         scrollerRef={onScrollerRef}
         className="h-full"
         data={rows}
         firstItemIndex={FIRST_INDEX - prepended}
-        initialTopMostItemIndex={Math.max(0, rows.length - 1)}
+        initialTopMostItemIndex={
+          anchorIndex >= 0 ? { index: anchorIndex, align: 'center' } : Math.max(0, rows.length - 1)
+        }
         computeItemKey={(_i, row) => ('id' in row ? `m${row.id}` : row.tempId)}
         itemContent={itemContent}
         startReached={startReached}
+        endReached={endReached}
         // A function, not 'auto': Virtuoso would follow 'auto' only while it still measures the list as at the
         // bottom, and in a flood the next batch lands before the last scroll (that left readers mid-stream).
         // `false` (not a function answering false) also turns off Virtuoso's "size grew: scroll down", which
         // would otherwise pull a jump back to the bottom while the pages it needs are prepended.
         followOutput={stick ? followAlways : false}
         increaseViewportBy={{ top: 400, bottom: 400 }}
-        context={{ hasOlder: olderCursor !== null, empty: rows.length === 0 }}
+        context={{ hasOlder: olderCursor !== null, hasNewer: detached !== null, empty: rows.length === 0 }}
         components={COMPONENTS}
         atBottomStateChange={onAtBottom}
         atBottomThreshold={AT_BOTTOM_PX}
         itemsRendered={onItemsRendered}
       />
-      {!stick && !atBottom && (
+      {(detached || (!stick && !atBottom)) && (
         <button
           type="button"
           data-testid="jump-to-latest"
           data-count={unseen.count}
           data-for-me={unseen.forMe ? 'true' : undefined}
+          data-detached={detached ? 'true' : undefined}
           onClick={scrollToBottom}
           className="absolute bottom-3 left-1/2 z-10 flex -translate-x-1/2 items-center gap-1 whitespace-nowrap rounded-full bg-sky-600 px-3 py-1 text-xs text-white shadow hover:bg-sky-700"
         >
@@ -390,7 +425,9 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
           )}
           {unseen.count > 0
             ? `${unreadLabel(unseen.count)} new message${unseen.count === 1 ? '' : 's'}`
-            : 'Latest messages'}
+            : detached
+              ? 'Jump to latest'
+              : 'Latest messages'}
         </button>
       )}
     </div>
