@@ -40,6 +40,31 @@ describe('answering mentions', () => {
     expect(task?.description).toBe('create a login component');
   });
 
+  it('in a task thread, talk without a mention starts nothing; a mention with a new request does, there', async () => {
+    const services = await agentServices();
+    await hire(services, 'alice', 'developer');
+    await hire(services, 'bob', 'developer');
+    const carol = callerFor(services, { id: 'carol', role: 'user' });
+    const mention = await say(services, 'carol', '@alice please create a login component');
+    await waitForMessage(services, (m) => m.sender === 'alice' && m.threadRoot === mention.id, 'the ack');
+
+    await carol.chat.send({ text: 'please also create a signup page', threadRoot: mention.id });
+    const status = await carol.chat.send({ text: '@alice status?', threadRoot: mention.id });
+    const answer = await waitForMessage(services, (m) => m.sender === 'alice' && m.replyTo === status.id);
+    // Chatter is said where it was asked: in the thread.
+    expect(answer.threadRoot).toBe(mention.id);
+    expect((await callerFor(services).tasks.list({})).map((t) => t.description)).toEqual([
+      'create a login component',
+    ]);
+
+    const request = await carol.chat.send({ text: '@bob please write the docs', threadRoot: mention.id });
+    const ack = await waitForMessage(services, (m) => m.sender === 'bob' && m.replyTo === request.id);
+    expect(ack.text).toMatch(/I'll write the docs/);
+    expect(ack.threadRoot).toBe(mention.id);
+    const [bobTask] = await callerFor(services).tasks.list({ employee: 'bob' });
+    expect(bobTask).toMatchObject({ description: 'write the docs', messageId: request.id });
+  });
+
   it('answers once per mentioned employee, however often the name appears', async () => {
     const services = await agentServices();
     await hire(services, 'alice', 'developer');

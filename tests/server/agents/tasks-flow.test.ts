@@ -65,6 +65,32 @@ describe('tasks and workers', () => {
   });
 });
 
+describe('a task assigned through tasks.assign', () => {
+  it('has its acknowledgement as its message: progress and result go in that thread, the result also in the main list', async () => {
+    const services = await agentServices({
+      AGENT_WORKER_COMMAND: fixtureCommand('progress-worker.mjs', '{prompt}'),
+    });
+    await hire(services, 'alice', 'frontend-developer');
+    const { task } = await callerFor(services, { id: 'carol', role: 'user' }).tasks.assign({
+      employee: 'alice',
+      description: 'create a login component',
+    });
+
+    const ack = await waitForMessage(services, (m) => m.sender === 'alice' && m.text.startsWith('@carol'));
+    expect(ack.threadRoot).toBeUndefined();
+    expect(task.messageId).toBe(ack.id);
+    const done = await waitForMessage(services, (m) =>
+      m.text.startsWith('✅ Done: create a login component'),
+    );
+    expect(done).toMatchObject({ threadRoot: ack.id, alsoInChannel: true });
+    const thread = await threadReplies(services, ack.id);
+    expect(thread.map((m) => [...m.text][0])).toEqual(['🔄', '✅']);
+    expect((await mainList(services)).map((m) => m.id)).toEqual([ack.id, done.id]);
+    const [stored] = await callerFor(services).tasks.list({ employee: 'alice' });
+    expect(stored?.messageId).toBe(ack.id);
+  });
+});
+
 describe('progress throttling', () => {
   it('posts at most one progress line per 30 s per agent, even across back-to-back tasks', async () => {
     const services = await agentServices({ AGENT_WORKER_COMMAND: fixtureCommand('progress-worker.mjs') });
