@@ -1,9 +1,7 @@
 // Inputs of the procedures that change what was said: chat.edit, chat.delete, chat.react, chat.thread.
 import { z } from 'zod';
 import { messageIdSchema, messageTextSchema } from './message';
-import { isSingleEmoji, QUICK_REACTIONS } from './reactions';
-
-export { isSingleEmoji, QUICK_REACTIONS };
+import { isSingleEmoji } from './reactions';
 
 export const editInputSchema = z.object({ id: messageIdSchema, text: messageTextSchema });
 export const deleteInputSchema = z.object({ id: messageIdSchema });

@@ -37,7 +37,6 @@ export const sendInputSchema = z.object({
   /** A thread reply also shown in the main conversation. */
   alsoToChannel: z.boolean().nullish(),
 });
-export type SendInput = z.infer<typeof sendInputSchema>;
 
 export const historyInputSchema = z
   .object({
@@ -141,9 +140,4 @@ export interface MessageChange {
 export interface MessageBatch {
   messages: Message[];
   changes?: MessageChange[];
-}
-
-export interface HistoryPage {
-  messages: Message[];
-  nextCursor: number | null;
 }

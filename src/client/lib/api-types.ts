@@ -7,7 +7,6 @@ export type RouterInputs = inferRouterInputs<AppRouter>;
 
 export type Task = RouterOutputs['tasks']['list'][number];
 export type TaskStatus = Task['status'];
-export type Employee = RouterOutputs['employees']['list'][number];
 export type Smartness = NonNullable<RouterInputs['employees']['hire']['smartness']>;
 
 export const SMARTNESS: Smartness[] = ['normal', 'smart'];

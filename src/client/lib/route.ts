@@ -11,10 +11,6 @@ export function viewOf(pathname: string): View {
   return pathname.replace(/\/+$/, '') === PATHS.admin ? 'admin' : 'chat';
 }
 
-export function pathOf(view: View): string {
-  return PATHS[view];
-}
-
 function subscribe(onChange: () => void): () => void {
   window.addEventListener('popstate', onChange);
   return () => window.removeEventListener('popstate', onChange);

@@ -5,7 +5,6 @@ import type { Context } from './context';
 import { errorData, humanMessage } from './errors';
 
 /** 1. CONTEXT: built per ws connection / HTTP request in ./context.ts. */
-export type { Context } from './context';
 
 /** 2. INITIALISATION: domain errors carry extra data (retryAfterMs) to the client. */
 const t = initTRPC.context<Context>().create({
