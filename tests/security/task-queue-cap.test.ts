@@ -89,7 +89,7 @@ describe('tasks waiting per person', () => {
     expect(await tasksBy(services, 'carol')).toBe(MAX_QUEUED_TASKS.user + 1);
     // Someone else's mention is not counted against carol.
     const daves = await say(services, 'dave', '@bob please create a logout button');
-    await waitForMessage(services, (m) => m.sender === 'bob' && m.replyTo === daves.id);
+    await waitForMessage(services, (m) => m.sender === 'bob' && m.threadRoot === daves.id);
     expect(await tasksBy(services, 'dave')).toBe(1);
   });
 
@@ -101,7 +101,7 @@ describe('tasks waiting per person', () => {
 
     const mention = await admin.chat.send({ text: '@bob please create a logout button' });
 
-    const ack = await waitForMessage(services, (m) => m.sender === 'bob' && m.replyTo === mention.id);
+    const ack = await waitForMessage(services, (m) => m.sender === 'bob' && m.threadRoot === mention.id);
     expect(ack.text).not.toMatch(/can't take this one/);
     expect(await waitingBy(services, 'boss')).toBeGreaterThanOrEqual(MAX_QUEUED_TASKS.user);
     expect(await tasksBy(services, 'boss')).toBe(MAX_QUEUED_TASKS.user + 2);

@@ -31,13 +31,15 @@ describe('tasks router', () => {
       description: 'Add a login form',
       status: 'running',
       assignedBy: 'carol',
-      messageId: null,
+      // Its acknowledgement is its message: the task's talk goes in that message's thread.
+      messageId: expect.any(Number),
       mode: 'plan',
       // AGENT_MODEL unset and none chosen at hire: '' stored, opencode's configured default runs it.
       model: '',
     });
     const ack = await waitForMessage(services, (m) => m.sender === 'alice');
     expect(ack.text).toMatch(/^@carol (Got it!|On it!|Sure thing —) I'll add a login form\.$/);
+    expect(ack.id).toBe(task.messageId);
     await waitForMessage(services, (m) => m.text.startsWith('✅ Done: Add a login form'));
     const [done] = await callerFor(services, carol).tasks.list({ status: ['done'] });
     expect(done?.finishedAt).toBeTruthy();
