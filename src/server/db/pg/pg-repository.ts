@@ -71,7 +71,7 @@ interface RawRow {
 }
 
 /** A row as a Message: the richer chat's fields only when they say something (a plain message has none). */
-export const fromRaw = (r: RawRow): Message => {
+const fromRaw = (r: RawRow): Message => {
   const m: Message = {
     id: r.id,
     text: r.text,
