@@ -21,7 +21,7 @@ import { createLogger } from './logger';
 import { Metrics } from './metrics';
 import type { Services } from './services';
 import { countedErrors, countingRefusals, StatCounters } from './stat-counters';
-import { CommunicationManager } from './transports/communication-manager';
+import { TransportManager } from './transports/manager';
 
 export const DEFAULT_CLIENT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/client');
 
@@ -79,7 +79,7 @@ export async function createServices(config: Config, options: AppOptions = {}): 
   });
   await agents.init();
   const telegramRole = storage.leader('telegram', logger);
-  const communication = new CommunicationManager({
+  const transports = new TransportManager({
     telegramRole,
     settings: cluster.settings,
     // Reply latency from the stored messages (it survives a restart), the rest from the running agents.
@@ -120,16 +120,16 @@ export async function createServices(config: Config, options: AppOptions = {}): 
     startedAt,
     websocketStatus: () => ({ connections: hub.presence.connectionCount, users: hub.presence.onlineUsers() }),
   });
-  await communication.init();
+  await transports.init();
   const metrics = new Metrics({
     connections: () => ({
       websocket: hub.presence.connectionCount,
-      legacy: communication.legacy.status().connections,
+      legacy: transports.legacy.status().connections,
       // Telegram has no client connections: 1 while its bridge is connected to the Bot API.
-      telegram: communication.telegram.isConnected() ? 1 : 0,
+      telegram: transports.telegram.isConnected() ? 1 : 0,
     }),
     rateLimitHits: () => limiter.hits,
-    telegramOutboxDepth: () => (communication.telegram.configured ? communication.outboxDepth() : null),
+    telegramOutboxDepth: () => (transports.telegram.configured ? transports.outboxDepth() : null),
   });
   hub.onEvent((event) => {
     if (event.type === 'message') metrics.onMessage(event.message);
@@ -138,7 +138,7 @@ export async function createServices(config: Config, options: AppOptions = {}): 
   // In a cluster a revocation on any instance reaches this one through the settings announcements.
   const revoked = new RevokedUsers(repo, cluster.settings, logger);
   await revoked.load();
-  communication.legacy.isRevoked = (user) => revoked.has(user);
+  transports.legacy.isRevoked = (user) => revoked.has(user);
   const connections = new ConnectionLimits(
     config.WS_MAX_CONNECTIONS_PER_IP,
     config.WS_MAX_CONNECTIONS_PER_USER,
@@ -149,7 +149,7 @@ export async function createServices(config: Config, options: AppOptions = {}): 
     const online = hub.presence.onlineUsers().filter((u) => ids.includes(u.toLowerCase()));
     for (const user of new Set([...ids, ...online])) {
       connections.dropUser(user, 'access revoked');
-      communication.legacy.dropUser(user, 'access revoked');
+      transports.legacy.dropUser(user, 'access revoked');
     }
   });
   // Listens for mentions from here on, and recovers tasks that a restart interrupted.
@@ -164,7 +164,7 @@ export async function createServices(config: Config, options: AppOptions = {}): 
     repo,
     hub,
     limiter,
-    communication,
+    transports,
     startedAt,
     counters,
     metrics,
@@ -221,7 +221,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const shutdown = async () => {
     await services.agents.stop();
     // Telegram polling and the outbox finish their in-flight call; legacy sockets are closed.
-    await services.communication.stop();
+    await services.transports.stop();
     await ws.shutdown();
     await Promise.all([close(http), samePort ? Promise.resolve() : close(ws.server)]);
     // Every instance tails the timeline (whoever runs the agents): stopped once nobody subscribes, before the

@@ -82,7 +82,7 @@ export async function checkHealth(services: Services): Promise<HealthReport> {
   }
 
   try {
-    const info = services.communication.info();
+    const info = services.transports.info();
     components.transports = {
       status: info.connected ? 'up' : 'down',
       active: info.type,

@@ -10,7 +10,7 @@ import type { ConnectionLimits } from './http/connection-limits';
 import type { Hub } from './hub/hub';
 import type { SendLimiter } from './hub/rate-limiter';
 import type { Metrics } from './metrics';
-import type { CommunicationManager } from './transports/communication-manager';
+import type { TransportManager } from './transports/manager';
 
 export interface Services {
   config: Config;
@@ -19,7 +19,7 @@ export interface Services {
   hub: Hub;
   /** The send limit: a generous bucket per person, a stricter one for scripts and bots. */
   limiter: SendLimiter;
-  communication: CommunicationManager;
+  transports: TransportManager;
   startedAt: Date;
   counters: { errors: number };
   /** Prometheus metrics; transports report deliveries with metrics.observeDelivery. */

@@ -115,7 +115,7 @@ export function createWebSocketEndpoint(
       return;
     }
     // Old clients of the previous server speak plain JSON on /legacy (see transports/legacy).
-    if (legacy) return services.communication.legacy.handleUpgrade(req, socket, head);
+    if (legacy) return services.transports.legacy.handleUpgrade(req, socket, head);
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   };
 

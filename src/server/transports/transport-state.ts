@@ -1,6 +1,6 @@
 // The transport state of this instance (what communication.info reports) and every way it changes, each a pure
 // function from one state to the next: the owner (transport-switch.ts) applies them; everyone else only reads.
-import type { DetectedBy, TransportState, TransportType } from './communication-types';
+import type { DetectedBy, TransportState, TransportType } from './types';
 
 export const STANDBY =
   'standby: another instance runs the Telegram bridge; this one takes over if that one stops';

@@ -9,7 +9,6 @@ import type { SettingsSignal } from '../db/settings-signal';
 import type { Singleton } from '../db/singleton';
 import { ChatError } from '../hub/errors';
 import { Serial } from '../serial';
-import type { TransportState, TransportType } from './communication-types';
 import { backoffMs } from './telegram/bot';
 import { RESUME_AFTER_SETTING } from './telegram/outbox';
 import type { TelegramTransport } from './telegram/telegram-transport';
@@ -25,6 +24,7 @@ import {
   startFailed,
   switched,
 } from './transport-state';
+import type { TransportState, TransportType } from './types';
 
 const TRANSPORT_SETTING = 'communication.transport';
 

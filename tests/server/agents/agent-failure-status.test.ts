@@ -90,7 +90,7 @@ describe('agent status after a restart', () => {
     );
     const [failed] = await callerFor(first, reader).tasks.list({ status: ['failed'] });
     await first.agents.stop();
-    await first.communication.stop();
+    await first.transports.stop();
     await first.repo.close();
 
     const second = await agentServices(env);

@@ -3,7 +3,7 @@
 import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import WebSocket from 'ws';
-import type { CommunicationInfo } from '../../../src/server/transports/communication-types';
+import type { TransportInfo } from '../../../src/server/transports/types';
 import type { AppRouter } from '../../../src/server/trpc/root';
 import { startPostgres, type TestPostgres } from '../../helpers/postgres';
 import { freePort, type ServerProcess, startServerProcess } from '../../helpers/process';
@@ -88,11 +88,11 @@ export function isAlive(instance: Instance): boolean {
 }
 
 /** GET /communication/info of one instance (bounded: a paused process never answers). */
-export async function communicationInfo(instance: Instance): Promise<CommunicationInfo> {
+export async function communicationInfo(instance: Instance): Promise<TransportInfo> {
   const response = await fetch(`${instance.httpUrl}/communication/info`, {
     signal: AbortSignal.timeout(2000),
   });
-  return (await response.json()) as CommunicationInfo;
+  return (await response.json()) as TransportInfo;
 }
 
 /** Polls an asynchronous check (a failed try counts as not yet) until it holds or `timeoutMs` passes. */

@@ -162,7 +162,7 @@ console.log('saved', m.id);
     // Reads still work: what was committed is there.
     expect((await repo.messagesAfter(0, 10)).map((m) => m.text)).toEqual(['hello']);
     await services.agents.stop();
-    await services.communication.stop();
+    await services.transports.stop();
     await services.agents.timeline.stop();
     await repo.close();
   });
@@ -176,7 +176,7 @@ console.log('saved', m.id);
     expect(repo.checkpointer).toBeNull();
     expect((await services.hub.post({ text: 'hi', sender: 'alice', senderKind: 'user' }, 'api')).id).toBe(1);
     await services.agents.stop();
-    await services.communication.stop();
+    await services.transports.stop();
     await services.agents.timeline.stop();
     await repo.close();
     expect(() => loadConfig({ SQLITE_WRITER: 'fork' })).toThrow(/SQLITE_WRITER must be thread/);

@@ -68,10 +68,10 @@ describe('GET /metrics', () => {
       legacy.once('open', resolve);
       legacy.once('error', reject);
     });
-    await waitFor(() => app.services.communication.legacy.status().connections === 1, 5000, 'legacy session');
+    await waitFor(() => app.services.transports.legacy.status().connections === 1, 5000, 'legacy session');
     expect(value(await scrape(), 'ocs_open_connections{transport="legacy"}')).toBe(1);
     legacy.close();
-    await waitFor(() => app.services.communication.legacy.status().connections === 0, 5000, 'legacy close');
+    await waitFor(() => app.services.transports.legacy.status().connections === 0, 5000, 'legacy close');
     expect(value(await scrape(), 'ocs_open_connections{transport="legacy"}')).toBe(0);
   });
 

@@ -1,4 +1,4 @@
-// The communication manager: start-up detection, the persisted runtime switch, errors, REST twins.
+// The transport manager: start-up detection, the persisted runtime switch, errors, REST twins.
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { App } from '../../../src/server/app';
@@ -13,7 +13,7 @@ let emulator: Emulator | null = null;
 
 afterEach(async () => {
   for (const s of services) {
-    await s.communication.stop();
+    await s.transports.stop();
     await s.repo.close();
   }
   for (const app of apps) await app.stop();
@@ -32,13 +32,13 @@ const admin = { id: 'root', role: 'admin' as const };
 describe('transport detection at start-up', () => {
   it('defaults to websocket when nothing is set', async () => {
     const s = await make();
-    expect(s.communication.info()).toMatchObject({ type: 'websocket', detectedBy: 'default', reason: null });
+    expect(s.transports.info()).toMatchObject({ type: 'websocket', detectedBy: 'default', reason: null });
   });
 
   it('picks telegram when both Telegram settings are present', async () => {
     emulator = await Emulator.start();
     const s = await make(telegramEnv(emulator.apiRoot));
-    const info = s.communication.info();
+    const info = s.transports.info();
     expect(info).toMatchObject({ type: 'telegram', detectedBy: 'telegram-settings', connected: true });
     expect(info.transports.telegram).toMatchObject({
       botUsername: 'TestNameBot',
@@ -50,8 +50,8 @@ describe('transport detection at start-up', () => {
   it('prefers websocket in safe mode even with Telegram settings', async () => {
     emulator = await Emulator.start();
     const s = await make({ ...telegramEnv(emulator.apiRoot), OPENCODE_SAFE_MODE: 'true' });
-    expect(s.communication.info()).toMatchObject({ type: 'websocket', detectedBy: 'safe-mode' });
-    expect(s.communication.info().transports.telegram.running).toBe(false);
+    expect(s.transports.info()).toMatchObject({ type: 'websocket', detectedBy: 'safe-mode' });
+    expect(s.transports.info().transports.telegram.running).toBe(false);
   });
 
   it('obeys OPENCODE_TRANSPORT over safe mode and the Telegram settings', async () => {
@@ -61,12 +61,12 @@ describe('transport detection at start-up', () => {
       OPENCODE_SAFE_MODE: 'true',
       OPENCODE_TRANSPORT: 'telegram',
     });
-    expect(s.communication.info()).toMatchObject({ type: 'telegram', detectedBy: 'env' });
+    expect(s.transports.info()).toMatchObject({ type: 'telegram', detectedBy: 'env' });
   });
 
   it('falls back to websocket when OPENCODE_TRANSPORT=telegram has no Telegram settings, and says why', async () => {
     const s = await make({ OPENCODE_TRANSPORT: 'telegram' });
-    const info = s.communication.info();
+    const info = s.transports.info();
     expect(info).toMatchObject({ type: 'websocket', detectedBy: 'fallback' });
     expect(info.reason).toMatch(/set TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID/);
   });
@@ -77,23 +77,23 @@ describe('communication.switch', () => {
     emulator = await Emulator.start();
     const env = { ...telegramEnv(emulator.apiRoot), DATABASE_URL: join(tempDir(), 'chat.db') };
     const first = await make(env);
-    expect(first.communication.type).toBe('telegram');
+    expect(first.transports.type).toBe('telegram');
 
     const info = await callerFor(first, admin).communication.switch({ transport: 'websocket' });
     expect(info).toMatchObject({ type: 'websocket', detectedBy: 'switch' });
     expect(info.transports.telegram.running).toBe(false);
-    await first.communication.stop();
+    await first.transports.stop();
     await first.repo.close();
     services = [];
 
     const second = await make(env);
-    expect(second.communication.info()).toMatchObject({ type: 'websocket', detectedBy: 'saved' });
-    await second.communication.stop();
+    expect(second.transports.info()).toMatchObject({ type: 'websocket', detectedBy: 'saved' });
+    await second.transports.stop();
     await second.repo.close();
     services = [];
 
     const third = await make({ ...env, OPENCODE_TRANSPORT: 'telegram' });
-    expect(third.communication.info()).toMatchObject({ type: 'telegram', detectedBy: 'env' });
+    expect(third.transports.info()).toMatchObject({ type: 'telegram', detectedBy: 'env' });
   });
 
   it('refuses telegram without its settings: PRECONDITION_FAILED, nothing saved', async () => {

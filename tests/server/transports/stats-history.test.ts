@@ -26,7 +26,7 @@ const admin = { id: 'boss', role: 'admin' as const };
 
 async function restart(services: Services, env: Record<string, string>): Promise<Services> {
   await services.agents.stop();
-  await services.communication.stop();
+  await services.transports.stop();
   await services.repo.close();
   return agentServices(env);
 }

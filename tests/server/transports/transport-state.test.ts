@@ -1,7 +1,6 @@
 // Every change of this instance's transport state, one pure transition at a time: start-up detection, a switch
 // (asked here or made on another instance), the Telegram role gained and lost, a failed start, its recovery.
 import { describe, expect, it } from 'vitest';
-import type { TransportState } from '../../../src/server/transports/communication-types';
 import {
   awaitingRecovery,
   bridgeStarted,
@@ -16,6 +15,7 @@ import {
   startFailed,
   switched,
 } from '../../../src/server/transports/transport-state';
+import type { TransportState } from '../../../src/server/transports/types';
 
 const nothing = { env: undefined, safeMode: false, saved: null, telegramConfigured: false };
 const now = new Date('2026-12-02T06:00:00.000Z');

@@ -99,7 +99,7 @@ describe('chat.send rate limit', () => {
     // Another person is not affected.
     await callerFor(limited, { id: 'bob', role: 'user' }).chat.send({ text: 'mine' });
     expect(await limited.repo.lastMessageId()).toBe(3);
-    expect((await limited.communication.stats()).rateLimitHits).toBe(1);
+    expect((await limited.transports.stats()).rateLimitHits).toBe(1);
     await limited.repo.close();
   });
 });

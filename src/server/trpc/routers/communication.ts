@@ -1,4 +1,4 @@
-// Communication: the active transport, its figures, and the admin's runtime switch.
+// communication.*: the active transport, its figures, and the admin's runtime switch.
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { auditedProcedure } from '../audited';
@@ -9,9 +9,9 @@ export const switchInputSchema = z.object({
 });
 
 export const communicationRouter = {
-  info: authedProcedure.query(({ ctx }) => ctx.services.communication.info()),
-  stats: authedProcedure.query(({ ctx }) => ctx.services.communication.stats()),
+  info: authedProcedure.query(({ ctx }) => ctx.services.transports.info()),
+  stats: authedProcedure.query(({ ctx }) => ctx.services.transports.stats()),
   switch: auditedProcedure
     .input(switchInputSchema)
-    .mutation(({ ctx, input }) => ctx.services.communication.switch(input.transport)),
+    .mutation(({ ctx, input }) => ctx.services.transports.switch(input.transport)),
 } satisfies TRPCRouterRecord;

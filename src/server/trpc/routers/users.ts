@@ -20,7 +20,7 @@ export const usersRouter = {
   revoked: adminProcedure.query(({ ctx }) => ({ users: ctx.services.revoked.list() })),
 
   revoke: auditedProcedure.input(userInputSchema).mutation(async ({ ctx, input }) => {
-    const { revoked, connections, communication, hub } = ctx.services;
+    const { revoked, connections, transports, hub } = ctx.services;
     const changed = await revoked.revoke(input.user);
     // Open connections were signed in before: close them, and their reconnect is refused by the context. Ids
     // match case-insensitively, so `bob` also drops a connection signed in as `Bob`.
@@ -32,7 +32,7 @@ export const usersRouter = {
     let dropped = 0;
     for (const id of spellings)
       dropped +=
-        connections.dropUser(id, 'access revoked') + communication.legacy.dropUser(id, 'access revoked');
+        connections.dropUser(id, 'access revoked') + transports.legacy.dropUser(id, 'access revoked');
     ctx.services.logger.info({ user: input.user, by: ctx.user.id, dropped }, 'user access revoked');
     return { user: input.user, changed, droppedConnections: dropped };
   }),

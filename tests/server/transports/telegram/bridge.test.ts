@@ -44,10 +44,10 @@ function subscriber(app: App, user: string) {
 /** A minimal agent plugged in through the transport layer: answers "@helper …" via the manager. */
 function helperAgent(app: App) {
   const seen: Message[] = [];
-  app.services.communication.addMessageHandler(async (message) => {
+  app.services.transports.addMessageHandler(async (message) => {
     seen.push(message);
     if (message.mentions.includes('helper') && message.sender !== 'helper')
-      await app.services.communication.sendMessage(`on it, ${message.sender}`, 'helper', message.id);
+      await app.services.transports.sendMessage(`on it, ${message.sender}`, 'helper', message.id);
   });
   return seen;
 }
@@ -58,8 +58,8 @@ describe('Telegram bridge', () => {
     const web = subscriber(app, 'alice');
     await web.started();
     // A sender that picked the Telegram transport before the switch to websocket turned its bridge off.
-    const telegram = app.services.communication.telegram;
-    await app.services.communication.switch('websocket');
+    const telegram = app.services.transports.telegram;
+    await app.services.transports.switch('websocket');
     expect(telegram.running).toBe(false);
 
     const delivered = await telegram.sendMessage('on it, alice', 'helper');
@@ -71,7 +71,7 @@ describe('Telegram bridge', () => {
 
   it('brings a Telegram user message to tRPC subscribers and to the agents, attributed to the username', async () => {
     const app = await start();
-    expect(app.services.communication.type).toBe('telegram');
+    expect(app.services.transports.type).toBe('telegram');
     const agentSaw = helperAgent(app);
     const web = subscriber(app, 'bob');
     await web.started();
@@ -161,8 +161,8 @@ describe('Telegram bridge', () => {
     await emulator?.stop();
 
     for (let i = 1; i <= 20; i++) await alice.client.trpc.chat.send.mutate({ text: `message ${i}` });
-    await waitFor(() => app.services.communication.info().transports.telegram.lastError !== null);
-    expect(app.services.communication.info().transports.telegram.lastError).toMatch(/network error/);
+    await waitFor(() => app.services.transports.info().transports.telegram.lastError !== null);
+    expect(app.services.transports.info().transports.telegram.lastError).toMatch(/network error/);
     expect(emulator?.sent).toHaveLength(0);
     await emulator?.resume();
 
@@ -170,7 +170,7 @@ describe('Telegram bridge', () => {
     expect(emulator?.sent.map((s) => s.text)).toEqual(
       Array.from({ length: 20 }, (_, i) => `<b>alice</b>: message ${i + 1}`),
     );
-    await waitFor(() => app.services.communication.info().transports.telegram.outboxDepth === 0);
+    await waitFor(() => app.services.transports.info().transports.telegram.outboxDepth === 0);
   });
 
   it('sends the backlog in order and exactly once after a Telegram outage and a restart', async () => {
@@ -184,9 +184,9 @@ describe('Telegram bridge', () => {
     await emulator?.stop();
     for (let i = 1; i <= 20; i++) await alice.client.trpc.chat.send.mutate({ text: `during outage ${i}` });
     // The outbox holds them and keeps retrying against the dead emulator.
-    await waitFor(() => (first.services.communication.info().transports.telegram.outboxDepth ?? 0) === 20);
-    await waitFor(() => first.services.communication.info().transports.telegram.lastError !== null);
-    expect(first.services.communication.info().transports.telegram.lastError).toMatch(/network error/);
+    await waitFor(() => (first.services.transports.info().transports.telegram.outboxDepth ?? 0) === 20);
+    await waitFor(() => first.services.transports.info().transports.telegram.lastError !== null);
+    expect(first.services.transports.info().transports.telegram.lastError).toMatch(/network error/);
 
     // The server restarts while Telegram is still down: nothing may be lost.
     await alice.client.close();
@@ -195,16 +195,16 @@ describe('Telegram bridge', () => {
     apps = [];
     const second = await start({}, dbPath);
     // getMe fails while the emulator is down: the server falls back to websocket and says why.
-    expect(second.services.communication.info()).toMatchObject({
+    expect(second.services.transports.info()).toMatchObject({
       type: 'websocket',
       detectedBy: 'fallback',
     });
-    expect(second.services.communication.info().reason).toMatch(/getMe failed: network error/);
+    expect(second.services.transports.info().reason).toMatch(/getMe failed: network error/);
 
     // Telegram answers again: the bridge comes back by itself (no admin needed) and sends the backlog.
     await emulator?.resume();
-    await waitFor(() => second.services.communication.type === 'telegram', 15_000, 'the bridge to recover');
-    expect(second.services.communication.info()).toMatchObject({ detectedBy: 'recovered', reason: null });
+    await waitFor(() => second.services.transports.type === 'telegram', 15_000, 'the bridge to recover');
+    expect(second.services.transports.info()).toMatchObject({ detectedBy: 'recovered', reason: null });
 
     await waitFor(() => emulator?.sent.length === 21, 15_000, 'the backlog');
     expect(emulator?.sent.map((s) => s.text)).toEqual([
@@ -212,7 +212,7 @@ describe('Telegram bridge', () => {
       ...Array.from({ length: 20 }, (_, i) => `<b>alice</b>: during outage ${i + 1}`),
     ]);
     // The last row is deleted just after Telegram answered.
-    await waitFor(() => second.services.communication.info().transports.telegram.outboxDepth === 0);
-    expect(await second.services.communication.outboxDepth()).toBe(0);
+    await waitFor(() => second.services.transports.info().transports.telegram.outboxDepth === 0);
+    expect(await second.services.transports.outboxDepth()).toBe(0);
   });
 });

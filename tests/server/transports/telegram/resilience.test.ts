@@ -64,7 +64,7 @@ describe('Telegram bridge under trouble', () => {
   it('falls back to websocket on a bad token and reports why', async () => {
     const app = await startBehindProxy({ badTokens: [TOKEN] });
 
-    const info = app.services.communication.info();
+    const info = app.services.transports.info();
     expect(info).toMatchObject({ type: 'websocket', detectedBy: 'fallback', connected: true });
     expect(info.reason).toContain('getMe failed: getMe: 401 Unauthorized');
     expect(info.transports.telegram).toMatchObject({ configured: true, running: false });
@@ -75,7 +75,7 @@ describe('Telegram bridge under trouble', () => {
       code: 'PRECONDITION_FAILED',
       message: expect.stringContaining('401 Unauthorized'),
     });
-    expect(app.services.communication.type).toBe('websocket');
+    expect(app.services.transports.type).toBe('websocket');
     expect(await app.services.repo.getSetting('communication.transport')).toBeNull();
   });
 
@@ -86,7 +86,7 @@ describe('Telegram bridge under trouble', () => {
 
     await emulator?.userSays('say it once');
     await waitFor(
-      () => app.services.communication.info().transports.telegram.duplicateUpdatesIgnored === 1,
+      () => app.services.transports.info().transports.telegram.duplicateUpdatesIgnored === 1,
       10_000,
       'the repeat to be seen',
     );
@@ -97,13 +97,13 @@ describe('Telegram bridge under trouble', () => {
 
   it('switches websocket <-> telegram at runtime while messages flow: none lost, the agent keeps answering', async () => {
     const app = await startBehindProxy({});
-    const { communication } = app.services;
+    const { transports: manager } = app.services;
     const agentSaw: Message[] = [];
     const answered: (boolean | null)[] = [];
-    communication.addMessageHandler(async (message) => {
+    manager.addMessageHandler(async (message) => {
       agentSaw.push(message);
       if (message.mentions.includes('helper') && message.sender !== 'helper')
-        answered.push(await communication.sendMessage(`done: ${message.text}`, 'helper', message.id));
+        answered.push(await manager.sendMessage(`done: ${message.text}`, 'helper', message.id));
     });
     const alice = webClient(app, 'alice');
     await alice.started();
@@ -136,8 +136,8 @@ describe('Telegram bridge under trouble', () => {
     // Telegram took it): an answer waiting for Telegram when the bridge went off reports "not delivered"; it is
     // still committed.
     await waitFor(() => answered.length === 4, 15_000, 'every answer to settle');
-    expect(communication.type).toBe('telegram');
-    expect(await communication.sendMessage('all switched', 'helper')).toBe(true);
+    expect(manager.type).toBe('telegram');
+    expect(await manager.sendMessage('all switched', 'helper')).toBe(true);
     expect(emulator?.sent.at(-1)?.text).toBe('🤖 <b>helper</b>: all switched');
     expect(await app.services.repo.getSetting('communication.transport')).toBe('telegram');
   });

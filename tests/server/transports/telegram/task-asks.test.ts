@@ -121,8 +121,8 @@ describe('Telegram task message asks', () => {
       'the keyboard on the task message',
     );
     const asked = taskMessage('build the docs');
-    await app.services.communication.switch('websocket');
-    await app.services.communication.switch('telegram');
+    await app.services.transports.switch('websocket');
+    await app.services.transports.switch('telegram');
 
     await press(
       'tg_carol',

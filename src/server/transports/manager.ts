@@ -11,20 +11,15 @@ import type { TransportRepository } from '../db/transport-repository';
 import type { Hub } from '../hub/hub';
 import type { SendLimiter } from '../hub/rate-limiter';
 import type { StatCounters } from '../stat-counters';
-import type {
-  CommunicationInfo,
-  CommunicationStats,
-  TransportType,
-  WebSocketStatus,
-} from './communication-types';
 import { LegacyTransport } from './legacy/legacy-transport';
 import type { AgentTasksPort } from './telegram/task-messages';
 import { TelegramTransport } from './telegram/telegram-transport';
 import { Handlers, type MessageHandler, type Transport } from './transport';
 import { TransportSwitch } from './transport-switch';
+import type { TransportInfo, TransportStats, TransportType, WebSocketStatus } from './types';
 import { WebSocketTransport } from './websocket-transport';
 
-export interface CommunicationDeps {
+export interface TransportManagerDeps {
   config: Config;
   repo: Repository;
   hub: Hub;
@@ -45,7 +40,7 @@ export interface CommunicationDeps {
   agentTasks?: AgentTasksPort;
 }
 
-export class CommunicationManager {
+export class TransportManager {
   readonly websocket: WebSocketTransport;
   readonly telegram: TelegramTransport;
   readonly legacy: LegacyTransport;
@@ -53,7 +48,7 @@ export class CommunicationManager {
   /** Owns which transport carries the conversation here; read through `switchboard.state`. */
   private readonly switchboard: TransportSwitch;
 
-  constructor(private readonly deps: CommunicationDeps) {
+  constructor(private readonly deps: TransportManagerDeps) {
     const { config, hub, repo, store, logger, limiter } = deps;
     this.websocket = new WebSocketTransport(hub, logger);
     this.telegram = new TelegramTransport({
@@ -75,7 +70,7 @@ export class CommunicationManager {
       settings: deps.settings,
       refreshOutbox: () => this.outboxDepth(),
     });
-    this.handlers = new Handlers((err) => logger.error({ err }, 'communication handler failed'));
+    this.handlers = new Handlers((err) => logger.error({ err }, 'transport message handler failed'));
     // The web side sees every committed message whatever the active transport, so handlers registered here
     // (the agents) keep receiving everything across switches.
     this.websocket.addMessageHandler((message) => this.handlers.emit(message));
@@ -114,7 +109,7 @@ export class CommunicationManager {
     return this.deps.websocketStatus?.() ?? this.websocket.connections();
   }
 
-  info(): CommunicationInfo {
+  info(): TransportInfo {
     const legacy = this.legacy.status();
     const { active, detectedBy, reason, switchedAt } = this.switchboard.state;
     return {
@@ -143,7 +138,7 @@ export class CommunicationManager {
     return depth;
   }
 
-  async stats(): Promise<CommunicationStats> {
+  async stats(): Promise<TransportStats> {
     const { repo, limiter, counters, startedAt, store, statCounters } = this.deps;
     const outboxDepth = await this.outboxDepth();
     const legacy = this.legacy.status();
@@ -173,7 +168,7 @@ export class CommunicationManager {
    * Admin's runtime switch: no restart, handlers untouched, the choice saved for the next start and announced to
    * the other instances, which apply it too (only the Telegram role holder runs the bridge).
    */
-  async switch(transport: TransportType): Promise<CommunicationInfo> {
+  async switch(transport: TransportType): Promise<TransportInfo> {
     await this.switchboard.requestSwitch(transport);
     return this.info();
   }

@@ -1,4 +1,4 @@
-// What the communication manager reports (communication.info, communication.stats) and the transport state that
+// What the transport manager reports (communication.info, communication.stats) and the transport state that
 // transport-switch.ts owns.
 import type { AgentStats } from '../agents/agent-stats';
 import type { MessageStats } from '../db/repository';
@@ -21,7 +21,7 @@ export type DetectedBy =
   /** Telegram came back after a start-up fallback and took over again by itself. */
   | 'recovered';
 
-export interface CommunicationInfo {
+export interface TransportInfo {
   type: TransportType;
   connected: boolean;
   detectedBy: DetectedBy;
@@ -46,7 +46,7 @@ export interface TransportState {
   switchedAt: string | null;
 }
 
-export interface CommunicationStats {
+export interface TransportStats {
   transport: TransportType;
   messages: MessageStats;
   websocket: WebSocketStatus;
