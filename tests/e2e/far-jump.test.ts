@@ -135,7 +135,7 @@ describe('a far jump', () => {
             newest,
           );
         },
-        { timeout: 60_000, intervals: [250] },
+        { timeout: 60_000, interval: 250 },
       )
       .toBe(true);
     await expect
@@ -144,7 +144,7 @@ describe('a far jump', () => {
           await page.mouse.wheel(0, 4_000);
           return list(page).getAttribute('data-following');
         },
-        { timeout: 15_000, intervals: [250] },
+        { timeout: 15_000, interval: 250 },
       )
       .toBe('true');
     const live = await post('right after joining', 'gina');
