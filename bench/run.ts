@@ -1,6 +1,6 @@
 // npm run bench [-- --smoke] [--only flood,paced] [--rounds 2] [--floor]: the project against a raw ws relay and
 // the two peers a Node team would pick instead (Socket.IO 4, tRPC's own applyWSSHandler), alternating each round.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -132,7 +132,7 @@ const scenarios: Scenario[] = [
   {
     name: 'flood',
     conditions: `${size.subs} subscribers, 1 sender, ${size.flood} messages, ${FLOOD_IN_FLIGHT} in flight`,
-    lowerIsBetter: ['p50 ms', 'p99 ms', 'max ms'],
+    lowerIsBetter: ['p50 ms', 'p99 ms', 'max ms', 'server CPU s'],
     floor: true,
     smokePeers: true,
     run: (d) => flood(d, { subscribers: size.subs, messages: size.flood, warmup: size.flood * size.warmup }),
@@ -140,7 +140,7 @@ const scenarios: Scenario[] = [
   {
     name: 'paced',
     conditions: `${size.subs} subscribers, ${size.pace} msg/s for ${size.paceSeconds} s (${size.subs * size.pace} deliveries/s)`,
-    lowerIsBetter: ['p50 ms', 'p99 ms', 'max ms'],
+    lowerIsBetter: ['p50 ms', 'p99 ms', 'max ms', 'server CPU s'],
     floor: true,
     run: (d) =>
       paced(d, {
@@ -161,7 +161,7 @@ const scenarios: Scenario[] = [
   {
     name: 'ingest',
     conditions: `10 senders x ${INGEST_IN_FLIGHT} in flight in a sender process, 1 subscriber, ${size.ingest} messages (project: committed, synchronous=FULL); latency: send -> delivery`,
-    lowerIsBetter: ['p50 ms', 'p99 ms', 'max ms'],
+    lowerIsBetter: ['p50 ms', 'p99 ms', 'max ms', 'server CPU s'],
     floor: true,
     smokePeers: true,
     run: (d) => ingest(d, { senders: 10, messages: size.ingest, warmup: size.ingest * size.warmup }),
@@ -336,6 +336,19 @@ interface RoundRecord {
   diskBeside?: ReturnType<typeof diskFigures>;
 }
 
+/** Scenarios whose rows include the server's CPU time. */
+const CPU_SCENARIOS = new Set(['flood', 'paced', 'ingest']);
+
+/** User + system CPU seconds of a process so far (/proc/<pid>/stat, in clock ticks of 1/100 s). */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** Slower than this to the last subscriber counts as the tail in --trace reports. */
 const TAIL_MS = 5;
 
@@ -438,7 +451,12 @@ for (const scenario of selected) {
           ? await startDiskBeside(size.pace)
           : null;
       try {
+        const cpuBefore = cpuSeconds(server.pid);
         const result = await Promise.race([scenario.run(driver, server), server.died]);
+        // CPU the server process (all its threads) used for the scenario, warm-up included: unlike throughput and
+        // latency, barely moved by other processes competing for the CPUs, so A/B comparisons hold on a busy machine.
+        if (result && CPU_SCENARIOS.has(scenario.name))
+          result.figures['server CPU s'] = Math.round((cpuSeconds(server.pid) - cpuBefore) * 100) / 100;
         const disk = beside ? await beside() : undefined;
         if (result) {
           results[kind].push(result);
