@@ -1,4 +1,4 @@
-// The live task card in real Chromium: under the agent's acknowledgement, it follows a command-mode fixture worker
+// The live task card in real Chromium: under the task's message (the agent's talk is in its thread), it follows a command-mode fixture worker
 // (steps, then done with its summary) and Stop ends a running task — all without reloading the page.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,35 +30,27 @@ afterAll(async () => {
   await app?.stop();
 });
 
-/** The card inside the agent's reply to the message with `text`. */
-async function cardUnderAck(page: Page, askText: string) {
+/** The card under the message with `text` that asked for the task. */
+async function cardUnderAsk(page: Page, askText: string) {
   const ask = page.locator('[data-testid="message-item"][data-sender="alice"]:not([data-pending])', {
     hasText: askText,
   });
   await ask.waitFor();
-  const askId = await ask.getAttribute('data-message-id');
-  // The acknowledgement is the agent's first reply to it (the result is a later reply).
-  const ack = page
-    .locator(
-      `[data-testid="message-item"][data-sender="ada"]:has([data-testid="reply-quote"][data-reply-to="${askId}"])`,
-    )
-    .first();
-  await ack.waitFor();
-  const card = ack.getByTestId('task-card');
+  const card = ask.getByTestId('task-card');
   await card.waitFor();
   return card;
 }
 
 describe('task card', () => {
-  it('appears under the acknowledgement and follows the worker to done, in every window', async () => {
+  it("appears under the task's message and follows the worker to done, in every window", async () => {
     await sendMessage(alice, '@ada please create a login component');
     for (const page of [alice, bob]) {
-      const card = await cardUnderAck(page, 'please create a login component');
+      const card = await cardUnderAsk(page, 'please create a login component');
       await expect.poll(() => card.getAttribute('data-status'), { timeout: 15_000 }).toBe('done');
       expect(await card.getByTestId('task-card-status').textContent()).toContain('done');
       expect(await card.getByTestId('task-card-summary').textContent()).toContain('created src/Login.tsx');
       expect(await card.getByTestId('task-card-elapsed').textContent()).toMatch(/\d+ s/);
-      // Exactly one card for the task, under the acknowledgement only.
+      // Exactly one card for the task, under its message only.
       expect(await page.getByTestId('task-card').count()).toBe(1);
     }
     await screenshot(alice, 'task-card-done');
@@ -66,10 +58,10 @@ describe('task card', () => {
 
   it('shows a running task live, and Stop from the assigner stops it', async () => {
     await sendMessage(alice, '@ada please review the parser until stopped');
-    const card = await cardUnderAck(alice, 'review the parser until stopped');
+    const card = await cardUnderAsk(alice, 'review the parser until stopped');
     await expect.poll(() => card.getAttribute('data-status'), { timeout: 15_000 }).toBe('running');
     await expect.poll(() => card.getByTestId('task-card-step').textContent()).toBe('waiting for review');
-    const bobCard = await cardUnderAck(bob, 'review the parser until stopped');
+    const bobCard = await cardUnderAsk(bob, 'review the parser until stopped');
     await expect.poll(() => bobCard.getAttribute('data-status')).toBe('running');
     await screenshot(alice, 'task-card-running');
 
