@@ -1,5 +1,6 @@
 // The task card with the real opencode (scripted model) in Chromium: tool calls appear on the card, a permission
-// ask is answered with the card's Allow button, a question with one of its option buttons.
+// ask is answered with the card's Allow button, a question with one of its option buttons; the agent's talk is in
+// the thread of the task's message, where a plain reply answers its question.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/server/app';
@@ -31,19 +32,13 @@ afterAll(async () => {
   await oc?.stop();
 });
 
-/** The card under ada's acknowledgement of carol's message with `text`. */
+/** The card on carol's message with `text` that asked for the task (ada's talk is in its thread). */
 async function cardFor(text: string) {
   const ask = carol.locator('[data-testid="message-item"][data-sender="carol"]:not([data-pending])', {
     hasText: text,
   });
   await ask.waitFor();
-  const askId = await ask.getAttribute('data-message-id');
-  const card = carol
-    .locator(
-      `[data-testid="message-item"][data-sender="ada"]:has([data-testid="reply-quote"][data-reply-to="${askId}"])`,
-    )
-    .first()
-    .getByTestId('task-card');
+  const card = ask.getByTestId('task-card');
   try {
     await card.waitFor({ timeout: 60_000 });
   } catch (error) {
@@ -80,5 +75,45 @@ describe('task card with opencode', () => {
     await blue.click();
     await expect.poll(() => card.getAttribute('data-status'), { timeout: 60_000 }).toBe('done');
     expect(await card.getByTestId('task-card-summary').textContent()).toContain('blue');
+  }, 150_000);
+
+  it("shows ada's talk in the thread of the task's message; a plain reply there answers her question", async () => {
+    await sendMessage(carol, '@ada please add a header script:question');
+    const ask = carol.locator('[data-testid="message-item"][data-sender="carol"]:not([data-pending])', {
+      hasText: 'add a header script:question',
+    });
+    await ask.waitFor();
+    // Her acknowledgement and question live in the thread: the main list shows the count under the message.
+    const summary = ask.getByTestId('thread-summary');
+    await summary.waitFor({ timeout: 60_000 });
+    await summary.click();
+    const panel = carol.getByTestId('thread-panel');
+    const fromAda = (text: string) =>
+      panel.locator('[data-testid="message-item"][data-sender="ada"]', { hasText: text });
+    await fromAda("I'll add a header").waitFor({ timeout: 60_000 });
+    await fromAda('Which colour should the button be?').waitFor({ timeout: 60_000 });
+    await screenshot(carol, 'task-thread-question');
+
+    // No quote, no mention: the only open question of the thread is answered.
+    await panel.getByTestId('thread-input').fill('blue');
+    await panel.getByTestId('thread-send').click();
+    const done = fromAda('✅ Done');
+    await done.waitFor({ timeout: 60_000 });
+    expect(await done.textContent()).toContain('blue');
+    const card = ask.getByTestId('task-card');
+    await expect.poll(() => card.getAttribute('data-status'), { timeout: 30_000 }).toBe('done');
+    // The result line is also in the main list; the question (and the acknowledgement) are not.
+    const list = carol.getByTestId('message-list');
+    await list
+      .locator('[data-testid="message-item"][data-sender="ada"]', { hasText: '✅ Done: add a header' })
+      .first()
+      .waitFor();
+    expect(
+      await list
+        .locator('[data-testid="message-item"][data-sender="ada"]', {
+          hasText: /❓ Question about|I'll add a header/,
+        })
+        .count(),
+    ).toBe(0);
   }, 150_000);
 });
