@@ -12,14 +12,19 @@ export interface ThreadsState {
   messages: Record<number, Message>;
   /** root id -> its reply ids, ascending. */
   replies: Record<number, number[]>;
-  /** Roots whose whole thread has been fetched (chat.thread) since the page loaded. */
+  /** Roots whose thread has been fetched (chat.thread, its newest replies at least) since the page loaded. */
   fetched: Record<number, true>;
+  /** root id -> chat.thread's cursor for its older replies (null: the first reply is held). */
+  olderCursor: Record<number, number | null>;
 
   openThread(root: number, focus?: number | null): void;
   clearFocus(): void;
   closeThread(): void;
-  /** A chat.thread answer: the root and every reply, oldest first. */
-  setThread(root: Message, replies: Message[]): void;
+  /**
+   * A chat.thread answer: the root and a page of replies, oldest first, with the cursor for older ones (the first
+   * answer the newest replies, later ones the pages before).
+   */
+  setThread(root: Message, replies: Message[], olderCursor?: number | null): void;
   /** Thread replies from the stream or a send (any message with a threadRoot; others are ignored). */
   addReplies(messages: Message[]): void;
   /** Changes of the stream: the copies held here are replaced by the changed message's new state. */
@@ -33,6 +38,7 @@ const initial = {
   messages: {},
   replies: {},
   fetched: {},
+  olderCursor: {},
 } satisfies Partial<ThreadsState>;
 
 /** A thread reply that lives only in its thread: the main list shows it as a count under the root instead. */
@@ -54,7 +60,7 @@ export const useThreadStore = create<ThreadsState>()((set, get) => ({
 
   closeThread: () => set({ open: null, focus: null }),
 
-  setThread: (root, replies) =>
+  setThread: (root, replies, olderCursor = null) =>
     set((s) => {
       // A copy held here already follows the stream's changes, and one that raced the query may be newer than
       // the fetched copy: it is kept.
@@ -70,6 +76,7 @@ export const useThreadStore = create<ThreadsState>()((set, get) => ({
           ),
         },
         fetched: { ...s.fetched, [root.id]: true },
+        olderCursor: { ...s.olderCursor, [root.id]: olderCursor },
       };
     }),
 

@@ -58,6 +58,15 @@ describe('threads store', () => {
     expect(threads().fetched[1]).toBe(true);
   });
 
+  it('puts a page of older replies before the newest page, with the cursor of the page before it', () => {
+    threads().setThread(msg(1), [msg(60, { threadRoot: 1 }), msg(61, { threadRoot: 1 })], 60);
+    expect(threads().olderCursor[1]).toBe(60);
+    chat().addMessages([msg(62, { threadRoot: 1 })]);
+    threads().setThread(msg(1), [msg(2, { threadRoot: 1 }), msg(3, { threadRoot: 1 })], null);
+    expect(replyIds(1)).toEqual([2, 3, 60, 61, 62]);
+    expect(threads().olderCursor[1]).toBeNull();
+  });
+
   it('replaces a held reply with the state a change carries', () => {
     chat().addMessages([msg(1), msg(2, { threadRoot: 1 })]);
     const reacted = msg(2, { threadRoot: 1, reactions: [{ emoji: '👍', users: ['alice'] }] });

@@ -1,5 +1,6 @@
-// The thread panel beside the conversation: the root, every reply (fetched with chat.thread, then live from the
-// stream), and its own composer. Escape or the close button closes it; over the conversation on narrow screens.
+// The thread panel beside the conversation: the root, its replies (the newest page fetched with chat.thread, older
+// pages as the reader scrolls to the top, new ones live from the stream), and its own composer. Escape or the close
+// button closes it; over the conversation on narrow screens.
 import { X } from 'lucide-react';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { ChatConnection } from '../../lib/chat-connection';
@@ -11,6 +12,10 @@ import { ThreadComposer, type ThreadComposerHandle, type ThreadSendInput } from 
 
 /** How far from the end (px) still counts as reading the newest replies. */
 const AT_BOTTOM_PX = 40;
+/** How near the top (px) loads the page of older replies. */
+const AT_TOP_PX = 80;
+/** Replies per chat.thread page. */
+export const THREAD_PAGE = 50;
 
 interface Props {
   connection: ChatConnection;
@@ -36,11 +41,15 @@ function OpenThread({ root, connection, me, onClosed }: Props & { root: number }
     [held, replyIds, root],
   );
   const fetched = useThreadStore((s) => s.fetched[root] === true);
+  const olderCursor = useThreadStore((s) => s.olderCursor[root] ?? null);
   const focus = useThreadStore((s) => s.focus);
   const [loadError, setLoadError] = useState<string | null>(null);
   const composer = useRef<ThreadComposerHandle>(null);
   const scroller = useRef<HTMLDivElement>(null);
   const following = useRef(true);
+  const loadingOlder = useRef(false);
+  /** Distance from the bottom to keep while older replies are put above (so the reader's place stays put). */
+  const keepFromBottom = useRef<number | null>(null);
 
   const close = useCallback(() => {
     useThreadStore.getState().closeThread();
@@ -50,13 +59,40 @@ function OpenThread({ root, connection, me, onClosed }: Props & { root: number }
   useEffect(() => {
     let cancelled = false;
     connection.client.trpc.chat.thread
-      .query({ root })
-      .then((thread) => !cancelled && useThreadStore.getState().setThread(thread.root, thread.replies))
+      .query({ root, limit: THREAD_PAGE })
+      .then(
+        (thread) =>
+          !cancelled && useThreadStore.getState().setThread(thread.root, thread.replies, thread.olderCursor),
+      )
       .catch((error) => !cancelled && setLoadError(errorText(error)));
     return () => {
       cancelled = true;
     };
   }, [connection, root]);
+
+  /** The page of replies before the oldest held; once at a time. */
+  const loadOlder = useCallback(() => {
+    const before = useThreadStore.getState().olderCursor[root];
+    if (before == null || loadingOlder.current) return;
+    loadingOlder.current = true;
+    connection.client.trpc.chat.thread
+      .query({ root, before, limit: THREAD_PAGE })
+      .then((thread) => {
+        const element = scroller.current;
+        if (element) keepFromBottom.current = element.scrollHeight - element.scrollTop;
+        useThreadStore.getState().setThread(thread.root, thread.replies, thread.olderCursor);
+      })
+      .catch((error) => setLoadError(errorText(error)))
+      .finally(() => {
+        loadingOlder.current = false;
+      });
+  }, [connection, root]);
+
+  // A reply jumped to that is older than the newest page: the pages before it load until it is held.
+  useEffect(() => {
+    if (focus === null || !fetched || olderCursor === null) return;
+    if (focus < olderCursor && !replies.some((r) => r.id === focus)) loadOlder();
+  }, [focus, fetched, olderCursor, replies, loadOlder]);
 
   useEffect(() => composer.current?.focus(), []);
 
@@ -74,6 +110,11 @@ function OpenThread({ root, connection, me, onClosed }: Props & { root: number }
   useLayoutEffect(() => {
     const element = scroller.current;
     if (!element) return;
+    if (keepFromBottom.current !== null) {
+      // Older replies went in above: the reader stays on what they were reading.
+      element.scrollTop = element.scrollHeight - keepFromBottom.current;
+      keepFromBottom.current = null;
+    }
     const focused =
       focus === null ? null : element.querySelector<HTMLElement>(`[data-message-id="${focus}"]`);
     if (focused) {
@@ -109,7 +150,8 @@ function OpenThread({ root, connection, me, onClosed }: Props & { root: number }
     [connection, root],
   );
 
-  const count = replies.length;
+  // The root's count covers replies not loaded yet (older pages).
+  const count = Math.max(replies.length, rootMessage?.replyCount ?? 0);
   return (
     <aside
       data-testid="thread-panel"
@@ -140,6 +182,7 @@ function OpenThread({ root, connection, me, onClosed }: Props & { root: number }
         onScroll={(event) => {
           const element = event.currentTarget;
           following.current = element.scrollHeight - element.scrollTop - element.clientHeight <= AT_BOTTOM_PX;
+          if (element.scrollTop <= AT_TOP_PX) loadOlder();
         }}
       >
         {rootMessage ? (
@@ -160,6 +203,16 @@ function OpenThread({ root, connection, me, onClosed }: Props & { root: number }
           </span>
           <span className="h-px flex-1 bg-slate-200 dark:bg-slate-700" />
         </div>
+        {olderCursor !== null && (
+          <button
+            type="button"
+            data-testid="thread-load-older"
+            onClick={loadOlder}
+            className="block w-full py-2 text-center text-xs text-slate-500 hover:underline"
+          >
+            Older replies (scroll up or click)
+          </button>
+        )}
         {replies.map((reply) => (
           <MessageItem
             key={reply.id}
