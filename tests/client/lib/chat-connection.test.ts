@@ -1,5 +1,5 @@
 // The chat's connection object against the real server on 127.0.0.1 port 0 (through a relay the test can cut):
-// first page then live stream, paging back, resume after a cut with no gap and no duplicate, sends that wait for
+// first page then live stream, paging back, a far jump in a window that pages down to the live list, resume after a cut with no gap and no duplicate, sends that wait for
 // the connection, unsent messages of a reloaded tab, retry at once on `online` / tab visible, sign-in refusals.
 
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -125,6 +125,50 @@ describe('ChatConnection', () => {
     expect(store().order).toHaveLength(HISTORY_PAGE * 2 + 10);
     expect(await connection.loadOlder()).toBe(false);
     expect(await connection.loadUntil(-1)).toBe(false);
+  });
+
+  it('jumps far with one window, keeps live messages aside, and pages down until it joins the live list', async () => {
+    const ids: number[] = [];
+    for (let i = 0; i < 400; i += 100)
+      ids.push(
+        ...(
+          await Promise.all(
+            Array.from({ length: 100 }, (_, j) =>
+              app.services.hub.post({ text: `m${i + j}`, sender: 'bob', senderKind: 'user' }, 'api'),
+            ),
+          )
+        ).map((m) => m.id),
+      );
+    const connection = open();
+    await waitFor(() => store().historyLoaded, 5000, 'first page');
+    const target = Math.min(...ids) + 100;
+
+    expect(await connection.jumpTo(target)).toBe(true);
+    expect(store().detached).not.toBeNull();
+    expect(store().order).toContain(target);
+    expect(store().order.length).toBeLessThanOrEqual(HISTORY_PAGE);
+    const [live] = await post(['while away']);
+    await waitFor(() => store().detached?.liveOrder.includes(live as number) === true, 5000, 'live aside');
+    expect(store().order).not.toContain(live);
+
+    let pages = 0;
+    while (store().detached && pages < 20) {
+      await connection.loadNewer();
+      pages += 1;
+    }
+    expect(store().detached).toBeNull();
+    expect(pages).toBeLessThanOrEqual(6);
+    // One list without a gap from the window's first message to the live one.
+    const from = store().order.indexOf(target);
+    expect(store().order.slice(from)).toEqual([
+      ...ids.filter((id) => id >= target).sort((a, b) => a - b),
+      live,
+    ]);
+    // Near (a page older than the oldest shown): the pages between load, no window.
+    const oldest = store().order[0] as number;
+    expect(await connection.jumpTo(oldest - 30)).toBe(true);
+    expect(store().detached).toBeNull();
+    expect(await connection.jumpTo(999_999)).toBe(false);
   });
 
   it('resumes after the connection is cut with what was posted meanwhile, no gap and no duplicate', async () => {
