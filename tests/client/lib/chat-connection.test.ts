@@ -1,6 +1,7 @@
 // The chat's connection object against the real server on 127.0.0.1 port 0 (through a relay the test can cut):
-// first page then live stream, paging back, a far jump in a window that pages down to the live list, resume after a cut with no gap and no duplicate, sends that wait for
-// the connection, unsent messages of a reloaded tab, retry at once on `online` / tab visible, sign-in refusals.
+// first page then live stream, paging back, a far jump in a window that pages down to the live list, resume after
+// a cut with no gap and no duplicate, sends that wait for the connection, unsent messages of a reloaded tab, retry
+// at once on `online` / tab visible, sign-in refusals.
 
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
