@@ -236,8 +236,10 @@ export async function agents(server: RunningServer, o: { mentions: number }): Pr
       onStarted: () => resolve(),
       onData: ({ data }) => {
         for (const m of data.messages) {
-          if (m.sender === 'benchbot' && m.replyTo !== null && !acked.has(m.replyTo))
-            acked.set(m.replyTo, performance.now());
+          // The acknowledgement is posted in the mention's thread (a reply to it, before threads).
+          const about = m.threadRoot ?? m.replyTo;
+          if (m.sender === 'benchbot' && about != null && !acked.has(about))
+            acked.set(about, performance.now());
         }
       },
     });
