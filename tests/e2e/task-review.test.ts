@@ -78,13 +78,8 @@ async function branchCard(page: Page, askText: string) {
     hasText: askText,
   });
   await ask.waitFor();
-  const askId = await ask.getAttribute('data-message-id');
-  const ack = page
-    .locator(
-      `[data-testid="message-item"][data-sender="ada"]:has([data-testid="reply-quote"][data-reply-to="${askId}"])`,
-    )
-    .first();
-  const card = ack.getByTestId('task-card');
+  // The card sits on the task's own message (the agent's talk is in that message's thread).
+  const card = ask.getByTestId('task-card');
   await card.getByTestId('task-branch').waitFor({ timeout: 30_000 });
   return card;
 }
@@ -280,19 +275,17 @@ describe('task review with the real opencode (scripted model)', { timeout: 240_0
     await oc?.stop();
   });
 
-  /** The card under `agent`'s first reply to carol's message with `text`. */
+  /** The card of `agent`'s task, on carol's message with `text` that asked for it. */
   async function cardFor(agent: string, text: string) {
     const ask = carol.locator('[data-testid="message-item"][data-sender="carol"]:not([data-pending])', {
       hasText: text,
     });
     await ask.waitFor({ timeout: 30_000 });
-    const askId = await ask.first().getAttribute('data-message-id');
-    return carol
-      .locator(
-        `[data-testid="message-item"][data-sender="${agent}"]:has([data-testid="reply-quote"][data-reply-to="${askId}"])`,
-      )
-      .first()
-      .getByTestId('task-card');
+    const card = ask.first().getByTestId('task-card');
+    await card.waitFor({ timeout: 60_000 });
+    // The badge beside it names the task's agent.
+    expect(await ask.first().getByTestId('task-badge').textContent()).toContain(` · ${agent} · `);
+    return card;
   }
 
   const branchState = (card: ReturnType<Page['getByTestId']>) =>
@@ -363,11 +356,9 @@ describe('task review with the real opencode (scripted model)', { timeout: 240_0
         text: '@bo resolve the merge conflict with master in notes.txt',
         replyTo: boTask?.messageId,
       });
+    // The continuation's card sits on the request, its message (bo's talk about it is in the request's thread).
     const resolveCard = carol
-      .locator(
-        `[data-testid="message-item"][data-sender="bo"]:has([data-testid="reply-quote"][data-reply-to="${requestId}"])`,
-      )
-      .first()
+      .locator(`[data-testid="message-item"][data-message-id="${requestId}"]`)
       .getByTestId('task-card');
     await expect
       .poll(() => resolveCard.getAttribute('data-status'), { timeout: 120_000, interval: 500 })
