@@ -34,7 +34,8 @@ describe('acknowledgements with the real opencode', { timeout: 180_000 }, () => 
       'the first ack',
       LONG,
     );
-    const second = await say(services, 'dave', '@alice please also create a greeting file (script:write)');
+    // A task too ("please also create …" read as small talk, whose reply matched the old replyTo wait).
+    const second = await say(services, 'dave', '@alice please create a second greeting file (script:write)');
 
     const ack = await waitForMessage(
       services,
