@@ -102,7 +102,7 @@ function components(text: string): Components {
   };
 }
 
-export function Markdown({ text, mentions, me, command }: MarkdownProps) {
+function Markdown({ text, mentions, me, command }: MarkdownProps) {
   const remarkPlugins = useMemo(
     () => [remarkGfm, [remarkChatTokens, { mentions, me, command }] as const],
     [mentions, me, command],
