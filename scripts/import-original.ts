@@ -76,10 +76,10 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
   }
-  let employees: OriginalEmployees | null;
+  let agents: OriginalEmployees | null;
   let chat: OriginalChat | null;
   try {
-    employees = OriginalEmployees.open(original.employeesDb);
+    agents = OriginalEmployees.open(original.employeesDb);
     chat = OriginalChat.open(original.chatDb);
   } catch (error) {
     if (error instanceof NotOriginalError) {
@@ -88,16 +88,14 @@ async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  if (!employees && !chat) {
+  if (!agents && !chat) {
     console.error(
       `Found neither database of the original: ${original.employeesDb} (${original.sources.employeesDb}) nor ${original.chatDb} (${original.sources.chatDb}); name them with --employees-db and --chat-db`,
     );
     return 2;
   }
   console.log(`Importing from ${original.dir}`);
-  console.log(
-    `  employees: ${employees ? original.employeesDb : `none (${original.employeesDb} not found)`}`,
-  );
+  console.log(`  employees: ${agents ? original.employeesDb : `none (${original.employeesDb} not found)`}`);
   console.log(`  chat:      ${chat ? original.chatDb : `none (${original.chatDb} not found)`}`);
 
   const storage = await openStorage(databaseUrl);
@@ -108,7 +106,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     const report = await importOriginal(
       storage.import,
-      { employees, chat },
+      { employees: agents, chat },
       {
         dryRun,
         skipBad: Boolean(values['skip-bad']),
@@ -129,7 +127,7 @@ async function main(argv: string[]): Promise<number> {
     );
     code = 1;
   } finally {
-    employees?.close();
+    agents?.close();
     chat?.close();
     await storage.close();
   }

@@ -19,12 +19,12 @@ const dir = mkdtempSync(join(tmpdir(), 'ocs-bench-import-'));
 const pythonTime = (ms: number) => `${new Date(ms).toISOString().replace('T', ' ').slice(0, 23)}000`;
 
 function buildOriginal(): void {
-  const employees = new Database(join(dir, 'employees.db'));
-  employees.exec(ORIGINAL_EMPLOYEES_SCHEMA);
-  employees.exec(
+  const agents = new Database(join(dir, 'employees.db'));
+  agents.exec(ORIGINAL_EMPLOYEES_SCHEMA);
+  agents.exec(
     "INSERT INTO employees (name, role, smartness) VALUES ('alice', 'developer', 'smart'), ('bob', 'tester', 'normal')",
   );
-  employees.close();
+  agents.close();
   const chat = new Database(join(dir, 'chat_history.db'));
   chat.pragma('journal_mode = OFF');
   chat.pragma('synchronous = OFF');

@@ -1,7 +1,7 @@
 // Turns the original's rows into this project's employees and messages, or says why a row cannot come over.
 
-import { employeeNameSchema } from '../../src/server/agents/schemas';
-import type { ImportedEmployee, ImportedMessage } from '../../src/server/db/import-repository';
+import { agentNameSchema } from '../../src/server/agents/schemas';
+import type { ImportedAgent, ImportedMessage } from '../../src/server/db/import-repository';
 import { MAX_TEXT_LENGTH } from '../../src/shared/message';
 import { parseText } from '../../src/shared/parse';
 import type { OriginalEmployeeRow, OriginalMessageRow } from './original-db';
@@ -45,9 +45,9 @@ export function parseOriginalTime(value: unknown, zone: 'local' | 'utc'): Date |
 
 const text = (v: unknown): string => (v === null || v === undefined ? '' : String(v)).trim();
 
-export function toEmployee(row: OriginalEmployeeRow): Verdict<ImportedEmployee> {
+export function toEmployee(row: OriginalEmployeeRow): Verdict<ImportedAgent> {
   const originalName = text(row.name);
-  const parsed = employeeNameSchema.safeParse(originalName);
+  const parsed = agentNameSchema.safeParse(originalName);
   if (!parsed.success) {
     return { ok: false, kind: 'refuse', reason: parsed.error.issues[0]?.message ?? 'not a usable name' };
   }

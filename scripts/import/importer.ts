@@ -1,7 +1,7 @@
 // The import itself: employees, then messages in timestamp order, streamed in batches through one transaction;
 // duplicates (imported before) skipped, replies mapped to the new ids, refused rows reported with their reasons.
 import {
-  type ImportedEmployee,
+  type ImportedAgent,
   type ImportedMessage,
   type ImportRepository,
   type ImportSession,
@@ -94,7 +94,7 @@ async function importEmployees(
   note: Note,
 ): Promise<(name: string) => boolean> {
   const names = new Set<string>();
-  const rows: ImportedEmployee[] = [];
+  const rows: ImportedAgent[] = [];
   for (const row of source?.rows() ?? []) {
     const what = `employee ${JSON.stringify(row.name)}`;
     const verdict = toEmployee(row);
@@ -108,7 +108,7 @@ async function importEmployees(
     names.add(e.name);
     const [before, here] = await Promise.all([
       session.importedKeys('employee', [e.original]),
-      session.existingEmployees([e.name]),
+      session.existingAgents([e.name]),
     ]);
     // Imported by an earlier run (even if fired since), or someone of that name works here already.
     if (before.size > 0 || here.size > 0 || rows.some((r) => r.name === e.name)) {
@@ -117,7 +117,7 @@ async function importEmployees(
     }
     rows.push(e);
   }
-  await session.insertEmployees(rows);
+  await session.insertAgents(rows);
   report.employees.imported = rows.length;
   const known = new Map<string, boolean>([...names].map((n) => [n, true]));
   return (name) => known.get(name) ?? false;
@@ -139,7 +139,7 @@ async function importMessages(
   const flush = async () => {
     const senders = [...new Set(batch.map((m) => m.sender.toLowerCase()))].filter((s) => !hereAgents.has(s));
     if (senders.length > 0) {
-      const found = await session.existingEmployees(senders);
+      const found = await session.existingAgents(senders);
       for (const s of senders) hereAgents.set(s, found.has(s));
     }
     await insertBatch(session, batch, report, (name) => hereAgents.get(name) ?? false);

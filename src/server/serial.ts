@@ -1,5 +1,5 @@
 // Small concurrency tools: steps run one at a time in call order (Serial: transport switches, role changes,
-// recovery), the same per key (KeyedLock: work on one employee), and a coalescing runner (a reload asked for while
+// recovery), the same per key (KeyedLock: work on one agent), and a coalescing runner (a reload asked for while
 // one runs is done once more afterwards, not once per ask). A step that fails does not block the next.
 
 export class Serial {

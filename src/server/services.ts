@@ -26,7 +26,7 @@ export interface Services {
   metrics: Metrics;
   /** Audit log of admin actions: services.audit.record({ actor, action, target, details }). */
   audit: AuditRepository;
-  /** AI employees: hire/fire, tasks and workers, the mention router and help loop. */
+  /** AI agents: hire/fire, tasks and workers, the mention router and help loop. */
   agents: AgentsService;
   /** People whose access an admin revoked: their tokens are refused. */
   revoked: RevokedUsers;

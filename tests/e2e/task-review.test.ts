@@ -341,7 +341,7 @@ describe('task review with the real opencode (scripted model)', { timeout: 240_0
     // Ask bo to resolve it: the same session resolves the markers on the same branch.
     await boCard.getByTestId('task-branch-resolve').click();
     // Found by id from the server: the request itself may have scrolled out of the (virtualized) list by now.
-    const boTask = (await server.services.agents.listTasks({ employee: 'bo' })).find((t) =>
+    const boTask = (await server.services.agents.listTasks({ agent: 'bo' })).find((t) =>
       t.description.includes('note:beta'),
     );
     let requestId = 0;

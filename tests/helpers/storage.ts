@@ -2,11 +2,11 @@
 // storage bundle the repository was opened with (src/server/db/storage.ts), so no test picks a dialect either.
 import type { Logger } from 'pino';
 import type { Repository } from '../../src/server/db/repository';
-import type { Singleton } from '../../src/server/db/singleton';
 import type { SqliteOptions } from '../../src/server/db/sqlite-repository';
 import { type Cluster, openStorage, storageOf } from '../../src/server/db/storage';
 import type { TimelineSignal } from '../../src/server/db/timeline-signal';
 import type { Bus } from '../../src/server/ports/bus';
+import type { LeaderLease } from '../../src/server/ports/leader-lease';
 
 export async function openRepository(
   url: string,
@@ -20,7 +20,7 @@ export const agentsRepositoryFor = (repo: Repository) => storageOf(repo).agents;
 export const auditRepositoryFor = (repo: Repository) => storageOf(repo).audit;
 export const statsRepositoryFor = (repo: Repository) => storageOf(repo).stats;
 export const readPositionsFor = (repo: Repository) => storageOf(repo).readPositions;
-export const transportRepositoryFor = (repo: Repository, role?: Singleton) =>
+export const transportRepositoryFor = (repo: Repository, role?: LeaderLease) =>
   storageOf(repo).transports(role);
 export const rateLimiterFor = (repo: Repository, burst: number, perSecond: number) =>
   storageOf(repo).limiter(burst, perSecond);

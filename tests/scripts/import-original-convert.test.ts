@@ -67,15 +67,15 @@ describe('rows the importer skips or refuses', () => {
   });
 
   it('reads smartness as the original did (anything else is normal) and skips employees it had let go', () => {
-    const employee = {
+    const agent = {
       name: 'Dave',
       role: 'ops',
       smartness: 'genius',
       hired_at: '2025-06-01 08:00:00',
       status: null,
     };
-    expect(toEmployee(employee)).toMatchObject({ ok: true, value: { name: 'dave', smartness: 'normal' } });
-    expect(toEmployee({ ...employee, status: 'inactive' })).toMatchObject({ ok: false, kind: 'skip' });
-    expect(toEmployee({ ...employee, name: 'all' })).toMatchObject({ ok: false, kind: 'refuse' });
+    expect(toEmployee(agent)).toMatchObject({ ok: true, value: { name: 'dave', smartness: 'normal' } });
+    expect(toEmployee({ ...agent, status: 'inactive' })).toMatchObject({ ok: false, kind: 'skip' });
+    expect(toEmployee({ ...agent, name: 'all' })).toMatchObject({ ok: false, kind: 'refuse' });
   });
 });

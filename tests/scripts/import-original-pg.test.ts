@@ -35,7 +35,7 @@ async function stored(url: string) {
   try {
     return {
       messages: await repo.history(null, 200),
-      employees: await agentsRepositoryFor(repo).listEmployees(),
+      employees: await agentsRepositoryFor(repo).listAgents(),
     };
   } finally {
     await repo.close();

@@ -179,31 +179,29 @@ export function makeOriginalInstall(options: FixtureOptions = {}): string {
   const chatPath = join(dir, options.chatDb ?? 'chat_history.db');
   mkdirSync(join(employeesPath, '..'), { recursive: true });
   mkdirSync(join(chatPath, '..'), { recursive: true });
-  const employees = new Database(employeesPath);
-  employees.exec(ORIGINAL_EMPLOYEES_SCHEMA);
-  const hire = employees.prepare(
-    'INSERT INTO employees (name, role, smartness, hired_at) VALUES (?, ?, ?, ?)',
-  );
+  const agents = new Database(employeesPath);
+  agents.exec(ORIGINAL_EMPLOYEES_SCHEMA);
+  const hire = agents.prepare('INSERT INTO employees (name, role, smartness, hired_at) VALUES (?, ?, ?, ?)');
   hire.run('alice', 'developer', 'smart', '2025-06-01 08:00:00');
   hire.run('bob', 'designer', 'normal', '2025-06-01 08:30:00');
   hire.run('Carol', 'tester', 'normal', '2025-06-02 09:04:00');
   if (options.bad) hire.run('Dr. Who', 'time lord', 'smart', '2025-06-01 09:00:00');
-  employees
+  agents
     .prepare(
       "INSERT INTO file_locks (file_path, employee_name, task_description) VALUES (?, 'alice', 'fix login')",
     )
     .run('src/auth.py');
-  employees
+  agents
     .prepare(
       "INSERT INTO file_locks (file_path, employee_name, task_description, status) VALUES ('README.md', 'bob', 'x', 'released')",
     )
     .run();
-  employees
+  agents
     .prepare(
       "INSERT INTO file_requests (file_path, requester, owner, reason) VALUES ('src/auth.py', 'bob', 'alice', 'css')",
     )
     .run();
-  employees.close();
+  agents.close();
   const chat = new Database(chatPath);
   chat.exec(ORIGINAL_CHAT_SCHEMA);
   // Stored out of timestamp order (the importer orders by timestamp, not by row id).

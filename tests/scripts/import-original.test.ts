@@ -29,7 +29,7 @@ async function stored(url: string) {
   try {
     return {
       messages: await repo.history(null, 200),
-      employees: await agentsRepositoryFor(repo).listEmployees(),
+      employees: await agentsRepositoryFor(repo).listAgents(),
     };
   } finally {
     await repo.close();
@@ -234,7 +234,7 @@ describe('npm run import:original (SQLite)', () => {
   it('skips employees already on the team here and posts their messages as theirs', async () => {
     const { from, here, env } = setup();
     const repo = await openRepository(env.DATABASE_URL);
-    await agentsRepositoryFor(repo).insertEmployee({
+    await agentsRepositoryFor(repo).insertAgent({
       name: 'alice',
       role: 'lead',
       smartness: 'normal',

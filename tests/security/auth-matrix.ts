@@ -46,7 +46,7 @@ let serial = 0;
 /** A running task of STOPPER assigned by the admin, started if there is none; returns its id. */
 async function runningTask(app: App): Promise<number> {
   const agents = app.services.agents;
-  const running = async () => (await agents.listTasks({ employee: STOPPER, statuses: ['running'] }))[0];
+  const running = async () => (await agents.listTasks({ agent: STOPPER, statuses: ['running'] }))[0];
   if (!(await running()))
     await agents.assign({ employee: STOPPER, description: 'matrix: run until stopped' }, ROOT);
   let task = await running();

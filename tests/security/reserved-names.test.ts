@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { App } from '../../src/server/app';
 import { mintToken } from '../../src/server/auth';
-import type { ChatError } from '../../src/server/hub/errors';
+import type { DomainError } from '../../src/server/domain-error';
 import { connectClient, startTestServer, type TestClient, waitFor } from '../helpers/server';
 import { TEST_SECRET } from '../helpers/services';
 import { Emulator, telegramEnv } from '../server/transports/telegram/emulator';
@@ -87,7 +87,7 @@ describe("an employee's name (open mode)", () => {
     const app = await server();
     await expect(
       app.services.hub.post({ text: 'fake', sender: 'Alice', senderKind: 'user' }, 'api'),
-    ).rejects.toMatchObject({ code: 'FORBIDDEN' } satisfies Partial<ChatError>);
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' } satisfies Partial<DomainError>);
     const real = await app.services.hub.post({ text: 'real', sender: 'alice', senderKind: 'agent' }, 'agent');
     expect(real).toMatchObject({ sender: 'alice', senderKind: 'agent' });
   });

@@ -1,5 +1,5 @@
 // People whose access an admin revoked ("fired"): their tokens stop working at once, even unexpired ones. Ids
-// match case-insensitively, like employee names: revoking `bob` also stops a token minted for `Bob`. In a cluster a
+// match case-insensitively, like agent names: revoking `bob` also stops a token minted for `Bob`. In a cluster a
 // change is announced on the settings signal and every other instance re-reads the list, so it takes effect there
 // too (each frame of an open connection is checked against it).
 import type { Logger } from 'pino';

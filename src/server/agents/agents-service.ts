@@ -7,12 +7,13 @@ import type { MergeResult, TaskDiff } from '../../shared/task-branch';
 import type { User } from '../auth';
 import type { Config } from '../config';
 import { type AgentsDispatch, SoleDispatch } from '../db/agents-dispatch';
-import type { AgentsRepository, Task, TaskStatus } from '../db/agents-repository';
+import type { AgentsRepository, Task, TaskQuery } from '../db/agents-repository';
 import type { Repository } from '../db/repository';
 import type { TimelineSignal } from '../db/timeline-signal';
 import type { Hub } from '../hub/hub';
 import { KeyedLock } from '../serial';
 import { type AgentStats, agentStats } from './agent-stats';
+import type { AgentView } from './agent-view';
 import { type AskAnswer, AskAnswers } from './ask-answers';
 import { ClusterRole } from './cluster-role';
 import { assign } from './commands/assign';
@@ -22,7 +23,6 @@ import { hire } from './commands/hire';
 import type { CommandDeps } from './commands/seat';
 import { stopTask } from './commands/stop-task';
 import { dataDirFor } from './data-dir';
-import type { EmployeeView } from './employee-view';
 import type { Follower } from './follower';
 import { HelpDesk } from './help-desk';
 import { LatencyRecorder } from './latency';
@@ -62,10 +62,9 @@ export interface AgentsServiceDeps {
 }
 
 export type { AskAnswer } from './ask-answers';
-export type { EmployeeView } from './employee-view';
 
 export interface AgentsStatus {
-  agents: EmployeeView[];
+  agents: AgentView[];
   active: Task[];
   queue: Task[];
 }
@@ -209,16 +208,16 @@ export class AgentsService {
     if (this.dispatch.shared) await this.cluster.follower.sync();
   }
 
-  /** Loads the employees, listens for mentions, then recovers tasks from before a restart (or a failover). */
+  /** Loads the agents, listens for mentions, then recovers tasks from before a restart (or a failover). */
   async start(): Promise<void> {
     if (this.cluster.leading) return;
     this.cluster.leading = true;
-    await this.rosterLock.run('roster', async () => this.roster.mirror(await this.repo.listEmployees(), []));
+    await this.rosterLock.run('roster', async () => this.roster.mirror(await this.repo.listAgents(), []));
     // An agent whose last task failed before a restart still shows it.
     for (const { name } of this.roster.all())
       this.roster.restoreLastTask(
         name,
-        (await this.repo.listTasks({ employee: name, order: 'desc', limit: 1 }))[0],
+        (await this.repo.listTasks({ agent: name, order: 'desc', limit: 1 }))[0],
       );
     this.driver?.server.resume();
     // AGENT_MODEL is checked (and opencode started) now; otherwise opencode starts with the first task.
@@ -261,11 +260,11 @@ export class AgentsService {
     return assertModel(this.driver, model);
   }
 
-  list(): Promise<EmployeeView[]> {
+  list(): Promise<AgentView[]> {
     return this.seat.list();
   }
 
-  hire(input: HireInput, by: string): Promise<EmployeeView> {
+  hire(input: HireInput, by: string): Promise<AgentView> {
     const { hub, chat } = this.deps;
     return hire(
       { ...this.commands, hub, chat, assertModel: (m) => this.assertModel(m) },
@@ -296,7 +295,7 @@ export class AgentsService {
     return continueTask({ ...this.commands, roster: this.roster, following }, id, by, text);
   }
 
-  listTasks(query: { employee?: string; statuses?: TaskStatus[]; limit?: number }): Promise<Task[]> {
+  listTasks(query: Omit<TaskQuery, 'order'>): Promise<Task[]> {
     return this.tasks.list(query);
   }
 

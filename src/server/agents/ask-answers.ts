@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import type { User } from '../auth';
 import type { AgentsDispatch, AnswerOutcome, AnswerRequest } from '../db/agents-dispatch';
-import { ChatError } from '../hub/errors';
+import { DomainError } from '../domain-error';
 import type { ClusterRole } from './cluster-role';
 import type { PendingAsk } from './opencode/ask-desk';
 import type { OpencodeDriver } from './opencode/driver';
@@ -27,10 +27,10 @@ export class AskAnswers {
   async answer(askId: string, answer: string, by: User): Promise<AskAnswer> {
     const { driver, cluster, dispatch } = this.d;
     if (!driver)
-      throw new ChatError('NOT_FOUND', `there is no open question or permission request ${askId} here`);
+      throw new DomainError('NOT_FOUND', `there is no open question or permission request ${askId} here`);
     if (!cluster.following) return driver.asks.answer(askId, answer, by);
     const outcome = await dispatch.forwardAnswer({ askId, answer, by: { id: by.id, role: by.role } });
-    if (!outcome.ok) throw new ChatError(outcome.code, outcome.message);
+    if (!outcome.ok) throw new DomainError(outcome.code, outcome.message);
     return {
       askId: outcome.askId,
       task: { id: outcome.taskId },
@@ -47,7 +47,7 @@ export class AskAnswers {
       const ask = await driver.asks.answer(request.askId, request.answer, request.by);
       return { ok: true, askId: ask.askId, taskId: ask.task.id, answer: ask.answer, by: ask.answeredBy };
     } catch (error) {
-      if (error instanceof ChatError && error.code !== 'TOO_MANY_REQUESTS' && error.code !== 'CONFLICT')
+      if (error instanceof DomainError && error.code !== 'TOO_MANY_REQUESTS' && error.code !== 'CONFLICT')
         return { ok: false, code: error.code, message: error.message };
       this.d.logger.error({ err: error, ask: request.askId }, 'a forwarded answer failed');
       return {

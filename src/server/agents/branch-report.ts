@@ -10,17 +10,17 @@ const list = (files: string[]) =>
   files.length <= 8 ? files.join(', ') : `${files.slice(0, 8).join(', ')} and ${files.length - 8} more`;
 
 /** The result message with the branch in place of the plain list of files changed. */
-export function withBranch(text: string, event: BranchEvent, employee: string): string {
+export function withBranch(text: string, event: BranchEvent, agent: string): string {
   const lines = text.split('\n').filter((line) => !line.startsWith('Files changed:'));
   if (event.state === 'open')
     lines.push(
       `🌿 Branch ${event.branch} (from ${event.base}): ${changes(event.files)}`,
-      `Review it in the web app, or reply merge / discard (or "@${employee} change …" to go on).`,
+      `Review it in the web app, or reply merge / discard (or "@${agent} change …" to go on).`,
     );
   else if (event.state === 'conflict')
     lines.push(
       `⚠️ ${event.branch} still conflicts with ${event.base} in ${list(event.conflicts)}: the conflict markers are not resolved yet.`,
-      `Reply "@${employee} resolve" to have me try again.`,
+      `Reply "@${agent} resolve" to have me try again.`,
     );
   else if (event.state === 'empty')
     lines.push('Nothing changed in the project, so there is no branch to review.');

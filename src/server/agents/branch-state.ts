@@ -21,9 +21,9 @@ export async function recordBranchState(
   return updated;
 }
 
-/** Every task (newest first) of `task`'s employee on `task`'s branch. */
+/** Every task (newest first) of `task`'s agent on `task`'s branch. */
 export async function tasksOfBranch(repo: AgentsRepository, task: Task): Promise<Task[]> {
   if (!task.branch) return [task];
-  const tasks = await repo.listTasks({ employee: task.employee, order: 'desc', limit: 500 });
+  const tasks = await repo.listTasks({ agent: task.employee, order: 'desc', limit: 500 });
   return tasks.filter((t) => t.branch === task.branch);
 }

@@ -1,14 +1,14 @@
-// The agents' commands on an instance that does not run the agents (several instances on PostgreSQL): employees
+// The agents' commands on an instance that does not run the agents (several instances on PostgreSQL): agents
 // and tasks are read from the shared tables, and the instance that runs the agents is rung, which reloads its
 // roster, starts the queued task or stops the worker. Views come from the tables, so every instance answers
 // employees.list and tasks.status alike. The commands themselves live in commands/.
 import type { Logger } from 'pino';
 import type { AgentsDispatch } from '../db/agents-dispatch';
-import type { AgentsRepository, Employee, Task } from '../db/agents-repository';
-import { ChatError } from '../hub/errors';
+import type { Agent, AgentsRepository, Task } from '../db/agents-repository';
+import { DomainError } from '../domain-error';
 import { coalesce } from '../serial';
+import { type AgentView, agentView, noSuchAgent, statusFromTask } from './agent-view';
 import type { Seat } from './commands/seat';
-import { type EmployeeView, employeeView, noSuchEmployee, statusFromTask } from './employee-view';
 import type { Roster } from './roster';
 
 export interface FollowerDeps {
@@ -29,22 +29,22 @@ export class Follower implements Seat {
 
   constructor(private readonly d: FollowerDeps) {
     this.sync = coalesce(async () => {
-      d.roster.mirror(await d.repo.listEmployees(), await d.repo.listTasks({ statuses: [...ACTIVE] }));
+      d.roster.mirror(await d.repo.listAgents(), await d.repo.listTasks({ statuses: [...ACTIVE] }));
     });
   }
 
-  async employee(name: string): Promise<Employee> {
-    const employee = await this.d.repo.getEmployee(name);
-    if (!employee) throw noSuchEmployee(name);
-    return employee;
+  async agent(name: string): Promise<Agent> {
+    const agent = await this.d.repo.getAgent(name);
+    if (!agent) throw noSuchAgent(name);
+    return agent;
   }
 
   async runningTask(name: string): Promise<Task | null> {
-    const [task] = await this.d.repo.listTasks({ employee: name, statuses: [...ACTIVE] });
+    const [task] = await this.d.repo.listTasks({ agent: name, statuses: [...ACTIVE] });
     return task ?? null;
   }
 
-  /** The running instance announces the new employee when the ring makes it reload. */
+  /** The running instance announces the new agent when the ring makes it reload. */
   joined(): void {}
 
   /** The running instance announces the departure (and stops the worker) when it reloads. */
@@ -73,28 +73,28 @@ export class Follower implements Seat {
     return async () => (running ? this.finished(running) : null);
   }
 
-  async list(): Promise<EmployeeView[]> {
+  async list(): Promise<AgentView[]> {
     const [employees, active, queued] = await Promise.all([
-      this.d.repo.listEmployees(),
+      this.d.repo.listAgents(),
       this.d.repo.listTasks({ statuses: [...ACTIVE] }),
       this.d.repo.listTasks({ statuses: ['queued'] }),
     ]);
     return employees.map((e) => this.viewOf(e, active, queued));
   }
 
-  async view(employee: Employee): Promise<EmployeeView> {
+  async view(agent: Agent): Promise<AgentView> {
     const [active, queued] = await Promise.all([
-      this.d.repo.listTasks({ employee: employee.name, statuses: [...ACTIVE] }),
-      this.d.repo.listTasks({ employee: employee.name, statuses: ['queued'] }),
+      this.d.repo.listTasks({ agent: agent.name, statuses: [...ACTIVE] }),
+      this.d.repo.listTasks({ agent: agent.name, statuses: ['queued'] }),
     ]);
-    return this.viewOf(employee, active, queued);
+    return this.viewOf(agent, active, queued);
   }
 
-  private viewOf(employee: Employee, active: Task[], queued: Task[]): EmployeeView {
-    const task = active.find((t) => t.employee === employee.name);
+  private viewOf(agent: Agent, active: Task[], queued: Task[]): AgentView {
+    const task = active.find((t) => t.employee === agent.name);
     const status = statusFromTask(task);
-    const waiting = queued.filter((t) => t.employee === employee.name).length;
-    return employeeView(employee, status, task ? { task, progress: task.progress } : null, waiting);
+    const waiting = queued.filter((t) => t.employee === agent.name).length;
+    return agentView(agent, status, task ? { task, progress: task.progress } : null, waiting);
   }
 
   /** Waits until the running instance has recorded the end of `task` (its worker stopped). */
@@ -104,7 +104,7 @@ export class Follower implements Seat {
       const now = await this.d.repo.getTask(task.id);
       if (!now || !(ACTIVE as readonly string[]).includes(now.status)) return now ?? task;
       if (Date.now() > deadline)
-        throw new ChatError(
+        throw new DomainError(
           'TIMEOUT',
           `asked the instance running the agents to stop task #${task.id}, but it is still ${now.status} after ${Math.round(this.d.stopWaitMs / 1000)} s; see tasks.status`,
         );

@@ -1,4 +1,4 @@
-// The help loop: a help request from an agent draws one suggestion from each employee whose expertise matches;
+// The help loop: a help request from an agent draws one suggestion from each agent whose expertise matches;
 // replies to the request (or mentions of the stuck agent, or replies in its task's thread) are passed on to that
 // agent's worker. Everything said about a request stays in the thread it was asked in.
 import type { Logger } from 'pino';
@@ -16,7 +16,7 @@ const HELP_REQUEST =
 interface HelpRequest {
   agent: string;
   messageId: number;
-  /** Employees who already answered: at most one answer each. */
+  /** Agents who already answered: at most one answer each. */
   answered: Set<string>;
 }
 
@@ -60,7 +60,7 @@ export class HelpDesk {
     const helpers = this.deps.roster
       .all()
       .filter((e) => e.name !== message.sender)
-      .map((employee) => ({ employee, matches: matchingExpertise(employee.role, about) }))
+      .map((agent) => ({ employee: agent, matches: matchingExpertise(agent.role, about) }))
       .filter((h) => h.matches.length > 0);
     if (helpers.length === 0) {
       this.deps.logger.info({ agent: message.sender }, 'help request: no employee has matching expertise');

@@ -20,7 +20,7 @@ export interface LeaderSweepDeps {
 }
 
 export class LeaderSweep {
-  /** Reloads the roster from the employees table; resolves after a reload that started after the call. */
+  /** Reloads the roster from the agents table; resolves after a reload that started after the call. */
   readonly syncRoster: () => Promise<void>;
   readonly sweep: () => Promise<void>;
 
@@ -35,7 +35,7 @@ export class LeaderSweep {
 
   private async reloadRoster(): Promise<void> {
     const { repo, roster, runner } = this.d;
-    const gone = await this.d.exclusive(async () => roster.reconcile(await repo.listEmployees()));
+    const gone = await this.d.exclusive(async () => roster.reconcile(await repo.listAgents()));
     for (const name of gone) {
       this.d.logger.info({ agent: name }, 'employee fired on another instance');
       void retireFired(repo, runner, name).catch((err) =>

@@ -1,10 +1,10 @@
-// The agents' commands on the instance that runs the agents (alone, always this one): employees come from the live
+// The agents' commands on the instance that runs the agents (alone, always this one): agents come from the live
 // roster, tasks start and stop in the runner here, and the other instances of a cluster are rung so they reload.
 // The commands themselves live in commands/; the Follower is the same seat on the other instances.
 import type { AgentsDispatch } from '../db/agents-dispatch';
-import type { AgentsRepository, Employee, Task } from '../db/agents-repository';
+import type { Agent, AgentsRepository, Task } from '../db/agents-repository';
+import { type AgentView, agentView, noSuchAgent } from './agent-view';
 import type { Seat } from './commands/seat';
-import { type EmployeeView, employeeView, noSuchEmployee } from './employee-view';
 import type { Roster } from './roster';
 import type { TaskRunner } from './task-runner';
 
@@ -21,18 +21,18 @@ export { MAX_QUEUED_TASKS } from './queue-cap';
 export class Leader implements Seat {
   constructor(private readonly d: LeaderDeps) {}
 
-  async employee(name: string): Promise<Employee> {
-    const employee = this.d.roster.get(name);
-    if (!employee) throw noSuchEmployee(name);
-    return employee;
+  async agent(name: string): Promise<Agent> {
+    const agent = this.d.roster.get(name);
+    if (!agent) throw noSuchAgent(name);
+    return agent;
   }
 
   async runningTask(name: string): Promise<Task | null> {
     return this.d.runner.active(name)?.task ?? null;
   }
 
-  joined(employee: Employee): void {
-    this.d.roster.add(employee);
+  joined(agent: Agent): void {
+    this.d.roster.add(agent);
   }
 
   left(name: string): void {
@@ -43,8 +43,8 @@ export class Leader implements Seat {
     await this.d.dispatch.ring();
   }
 
-  async queued(employee: string, task: Task): Promise<Task> {
-    await this.d.runner.startNext(employee);
+  async queued(agent: string, task: Task): Promise<Task> {
+    await this.d.runner.startNext(agent);
     return (await this.d.repo.getTask(task.id)) ?? task;
   }
 
@@ -58,13 +58,13 @@ export class Leader implements Seat {
     return async () => (runner.active(name) ? runner.stop(name, reason) : null);
   }
 
-  async view(employee: Employee): Promise<EmployeeView> {
-    const run = this.d.runner.active(employee.name);
-    const queued = await this.d.repo.listTasks({ employee: employee.name, statuses: ['queued'] });
-    return employeeView(employee, this.d.roster.status(employee.name), run, queued.length);
+  async view(agent: Agent): Promise<AgentView> {
+    const run = this.d.runner.active(agent.name);
+    const queued = await this.d.repo.listTasks({ agent: agent.name, statuses: ['queued'] });
+    return agentView(agent, this.d.roster.status(agent.name), run, queued.length);
   }
 
-  async list(): Promise<EmployeeView[]> {
+  async list(): Promise<AgentView[]> {
     return Promise.all(this.d.roster.all().map((e) => this.view(e)));
   }
 }

@@ -1,4 +1,4 @@
-// Routes committed messages to agents: people's mentions get one reply per mentioned employee (task, status,
+// Routes committed messages to agents: people's mentions get one reply per mentioned agent (task, status,
 // answer); agents' messages only feed the help loop, so agents never set each other off in a loop. When the agents
 // start (a restart, or another instance taking over from one that died) they first answer the recent mentions
 // nobody answered. A task's talk lives in the thread of its message: a person's reply there answers the agent's only
@@ -6,8 +6,8 @@
 import type { Logger } from 'pino';
 import type { Message } from '../../shared/message';
 import type { Role, User } from '../auth';
-import type { AgentsRepository, Employee, TaskStatus } from '../db/agents-repository';
-import { ChatError } from '../hub/errors';
+import type { Agent, AgentsRepository, TaskStatus } from '../db/agents-repository';
+import { DomainError } from '../domain-error';
 import type { Hub } from '../hub/hub';
 import type { HelpDesk } from './help-desk';
 import { detectIntent, extractTaskDescription } from './intent';
@@ -85,7 +85,7 @@ export class MentionRouter {
       return;
     }
     // A hire or fire on another instance, committed before this message, may not have reached the roster yet:
-    // reload it first. Later messages queue behind, so each employee still answers in message order.
+    // reload it first. Later messages queue behind, so each agent still answers in message order.
     this.queue(async () => {
       if (needsRefresh)
         await refresh().catch((error) =>
@@ -107,8 +107,8 @@ export class MentionRouter {
   }
 
   /**
-   * Mentions from the last CATCH_UP_MS that a mentioned employee neither answered nor took as a task: committed
-   * while no instance ran the agents, or while one that died was answering. Each such employee answers now.
+   * Mentions from the last CATCH_UP_MS that a mentioned agent neither answered nor took as a task: committed
+   * while no instance ran the agents, or while one that died was answering. Each such agent answers now.
    */
   private async catchUp(): Promise<void> {
     const since = Date.now() - CATCH_UP_MS;
@@ -152,7 +152,7 @@ export class MentionRouter {
     void guarded.finally(() => this.inFlight.delete(guarded));
   }
 
-  /** `only`: answer just these of the mentioned employees (the catch-up). */
+  /** `only`: answer just these of the mentioned agents (the catch-up). */
   private route(
     message: Message,
     receivedAt: number,
@@ -244,7 +244,7 @@ export class MentionRouter {
       if (command === 'merge') await branches.merge(task.id, by, { replyTo: message.id });
       else await branches.discard(task.id, by, { replyTo: message.id });
     } catch (error) {
-      if (!(error instanceof ChatError)) throw error;
+      if (!(error instanceof DomainError)) throw error;
       // A conflict was reported by the merge itself, with what to do next.
       if (error.code !== 'CONFLICT')
         await this.d.voice.sayAbout(task, `@${message.sender} ${error.message}.`, { replyTo: message.id });
@@ -258,13 +258,13 @@ export class MentionRouter {
     const work: Promise<unknown>[] = [];
     const mentioned = new Set<string>();
     for (const name of message.mentions) {
-      const employee = roster.get(name);
-      if (!employee || mentioned.has(name) || (only && !only.has(name))) continue;
+      const agent = roster.get(name);
+      if (!agent || mentioned.has(name) || (only && !only.has(name))) continue;
       mentioned.add(name);
-      // Queued per employee, in message order, so acknowledgements and the task queue keep that order.
+      // Queued per agent, in message order, so acknowledgements and the task queue keep that order.
       work.push(
         runner
-          .withLock(name, () => this.answer(employee, message, receivedAt, role))
+          .withLock(name, () => this.answer(agent, message, receivedAt, role))
           .then((started) => (started ? runner.startNext(name) : undefined)),
       );
     }
@@ -281,7 +281,7 @@ export class MentionRouter {
       // Admin only when an authenticated call said so; Telegram and /legacy posters never are.
       await this.d.asks?.answer(ask.askId, answer, { id: message.sender, role });
     } catch (error) {
-      if (!(error instanceof ChatError)) throw error;
+      if (!(error instanceof DomainError)) throw error;
       await this.d.voice.sayAbout(ask.task, `@${message.sender} ${error.message}.`, { replyTo: message.id });
     }
   }
@@ -300,7 +300,7 @@ export class MentionRouter {
     try {
       return await withRoomInQueue(this.d.repo, by, enqueue);
     } catch (error) {
-      if (!(error instanceof ChatError) || error.code !== 'TOO_MANY_REQUESTS') throw error;
+      if (!(error instanceof DomainError) || error.code !== 'TOO_MANY_REQUESTS') throw error;
       await reply(`@${message.sender} I can't take this one yet: ${error.message}.`);
       return null;
     }
@@ -313,14 +313,9 @@ export class MentionRouter {
   }
 
   /** Replies to one mention; returns true when it queued a task. */
-  private async answer(
-    employee: Employee,
-    message: Message,
-    receivedAt: number,
-    role: Role,
-  ): Promise<boolean> {
+  private async answer(agent: Agent, message: Message, receivedAt: number, role: Role): Promise<boolean> {
     const { runner, voice, latency } = this.d;
-    const name = employee.name;
+    const name = agent.name;
     // Said where the message was: in its thread when it is a thread reply, else in the main conversation.
     const reply = async (text: string) => {
       const posted = await voice.say(name, text, { replyTo: message.id, thread: message.threadRoot });
@@ -337,7 +332,7 @@ export class MentionRouter {
     };
     const intent = detectIntent(message.text, name);
     if (intent === 'status') {
-      const queued = await this.d.repo.listTasks({ employee: name, statuses: ['queued'] });
+      const queued = await this.d.repo.listTasks({ agent: name, statuses: ['queued'] });
       await reply(statusReport(runner.active(name), queued));
       return false;
     }
@@ -361,7 +356,7 @@ export class MentionRouter {
       if (followUp) {
         const queued = await this.capped(message, role, reply, () =>
           runner.enqueue({
-            employee,
+            employee: agent,
             description: followUp,
             assignedBy: message.sender,
             messageId: message.id,
@@ -378,9 +373,7 @@ export class MentionRouter {
         await acknowledge(
           await this.withTurn(
             name,
-            this.d
-              .responder()
-              .acknowledge({ agent: employee, task: task.description, ahead, seed: message.id }),
+            this.d.responder().acknowledge({ agent: agent, task: task.description, ahead, seed: message.id }),
           ),
         );
         return true;
@@ -388,7 +381,7 @@ export class MentionRouter {
     }
     if (intent === 'task' && description) {
       const queued = await this.capped(message, role, reply, () =>
-        runner.enqueue({ employee, description, assignedBy: message.sender, messageId: message.id }),
+        runner.enqueue({ employee: agent, description, assignedBy: message.sender, messageId: message.id }),
       );
       if (!queued) return false;
       const { task, ahead } = queued;
@@ -396,13 +389,13 @@ export class MentionRouter {
       await acknowledge(
         await this.withTurn(
           name,
-          responder.acknowledge({ agent: employee, task: task.description, ahead, seed: message.id }),
+          responder.acknowledge({ agent: agent, task: task.description, ahead, seed: message.id }),
         ),
       );
       return true;
     }
     const text = await this.d.responder().answer({
-      agent: { name, role: employee.role },
+      agent: { name, role: agent.role },
       from: message.sender,
       text: message.text,
       intent: intent === 'question' ? 'question' : 'smalltalk',

@@ -1,7 +1,7 @@
 // The cap on tasks one person may have waiting in the agents' queues, shared by tasks.assign and chat mentions.
 import type { User } from '../auth';
 import type { AgentsRepository } from '../db/agents-repository';
-import { ChatError } from '../hub/errors';
+import { DomainError } from '../domain-error';
 import { KeyedLock } from '../serial';
 
 /**
@@ -23,7 +23,7 @@ export function withRoomInQueue<T>(repo: AgentsRepository, by: User, enqueue: ()
     const limit = MAX_QUEUED_TASKS[by.role];
     const waiting = (await repo.listTasks({ statuses: ['queued'] })).filter((t) => t.assignedBy === by.id);
     if (waiting.length >= limit)
-      throw new ChatError(
+      throw new DomainError(
         'TOO_MANY_REQUESTS',
         `${by.id} already has ${waiting.length} tasks waiting for an agent (the limit is ${limit}): assign more once some have started`,
       );

@@ -1,11 +1,11 @@
-// The hired employees in memory with their live status; feeds presence.list() and agent-status activity events.
+// The hired agents in memory with their live status; feeds presence.list() and agent-status activity events.
 // On the instance running the agents it is the source of those events; on the others (a cluster) it is a quiet
 // mirror of the shared tables, so presence.list() shows the agents everywhere.
 import type { AgentStatus, PresenceEntry } from '../../shared/activity';
 import type { TaskUpdate } from '../../shared/task-timeline';
-import type { Employee, Task } from '../db/agents-repository';
+import type { Agent, Task } from '../db/agents-repository';
 import type { Hub } from '../hub/hub';
-import { statusFromTask } from './employee-view';
+import { statusFromTask } from './agent-view';
 
 interface Live {
   status: AgentStatus;
@@ -17,26 +17,26 @@ interface Live {
 }
 
 export class Roster {
-  private readonly employees = new Map<string, Employee>();
+  private readonly agents = new Map<string, Agent>();
   private readonly live = new Map<string, Live>();
 
   constructor(private readonly hub: Hub) {}
 
-  add(employee: Employee): void {
-    this.employees.set(employee.name, employee);
-    this.live.set(employee.name, { status: 'idle', task: null, failedTask: null, lastStarted: 0 });
+  add(agent: Agent): void {
+    this.agents.set(agent.name, agent);
+    this.live.set(agent.name, { status: 'idle', task: null, failedTask: null, lastStarted: 0 });
     const at = new Date().toISOString();
     this.hub.publishActivity({
       type: 'presence',
-      user: employee.name,
+      user: agent.name,
       kind: 'agent',
       online: true,
       at,
-      role: employee.role,
+      role: agent.role,
     });
     this.hub.publishActivity({
       type: 'agent-status',
-      agent: employee.name,
+      agent: agent.name,
       status: 'idle',
       task: null,
       at,
@@ -45,7 +45,7 @@ export class Roster {
   }
 
   remove(name: string): void {
-    if (!this.employees.delete(name)) return;
+    if (!this.agents.delete(name)) return;
     this.live.delete(name);
     const at = new Date().toISOString();
     this.hub.publishActivity({ type: 'agent-status', agent: name, status: 'offline', task: null, at });
@@ -53,30 +53,30 @@ export class Roster {
   }
 
   /**
-   * Brings the roster in line with the employees table, announcing each hire and departure like add/remove.
+   * Brings the roster in line with the agents table, announcing each hire and departure like add/remove.
    * Returns the names that left, whose workers the caller stops.
    */
-  reconcile(employees: Employee[]): string[] {
+  reconcile(employees: Agent[]): string[] {
     const current = new Set(employees.map((e) => e.name));
-    const gone = [...this.employees.keys()].filter((name) => !current.has(name));
+    const gone = [...this.agents.keys()].filter((name) => !current.has(name));
     for (const name of gone) this.remove(name);
-    for (const employee of employees) if (!this.employees.has(employee.name)) this.add(employee);
+    for (const agent of employees) if (!this.agents.has(agent.name)) this.add(agent);
     return gone;
   }
 
   /**
    * Mirrors the shared tables without announcing anything (the instance running the agents announces): the
-   * employees, and a status from each one's running or stuck task.
+   * agents, and a status from each one's running or stuck task.
    */
-  mirror(employees: Employee[], active: Task[]): void {
+  mirror(employees: Agent[], active: Task[]): void {
     const before = new Map(this.live);
-    this.employees.clear();
+    this.agents.clear();
     this.live.clear();
-    for (const employee of employees) {
-      this.employees.set(employee.name, employee);
-      const task = active.find((t) => t.employee === employee.name);
-      const previous = before.get(employee.name);
-      this.live.set(employee.name, {
+    for (const agent of employees) {
+      this.agents.set(agent.name, agent);
+      const task = active.find((t) => t.employee === agent.name);
+      const previous = before.get(agent.name);
+      this.live.set(agent.name, {
         status: statusFromTask(task),
         task: task?.description ?? null,
         // The tables hold no "last task failed" mark: a reload keeps the one heard, until a task runs.
@@ -93,12 +93,12 @@ export class Roster {
       Object.assign(live, { status, task }, failedTask !== undefined ? { failedTask } : {});
   }
 
-  get(name: string): Employee | undefined {
-    return this.employees.get(name);
+  get(name: string): Agent | undefined {
+    return this.agents.get(name);
   }
 
-  all(): Employee[] {
-    return [...this.employees.values()];
+  all(): Agent[] {
+    return [...this.agents.values()];
   }
 
   status(name: string): AgentStatus {

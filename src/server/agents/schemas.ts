@@ -13,7 +13,7 @@ export const modelSchema = z
 /** Names people could not mention an agent by, or that mean everyone. */
 export const RESERVED_NAMES = ['team', 'all', 'everyone', 'here', 'channel', 'admin', 'system'];
 
-export const employeeNameSchema = z
+export const agentNameSchema = z
   .string({ error: 'name must be a string' })
   .trim()
   .toLowerCase()
@@ -28,7 +28,7 @@ export const employeeNameSchema = z
   });
 
 export const hireInputSchema = z.object({
-  name: employeeNameSchema,
+  name: agentNameSchema,
   role: z
     .string({ error: 'role must be a string, e.g. developer, designer, tester' })
     .trim()
@@ -49,7 +49,7 @@ export const taskDescriptionSchema = z
   .max(2000, 'description must be at most 2000 characters');
 
 export const assignInputSchema = z.object({
-  employee: employeeNameSchema,
+  employee: agentNameSchema,
   description: taskDescriptionSchema,
   model: modelSchema.optional(),
   mode: z

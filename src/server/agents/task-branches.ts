@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { BranchEvent, MergeResult, TaskDiff } from '../../shared/task-branch';
 import type { User } from '../auth';
 import type { AgentsRepository, Task } from '../db/agents-repository';
-import { ChatError } from '../hub/errors';
+import { DomainError } from '../domain-error';
 import { conflictText, discardedText, mergedText } from './branch-report';
 import { recordBranchState, tasksOfBranch } from './branch-state';
 import type { TaskRunner } from './task-runner';
@@ -37,7 +37,7 @@ export function assertMayHandleBranch(
   action: string,
 ): void {
   if (by.role !== 'admin' && owner.assignedBy !== by.id)
-    throw new ChatError(
+    throw new DomainError(
       'FORBIDDEN',
       `only an admin or ${owner.assignedBy} (who assigned task #${owner.id}) may ${action} ${owner.employee}'s branch`,
     );
@@ -50,7 +50,7 @@ export class TaskBranches {
 
   private async task(id: number): Promise<Task> {
     const task = await this.d.repo.getTask(id);
-    if (!task) throw new ChatError('NOT_FOUND', `there is no task #${id}`);
+    if (!task) throw new DomainError('NOT_FOUND', `there is no task #${id}`);
     return task;
   }
 
@@ -77,7 +77,7 @@ export class TaskBranches {
   }
 
   private refuse(message: string): never {
-    throw new ChatError('PRECONDITION_FAILED', message);
+    throw new DomainError('PRECONDITION_FAILED', message);
   }
 
   /** Refused while a task of the branch (the task or a continuation of it) is queued or working on it. */
@@ -127,7 +127,7 @@ export class TaskBranches {
       const posted = await this.d.voice.sayAbout(task, conflictText(updated, event, by.id), { replyTo });
       // "@bob resolve" in reply to this goes on with the task's session and branch.
       this.d.runner.rememberThread(posted?.id ?? null, task.id);
-      throw new ChatError(
+      throw new DomainError(
         'CONFLICT',
         `${branch} conflicts with ${base} in ${error.files.join(', ')}; nothing was merged. Ask ${task.employee} to resolve it (reply "@${task.employee} resolve" to the task)`,
         { files: error.files },
@@ -204,7 +204,7 @@ export class TaskBranches {
   private gitRefusal(error: unknown): unknown {
     if (error instanceof WorkspaceError) {
       this.d.logger.warn({ detail: error.message }, 'a branch action was refused');
-      return new ChatError('PRECONDITION_FAILED', error.chat);
+      return new DomainError('PRECONDITION_FAILED', error.chat);
     }
     return error;
   }

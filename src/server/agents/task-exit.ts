@@ -12,7 +12,7 @@ import { MergeConflictError, WorkspaceError } from './workspace/workspaces';
 
 /** Records the end of an exited run and returns the chat message saying how it went. */
 export async function recordExit(k: RunnerKit, run: RunningTask, exit: TaskExit): Promise<string> {
-  const employee = run.task.employee;
+  const agent = run.task.employee;
   let text: string;
   let result: Extract<TaskEvent, { kind: 'result' }>;
   if (exit.outcome) {
@@ -25,10 +25,10 @@ export async function recordExit(k: RunnerKit, run: RunningTask, exit: TaskExit)
   }
   // The branch entry comes before the result: the result stays the timeline's last word.
   const branch = await commitBranch(k, run, exit.outcome?.status === 'interrupted');
-  if (branch) text = withBranch(text, branch, employee);
+  if (branch) text = withBranch(text, branch, agent);
   k.note(run.task, { kind: 'status', status: run.task.status, reason: run.task.reason });
   k.note(run.task, result);
-  k.o.logger.info({ agent: employee, task: run.task.id, status: run.task.status }, 'worker finished');
+  k.o.logger.info({ agent: agent, task: run.task.id, status: run.task.status }, 'worker finished');
   return text;
 }
 

@@ -2,7 +2,7 @@
 // that fails, the task is failed with the reason (operators) and the agent says why in the chat (people).
 
 import type { TaskEvent } from '../../shared/task-timeline';
-import type { Employee, LogStream, Task } from '../db/agents-repository';
+import type { Agent, LogStream, Task } from '../db/agents-repository';
 import { resolvePrompt } from './branch-report';
 import { SessionStartError } from './opencode/driver';
 import type { RunnerKit } from './runner-kit';
@@ -30,7 +30,7 @@ export interface Launched {
 /** Starts the task's worker (`attachOnly`: follows its busy session again); null when it could not start. */
 export async function launchTask(
   k: RunnerKit,
-  employee: Employee,
+  agent: Agent,
   task: Task,
   hooks: WorkerHooks,
   attachOnly = false,
@@ -45,7 +45,7 @@ export async function launchTask(
         : undefined;
     if (k.o.driver) {
       const worker = await k.o.driver.start(
-        employee,
+        agent,
         task,
         { note: hooks.note, activity: hooks.activity },
         { attachOnly, directory: workspace?.dir, prompt },
@@ -53,14 +53,14 @@ export async function launchTask(
       return { task, worker, helpFile: null, workspace };
     }
     const started = startWorker(
-      employee,
+      agent,
       task,
       { ...k.o, projectRoot: workspace?.dir ?? k.o.projectRoot },
       hooks.line,
     );
     return { task, ...started, workspace };
   } catch (error) {
-    await failStart(k, employee, task, error);
+    await failStart(k, agent, task, error);
     return null;
   }
 }
@@ -104,7 +104,7 @@ function startError(error: unknown): { reason: string; chat: string } {
 }
 
 /** The task failed before its worker ran: stored, logged, noted on its timeline and said in the chat. */
-async function failStart(k: RunnerKit, employee: Employee, task: Task, error: unknown): Promise<void> {
+async function failStart(k: RunnerKit, agent: Agent, task: Task, error: unknown): Promise<void> {
   const { reason, chat } = startError(error);
   await k.o.repo.updateTask(task.id, {
     status: 'failed',
@@ -114,7 +114,7 @@ async function failStart(k: RunnerKit, employee: Employee, task: Task, error: un
     finishedAt: new Date().toISOString(),
   });
   await k.o.repo.appendTaskLog(task.id, [{ stream: 'system', line: reason }]);
-  k.o.logger.warn({ agent: employee.name, task: task.id, reason }, 'worker did not start');
+  k.o.logger.warn({ agent: agent.name, task: task.id, reason }, 'worker did not start');
   k.note(task, { kind: 'status', status: 'failed', reason });
   k.note(task, {
     kind: 'result',

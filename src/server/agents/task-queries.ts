@@ -1,7 +1,7 @@
 // Reading tasks for the API: the newest tasks, one task's log and its timeline, page by page.
 import type { TaskUpdate } from '../../shared/task-timeline';
-import type { AgentsRepository, Task, TaskLogLine, TaskStatus } from '../db/agents-repository';
-import { ChatError } from '../hub/errors';
+import type { AgentsRepository, Task, TaskLogLine, TaskQuery } from '../db/agents-repository';
+import { DomainError } from '../domain-error';
 import type { TaskTimeline } from './task-timeline';
 
 export class TaskQueries {
@@ -10,7 +10,7 @@ export class TaskQueries {
     private readonly timeline: TaskTimeline,
   ) {}
 
-  list(query: { employee?: string; statuses?: TaskStatus[]; limit?: number }): Promise<Task[]> {
+  list(query: Omit<TaskQuery, 'order'>): Promise<Task[]> {
     return this.repo.listTasks({ ...query, limit: query.limit ?? 100, order: 'desc' });
   }
 
@@ -42,7 +42,7 @@ export class TaskQueries {
 
   private async task(id: number): Promise<Task> {
     const task = await this.repo.getTask(id);
-    if (!task) throw new ChatError('NOT_FOUND', `there is no task #${id}`);
+    if (!task) throw new DomainError('NOT_FOUND', `there is no task #${id}`);
     return task;
   }
 }

@@ -2,7 +2,7 @@
 // the interrupted tasks' work committed on their branches, then every task left running is marked interrupted and
 // its agent says so in the chat, with how to pick it up.
 import type { BranchEvent } from '../../shared/task-branch';
-import type { Employee, Task } from '../db/agents-repository';
+import type { Agent, Task } from '../db/agents-repository';
 import { recordBranchState } from './branch-state';
 import type { RunnerKit } from './runner-kit';
 import { resultEvent } from './task-result';
@@ -14,7 +14,7 @@ export interface RecoveryHost {
   runs(employee: string): boolean;
   withLock<T>(employee: string, fn: () => Promise<T>): Promise<T>;
   /** Follows a task's busy session again (attachOnly). */
-  reattach(employee: Employee, task: Task): Promise<boolean>;
+  reattach(employee: Agent, task: Task): Promise<boolean>;
 }
 
 /** Interrupts (and announces) the tasks that were running when the server went down, except re-attached ones. */
@@ -64,8 +64,8 @@ async function reattach(k: RunnerKit, host: RecoveryHost): Promise<number> {
   const workspaces = await k.workspaces();
   let count = 0;
   for (const task of await k.o.repo.listTasks({ statuses: ['running', 'stuck'] })) {
-    const employee = k.o.roster.get(task.employee);
-    if (!employee || !task.sessionId || host.runs(task.employee)) continue;
+    const agent = k.o.roster.get(task.employee);
+    if (!agent || !task.sessionId || host.runs(task.employee)) continue;
     let directory: string | undefined;
     try {
       directory =
@@ -79,7 +79,7 @@ async function reattach(k: RunnerKit, host: RecoveryHost): Promise<number> {
     }
     if (!(await driver.busy(task.sessionId, directory))) continue;
     k.o.logger.info({ task: task.id, session: task.sessionId }, 'task re-attached to its busy session');
-    await host.withLock(task.employee, () => host.reattach(employee, task));
+    await host.withLock(task.employee, () => host.reattach(agent, task));
     count++;
   }
   return count;

@@ -1,9 +1,9 @@
-// Tasks and workers: one running task per employee, a queue behind it, results posted to chat, and restart
+// Tasks and workers: one running task per agent, a queue behind it, results posted to chat, and restart
 // recovery. Each task works in its own git worktree and branch (committed when it ends); without git, tasks take
 // turns in PROJECT_ROOT across all employees. Starting a worker, the running task's state, its output, stuck
 // detection, the end of a task and recovery live in their own modules.
-import type { AgentsRepository, Employee, Task } from '../db/agents-repository';
-import { ChatError } from '../hub/errors';
+import type { Agent, AgentsRepository, Task } from '../db/agents-repository';
+import { DomainError } from '../domain-error';
 import { KeyedLock } from '../serial';
 import { RunOutput } from './run-output';
 import { RunnerKit, type RunnerOptions } from './runner-kit';
@@ -16,7 +16,7 @@ import type { TaskExit } from './task-worker';
 
 export type { RunnerOptions } from './runner-kit';
 
-/** The lock key for "one task at a time across all employees" (shared mode); never an employee's name. */
+/** The lock key for "one task at a time across all agents" (shared mode); never an employee's name. */
 const SHARED_TURN = '\u0000shared';
 
 export interface RunView {
@@ -50,20 +50,20 @@ export class TaskRunner {
     return this.o.repo;
   }
 
-  /** Serialises queue changes per employee, so "one running task" holds and the queue keeps its order. */
-  withLock<T>(employee: string, fn: () => Promise<T>): Promise<T> {
-    return this.locks.run(employee, fn);
+  /** Serialises queue changes per agent, so "one running task" holds and the queue keeps its order. */
+  withLock<T>(agent: string, fn: () => Promise<T>): Promise<T> {
+    return this.locks.run(agent, fn);
   }
 
-  active(employee: string): RunView | null {
-    const run = this.runs.get(employee);
+  active(agent: string): RunView | null {
+    const run = this.runs.get(agent);
     if (!run) return null;
     return { task: run.task, stuck: run.stuck, progress: run.progress, pid: run.worker.pid };
   }
 
   /** Creates a queued task; `ahead` counts the tasks before it. Call startNext() once the acknowledgement is out. */
   async enqueue(input: {
-    employee: Employee;
+    employee: Agent;
     description: string;
     assignedBy: string;
     messageId: number | null;
@@ -76,7 +76,7 @@ export class TaskRunner {
   }): Promise<{ task: Task; ahead: number }> {
     const { employee } = input;
     const ahead = (
-      await this.repo.listTasks({ employee: employee.name, statuses: ['running', 'stuck', 'queued'] })
+      await this.repo.listTasks({ agent: employee.name, statuses: ['running', 'stuck', 'queued'] })
     ).length;
     const task = await this.repo.createTask({
       employee: employee.name,
@@ -105,25 +105,25 @@ export class TaskRunner {
    * employee's lock, but its worker starts outside it: starting opencode can take seconds, and the next mention's
    * acknowledgement (which takes the same lock) must not wait for that. Resolves once the worker has started.
    */
-  async startNext(employee: string): Promise<void> {
+  async startNext(agent: string): Promise<void> {
     for (;;) {
-      const claimed = await this.withLock(employee, async () => {
-        if (this.shuttingDown || this.runs.has(employee) || this.starting.has(employee)) return null;
-        const profile = this.o.roster.get(employee);
+      const claimed = await this.withLock(agent, async () => {
+        if (this.shuttingDown || this.runs.has(agent) || this.starting.has(agent)) return null;
+        const profile = this.o.roster.get(agent);
         if (!profile) return null;
         // Without git every task works in PROJECT_ROOT itself: one at a time across all employees.
         const shared = (await this.kit.workspaces())?.mode === 'shared';
         const claim = async () => {
-          if (shared && this.othersBusy(employee)) return null;
+          if (shared && this.othersBusy(agent)) return null;
           // Claimed (queued -> running in one statement) before the worker starts, so a task runs once even if
           // two instances believe they run the agents for a moment.
-          const task = await this.repo.claimNextTask(employee, new Date().toISOString());
+          const task = await this.repo.claimNextTask(agent, new Date().toISOString());
           if (!task) {
-            this.o.roster.setStatus(employee, 'idle', null);
+            this.o.roster.setStatus(agent, 'idle', null);
             return null;
           }
           const launched = this.launch(profile, task);
-          this.starting.set(employee, launched);
+          this.starting.set(agent, launched);
           return { launched };
         };
         return shared ? this.locks.run(SHARED_TURN, claim) : claim();
@@ -133,15 +133,15 @@ export class TaskRunner {
       try {
         started = await claimed.launched;
       } finally {
-        this.starting.delete(employee);
+        this.starting.delete(agent);
       }
       if (started) return;
       // It failed to start; try the next queued task.
     }
   }
 
-  private othersBusy(employee: string): boolean {
-    for (const name of [...this.runs.keys(), ...this.starting.keys()]) if (name !== employee) return true;
+  private othersBusy(agent: string): boolean {
+    for (const name of [...this.runs.keys(), ...this.starting.keys()]) if (name !== agent) return true;
     return false;
   }
 
@@ -149,15 +149,15 @@ export class TaskRunner {
    * Shared mode (no git) with another employee's task running: what the acknowledgement adds ("waiting for bob's
    * task: …"); null otherwise.
    */
-  async turnNote(employee: string): Promise<string | null> {
+  async turnNote(agent: string): Promise<string | null> {
     if ((await this.kit.workspaces())?.mode !== 'shared') return null;
-    const other = [...this.runs.values()].find((run) => run.task.employee !== employee);
-    const name = other?.task.employee ?? [...this.starting.keys()].find((n) => n !== employee);
+    const other = [...this.runs.values()].find((run) => run.task.employee !== agent);
+    const name = other?.task.employee ?? [...this.starting.keys()].find((n) => n !== agent);
     return name ? `waiting for ${name}'s task: this project has no git, so agents take turns` : null;
   }
 
   /** Starts the task's worker and follows it as a RunningTask; false when it could not start (the task failed). */
-  private async launch(employee: Employee, task: Task, attachOnly = false): Promise<boolean> {
+  private async launch(agent: Agent, task: Task, attachOnly = false): Promise<boolean> {
     let run: RunningTask | undefined;
     // Events that arrive before the run is recorded (a session is live as soon as it is prompted).
     const early: (() => void)[] = [];
@@ -165,7 +165,7 @@ export class TaskRunner {
       run ? fn(run) : early.push(() => fn(run as RunningTask));
     const launched = await launchTask(
       this.kit,
-      employee,
+      agent,
       task,
       {
         note: (event) => later((r) => this.kit.note(r.task, event)),
@@ -179,10 +179,10 @@ export class TaskRunner {
     if (!launched) return false;
     const current = new RunningTask(this.repo, launched.task, launched);
     run = current;
-    this.runs.set(employee.name, current);
-    this.o.roster.setStatus(employee.name, 'working', current.task.description);
+    this.runs.set(agent.name, current);
+    this.o.roster.setStatus(agent.name, 'working', current.task.description);
     this.o.logger.info(
-      { agent: employee.name, task: current.task.id, pid: current.worker.pid },
+      { agent: agent.name, task: current.task.id, pid: current.worker.pid },
       'worker started',
     );
     this.kit.note(current.task, { kind: 'status', status: 'running', reason: null });
@@ -200,8 +200,8 @@ export class TaskRunner {
   }
 
   /** Help from the team: a follow-up prompt (opencode), or the help file and stdin (command mode). */
-  deliverHelp(employee: string, from: string, text: string): boolean {
-    const run = this.runs.get(employee);
+  deliverHelp(agent: string, from: string, text: string): boolean {
+    const run = this.runs.get(agent);
     if (!run) return false;
     if (!run.worker.help(from, text)) return false;
     this.output.log(run, 'help', `@${from}: ${text}`);
@@ -216,31 +216,31 @@ export class TaskRunner {
   }
 
   private async onExit(run: RunningTask, exit: TaskExit): Promise<void> {
-    const employee = run.task.employee;
+    const agent = run.task.employee;
     this.forget(run);
     await this.output.flush(run);
     // On shutdown the task stays "running": the next start marks it interrupted and says so in chat.
     if (this.shuttingDown && !run.stopReason) return;
     const text = await recordExit(this.kit, run, exit);
-    if (this.o.roster.get(employee)) {
+    if (this.o.roster.get(agent)) {
       // The final line: in the task's thread, and in the main conversation too.
       const posted = await this.o.voice.sayAbout(run.task, text, { alsoToChannel: true });
       this.kit.threads.remember(posted?.id ?? null, run.task.id);
     }
-    if (!this.shuttingDown) void this.startNextTurn(employee);
+    if (!this.shuttingDown) void this.startNextTurn(agent);
   }
 
   /** Next: this employee's queued task, and without git the other employees' waiting for their turn. */
-  private async startNextTurn(employee: string): Promise<void> {
-    await this.startNext(employee);
+  private async startNextTurn(agent: string): Promise<void> {
+    await this.startNext(agent);
     if ((await this.kit.workspaces())?.mode !== 'shared') return;
-    for (const other of this.o.roster.all()) if (other.name !== employee) await this.startNext(other.name);
+    for (const other of this.o.roster.all()) if (other.name !== agent) await this.startNext(other.name);
   }
 
   /** Stops the running task of `employee` (SIGTERM to its group, SIGKILL after the grace period). */
-  async stop(employee: string, reason: string): Promise<Task> {
-    const run = this.runs.get(employee);
-    if (!run) throw new ChatError('NOT_FOUND', `${employee} has no running task to stop`);
+  async stop(agent: string, reason: string): Promise<Task> {
+    const run = this.runs.get(agent);
+    if (!run) throw new DomainError('NOT_FOUND', `${agent} has no running task to stop`);
     // A second stop while it stops keeps the first reason and waits for the same end.
     run.requestStop(reason);
     await run.worker.stop();
@@ -256,7 +256,7 @@ export class TaskRunner {
       withLock: (employee, fn) => this.withLock(employee, fn),
       reattach: (employee, task) => this.launch(employee, task, true),
     });
-    for (const employee of this.o.roster.all()) void this.startNext(employee.name);
+    for (const agent of this.o.roster.all()) void this.startNext(agent.name);
   }
 
   /** The task a chat message belongs to (its mention, result or interruption post), if it is one of those. */

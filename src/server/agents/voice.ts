@@ -2,8 +2,8 @@
 import type { Logger } from 'pino';
 import { MAX_TEXT_LENGTH, type Message } from '../../shared/message';
 import type { Task } from '../db/agents-repository';
-import { RoleLostError } from '../db/singleton';
 import type { Hub } from '../hub/hub';
+import { RoleLostError } from '../ports/leader-lease';
 import type { PostLimiter } from './post-limiter';
 
 export interface SayOptions {

@@ -3,7 +3,7 @@
 // environment. Help files live under the data directory, never in the project.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Employee, Task } from '../db/agents-repository';
+import type { Agent, Task } from '../db/agents-repository';
 import { CommandTemplateError, fillTemplate, STDIN_HELP, splitCommand } from './command-template';
 import { NO_CODING_AGENT } from './opencode/driver';
 import { describeRole } from './roles';
@@ -16,15 +16,9 @@ export interface LaunchOptions {
   killGraceMs?: number;
 }
 
-function prompt(
-  employee: Employee,
-  task: Task,
-  projectRoot: string,
-  helpFile: string,
-  stdin: boolean,
-): string {
+function prompt(agent: Agent, task: Task, projectRoot: string, helpFile: string, stdin: boolean): string {
   return [
-    `You are ${employee.name}, ${describeRole(employee.role)} on a software team.`,
+    `You are ${agent.name}, ${describeRole(agent.role)} on a software team.`,
     `Your task: ${task.description}`,
     `Work in ${resolve(projectRoot)}. Print short progress lines as you go.`,
     `If you get stuck, say what you tried and wait: help from the team is appended to ${helpFile}${stdin ? ' and written to your standard input' : ''}.`,
@@ -33,13 +27,13 @@ function prompt(
 
 /** Starts the worker for `task` (throws when it cannot); help for it goes to the returned help file. */
 export function startWorker(
-  employee: Employee,
+  agent: Agent,
   task: Task,
   o: LaunchOptions,
   onLine: (stream: OutputStream, line: string) => void,
 ): { worker: Worker; helpFile: string } {
   const root = resolve(o.projectRoot);
-  const sessionDir = join(resolve(o.dataDir), 'sessions', employee.name);
+  const sessionDir = join(resolve(o.dataDir), 'sessions', agent.name);
   const helpFile = join(sessionDir, 'help.md');
   if (!o.workerCommand) throw new CommandTemplateError('AGENT_WORKER_COMMAND is not set');
   const words = splitCommand(o.workerCommand);
@@ -49,11 +43,11 @@ export function startWorker(
     words.filter((w) => w !== STDIN_HELP),
     {
       model: task.model,
-      prompt: prompt(employee, task, o.projectRoot, helpFile, stdinHelp),
+      prompt: prompt(agent, task, o.projectRoot, helpFile, stdinHelp),
       task: task.description,
       mode: task.mode,
-      name: employee.name,
-      role: employee.role,
+      name: agent.name,
+      role: agent.role,
       help_file: helpFile,
       session_dir: sessionDir,
       task_id: String(task.id),
@@ -65,8 +59,8 @@ export function startWorker(
       ...process.env,
       // Tools that take their directory from PWD (opencode does) must see the project, not the server's.
       PWD: root,
-      AGENT_NAME: employee.name,
-      AGENT_ROLE: employee.role,
+      AGENT_NAME: agent.name,
+      AGENT_ROLE: agent.role,
       AGENT_TASK_ID: String(task.id),
       AGENT_HELP_FILE: helpFile,
     },

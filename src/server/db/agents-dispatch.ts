@@ -26,7 +26,7 @@ export type AnswerOutcome =
 export interface AgentsDispatch {
   /** True when other instances share the agents' tables, so the holder of the role may be another process. */
   readonly shared: boolean;
-  /** Tells every instance that employees, queued tasks or stop requests changed. */
+  /** Tells every instance that agents, queued tasks or stop requests changed. */
   ring(): Promise<void>;
   /**
    * Calls `listener` on every ring from any instance, after the doorbell's connection (re)connects and every few

@@ -1,4 +1,4 @@
-// Storage interface for employees, tasks and task logs, and what its SQLite and PostgreSQL implementations share.
+// Storage interface for agents, tasks and task logs, and what its SQLite and PostgreSQL implementations share.
 import type { BranchState } from '../../shared/task-branch';
 import type { TaskEvent, TaskUpdate } from '../../shared/task-timeline';
 import type { logStreams, smartnessLevels, taskStatuses } from './schema-agents';
@@ -7,7 +7,7 @@ export type TaskStatus = (typeof taskStatuses)[number];
 export type Smartness = (typeof smartnessLevels)[number];
 export type LogStream = (typeof logStreams)[number];
 
-export interface Employee {
+export interface Agent {
   name: string;
   role: string;
   smartness: Smartness;
@@ -83,7 +83,7 @@ export interface TaskLogLine {
 }
 
 export interface TaskQuery {
-  employee?: string;
+  agent?: string;
   statuses?: TaskStatus[];
   limit?: number;
   /** Oldest first (default) or newest first. */
@@ -91,11 +91,11 @@ export interface TaskQuery {
 }
 
 export interface AgentsRepository {
-  listEmployees(): Promise<Employee[]>;
-  getEmployee(name: string): Promise<Employee | null>;
+  listAgents(): Promise<Agent[]>;
+  getAgent(name: string): Promise<Agent | null>;
   /** Inserts; throws EmployeeExistsError when the name is taken. */
-  insertEmployee(employee: Employee): Promise<Employee>;
-  deleteEmployee(name: string): Promise<boolean>;
+  insertAgent(employee: Agent): Promise<Agent>;
+  deleteAgent(name: string): Promise<boolean>;
   createTask(task: NewTask): Promise<Task>;
   getTask(id: number): Promise<Task | null>;
   listTasks(query?: TaskQuery): Promise<Task[]>;
@@ -125,9 +125,9 @@ export interface AgentsRepository {
   lastTaskEventId(): Promise<number>;
 }
 
-export class EmployeeExistsError extends Error {
-  constructor(readonly employee: string) {
-    super(`an employee named ${employee} already exists`);
+export class AgentExistsError extends Error {
+  constructor(readonly agent: string) {
+    super(`an employee named ${agent} already exists`);
     this.name = 'EmployeeExistsError';
   }
 }

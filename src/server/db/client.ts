@@ -44,7 +44,7 @@ export function sqlitePath(url: string): string {
 }
 
 /**
- * The Python version kept employees and file locks in a SQLite file its .env also called DATABASE_URL; opening
+ * The Python version kept agents and file locks in a SQLite file its .env also called DATABASE_URL; opening
  * that file here would fail half-way through our migrations (its `employees` table is not ours). Say so instead.
  */
 function refuseOriginalDatabase(sqlite: Database.Database, path: string): void {

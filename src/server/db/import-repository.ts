@@ -1,18 +1,18 @@
 // Storage interface for npm run import:original: one transaction holding a whole import, with the lookups that
-// make it idempotent (what was imported before) and the writes of employees, messages and the import map.
+// make it idempotent (what was imported before) and the writes of agents, messages and the import map.
 import type { Message } from '../../shared/message';
-import type { Employee } from './agents-repository';
+import type { Agent } from './agents-repository';
 import type { importKinds } from './schema-import';
 
 export type ImportKind = (typeof importKinds)[number];
 
-/** The original's key for a row: message_id (or employee name) and its timestamp text as stored there. */
+/** The original's key for a row: message_id (or agent name) and its timestamp text as stored there. */
 export interface OriginalKey {
   id: string;
   at: string;
 }
 
-export interface ImportedEmployee extends Employee {
+export interface ImportedAgent extends Agent {
   original: OriginalKey;
 }
 
@@ -27,14 +27,14 @@ export interface ImportedMessage extends Omit<Message, 'id' | 'replyTo' | 'clien
 export interface ImportSession {
   /** Of `keys`, those already in the import map (written by an earlier run, or earlier in this transaction). */
   importedKeys(kind: ImportKind, keys: OriginalKey[]): Promise<Set<string>>;
-  /** Of `names` (lower case), those of employees that exist here. */
-  existingEmployees(names: string[]): Promise<Set<string>>;
+  /** Of `names` (lower case), those of agents that exist here. */
+  existingAgents(names: string[]): Promise<Set<string>>;
   /**
    * For each original message_id in `ids`, the id here of the latest imported message with it whose original
    * timestamp is at or before `at` (the original reused message_ids after a restart).
    */
   importedMessageIds(ids: string[], at: string): Promise<Map<string, number>>;
-  insertEmployees(rows: ImportedEmployee[]): Promise<void>;
+  insertAgents(rows: ImportedAgent[]): Promise<void>;
   /** Inserts in order with origin 'import' and records each in the import map; returns the new ids. */
   insertMessages(rows: ImportedMessage[]): Promise<number[]>;
 }

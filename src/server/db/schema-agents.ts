@@ -1,4 +1,4 @@
-// SQLite tables for AI employees, their tasks and the full worker output log (Drizzle).
+// SQLite tables for AI agents, their tasks and the full worker output log (Drizzle).
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { branchStates } from '../../shared/task-timeline';
 
@@ -48,7 +48,7 @@ export const agentTasks = sqliteTable(
     updatedAt: text('updated_at').notNull(),
     // The opencode session the task runs in (follow-ups and "continue" reuse their task's session).
     sessionId: text('session_id'),
-    // The task's git branch (agent/<employee>/<id>-<slug>) and the branch it came from and merges into; null when
+    // The task's git branch (agent/<agent>/<id>-<slug>) and the branch it came from and merges into; null when
     // PROJECT_ROOT is not a git repository or the task has not started.
     branch: text('branch'),
     baseBranch: text('base_branch'),

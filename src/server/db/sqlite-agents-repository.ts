@@ -3,9 +3,9 @@ import { and, asc, desc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import type { TaskEvent, TaskUpdate } from '../../shared/task-timeline';
 import {
+  type Agent,
+  AgentExistsError,
   type AgentsRepository,
-  type Employee,
-  EmployeeExistsError,
   FINISHED_STATUSES,
   type LogStream,
   type NewTask,
@@ -26,25 +26,25 @@ const now = () => new Date().toISOString();
 export class SqliteAgentsRepository implements AgentsRepository {
   constructor(private readonly db: AnyDb) {}
 
-  async listEmployees(): Promise<Employee[]> {
+  async listAgents(): Promise<Agent[]> {
     return this.db.select().from(employees).orderBy(asc(employees.hiredAt), asc(employees.name)).all();
   }
 
-  async getEmployee(name: string): Promise<Employee | null> {
+  async getAgent(name: string): Promise<Agent | null> {
     return this.db.select().from(employees).where(eq(employees.name, name)).get() ?? null;
   }
 
-  async insertEmployee(employee: Employee): Promise<Employee> {
+  async insertAgent(agent: Agent): Promise<Agent> {
     try {
-      return this.db.insert(employees).values(employee).returning().get();
+      return this.db.insert(employees).values(agent).returning().get();
     } catch (error) {
       if ((error as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT'))
-        throw new EmployeeExistsError(employee.name);
+        throw new AgentExistsError(agent.name);
       throw error;
     }
   }
 
-  async deleteEmployee(name: string): Promise<boolean> {
+  async deleteAgent(name: string): Promise<boolean> {
     return this.db.delete(employees).where(eq(employees.name, name)).returning().all().length > 0;
   }
 
@@ -63,7 +63,7 @@ export class SqliteAgentsRepository implements AgentsRepository {
 
   async listTasks(query: TaskQuery = {}): Promise<Task[]> {
     const conditions: SQL[] = [];
-    if (query.employee) conditions.push(eq(agentTasks.employee, query.employee));
+    if (query.agent) conditions.push(eq(agentTasks.employee, query.agent));
     if (query.statuses) conditions.push(inArray(agentTasks.status, query.statuses));
     const select = this.db
       .select()
@@ -84,11 +84,11 @@ export class SqliteAgentsRepository implements AgentsRepository {
     return row;
   }
 
-  async claimNextTask(employee: string, startedAt: string): Promise<Task | null> {
+  async claimNextTask(agent: string, startedAt: string): Promise<Task | null> {
     const oldest = this.db
       .select({ id: agentTasks.id })
       .from(agentTasks)
-      .where(and(eq(agentTasks.employee, employee), eq(agentTasks.status, 'queued')))
+      .where(and(eq(agentTasks.employee, agent), eq(agentTasks.status, 'queued')))
       .orderBy(asc(agentTasks.id))
       .limit(1);
     return (

@@ -3,7 +3,7 @@
 import type Database from 'better-sqlite3';
 import type { Db } from './client';
 import {
-  type ImportedEmployee,
+  type ImportedAgent,
   type ImportedMessage,
   type ImportKind,
   type ImportRepository,
@@ -45,7 +45,7 @@ class SqliteImportSession implements ImportSession {
   private readonly mapped: Database.Statement;
   private readonly employee: Database.Statement;
   private readonly latest: Database.Statement;
-  private readonly insertEmployee: Database.Statement;
+  private readonly insertAgent: Database.Statement;
   private readonly insertMessage: Database.Statement;
   private readonly insertMap: Database.Statement;
 
@@ -60,7 +60,7 @@ class SqliteImportSession implements ImportSession {
          ORDER BY original_at DESC LIMIT 1`,
       )
       .pluck();
-    this.insertEmployee = sqlite.prepare(
+    this.insertAgent = sqlite.prepare(
       'INSERT INTO employees (name, role, smartness, hired_by, hired_at) VALUES (?, ?, ?, ?, ?)',
     );
     this.insertMessage = sqlite.prepare(
@@ -79,7 +79,7 @@ class SqliteImportSession implements ImportSession {
     );
   }
 
-  async existingEmployees(names: string[]): Promise<Set<string>> {
+  async existingAgents(names: string[]): Promise<Set<string>> {
     return new Set(names.filter((name) => this.employee.get(name) !== undefined));
   }
 
@@ -92,10 +92,10 @@ class SqliteImportSession implements ImportSession {
     return found;
   }
 
-  async insertEmployees(rows: ImportedEmployee[]): Promise<void> {
+  async insertAgents(rows: ImportedAgent[]): Promise<void> {
     const importedAt = new Date().toISOString();
     for (const e of rows) {
-      this.insertEmployee.run(e.name, e.role, e.smartness, e.hiredBy, e.hiredAt);
+      this.insertAgent.run(e.name, e.role, e.smartness, e.hiredBy, e.hiredAt);
       this.insertMap.run('employee', e.original.id, e.original.at, e.name, null, importedAt);
     }
   }

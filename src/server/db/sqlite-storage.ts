@@ -2,11 +2,11 @@
 // what a cluster shares (an in-process bus, in-memory send limits, a leader that is always this process).
 import type { Logger } from 'pino';
 import { InProcessBus } from '../ports/bus';
+import { type LeaderLease, SoleInstance } from '../ports/leader-lease';
 import { TokenBucketLimiter } from '../ports/rate-limiter';
 import { SoleDispatch } from './agents-dispatch';
 import { createReadPositions } from './read-positions-sqlite';
 import { SOLE_INSTANCE_SIGNAL } from './settings-signal';
-import { type Singleton, SoleInstance } from './singleton';
 import { SqliteAgentsRepository } from './sqlite-agents-repository';
 import { SqliteAuditRepository } from './sqlite-audit-repository';
 import { SqliteImportRepository } from './sqlite-import-repository';
@@ -34,7 +34,7 @@ export async function openSqliteStorage(
 }
 
 class SqliteStorage implements Storage {
-  private readonly leaders = new Map<LeaderRole, Singleton>();
+  private readonly leaders = new Map<LeaderRole, LeaderLease>();
   private cluster: Cluster | null = null;
   private agentsRepo: SqliteAgentsRepository | null = null;
   private auditRepo: SqliteAuditRepository | null = null;
@@ -78,7 +78,7 @@ class SqliteStorage implements Storage {
     return new TokenBucketLimiter(burst, perSecond);
   }
 
-  leader(role: LeaderRole): Singleton {
+  leader(role: LeaderRole): LeaderLease {
     const lease = this.leaders.get(role) ?? new SoleInstance();
     this.leaders.set(role, lease);
     return lease;

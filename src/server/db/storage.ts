@@ -3,6 +3,7 @@
 // from the bundle and never asks which dialect it talks to.
 import type { Logger } from 'pino';
 import type { Bus } from '../ports/bus';
+import type { LeaderLease } from '../ports/leader-lease';
 import type { LocalPresence } from '../ports/presence';
 import type { RateLimiter } from '../ports/rate-limiter';
 import type { AgentsDispatch } from './agents-dispatch';
@@ -14,7 +15,6 @@ import { openPgStorage } from './pg/pg-storage';
 import type { ReadPositionsRepository } from './read-positions';
 import type { Repository } from './repository';
 import type { SettingsSignal } from './settings-signal';
-import type { Singleton } from './singleton';
 import type { SqliteOptions } from './sqlite-repository';
 import { openSqliteStorage } from './sqlite-storage';
 import type { StatsRepository } from './stats-repository';
@@ -56,11 +56,11 @@ export interface Storage {
   /** Each person's read position (users.markRead / readState). */
   readonly readPositions: ReadPositionsRepository;
   /** The Telegram bridge's storage; given the Telegram role's lease, its writes are fenced by it in a cluster. */
-  transports(role?: Singleton): TransportRepository;
+  transports(role?: LeaderLease): TransportRepository;
   /** A per-key send limit: in memory for one process, one shared bucket per key for a cluster. */
   limiter(burst: number, perSecond: number): RateLimiter;
   /** The lease on a role (one per role, the first call makes it); it resigns when the storage closes. */
-  leader(role: LeaderRole, logger: Logger): Singleton;
+  leader(role: LeaderRole, logger: Logger): LeaderLease;
   /** Joins the other instances: opened by the first call, which says where trouble is logged; closes with the storage. */
   connect(logger: Logger, onListenerError: (error: unknown) => void): Promise<Cluster>;
   close(): Promise<void>;

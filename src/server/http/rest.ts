@@ -53,12 +53,12 @@ const routes: Record<string, Route> = {
   'GET /employees': (caller) => caller.employees.list(),
   'POST /employees': async (caller, req) => {
     const body = await readJsonBody(req);
-    const employee = await caller.employees.hire({
+    const agent = await caller.employees.hire({
       name: field(body, 'name') as string,
       role: field(body, 'role') as string,
       smartness: field(body, 'smartness') as 'normal',
     });
-    return { success: true, employee };
+    return { success: true, employee: agent };
   },
   'DELETE /employees/:name': async (caller, _req, params) => ({
     success: true,

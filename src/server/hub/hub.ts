@@ -19,9 +19,9 @@ import {
   type NewMessage,
   type Repository,
 } from '../db/repository';
+import { DomainError } from '../domain-error';
 import { MAX_SOCKET_BUFFER_BYTES } from '../limits';
 import type { Bus, HubEvent } from '../ports/bus';
-import { ChatError } from './errors';
 import { Fanout } from './fanout';
 import { Presence } from './presence';
 import { ReservedNames, reservedNameMessage } from './reserved-names';
@@ -48,11 +48,11 @@ export interface Deletion {
   othersMessage: boolean;
 }
 
-/** The first validation issue as a ChatError a person can act on. */
-function badInput(error: { issues: { path: PropertyKey[]; message: string }[] }): ChatError {
+/** The first validation issue as a DomainError a person can act on. */
+function badInput(error: { issues: { path: PropertyKey[]; message: string }[] }): DomainError {
   const issue = error.issues[0];
   const field = issue?.path.join('.') || 'input';
-  return new ChatError('BAD_REQUEST', `${field}: ${issue?.message ?? 'invalid'}`);
+  return new DomainError('BAD_REQUEST', `${field}: ${issue?.message ?? 'invalid'}`);
 }
 
 /** The writer's refusal of a change as the error the caller sees. */
@@ -60,7 +60,7 @@ function refused(error: unknown): unknown {
   if (!(error instanceof ChangeRefusedError)) return error;
   const code =
     error.reason === 'not-found' ? 'NOT_FOUND' : error.reason === 'forbidden' ? 'FORBIDDEN' : 'BAD_REQUEST';
-  return new ChatError(code, error.message);
+  return new DomainError(code, error.message);
 }
 
 export interface HubOptions {
@@ -107,7 +107,7 @@ export class Hub {
     });
   }
 
-  /** Validates and commits a message, then publishes it. Rejects with ChatError on bad input; nothing is written. */
+  /** Validates and commits a message, then publishes it. Rejects with DomainError on bad input; nothing is written. */
   async post(input: PostInput, origin: Origin): Promise<Message> {
     const parsed = sendInputSchema.safeParse({
       text: input.text,
@@ -119,13 +119,13 @@ export class Hub {
     if (!parsed.success) throw badInput(parsed.error);
     const { text, replyTo, clientId, threadRoot, alsoToChannel } = parsed.data;
     if (alsoToChannel && (threadRoot === null || threadRoot === undefined))
-      throw new ChatError(
+      throw new DomainError(
         'BAD_REQUEST',
         'alsoToChannel is for thread replies: give threadRoot too, or leave it out',
       );
     // Entry points refuse such names at sign-in already; this holds for any path that forgets to.
     if (input.senderKind === 'user' && this.reservedNames.has(input.sender))
-      throw new ChatError('FORBIDDEN', reservedNameMessage(input.sender));
+      throw new DomainError('FORBIDDEN', reservedNameMessage(input.sender));
     const draft: NewMessage = {
       text,
       sender: input.sender,
@@ -148,11 +148,11 @@ export class Hub {
       }
     } catch (error) {
       if (error instanceof MissingReplyError || error instanceof MissingThreadRootError)
-        throw new ChatError('BAD_REQUEST', error.message);
+        throw new DomainError('BAD_REQUEST', error.message);
       if (error instanceof DuplicateClientIdError) {
         // A retry of a send that was committed (its answer lost on the way): the same message, not a new one.
         if (error.existing.text === text) return error.existing;
-        throw new ChatError('BAD_REQUEST', `clientId ${clientId} was already used for a different message`);
+        throw new DomainError('BAD_REQUEST', `clientId ${clientId} was already used for a different message`);
       }
       throw error;
     }
@@ -216,7 +216,7 @@ export class Hub {
       return { message: change.message, change };
     }
     const [message] = await this.repo.getMessages([op.id]);
-    if (!message) throw new ChatError('NOT_FOUND', `message ${op.id} does not exist`);
+    if (!message) throw new DomainError('NOT_FOUND', `message ${op.id} does not exist`);
     return { message, change: null };
   }
 

@@ -1,4 +1,4 @@
-// Names no person may use: those of the AI employees (issue 14). Every entry point asks here (tRPC and REST
+// Names no person may use: those of the AI agents (issue 14). Every entry point asks here (tRPC and REST
 // sign-in, /legacy, Telegram display names), and the hub refuses a person's message sent under such a name, so
 // `senderKind: 'agent'` and an employee's name stay the agents' own.
 export class ReservedNames {
@@ -10,7 +10,7 @@ export class ReservedNames {
     this.checks.push(check);
   }
 
-  /** Case-insensitive, like employee names and mentions: `Alice` is `alice`. */
+  /** Case-insensitive, like agent names and mentions: `Alice` is `alice`. */
   has(name: string): boolean {
     const lower = name.toLowerCase();
     return this.checks.some((check) => check(lower));

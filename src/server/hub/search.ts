@@ -4,7 +4,7 @@ import type { Message } from '../../shared/message';
 import { parseSearchQuery, type SearchInput, type SearchPage } from '../../shared/search';
 import type { Repository } from '../db/repository';
 import { BadSearchCursorError } from '../db/search';
-import { ChatError } from './errors';
+import { DomainError } from '../domain-error';
 
 export async function searchMessages(
   repo: Repository,
@@ -29,13 +29,13 @@ export async function searchMessages(
     !request.before &&
     !request.after
   )
-    throw new ChatError('BAD_REQUEST', 'Search has no words to look for: type a word (letters or digits)');
+    throw new DomainError('BAD_REQUEST', 'Search has no words to look for: type a word (letters or digits)');
   if (request.before && request.after && Date.parse(request.before) <= Date.parse(request.after))
-    throw new ChatError('BAD_REQUEST', `before:${request.before} is not later than after:${request.after}`);
+    throw new DomainError('BAD_REQUEST', `before:${request.before} is not later than after:${request.after}`);
   try {
     return await repo.search(request);
   } catch (error) {
-    if (error instanceof BadSearchCursorError) throw new ChatError('BAD_REQUEST', error.message);
+    if (error instanceof BadSearchCursorError) throw new DomainError('BAD_REQUEST', error.message);
     throw error;
   }
 }
@@ -55,7 +55,7 @@ export async function messagesAround(
   const newer = await repo.historyAfter(id - 1, half + 1);
   if (newer[0]?.id !== id) {
     const [reply] = await repo.getMessages([id]);
-    throw new ChatError(
+    throw new DomainError(
       'NOT_FOUND',
       reply?.threadRoot !== undefined
         ? `message ${id} lives only in the thread of message ${reply.threadRoot}: open that thread (chat.thread)`

@@ -2,7 +2,7 @@
 // root), oldest first, whichever message of the thread is asked for; older pages by the answer's cursor.
 import type { Message } from '../../shared/message';
 import type { Repository } from '../db/repository';
-import { ChatError } from './errors';
+import { DomainError } from '../domain-error';
 
 export interface Thread {
   root: Message;
@@ -18,10 +18,10 @@ export async function readThread(
   page: { before?: number | null; limit: number },
 ): Promise<Thread> {
   const [asked] = await repo.getMessages([id]);
-  if (!asked) throw new ChatError('NOT_FOUND', `message ${id} does not exist`);
+  if (!asked) throw new DomainError('NOT_FOUND', `message ${id} does not exist`);
   const rootId = asked.threadRoot ?? asked.id;
   const [root] = rootId === asked.id ? [asked] : await repo.getMessages([rootId]);
-  if (!root) throw new ChatError('NOT_FOUND', `the thread of message ${id} does not exist`);
+  if (!root) throw new DomainError('NOT_FOUND', `the thread of message ${id} does not exist`);
   // One more than asked: whether older replies exist, without counting them.
   const found = await repo.threadReplies(rootId, page.before ?? null, page.limit + 1);
   const hasOlder = found.length > page.limit;

@@ -6,10 +6,10 @@ import type { AgentStats } from '../agents/agent-stats';
 import type { Config } from '../config';
 import type { Repository } from '../db/repository';
 import type { SettingsSignal } from '../db/settings-signal';
-import type { Singleton } from '../db/singleton';
 import type { TransportRepository } from '../db/transport-repository';
 import type { Hub } from '../hub/hub';
 import type { SendLimiter } from '../hub/rate-limiter';
+import type { LeaderLease } from '../ports/leader-lease';
 import type { StatCounters } from '../stat-counters';
 import { LegacyTransport } from './legacy/legacy-transport';
 import type { AgentTasksPort } from './telegram/task-messages';
@@ -33,7 +33,7 @@ export interface TransportManagerDeps {
   /** Stored per-hour counters: the statistics' rate-limit hits and errors survive a restart (else this process's). */
   statCounters?: StatCounters;
   /** Who may run the Telegram bridge; with several instances only the holder of this role does. */
-  telegramRole?: Singleton;
+  telegramRole?: LeaderLease;
   /** Tells the other instances about a switch, and hears theirs. */
   settings?: SettingsSignal;
   /** The agents' task timelines, for the Telegram task messages. */

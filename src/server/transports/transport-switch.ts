@@ -6,8 +6,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Repository } from '../db/repository';
 import type { SettingsSignal } from '../db/settings-signal';
-import type { Singleton } from '../db/singleton';
-import { ChatError } from '../hub/errors';
+import { DomainError } from '../domain-error';
+import type { LeaderLease } from '../ports/leader-lease';
 import { Serial } from '../serial';
 import { backoffMs } from './telegram/bot';
 import { RESUME_AFTER_SETTING } from './telegram/outbox';
@@ -35,7 +35,7 @@ export interface TransportSwitchDeps {
   /** The bridge this owner starts and stops. */
   telegram: TelegramTransport;
   /** Who may run the Telegram bridge; with several instances only the holder of this role does. */
-  role?: Singleton;
+  role?: LeaderLease;
   /** Tells the other instances about a switch, and hears theirs. */
   settings?: SettingsSignal;
   /** Counts the Telegram outbox again (at start-up and after each switch, for the figures). */
@@ -107,7 +107,7 @@ export class TransportSwitch {
     const { repo, telegram, logger } = this.deps;
     if (transport === 'telegram') {
       if (!telegram.configured)
-        throw new ChatError(
+        throw new DomainError(
           'PRECONDITION_FAILED',
           'cannot switch to telegram: set TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID and restart the server',
         );
@@ -120,7 +120,7 @@ export class TransportSwitch {
           await telegram.start();
         } catch (error) {
           this.fellBack((error as Error).message);
-          throw new ChatError(
+          throw new DomainError(
             'PRECONDITION_FAILED',
             `cannot switch to telegram: ${(error as Error).message}`,
           );

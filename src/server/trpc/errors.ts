@@ -1,7 +1,7 @@
 // One human-readable message per error, for tRPC clients and the REST routes alike.
 import type { TRPCError } from '@trpc/server';
 import { type core, ZodError } from 'zod';
-import { ChatError } from '../hub/errors';
+import { DomainError } from '../domain-error';
 
 /**
  * Input validation errors read "text: Message text is empty" instead of a JSON dump of zod issues: one sentence per
@@ -30,5 +30,5 @@ function issueSentence(issue: core.$ZodIssue): string {
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export function errorData(error: TRPCError): Record<string, unknown> {
-  return error.cause instanceof ChatError ? error.cause.data : {};
+  return error.cause instanceof DomainError ? error.cause.data : {};
 }

@@ -1,6 +1,6 @@
 // tRPC set-up, in the create-t3-app shape: 1. context type, 2. initialisation, 3. procedures by who may call them.
 import { initTRPC, TRPCError } from '@trpc/server';
-import { ChatError } from '../hub/errors';
+import { DomainError } from '../domain-error';
 import type { Context } from './context';
 import { errorData, humanMessage } from './errors';
 
@@ -21,9 +21,9 @@ export const createCallerFactory = t.createCallerFactory;
 /** 3. PROCEDURES */
 type Result = Awaited<ReturnType<Parameters<Parameters<typeof t.middleware>[0]>[0]['next']>>;
 
-/** Domain errors (ChatError) become TRPCErrors with their code; everything else passes through. */
+/** Domain errors (DomainError) become TRPCErrors with their code; everything else passes through. */
 function mapDomainErrors<R extends Result>(result: R): R {
-  if (!result.ok && result.error.cause instanceof ChatError) {
+  if (!result.ok && result.error.cause instanceof DomainError) {
     const cause = result.error.cause;
     throw new TRPCError({ code: cause.code, message: cause.message, cause });
   }

@@ -35,9 +35,9 @@ const dialects: [string, () => Promise<string>][] = [
   ['postgres', () => postgres.createDatabase()],
 ];
 
-async function newTask(agents: AgentsRepository, employee = 'alice') {
+async function newTask(agents: AgentsRepository, agent = 'alice') {
   return agents.createTask({
-    employee,
+    employee: agent,
     description: 'write the docs',
     model: 'm/x',
     mode: 'build',

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EmployeeExistsError } from '../../../src/server/db/agents-repository';
+import { AgentExistsError } from '../../../src/server/db/agents-repository';
 import {
   DuplicateClientIdError,
   MissingReplyError,
@@ -148,10 +148,10 @@ describe.each(dialects)('storage contract on %s', (_name, databaseUrl) => {
         hiredBy: 'root',
         hiredAt: 'T1',
       };
-      await agents.insertEmployee(ada);
-      await expect(agents.insertEmployee(ada)).rejects.toBeInstanceOf(EmployeeExistsError);
+      await agents.insertAgent(ada);
+      await expect(agents.insertAgent(ada)).rejects.toBeInstanceOf(AgentExistsError);
       // No model chosen at hire: null (AGENT_MODEL, else opencode's default, applies).
-      expect(await agents.listEmployees()).toEqual([{ ...ada, model: null }]);
+      expect(await agents.listAgents()).toEqual([{ ...ada, model: null }]);
       const base = { employee: 'ada', model: 'm', mode: 'build', assignedBy: 'root', messageId: null };
       const one = await agents.createTask({ ...base, description: 'one' });
       const two = await agents.createTask({ ...base, description: 'two' });
@@ -172,8 +172,8 @@ describe.each(dialects)('storage contract on %s', (_name, databaseUrl) => {
         ['stderr', 'b'],
       ]);
       expect(await agents.taskLog(one.id, log[0]?.id ?? 0, 10)).toHaveLength(1);
-      expect(await agents.deleteEmployee('ada')).toBe(true);
-      expect(await agents.getEmployee('ada')).toBeNull();
+      expect(await agents.deleteAgent('ada')).toBe(true);
+      expect(await agents.getAgent('ada')).toBeNull();
     }));
 
   it('claims each queued task once, oldest first, however many claim at the same time', () =>
@@ -188,7 +188,7 @@ describe.each(dialects)('storage contract on %s', (_name, databaseUrl) => {
       expect(claimed.map((t) => t.id).sort((a, b) => a - b)).toEqual([first.id, second.id]);
       expect(claimed.every((t) => t.status === 'running' && t.startedAt === 'T1')).toBe(true);
       expect(await agents.claimNextTask('ada', 'T2')).toBeNull();
-      expect((await agents.listTasks({ employee: 'bob' }))[0]?.status).toBe('queued');
+      expect((await agents.listTasks({ agent: 'bob' }))[0]?.status).toBe('queued');
     }));
 
   it('stores a task’s git branch, base, branch state and commit (null until set, carried by a continuation)', () =>

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RoleLostError } from '../../../src/server/db/singleton';
 import { SqliteRepository } from '../../../src/server/db/sqlite-repository';
 import { openStorage, storageOf } from '../../../src/server/db/storage';
 import { STATE_FORWARD_CURSOR } from '../../../src/server/db/transport-repository';
+import { RoleLostError } from '../../../src/server/ports/leader-lease';
 import { startPostgres, type TestPostgres } from '../../helpers/postgres';
 
 const logger = pino({ level: 'silent' });
@@ -61,7 +61,7 @@ describe.each(dialects)('the storage bundle on %s', (_name, databaseUrl) => {
   it('keeps every repository of the bundle on the one database', async () => {
     const url = await databaseUrl();
     const storage = await openStorage(url);
-    await storage.agents.insertEmployee({
+    await storage.agents.insertAgent({
       name: 'ada',
       role: 'dev',
       smartness: 'normal',
@@ -74,7 +74,7 @@ describe.each(dialects)('the storage bundle on %s', (_name, databaseUrl) => {
 
     const again = await openStorage(url);
     try {
-      expect((await again.agents.listEmployees()).map((e) => e.name)).toEqual(['ada']);
+      expect((await again.agents.listAgents()).map((e) => e.name)).toEqual(['ada']);
       expect((await again.audit.list({ before: null, limit: 5 })).map((e) => e.target)).toEqual(['ada']);
       expect(await again.transports().getState(STATE_FORWARD_CURSOR)).toBe('7');
     } finally {

@@ -121,7 +121,7 @@ describe('cross-site writes', () => {
       body: JSON.stringify({ name, role: 'developer' }),
     });
   const hired = async (name: string) =>
-    (await app.services.agents.list()).some((employee) => employee.name === name);
+    (await app.services.agents.list()).some((agent) => agent.name === name);
 
   it("refuses another origin's no-cors text/plain POST to REST and tRPC, and hires nobody", async () => {
     const evil = { origin: 'https://evil.example', 'content-type': 'text/plain' };

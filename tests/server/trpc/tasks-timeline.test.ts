@@ -17,9 +17,9 @@ afterEach(async () => {
 
 const text = (t: string): TaskEvent => ({ kind: 'text', partId: t, text: t });
 
-async function task(employee = 'alice') {
+async function task(agent = 'alice') {
   return agentsRepositoryFor(services.repo).createTask({
-    employee,
+    employee: agent,
     description: 'write the docs',
     model: 'm/x',
     mode: 'build',

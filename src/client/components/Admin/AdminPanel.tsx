@@ -1,10 +1,10 @@
-// The admin area beside the chat: transport and switch, employees (hire/fire), tasks (stop, logs), statistics.
+// The admin area beside the chat: transport and switch, agents (hire/fire), tasks (stop, logs), statistics.
 import { ArrowLeft } from 'lucide-react';
 import { AgentsCard } from './AgentsCard';
-import { EmployeesCard } from './EmployeesCard';
 import { StatsCard } from './StatsCard';
 import { TasksCard } from './TasksCard';
 import { TransportCard } from './TransportCard';
+import { WorkerCard } from './WorkerCard';
 
 export function AdminPanel({ onClose }: { onClose(): void }) {
   return (
@@ -25,8 +25,8 @@ export function AdminPanel({ onClose }: { onClose(): void }) {
       </header>
       <div className="mx-auto grid max-w-4xl gap-4 p-4">
         <TransportCard />
-        <EmployeesCard />
         <AgentsCard />
+        <WorkerCard />
         <TasksCard />
         <StatsCard />
       </div>

@@ -24,7 +24,7 @@ export function useTaskCards(): (message: Message) => Task | undefined {
     return map;
   }, [tasks.data]);
 
-  // Ack message id -> task: the lowest-id reply from the task's employee to the asking message.
+  // Ack message id -> task: the lowest-id reply from the task's agent to the asking message.
   const messages = useChatStore((s) => s.messages);
   const byAck = useMemo(() => {
     const map = new Map<number, Task>();

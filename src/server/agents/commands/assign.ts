@@ -2,7 +2,7 @@
 // agent's "on it" in the chat, addressed to whoever assigned it; then it starts where the agents run. The task has no
 // chat message of its own, so that acknowledgement becomes it: the task's talk goes in the acknowledgement's thread.
 import type { User } from '../../auth';
-import type { Employee, Task } from '../../db/agents-repository';
+import type { Agent, Task } from '../../db/agents-repository';
 import { withRoomInQueue } from '../queue-cap';
 import type { AssignInput } from '../schemas';
 import type { CommandDeps, Seat } from './seat';
@@ -15,21 +15,21 @@ export async function assign(
   input: AssignInput,
   by: User,
 ): Promise<{ task: Task; ahead: number }> {
-  const employee = await seat.employee(input.employee);
-  const result = await d.runner.withLock(employee.name, () => queueTask(d, employee, input, by));
-  return { task: await seat.queued(employee.name, result.task), ahead: result.ahead };
+  const agent = await seat.agent(input.employee);
+  const result = await d.runner.withLock(agent.name, () => queueTask(d, agent, input, by));
+  return { task: await seat.queued(agent.name, result.task), ahead: result.ahead };
 }
 
 /** Queues the task and posts the agent's acknowledgement (call under the employee's runner lock). */
 export async function queueTask(
   d: QueueDeps,
-  employee: Employee,
+  agent: Agent,
   input: AssignInput,
   by: User,
 ): Promise<{ task: Task; ahead: number }> {
   const queued = await withRoomInQueue(d.repo, by, () =>
     d.runner.enqueue({
-      employee,
+      employee: agent,
       description: input.description,
       assignedBy: by.id,
       messageId: null,
@@ -38,14 +38,14 @@ export async function queueTask(
     }),
   );
   const ack = d.responder().acknowledge({
-    agent: employee,
+    agent: agent,
     task: queued.task.description,
     ahead: queued.ahead,
     seed: queued.task.id,
   });
-  // Without git, tasks take turns across employees: the acknowledgement says whose this one waits for.
-  const turn = await d.runner.turnNote(employee.name);
-  const posted = await d.voice.say(employee.name, `@${by.id} ${ack}${turn ? ` (${turn}.)` : ''}`, {
+  // Without git, tasks take turns across agents: the acknowledgement says whose this one waits for.
+  const turn = await d.runner.turnNote(agent.name);
+  const posted = await d.voice.say(agent.name, `@${by.id} ${ack}${turn ? ` (${turn}.)` : ''}`, {
     apiReply: true,
   });
   if (!posted) return queued;

@@ -2,7 +2,7 @@
 // branch, by an admin or whoever assigned it; within the same cap of waiting tasks as tasks.assign and mentions.
 import type { User } from '../../auth';
 import type { Task } from '../../db/agents-repository';
-import { ChatError } from '../../hub/errors';
+import { DomainError } from '../../domain-error';
 import { withRoomInQueue } from '../queue-cap';
 import type { Roster } from '../roster';
 import type { CommandDeps } from './seat';
@@ -14,22 +14,22 @@ export async function continueTask(
   text = 'continue',
 ): Promise<{ task: Task; ahead: number }> {
   const previous = await d.repo.getTask(id);
-  if (!previous) throw new ChatError('NOT_FOUND', `there is no task #${id}`);
+  if (!previous) throw new DomainError('NOT_FOUND', `there is no task #${id}`);
   if (!previous.sessionId)
-    throw new ChatError('PRECONDITION_FAILED', `task #${id} has no opencode session to continue`);
+    throw new DomainError('PRECONDITION_FAILED', `task #${id} has no opencode session to continue`);
   if (['queued', 'running', 'stuck'].includes(previous.status))
-    throw new ChatError('PRECONDITION_FAILED', `task #${id} is still ${previous.status}`);
+    throw new DomainError('PRECONDITION_FAILED', `task #${id} is still ${previous.status}`);
   if (by.role !== 'admin' && by.id !== previous.assignedBy)
-    throw new ChatError(
+    throw new DomainError(
       'FORBIDDEN',
       `only an admin or ${previous.assignedBy} (who assigned it) may continue it`,
     );
-  const employee = d.roster.get(previous.employee);
-  if (!employee || d.following) throw new ChatError('NOT_FOUND', `${previous.employee} is not working here`);
-  const queued = await d.runner.withLock(employee.name, () =>
+  const agent = d.roster.get(previous.employee);
+  if (!agent || d.following) throw new DomainError('NOT_FOUND', `${previous.employee} is not working here`);
+  const queued = await d.runner.withLock(agent.name, () =>
     withRoomInQueue(d.repo, by, () =>
       d.runner.enqueue({
-        employee,
+        employee: agent,
         description: text,
         assignedBy: by.id,
         messageId: previous.messageId,
@@ -39,6 +39,6 @@ export async function continueTask(
       }),
     ),
   );
-  await d.runner.startNext(employee.name);
+  await d.runner.startNext(agent.name);
   return { task: (await d.repo.getTask(queued.task.id)) ?? queued.task, ahead: queued.ahead };
 }

@@ -1,5 +1,5 @@
 // employees.fire, and a firing seen by the instance running the agents when it reloads the roster: the employee's
-// queue is cancelled, the employee removed, and the task it was running stopped.
+// queue is cancelled, the agent removed, and the task it was running stopped.
 import type { AgentsRepository, Task } from '../../db/agents-repository';
 import type { TaskRunner } from '../task-runner';
 import type { CommandDeps, Seat } from './seat';
@@ -16,13 +16,13 @@ export async function fire(
   name: string,
   by: string,
 ): Promise<FireResult> {
-  await seat.employee(name);
+  await seat.agent(name);
   const reason = `${name} was fired by ${by}`;
   // After any launch in progress for them (the runner's lock), so a worker that was starting is stopped too.
   const cancelled = await d.exclusive(() =>
     d.runner.withLock(name, async () => {
       const tasks = await cancelQueue(d.repo, name, reason);
-      await d.repo.deleteEmployee(name);
+      await d.repo.deleteAgent(name);
       seat.left(name);
       return tasks;
     }),

@@ -1,7 +1,7 @@
 // What the agents' commands (hire, fire, assign, stop) need, and the part of them that differs between the
 // instance running the agents (Leader) and the others of a cluster (Follower): the commands' bodies live once.
 import type { Logger } from 'pino';
-import type { AgentsRepository, Employee, Task } from '../../db/agents-repository';
+import type { Agent, AgentsRepository, Task } from '../../db/agents-repository';
 import type { Responder } from '../responder';
 import type { TaskRunner } from '../task-runner';
 import type { Voice } from '../voice';
@@ -16,14 +16,14 @@ export interface CommandDeps {
   exclusive: <T>(fn: () => Promise<T>) => Promise<T>;
 }
 
-/** The role's side of the commands: where employees and running tasks are read, who is told, how work stops. */
+/** The role's side of the commands: where agents and running tasks are read, who is told, how work stops. */
 export interface Seat {
-  /** The employee, or NOT_FOUND (from the live roster where the agents run, else from the table). */
-  employee(name: string): Promise<Employee>;
+  /** The agent, or NOT_FOUND (from the live roster where the agents run, else from the table). */
+  agent(name: string): Promise<Agent>;
   /** The employee's running or stuck task, if any. */
   runningTask(name: string): Promise<Task | null>;
-  /** The employee was inserted (the live roster announces it) or deleted (it announces the departure). */
-  joined(employee: Employee): void;
+  /** The agent was inserted (the live roster announces it) or deleted (it announces the departure). */
+  joined(employee: Agent): void;
   left(name: string): void;
   /** The roster or a queue changed: the other instances are told (and, off the agents, the mirror reloads). */
   announce(): Promise<void>;

@@ -2,20 +2,15 @@
 // recorded (stopped), wherever the agents run.
 import type { User } from '../../auth';
 import type { AgentsRepository, Task } from '../../db/agents-repository';
-import { assertMayStop, noRunningTask } from '../employee-view';
+import { assertMayStop, noRunningTask } from '../agent-view';
 import type { Seat } from './seat';
 
-export async function stopTask(
-  repo: AgentsRepository,
-  seat: Seat,
-  employee: string,
-  by: User,
-): Promise<Task> {
-  await seat.employee(employee);
-  const task = await seat.runningTask(employee);
+export async function stopTask(repo: AgentsRepository, seat: Seat, agent: string, by: User): Promise<Task> {
+  await seat.agent(agent);
+  const task = await seat.runningTask(agent);
   if (!task) {
-    const queued = await repo.listTasks({ employee, statuses: ['queued'] });
-    throw noRunningTask(employee, queued.length);
+    const queued = await repo.listTasks({ agent, statuses: ['queued'] });
+    throw noRunningTask(agent, queued.length);
   }
   assertMayStop(task, by);
   return seat.stop(task, `stopped by ${by.id}`);

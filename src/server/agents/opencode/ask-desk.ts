@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { TaskEvent } from '../../../shared/task-timeline';
 import type { User } from '../../auth';
 import type { Task } from '../../db/agents-repository';
-import { ChatError } from '../../hub/errors';
+import { DomainError } from '../../domain-error';
 import { clip, type Voice } from '../voice';
 import type { OpencodeServer } from './opencode-server';
 
@@ -129,21 +129,21 @@ export class AskDesk {
   }
 
   /**
-   * Answers an ask as `by`. Throws ChatError: NOT_FOUND (no such ask), FORBIDDEN (not the assigner or an admin),
+   * Answers an ask as `by`. Throws DomainError: NOT_FOUND (no such ask), FORBIDDEN (not the assigner or an admin),
    * PRECONDITION_FAILED (already answered, naming by whom), BAD_REQUEST (not an answer it understands).
    */
   async answer(askId: string, answer: string, by: User): Promise<PendingAsk> {
     const ask = this.asks.get(askId);
-    if (!ask) throw new ChatError('NOT_FOUND', `there is no open question or permission request ${askId}`);
+    if (!ask) throw new DomainError('NOT_FOUND', `there is no open question or permission request ${askId}`);
     if (ask.settled)
-      throw new ChatError(
+      throw new DomainError(
         'PRECONDITION_FAILED',
         ask.answeredBy
           ? `@${ask.answeredBy} already answered this (${ask.answer})`
           : `this was already closed: ${ask.answer}`,
       );
     if (!this.mayAnswer(ask, by))
-      throw new ChatError(
+      throw new DomainError(
         'FORBIDDEN',
         `only @${ask.task.assignedBy} (who assigned the task) or an admin may answer this`,
       );
@@ -152,7 +152,7 @@ export class AskDesk {
     if (ask.kind === 'permission') {
       const match = /^(allow|yes|ok|once|always|deny|no|reject)\b[\s:,—-]*([\s\S]*)$/i.exec(trimmed);
       if (!match)
-        throw new ChatError(
+        throw new DomainError(
           'BAD_REQUEST',
           'answer allow, always, or deny followed by the reason (e.g. "deny use npm")',
         );
@@ -173,7 +173,7 @@ export class AskDesk {
       });
     } else {
       if (!trimmed)
-        throw new ChatError('BAD_REQUEST', 'the answer is empty: reply with text or an option number');
+        throw new DomainError('BAD_REQUEST', 'the answer is empty: reply with text or an option number');
       const number = /^\d+$/.test(trimmed) ? Number(trimmed) : null;
       const chosen = number !== null && number >= 1 ? ask.options[number - 1] : undefined;
       const value = chosen ?? trimmed;

@@ -2,7 +2,7 @@
 // opencode offers, builds the prompt, and starts (or continues) the task's session.
 import type { Logger } from 'pino';
 import type { TaskEvent } from '../../../shared/task-timeline';
-import type { AgentsRepository, Employee, LogStream, Task } from '../../db/agents-repository';
+import type { Agent, AgentsRepository, LogStream, Task } from '../../db/agents-repository';
 import type { ChatLine } from '../responder';
 import { AskDesk } from './ask-desk';
 import { unknownModel } from './failure';
@@ -83,7 +83,7 @@ export class OpencodeDriver {
 
   /** Starts the task's session (or re-attaches to it: `attachOnly`). Throws SessionStartError. */
   async start(
-    employee: Employee,
+    agent: Agent,
     task: Task & { sessionId?: string | null },
     hooks: SessionHooks,
     options: {
@@ -101,7 +101,7 @@ export class OpencodeDriver {
       options.prompt ??
       (sessionID
         ? followUpPrompt(task, options.interrupted ?? false)
-        : taskPrompt(employee, task, await this.d.context(task)));
+        : taskPrompt(agent, task, await this.d.context(task)));
     try {
       return await SessionRun.start(
         {

@@ -1,13 +1,13 @@
 // The first prompt of a task's opencode session: who the agent is, the task, and the chat lines that led to it.
-import type { Employee, Task } from '../../db/agents-repository';
+import type { Agent, Task } from '../../db/agents-repository';
 import type { ChatLine } from '../responder';
 import { describeRole } from '../roles';
 import { clip } from '../voice';
 
-export function taskPrompt(employee: Employee, task: Task, context: ChatLine[]): string {
+export function taskPrompt(agent: Agent, task: Task, context: ChatLine[]): string {
   const lines = context.map((l) => `${l.sender}: ${clip(l.text.replace(/\s*\n\s*/g, ' '), 300)}`);
   return [
-    `You are ${employee.name}, ${describeRole(employee.role)} on a software team that talks in a team chat.`,
+    `You are ${agent.name}, ${describeRole(agent.role)} on a software team that talks in a team chat.`,
     `Your task (from ${task.assignedBy}): ${task.description}`,
     ...(lines.length ? ['', 'The conversation that led to it:', ...lines] : []),
     '',

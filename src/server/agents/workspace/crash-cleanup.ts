@@ -29,11 +29,11 @@ export async function saveInterrupted(
     // A SIGKILL during a commit leaves the worktree's index lock; nothing of ours runs at start-up.
     await rm(join(gitDir, 'index.lock'), { force: true });
     if ((await uncommitted(tree.path, { untracked: true })).length === 0) return null;
-    const employee = branch.split('/')[1] ?? 'agent';
+    const agent = branch.split('/')[1] ?? 'agent';
     await git(tree.path, ['add', '--all']);
-    const message = `WIP (interrupted): task #${taskId}\n\nThe server stopped while task #${taskId} was working; this keeps its work so it can be continued.\n\nCo-authored-by: ${employee} <${agentIdentity(employee).email}>\n`;
+    const message = `WIP (interrupted): task #${taskId}\n\nThe server stopped while task #${taskId} was working; this keeps its work so it can be continued.\n\nCo-authored-by: ${agent} <${agentIdentity(agent).email}>\n`;
     await git(tree.path, ['commit', '--quiet', '--no-verify', '-m', message], {
-      env: identityEnv(agentIdentity(employee)),
+      env: identityEnv(agentIdentity(agent)),
     });
     return commitOf(repo.top, headsRef(branch));
   } catch (err) {

@@ -33,12 +33,12 @@ function refComponent(name: string): string {
   return part || 'agent';
 }
 
-/** `agent/<employee>/<taskId>-<slug>`: always a valid branch name (git check-ref-format --branch). */
+/** `agent/<agent>/<taskId>-<slug>`: always a valid branch name (git check-ref-format --branch). */
 export function branchNameFor(task: Pick<Task, 'id' | 'employee' | 'description'>): string {
   return `agent/${refComponent(task.employee)}/${task.id}-${slugOf(task.description)}`;
 }
 
-/** The task id in an `agent/<employee>/<id>-…` branch name, null for other branches. */
+/** The task id in an `agent/<agent>/<id>-…` branch name, null for other branches. */
 export function taskIdOfBranch(branch: string): number | null {
   const match = /^agent\/[^/]+\/(\d+)(?:-|$)/.exec(branch);
   return match ? Number(match[1]) : null;
@@ -54,9 +54,9 @@ export interface Identity {
 }
 
 /** The agent as a commit author: its name at an address that cannot receive mail. */
-export const agentIdentity = (employee: string): Identity => ({
-  name: employee,
-  email: `${refComponent(employee)}@agents.opencode-slack.invalid`,
+export const agentIdentity = (agent: string): Identity => ({
+  name: agent,
+  email: `${refComponent(agent)}@agents.opencode-slack.invalid`,
 });
 
 /** The server commits and merges; people are named in the message, never impersonated. */

@@ -1,10 +1,10 @@
-// PostgreSQL implementation of the agents repository (employees, tasks, task logs), sharing the chat pool.
+// PostgreSQL implementation of the agents repository (agents, tasks, task logs), sharing the chat pool.
 import { and, asc, desc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm';
 import type { TaskEvent, TaskUpdate } from '../../../shared/task-timeline';
 import {
+  type Agent,
+  AgentExistsError,
   type AgentsRepository,
-  type Employee,
-  EmployeeExistsError,
   FINISHED_STATUSES,
   type LogStream,
   type NewTask,
@@ -28,26 +28,26 @@ const isUniqueViolation = (error: unknown) =>
 export class PgAgentsRepository implements AgentsRepository {
   constructor(private readonly db: PgDb) {}
 
-  async listEmployees(): Promise<Employee[]> {
+  async listAgents(): Promise<Agent[]> {
     return this.db.select().from(employees).orderBy(asc(employees.hiredAt), asc(employees.name));
   }
 
-  async getEmployee(name: string): Promise<Employee | null> {
+  async getAgent(name: string): Promise<Agent | null> {
     const rows = await this.db.select().from(employees).where(eq(employees.name, name));
     return rows[0] ?? null;
   }
 
-  async insertEmployee(employee: Employee): Promise<Employee> {
+  async insertAgent(agent: Agent): Promise<Agent> {
     try {
-      const rows = await this.db.insert(employees).values(employee).returning();
-      return rows[0] as Employee;
+      const rows = await this.db.insert(employees).values(agent).returning();
+      return rows[0] as Agent;
     } catch (error) {
-      if (isUniqueViolation(error)) throw new EmployeeExistsError(employee.name);
+      if (isUniqueViolation(error)) throw new AgentExistsError(agent.name);
       throw error;
     }
   }
 
-  async deleteEmployee(name: string): Promise<boolean> {
+  async deleteAgent(name: string): Promise<boolean> {
     const rows = await this.db.delete(employees).where(eq(employees.name, name)).returning();
     return rows.length > 0;
   }
@@ -68,7 +68,7 @@ export class PgAgentsRepository implements AgentsRepository {
 
   async listTasks(query: TaskQuery = {}): Promise<Task[]> {
     const conditions: SQL[] = [];
-    if (query.employee) conditions.push(eq(agentTasks.employee, query.employee));
+    if (query.agent) conditions.push(eq(agentTasks.employee, query.agent));
     if (query.statuses) conditions.push(inArray(agentTasks.status, query.statuses));
     const select = this.db
       .select()
@@ -88,14 +88,14 @@ export class PgAgentsRepository implements AgentsRepository {
     return rows[0];
   }
 
-  async claimNextTask(employee: string, startedAt: string): Promise<Task | null> {
+  async claimNextTask(agent: string, startedAt: string): Promise<Task | null> {
     // SKIP LOCKED: a claimer never waits behind another's claim of the same row; it takes the next one or none.
     // `id = (scalar subquery)`, not IN: PostgreSQL may re-run an IN subquery per row (a semi join), and each
     // re-run locks and returns the next queued task, so one claim would take them all.
     const oldest = this.db
       .select({ id: agentTasks.id })
       .from(agentTasks)
-      .where(and(eq(agentTasks.employee, employee), eq(agentTasks.status, 'queued')))
+      .where(and(eq(agentTasks.employee, agent), eq(agentTasks.status, 'queued')))
       .orderBy(asc(agentTasks.id))
       .limit(1)
       .for('update', { skipLocked: true });

@@ -2,7 +2,7 @@
 // batch of rows (unnest), and the messages advisory lock held throughout so imported ids commit in id order.
 import type pg from 'pg';
 import {
-  type ImportedEmployee,
+  type ImportedAgent,
   type ImportedMessage,
   type ImportKind,
   type ImportRepository,
@@ -28,8 +28,7 @@ export class PgImportRepository implements ImportRepository {
         if (session.lastMessageId !== null) {
           await client.query('SELECT pg_notify($1, $2)', [CHANNELS.messages, String(session.lastMessageId)]);
         }
-        if (session.employeesAdded)
-          await client.query('SELECT pg_notify($1, $2)', [CHANNELS.agents, 'import']);
+        if (session.agentsAdded) await client.query('SELECT pg_notify($1, $2)', [CHANNELS.agents, 'import']);
         await client.query('COMMIT');
       } else await client.query('ROLLBACK');
       return result;
@@ -45,7 +44,7 @@ export class PgImportRepository implements ImportRepository {
 
 class PgImportSession implements ImportSession {
   lastMessageId: number | null = null;
-  employeesAdded = false;
+  agentsAdded = false;
 
   constructor(private readonly client: pg.PoolClient) {}
 
@@ -61,7 +60,7 @@ class PgImportSession implements ImportSession {
     return new Set(rows.map((r) => originalKey(r)).filter((key) => wanted.has(key)));
   }
 
-  async existingEmployees(names: string[]): Promise<Set<string>> {
+  async existingAgents(names: string[]): Promise<Set<string>> {
     if (names.length === 0) return new Set();
     const { rows } = await this.client.query<{ name: string }>(
       'SELECT name FROM employees WHERE name = ANY($1::text[])',
@@ -81,7 +80,7 @@ class PgImportSession implements ImportSession {
     return new Map(rows.map((r) => [r.id, Number(r.target)]));
   }
 
-  async insertEmployees(rows: ImportedEmployee[]): Promise<void> {
+  async insertAgents(rows: ImportedAgent[]): Promise<void> {
     if (rows.length === 0) return;
     const importedAt = new Date().toISOString();
     await this.client.query(
@@ -100,7 +99,7 @@ class PgImportSession implements ImportSession {
       rows.map((e) => ({ ...e.original, target: e.name, conversation: null })),
       importedAt,
     );
-    this.employeesAdded = true;
+    this.agentsAdded = true;
   }
 
   async insertMessages(rows: ImportedMessage[]): Promise<number[]> {

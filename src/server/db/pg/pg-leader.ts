@@ -6,13 +6,13 @@ import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { RoleLostError, type Singleton } from '../singleton';
+import { type LeaderLease, RoleLostError } from '../../ports/leader-lease';
 import type { PgDb, PgTx } from './client';
 
 /** application_name of a lock connection: `ocs-leader-<role>` (pg_stat_activity, tests). */
 export const leaderApplicationName = (role: string) => `ocs-leader-${role}`;
 
-export class PgLeader implements Singleton {
+export class PgLeader implements LeaderLease {
   private client: pg.Client | null = null;
   /** drizzle over the lock connection while this instance leads. */
   private lockDb: PgDb | null = null;

@@ -1,7 +1,7 @@
 // The PostgreSQL storage bundle: every repository on the shared pool, and what several instances share through the
 // database — the cluster bus (LISTEN/NOTIFY and a tailer), send-limit buckets, leader locks, the doorbells.
 import type { Logger } from 'pino';
-import type { Singleton } from '../singleton';
+import type { LeaderLease } from '../../ports/leader-lease';
 import type { Cluster, LeaderRole, Storage } from '../storage';
 import { LOCKS } from './locks';
 import { PgAgentsDispatch } from './pg-agents-dispatch';
@@ -58,7 +58,7 @@ class PgStorage implements Storage {
   }
 
   /** Fenced by `role` when it is this storage's Telegram lease: only its holder's writes commit. */
-  transports(role?: Singleton): PgTransportRepository {
+  transports(role?: LeaderLease): PgTransportRepository {
     const fence = [...this.leaders.values()].find((leader) => leader === role) ?? null;
     return new PgTransportRepository(this.messages.database, fence);
   }

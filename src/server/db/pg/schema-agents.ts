@@ -1,4 +1,4 @@
-// PostgreSQL tables for AI employees, their tasks and worker output: the twin of ../schema-agents.ts.
+// PostgreSQL tables for AI agents, their tasks and worker output: the twin of ../schema-agents.ts.
 import { bigint, index, integer, pgTable, text } from 'drizzle-orm/pg-core';
 import { branchStates, logStreams, smartnessLevels, taskStatuses } from '../schema-agents';
 

@@ -6,8 +6,8 @@ import type { Logger } from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { authenticate, userIdSchema } from '../../auth';
 import type { Config } from '../../config';
+import { DomainError } from '../../domain-error';
 import { closeThenDestroy } from '../../http/ws-close';
-import { ChatError } from '../../hub/errors';
 import type { Hub } from '../../hub/hub';
 import type { SendLimiter } from '../../hub/rate-limiter';
 import { reservedNameMessage } from '../../hub/reserved-names';
@@ -242,7 +242,7 @@ export class LegacyTransport implements Transport {
       const message = await this.deps.hub.post({ text, replyTo, sender: user, senderKind: 'user' }, 'legacy');
       this.handlers.emit(message);
     } catch (error) {
-      if (!(error instanceof ChatError)) throw error;
+      if (!(error instanceof DomainError)) throw error;
       this.send(socket, errorFrame(error.message, error.code.toLowerCase()));
     }
   }

@@ -4,10 +4,10 @@ import type { CallbackQuery, ReactionType, Message as TelegramMessage, Update } 
 import type { Logger } from 'pino';
 import type { Message } from '../../../shared/message';
 import type { Repository } from '../../db/repository';
-import { RoleLostError } from '../../db/singleton';
 import { STATE_UPDATE_OFFSET, type TransportRepository } from '../../db/transport-repository';
-import { ChatError } from '../../hub/errors';
+import { DomainError } from '../../domain-error';
 import type { Hub } from '../../hub/hub';
+import { RoleLostError } from '../../ports/leader-lease';
 import { backoffMs, describeTelegramError, grammySignal, sleep } from './bot';
 import { entitiesToMarkdown } from './entities';
 import { telegramSender } from './format';
@@ -228,7 +228,7 @@ export class Inbound {
       for (const e of after) if (!before.has(e)) await this.hub.react({ id, emoji: e, on: true }, by);
       return skip('reaction applied');
     } catch (error) {
-      if (!(error instanceof ChatError)) throw error;
+      if (!(error instanceof DomainError)) throw error;
       this.logger.warn({ updateId: update.update_id, reason: error.message }, 'telegram change refused');
       return skip(error.message);
     }
@@ -278,7 +278,7 @@ export class Inbound {
     try {
       posted = await this.hub.post({ text, replyTo, sender, senderKind: 'user' }, 'telegram');
     } catch (error) {
-      if (!(error instanceof ChatError)) throw error;
+      if (!(error instanceof DomainError)) throw error;
       await this.store.completeUpdate(update.update_id, null, error.message);
       this.logger.warn({ updateId: update.update_id, reason: error.message }, 'telegram message refused');
       return;

@@ -6,13 +6,13 @@ import type { ReactionTypeEmoji } from 'grammy/types';
 import type { Logger } from 'pino';
 import type { Message, MessageChange } from '../../../shared/message';
 import type { Repository } from '../../db/repository';
-import { RoleLostError } from '../../db/singleton';
 import {
   type OutboxItem,
   type OutboxPart,
   STATE_FORWARD_CURSOR,
   type TransportRepository,
 } from '../../db/transport-repository';
+import { RoleLostError } from '../../ports/leader-lease';
 import { backoffMs, describeTelegramError, grammySignal, sleep } from './bot';
 import { renderForTelegram } from './format';
 import { opOf, rowOf } from './outbox-ops';

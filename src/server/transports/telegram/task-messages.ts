@@ -8,9 +8,9 @@ import type { CallbackQuery } from 'grammy/types';
 import type { Logger } from 'pino';
 import { applyUpdate, emptyCard, type TaskCardState } from '../../../shared/task-card';
 import type { TaskUpdate } from '../../../shared/task-timeline';
-import { RoleLostError } from '../../db/singleton';
 import { STATE_TASK_CURSOR, type TransportRepository } from '../../db/transport-repository';
 import type { Subscriber, SubscriberOptions } from '../../hub/fanout';
+import { RoleLostError } from '../../ports/leader-lease';
 import { backoffMs, describeTelegramError, grammySignal, sleep } from './bot';
 import { telegramSender } from './format';
 import {

@@ -1,6 +1,6 @@
 // Chat procedures that change what was said: chat.edit and chat.delete (part of the chat router; the hub does the work).
 import { deleteInputSchema, editInputSchema } from '../../../shared/message-changes';
-import { ChatError } from '../../hub/errors';
+import { DomainError } from '../../domain-error';
 import type { Services } from '../../services';
 import { authedProcedure } from '../init';
 
@@ -9,9 +9,13 @@ async function takeSendToken(services: Services, user: string, viaSocket: boolea
   const taken = await services.limiter.take(user, viaSocket ? 'person' : 'bulk');
   if (taken.ok) return;
   const seconds = Math.ceil(taken.retryAfterMs / 1000);
-  throw new ChatError('TOO_MANY_REQUESTS', `editing too fast: wait ${seconds} s (${taken.retryAfterMs} ms)`, {
-    retryAfterMs: taken.retryAfterMs,
-  });
+  throw new DomainError(
+    'TOO_MANY_REQUESTS',
+    `editing too fast: wait ${seconds} s (${taken.retryAfterMs} ms)`,
+    {
+      retryAfterMs: taken.retryAfterMs,
+    },
+  );
 }
 
 export const chatChangeProcedures = {

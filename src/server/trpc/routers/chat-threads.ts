@@ -1,7 +1,7 @@
 // Chat procedures of reactions and threads: chat.react and chat.thread (part of the chat router; the hub does the
 // work). Thread replies themselves are sent with chat.send and its threadRoot / alsoToChannel.
 import { reactInputSchema, threadInputSchema } from '../../../shared/message-changes';
-import { ChatError } from '../../hub/errors';
+import { DomainError } from '../../domain-error';
 import { readThread } from '../../hub/threads';
 import { authedProcedure } from '../init';
 
@@ -18,7 +18,7 @@ export const chatThreadProcedures = {
     );
     if (!taken.ok) {
       const seconds = Math.ceil(taken.retryAfterMs / 1000);
-      throw new ChatError(
+      throw new DomainError(
         'TOO_MANY_REQUESTS',
         `reacting too fast: wait ${seconds} s (${taken.retryAfterMs} ms)`,
         { retryAfterMs: taken.retryAfterMs },

@@ -9,7 +9,7 @@ import {
   sendInputSchema,
 } from '../../../shared/message';
 import { aroundInputSchema, searchInputSchema } from '../../../shared/search';
-import { ChatError } from '../../hub/errors';
+import { DomainError } from '../../domain-error';
 import { messagesAround, searchMessages } from '../../hub/search';
 import { authedProcedure } from '../init';
 import { chatChangeProcedures } from './chat-changes';
@@ -27,7 +27,7 @@ export const chatRouter = {
     const taken = await limiter.take(ctx.user.id, origin === 'websocket' ? 'person' : 'bulk');
     if (!taken.ok) {
       const seconds = Math.ceil(taken.retryAfterMs / 1000);
-      throw new ChatError(
+      throw new DomainError(
         'TOO_MANY_REQUESTS',
         `sending too fast: wait ${seconds} s (${taken.retryAfterMs} ms)`,
         {

@@ -1,7 +1,7 @@
-// Employees: the AI agents on the team. Anyone signed in may list them; only admins hire and fire.
+// Agents: the AI agents on the team. Anyone signed in may list them; only admins hire and fire.
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { employeeNameSchema, hireInputSchema } from '../../agents/schemas';
+import { agentNameSchema, hireInputSchema } from '../../agents/schemas';
 import { auditedProcedure } from '../audited';
 import { authedProcedure } from '../init';
 
@@ -13,6 +13,6 @@ export const employeesRouter = {
     .mutation(({ ctx, input }) => ctx.services.agents.hire(input, ctx.user.id)),
 
   fire: auditedProcedure
-    .input(z.object({ name: employeeNameSchema }))
+    .input(z.object({ name: agentNameSchema }))
     .mutation(({ ctx, input }) => ctx.services.agents.fire(input.name, ctx.user.id)),
 } satisfies TRPCRouterRecord;

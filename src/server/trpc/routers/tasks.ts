@@ -2,7 +2,7 @@
 // and discard of a task's git branch.
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { assignInputSchema, employeeNameSchema } from '../../agents/schemas';
+import { agentNameSchema, assignInputSchema } from '../../agents/schemas';
 import { taskStatuses } from '../../db/schema-agents';
 import { auditedAuthedProcedure } from '../audited';
 import { adminProcedure, authedProcedure } from '../init';
@@ -18,7 +18,7 @@ export const tasksRouter = {
     .input(
       z
         .object({
-          employee: employeeNameSchema.optional(),
+          employee: agentNameSchema.optional(),
           status: z
             .array(z.enum(taskStatuses, { error: `status must be one of ${taskStatuses.join(', ')}` }))
             .optional(),
@@ -32,7 +32,7 @@ export const tasksRouter = {
         .default({}),
     )
     .query(({ ctx, input }) =>
-      ctx.services.agents.listTasks({ employee: input.employee, statuses: input.status, limit: input.limit }),
+      ctx.services.agents.listTasks({ agent: input.employee, statuses: input.status, limit: input.limit }),
     ),
 
   assign: authedProcedure
@@ -41,7 +41,7 @@ export const tasksRouter = {
 
   // Admin or the assigner: checked in the service, which knows who assigned the running task.
   stop: auditedAuthedProcedure
-    .input(z.object({ employee: employeeNameSchema }))
+    .input(z.object({ employee: agentNameSchema }))
     .mutation(({ ctx, input }) => ctx.services.agents.stopTask(input.employee, ctx.user)),
 
   log: authedProcedure

@@ -29,9 +29,9 @@ const from =
   (m: Message) =>
     m.sender === agent && m.text.startsWith(start) && m.id > after;
 
-async function taskOf(services: Services, employee: string) {
-  const [task] = await callerFor(services, carol).tasks.list({ employee });
-  if (!task) throw new Error(`${employee} has no task`);
+async function taskOf(services: Services, agent: string) {
+  const [task] = await callerFor(services, carol).tasks.list({ employee: agent });
+  if (!task) throw new Error(`${agent} has no task`);
   return task;
 }
 

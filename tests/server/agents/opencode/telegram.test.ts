@@ -49,7 +49,7 @@ describe('asks answered from Telegram', () => {
       'the result in Telegram',
     );
     // The command ran in the task's worktree: its file is on the task's branch.
-    const [task] = await app.services.agents.listTasks({ employee: 'ada' });
+    const [task] = await app.services.agents.listTasks({ agent: 'ada' });
     const onBranch = execFileSync('git', ['show', `${task?.branch}:ran.txt`], {
       cwd: oc.world.project,
       encoding: 'utf8',

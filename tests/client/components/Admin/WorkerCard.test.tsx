@@ -1,8 +1,8 @@
 // @vitest-environment happy-dom
-// Admin → Agents: the coding agent's state, version, models and the last error (what chat users are not told).
+// Admin → Agents (WorkerCard): the coding agent's state, version, models and the last error (what chat users are not told).
 import { cleanup, render } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WorkerDetails, type WorkerView } from '../../../../src/client/components/Admin/AgentsCard';
+import { WorkerDetails, type WorkerView } from '../../../../src/client/components/Admin/WorkerCard';
 
 afterEach(cleanup);
 

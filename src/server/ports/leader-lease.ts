@@ -1,7 +1,7 @@
 // A role only one instance may hold at a time (the agents' mention router, the Telegram bridge). With one
 // process (SQLite) it is simply this one; on PostgreSQL a leader lock decides.
 
-export interface Singleton {
+export interface LeaderLease {
   /** Calls `lead` once this instance holds the role (at once when it is alone); `resign` if it loses it. */
   run(lead: () => Promise<void>, resign: () => Promise<void>): Promise<void>;
   readonly isLeader: boolean;
@@ -27,7 +27,7 @@ export class RoleLostError extends Error {
 }
 
 /** The one-process case: always the leader. */
-export class SoleInstance implements Singleton {
+export class SoleInstance implements LeaderLease {
   private leading = false;
   readonly shared = false;
 

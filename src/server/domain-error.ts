@@ -1,6 +1,6 @@
 // Domain errors with the tRPC code they map to; thrown by the hub and services, mapped once in trpc/init.ts.
 
-export type ChatErrorCode =
+export type DomainErrorCode =
   | 'BAD_REQUEST'
   | 'NOT_FOUND'
   | 'TOO_MANY_REQUESTS'
@@ -9,10 +9,10 @@ export type ChatErrorCode =
   | 'CONFLICT'
   | 'TIMEOUT';
 
-export class ChatError extends Error {
-  override name = 'ChatError';
+export class DomainError extends Error {
+  override name = 'DomainError';
   constructor(
-    readonly code: ChatErrorCode,
+    readonly code: DomainErrorCode,
     message: string,
     readonly data: Record<string, unknown> = {},
   ) {
