@@ -34,7 +34,7 @@ export function agentView(
   };
 }
 
-/** An employee's status as the tables tell it: from its running or stuck task, if any. */
+/** An agent's status as the tables tell it: from its running or stuck task, if any. */
 export const statusFromTask = (task: Task | undefined): AgentStatus =>
   task ? (task.status === 'stuck' ? 'stuck' : 'working') : 'idle';
 

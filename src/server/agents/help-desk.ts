@@ -50,7 +50,7 @@ export class HelpDesk {
     return messageId === null ? undefined : this.requests.get(messageId);
   }
 
-  /** Records the request and posts the matching employees' suggestions as replies to it. */
+  /** Records the request and posts the matching agents' suggestions as replies to it. */
   async open(message: Message): Promise<void> {
     const request: HelpRequest = { agent: message.sender, messageId: message.id, answered: new Set() };
     this.requests.set(message.id, request);

@@ -12,7 +12,7 @@ export const MAX_QUEUED_TASKS = { user: 10, admin: 50 } as const;
 
 /**
  * Per person, process-wide: the count and the insert happen together, so parallel assigns and mentions (which run
- * under different employees' locks) cannot all pass the check. Always taken inside an employee's lock, never
+ * under different agents' locks) cannot all pass the check. Always taken inside an agent's lock, never
  * around one, so the two locks cannot wait for each other.
  */
 const perPerson = new KeyedLock();

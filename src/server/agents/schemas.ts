@@ -37,7 +37,7 @@ export const hireInputSchema = z.object({
   smartness: z
     .enum(smartnessLevels, { error: `smartness must be one of ${smartnessLevels.join(', ')}` })
     .default('normal'),
-  /** This employee's model; unset: AGENT_MODEL, else opencode's default. Checked against opencode's models. */
+  /** This agent's model; unset: AGENT_MODEL, else opencode's default. Checked against opencode's models. */
   model: modelSchema.optional(),
 });
 export type HireInput = z.infer<typeof hireInputSchema>;

@@ -16,7 +16,7 @@ import type { TaskExit } from './task-worker';
 
 export type { RunnerOptions } from './runner-kit';
 
-/** The lock key for "one task at a time across all agents" (shared mode); never an employee's name. */
+/** The lock key for "one task at a time across all agents" (shared mode); never an agent's name. */
 const SHARED_TURN = '\u0000shared';
 
 export interface RunView {
@@ -29,7 +29,7 @@ export interface RunView {
 export class TaskRunner {
   private readonly runs = new Map<string, RunningTask>();
   private readonly locks = new KeyedLock();
-  /** Workers being started (outside the lock), per employee: at most one, and shutdown waits for them. */
+  /** Workers being started (outside the lock), per agent: at most one, and shutdown waits for them. */
   private readonly starting = new Map<string, Promise<boolean>>();
   private readonly kit: RunnerKit;
   private readonly output: RunOutput;
@@ -101,8 +101,8 @@ export class TaskRunner {
   }
 
   /**
-   * Starts the employee's oldest queued task unless one is running or starting. The task is claimed under the
-   * employee's lock, but its worker starts outside it: starting opencode can take seconds, and the next mention's
+   * Starts the agent's oldest queued task unless one is running or starting. The task is claimed under the
+   * agent's lock, but its worker starts outside it: starting opencode can take seconds, and the next mention's
    * acknowledgement (which takes the same lock) must not wait for that. Resolves once the worker has started.
    */
   async startNext(agent: string): Promise<void> {
@@ -146,7 +146,7 @@ export class TaskRunner {
   }
 
   /**
-   * Shared mode (no git) with another employee's task running: what the acknowledgement adds ("waiting for bob's
+   * Shared mode (no git) with another agent's task running: what the acknowledgement adds ("waiting for bob's
    * task: …"); null otherwise.
    */
   async turnNote(agent: string): Promise<string | null> {
@@ -209,7 +209,7 @@ export class TaskRunner {
     return true;
   }
 
-  /** The run has exited: no longer this employee's running task. */
+  /** The run has exited: no longer this agent's running task. */
   private forget(run: RunningTask): void {
     run.exited();
     if (this.runs.get(run.task.employee) === run) this.runs.delete(run.task.employee);
@@ -230,7 +230,7 @@ export class TaskRunner {
     if (!this.shuttingDown) void this.startNextTurn(agent);
   }
 
-  /** Next: this employee's queued task, and without git the other employees' waiting for their turn. */
+  /** Next: this agent's queued task, and without git the other agents' waiting for their turn. */
   private async startNextTurn(agent: string): Promise<void> {
     await this.startNext(agent);
     if ((await this.kit.workspaces())?.mode !== 'shared') return;

@@ -101,7 +101,7 @@ export interface AgentsRepository {
   listTasks(query?: TaskQuery): Promise<Task[]>;
   updateTask(id: number, patch: TaskPatch): Promise<Task>;
   /**
-   * Marks the employee's oldest queued task running and returns it, atomically: two callers never get the same
+   * Marks the agent's oldest queued task running and returns it, atomically: two callers never get the same
    * task (with several instances, a stale agents leader and its successor). Null when nothing is queued.
    */
   claimNextTask(employee: string, startedAt: string): Promise<Task | null>;

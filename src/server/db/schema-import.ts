@@ -7,12 +7,12 @@ export const importMap = sqliteTable(
   'import_map',
   {
     kind: text('kind', { enum: importKinds }).notNull(),
-    // The original's key: an employee's name, a message's message_id.
+    // The original's key: an agent's name, a message's message_id.
     originalId: text('original_id').notNull(),
     // The original's timestamp text as stored: it reused message_ids after each restart (its counter began at 1
     // and INSERT OR REPLACE overwrote), so an id alone does not name one message. Empty for employees.
     originalAt: text('original_at').notNull(),
-    // What it became here: the employee's name, the message's id (as text).
+    // What it became here: the agent's name, the message's id (as text).
     target: text('target').notNull(),
     // The original's conversation_id: kept for when channels exist (everything went into the one conversation).
     conversation: text('conversation'),

@@ -1,6 +1,6 @@
 // Names no person may use: those of the AI agents (issue 14). Every entry point asks here (tRPC and REST
 // sign-in, /legacy, Telegram display names), and the hub refuses a person's message sent under such a name, so
-// `senderKind: 'agent'` and an employee's name stay the agents' own.
+// `senderKind: 'agent'` and an agent's name stay the agents' own.
 export class ReservedNames {
   /** `system` speaks for the server itself. */
   private readonly checks: ((lowerCaseName: string) => boolean)[] = [(name) => name === 'system'];
@@ -17,7 +17,7 @@ export class ReservedNames {
   }
 }
 
-/** The sentence a person sees when the name they chose belongs to an employee. */
+/** The sentence a person sees when the name they chose belongs to an agent. */
 export function reservedNameMessage(name: string): string {
   return `${name} is the name of an AI employee here; people cannot use it: pick another name`;
 }

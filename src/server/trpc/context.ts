@@ -55,7 +55,7 @@ export function noteUpgradeRequest(socket: WebSocket, req: IncomingMessage): voi
 
 /**
  * A valid token of a user an admin revoked is refused like a bad one (only possible in token mode); so is any
- * sign-in under an employee's name (a token whose sub is one, or a name chosen in open mode).
+ * sign-in under an agent's name (a token whose sub is one, or a name chosen in open mode).
  */
 function refuseRevoked(services: Services, auth: AuthResult): AuthResult {
   if (!auth.user) return auth;

@@ -20,7 +20,7 @@ export async function assign(
   return { task: await seat.queued(agent.name, result.task), ahead: result.ahead };
 }
 
-/** Queues the task and posts the agent's acknowledgement (call under the employee's runner lock). */
+/** Queues the task and posts the agent's acknowledgement (call under the agent's runner lock). */
 export async function queueTask(
   d: QueueDeps,
   agent: Agent,

@@ -1,4 +1,4 @@
-// employees.fire, and a firing seen by the instance running the agents when it reloads the roster: the employee's
+// employees.fire, and a firing seen by the instance running the agents when it reloads the roster: the agent's
 // queue is cancelled, the agent removed, and the task it was running stopped.
 import type { AgentsRepository, Task } from '../../db/agents-repository';
 import type { TaskRunner } from '../task-runner';

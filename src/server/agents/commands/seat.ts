@@ -20,7 +20,7 @@ export interface CommandDeps {
 export interface Seat {
   /** The agent, or NOT_FOUND (from the live roster where the agents run, else from the table). */
   agent(name: string): Promise<Agent>;
-  /** The employee's running or stuck task, if any. */
+  /** The agent's running or stuck task, if any. */
   runningTask(name: string): Promise<Task | null>;
   /** The agent was inserted (the live roster announces it) or deleted (it announces the departure). */
   joined(employee: Agent): void;
@@ -32,7 +32,7 @@ export interface Seat {
   /** Stops `task`, running now, for `reason`; resolves once its end is recorded. */
   stop(task: Task, reason: string): Promise<Task>;
   /**
-   * A fired employee's work: read before the others are told (a task started meanwhile is found too), returned as
+   * A fired agent's work: read before the others are told (a task started meanwhile is found too), returned as
    * what ends it once they were — the stopped task, or null when nothing ran.
    */
   firedWork(name: string, reason: string): Promise<() => Promise<Task | null>>;

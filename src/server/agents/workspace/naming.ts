@@ -24,7 +24,7 @@ export function slugOf(description: string, max = 40): string {
   return slug || 'task';
 }
 
-/** An employee's name as a ref component (names are lower-case already; anything else becomes `-`). */
+/** An agent's name as a ref component (names are lower-case already; anything else becomes `-`). */
 function refComponent(name: string): string {
   const part = name
     .toLowerCase()

@@ -235,7 +235,7 @@ export class Inbound {
   }
 
   /**
-   * Who a Telegram message is from. A Telegram name that is an employee's (a user called alice while the agent
+   * Who a Telegram message is from. A Telegram name that is an agent's (a user called alice while the agent
    * alice works here) is shown with its origin, "alice (telegram)", so nobody takes one for the other.
    */
   private senderName(message: Pick<TelegramMessage, 'from' | 'chat'>): string {
