@@ -28,6 +28,7 @@ import {
   transformTRPCResponse,
 } from '@trpc/server/unstable-core-do-not-import';
 import type { RawData, WebSocket, WebSocketServer } from 'ws';
+import { MAX_SOCKET_BUFFER_BYTES } from '../limits';
 import { type ConnectionParams, dataResult, parseConnectionParams, parseRequests } from './trpc-ws-messages';
 import { closeThenDestroy } from './ws-close';
 import { type FrameEncoder, wsTextFrame } from './ws-encoder';
@@ -60,7 +61,7 @@ export const DEFAULT_RPC_LIMITS: RpcLimits = {
   maxSubscriptions: 32,
   maxPending: 50,
   pauseAboveBytes: 1024 * 1024,
-  maxBufferedBytes: 8 * 1024 * 1024,
+  maxBufferedBytes: MAX_SOCKET_BUFFER_BYTES,
 };
 
 export interface RpcOptions<TContext> {
