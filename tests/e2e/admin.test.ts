@@ -110,7 +110,8 @@ describe('token mode and the admin area', () => {
     await ask.waitFor();
     const badge = ask.getByTestId('task-badge');
     await badge.waitFor({ timeout: 15_000 });
-    await user.locator('[data-testid="message-item"][data-sender="ada"]').first().waitFor();
+    // Ada's acknowledgement opens the thread of the request (its talk about the task lives there).
+    await ask.getByTestId('thread-summary').waitFor();
     await expect.poll(() => badge.textContent(), { timeout: 15_000 }).toContain('running');
 
     // The people list shows the agent at work on it.
@@ -136,7 +137,7 @@ describe('token mode and the admin area', () => {
       .waitFor({
         timeout: 15_000,
       });
-    // The agent says so in a message of its own (its acknowledgement's task card shows "Stopped" as well).
+    // The agent says so in the main list as well as the task's thread (the task card on the request shows "Stopped" too).
     await expect
       .poll(() => user.locator('[data-testid="message-item"][data-sender="ada"]').last().textContent(), {
         timeout: 15_000,

@@ -38,6 +38,8 @@ export class SqliteStatsRepository implements StatsRepository {
 
   async agentReplies(limit: number): Promise<AgentReplyRow[]> {
     const ask = alias(messages, 'ask');
+    // An answer quotes the mention or, as a task's acknowledgement does, opens the mention's thread.
+    const answered = sql`coalesce(${messages.replyTo}, ${messages.threadRoot})`;
     return this.db
       .select({
         askId: ask.id,
@@ -47,8 +49,8 @@ export class SqliteStatsRepository implements StatsRepository {
         repliedAt: messages.createdAt,
       })
       .from(messages)
-      .innerJoin(ask, eq(ask.id, messages.replyTo))
-      .where(and(eq(messages.senderKind, 'agent'), isNotNull(messages.replyTo)))
+      .innerJoin(ask, eq(ask.id, answered))
+      .where(and(eq(messages.senderKind, 'agent'), isNotNull(answered)))
       .orderBy(desc(messages.id))
       .limit(limit)
       .all();

@@ -78,4 +78,29 @@ describe.each(dialects)('stats storage on %s', (_name, databaseUrl) => {
     ]);
     expect(await statsRepositoryFor(repo).agentReplies(1)).toHaveLength(1);
   });
+
+  it("counts a task's acknowledgement in the mention's thread as the agent's reply to it", async () => {
+    const repo = await open(await databaseUrl());
+    const base = { isCommand: false, command: null, commandArgs: [], replyTo: null };
+    const mention = await repo.appendMessage({
+      ...base,
+      text: '@ada please add a login form',
+      sender: 'carol',
+      senderKind: 'user',
+      mentions: ['ada'],
+      origin: 'websocket',
+    });
+    const { message: ack } = await repo.appendThreadReply({
+      ...base,
+      text: '@carol on it',
+      sender: 'ada',
+      senderKind: 'agent',
+      mentions: ['carol'],
+      origin: 'agent',
+      threadRoot: mention.id,
+    });
+    expect(await statsRepositoryFor(repo).agentReplies(10)).toEqual([
+      { askId: mention.id, agent: 'ada', mentions: ['ada'], askedAt: mention.createdAt, repliedAt: ack.createdAt },
+    ]);
+  });
 });

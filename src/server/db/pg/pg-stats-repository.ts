@@ -35,6 +35,8 @@ export class PgStatsRepository implements StatsRepository {
 
   async agentReplies(limit: number): Promise<AgentReplyRow[]> {
     const ask = alias(messages, 'ask');
+    // An answer quotes the mention or, as a task's acknowledgement does, opens the mention's thread.
+    const answered = sql`coalesce(${messages.replyTo}, ${messages.threadRoot})`;
     return this.db
       .select({
         askId: ask.id,
@@ -44,8 +46,8 @@ export class PgStatsRepository implements StatsRepository {
         repliedAt: messages.createdAt,
       })
       .from(messages)
-      .innerJoin(ask, eq(ask.id, messages.replyTo))
-      .where(and(eq(messages.senderKind, 'agent'), isNotNull(messages.replyTo)))
+      .innerJoin(ask, eq(ask.id, answered))
+      .where(and(eq(messages.senderKind, 'agent'), isNotNull(answered)))
       .orderBy(desc(messages.id))
       .limit(limit);
   }
