@@ -32,14 +32,6 @@ afterAll(async () => {
 describe('a long thread', () => {
   it('opens on its newest replies and shows the first reply after scrolling up', async () => {
     const page = await session.newPage();
-    page.on('websocket', (ws) =>
-      ws.on(
-        'framesent',
-        ({ payload }) =>
-          String(payload).includes('chat.thread') && console.log('SENT', String(payload), Date.now()),
-      ),
-    );
-    page.on('console', (m) => console.log('PAGE', m.text()));
     await joinAs(page, app.httpUrl, 'frank');
     // The root is the oldest of the newest page: up at the top of the list, once the list has settled at the bottom.
     await page.locator('[data-testid="message-item"]', { hasText: 'main filler 49' }).waitFor();
