@@ -204,7 +204,7 @@ const scenarios: Scenario[] = [
 if (!smoke || values.only?.split(',').includes('search'))
   scenarios.push({
     name: 'search',
-    conditions: `SQLite FTS5 over ${size.searchStored.toLocaleString('en-US')} stored messages (4-17 words of a 20k-word Zipf vocabulary, 40 senders), ${size.searchQueries} searches of 1-2 words (a fifth with from:), 20 results with snippets; ingest as the ingest row (${size.searchIngest} msgs) with and without the index's triggers, alternating, 2 each (no peers)`,
+    conditions: `SQLite FTS5 over ${size.searchStored.toLocaleString('en-US')} stored messages (4-17 words of a 20k-word Zipf vocabulary, 40 senders), ${size.searchQueries} searches of 1-2 words (a fifth with from:), 20 results with snippets; ingest as the ingest row (${size.searchIngest} msgs) with and without the index, alternating, 2 each (no peers)`,
     lowerIsBetter: [
       'p50 ms',
       'p99 ms',

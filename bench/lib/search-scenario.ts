@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openSqlite } from '../../src/server/db/client';
 import type { SearchRequest } from '../../src/server/db/search';
+import { searchIndexer } from '../../src/server/db/sqlite-message-writer.mjs';
 import { SqliteRepository } from '../../src/server/db/sqlite-repository';
 import { driverFor } from './drivers';
 import { ingest, type ScenarioResult } from './scenarios';
@@ -26,7 +27,7 @@ export interface SearchBenchOptions {
 
 const VOCABULARY = 20_000;
 const SENDERS = 40;
-const FTS_TRIGGERS = ['messages_fts_insert', 'messages_fts_update', 'messages_fts_delete'];
+const FTS_TRIGGERS = ['messages_fts_update', 'messages_fts_delete'];
 
 /** A small deterministic generator (mulberry32): the same corpus and queries every run. */
 function random(seed: number): () => number {
@@ -98,7 +99,7 @@ function messageText(rand: () => number, rank: () => number): string {
   return words.join(' ');
 }
 
-/** Fills a migrated database file with `count` messages in large transactions (the triggers index them as they go). */
+/** Fills a migrated database file with `count` messages in large transactions, indexed as the writer does it. */
 export function fill(file: string, count: number, log: (line: string) => void): void {
   openSqlite(file).sqlite.close();
   const db = new Database(file);
@@ -112,9 +113,17 @@ export function fill(file: string, count: number, log: (line: string) => void): 
   const rank = zipf(rand);
   const start = Date.parse('2025-01-01T00:00:00.000Z');
   const step = (700 * 86_400_000) / count;
+  const index = searchIndexer(db);
   const chunk = db.transaction((from: number, to: number) => {
-    for (let i = from; i < to; i++)
-      insert.run(messageText(rand, rank), `user${i % SENDERS}`, new Date(start + i * step).toISOString());
+    for (let i = from; i < to; i++) {
+      const text = messageText(rand, rank);
+      const sender = `user${i % SENDERS}`;
+      index(
+        Number(insert.run(text, sender, new Date(start + i * step).toISOString()).lastInsertRowid),
+        text,
+        sender,
+      );
+    }
   });
   const t0 = performance.now();
   for (let from = 0; from < count; from += 50_000) {
@@ -155,12 +164,16 @@ async function timeSearches(repo: SqliteRepository, list: SearchRequest[]): Prom
   return times.sort((a, b) => a - b);
 }
 
-/** A migrated database file, with or without the search index's triggers (the index itself stays, unused). */
+/**
+ * A migrated database file, with or without the search index: without, its table and triggers are dropped, so the
+ * writer (which indexes new messages itself when the table exists) writes messages only.
+ */
 function databaseFile(file: string, withIndex: boolean): string {
   openSqlite(file).sqlite.close();
   if (!withIndex) {
     const db = new Database(file);
     for (const t of FTS_TRIGGERS) db.exec(`DROP TRIGGER ${t}`);
+    db.exec('DROP TABLE messages_fts');
     db.close();
   }
   return file;
@@ -189,9 +202,10 @@ function bulkInsert(file: string, count: number): number {
     `INSERT INTO messages (text, sender, sender_kind, mentions, is_command, command_args, origin, created_at)
      VALUES (?, 'bench', 'user', '[]', 0, '[]', 'api', '2026-01-01T00:00:00.000Z')`,
   );
+  const index = searchIndexer(db);
   const t0 = performance.now();
   db.transaction(() => {
-    for (const text of texts) insert.run(text);
+    for (const text of texts) index(Number(insert.run(text).lastInsertRowid), text, 'bench');
   })();
   const us = ((performance.now() - t0) / count) * 1000;
   db.close();

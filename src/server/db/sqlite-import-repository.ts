@@ -11,6 +11,7 @@ import {
   type OriginalKey,
   originalKey,
 } from './import-repository';
+import { searchIndexer } from './sqlite-message-writer.mjs';
 
 export class SqliteImportRepository implements ImportRepository {
   private readonly sqlite: Database.Database;
@@ -48,6 +49,7 @@ class SqliteImportSession implements ImportSession {
   private readonly insertAgent: Database.Statement;
   private readonly insertMessage: Database.Statement;
   private readonly insertMap: Database.Statement;
+  private readonly index: ReturnType<typeof searchIndexer>;
 
   constructor(sqlite: Database.Database) {
     this.mapped = sqlite
@@ -67,6 +69,7 @@ class SqliteImportSession implements ImportSession {
       `INSERT INTO messages (text, sender, sender_kind, mentions, is_command, command, command_args, reply_to, origin, created_at, client_id)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'import', ?, NULL)`,
     );
+    this.index = searchIndexer(sqlite);
     this.insertMap = sqlite.prepare(
       `INSERT INTO import_map (kind, original_id, original_at, target, conversation, imported_at)
        VALUES (?, ?, ?, ?, ?, ?)`,
@@ -117,6 +120,7 @@ class SqliteImportSession implements ImportSession {
         m.createdAt,
       );
       const id = Number(lastInsertRowid);
+      this.index(id, m.text, m.sender);
       ids.push(id);
       this.insertMap.run(
         'message',

@@ -63,3 +63,5 @@ export interface MessageReader {
 export function messageReader(sqlite: Database.Database): MessageReader;
 /** A function committing one group in one transaction (one fsync); it throws only if the whole group rolled back. */
 export function messageWriter(sqlite: Database.Database): (batch: WriteItem[]) => GroupResult;
+/** Adds a new message to the full-text index in the caller's transaction (a no-op without the index). */
+export function searchIndexer(sqlite: Database.Database): (id: number, text: string, sender: string) => void;

@@ -110,6 +110,25 @@ export function messageReader(sqlite) {
   };
 }
 
+/**
+ * Adds a new message to the full-text index, in the caller's transaction. Not a trigger: an AFTER INSERT trigger
+ * makes SQLite open a statement savepoint for every message, and FTS5 flushes its pending terms into a new segment at
+ * each savepoint — 19–26 µs a message instead of 6–10 (migration 0012). Edits and deletions keep their triggers.
+ * A database without the index (older than migration 0010) is written without it.
+ * @param {import('better-sqlite3').Database} sqlite
+ * @returns {(id: number, text: string, sender: string) => void}
+ */
+export function searchIndexer(sqlite) {
+  const indexed = sqlite
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'messages_fts'")
+    .get();
+  if (indexed === undefined) return () => {};
+  const add = sqlite.prepare('INSERT INTO messages_fts (rowid, text, sender) VALUES (?, ?, ?)');
+  return (id, text, sender) => {
+    add.run(id, text, sender);
+  };
+}
+
 /** @param {import('better-sqlite3').Database} sqlite */
 export function messageWriter(sqlite) {
   // Statements prepared once: building a query per insert cost more than the insert itself.
@@ -154,6 +173,7 @@ export function messageWriter(sqlite) {
     'INSERT INTO message_changes (id, message_id, kind, actor, created_at) VALUES (?, ?, ?, ?, ?)',
   );
   const read = messageReader(sqlite);
+  const index = searchIndexer(sqlite);
 
   /** @returns {number} */
   const takeId = () => nextId.get() ?? startSequence.get();
@@ -227,6 +247,7 @@ export function messageWriter(sqlite) {
       m.alsoInChannel ? 1 : 0,
     );
     const id = Number(lastInsertRowid);
+    index(id, m.text, m.sender);
     if (root === null) return id;
     bumpThread.run(createdAt, root);
     return { reply: id, root, ...logged('thread', root, m.sender, createdAt) };

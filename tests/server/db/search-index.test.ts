@@ -7,7 +7,8 @@ import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MIGRATIONS_FOLDER } from '../../../src/server/db/client';
+import { MIGRATIONS_FOLDER, openSqlite } from '../../../src/server/db/client';
+import { SqliteImportRepository } from '../../../src/server/db/sqlite-import-repository';
 import type { Services } from '../../../src/server/services';
 import { startPostgres, type TestPostgres } from '../../helpers/postgres';
 import { callerFor, createTestServices } from '../../helpers/services';
@@ -65,6 +66,95 @@ describe('the SQLite search migration', () => {
       ]);
     } finally {
       await repo.close();
+    }
+  });
+});
+
+describe('the SQLite index of new messages', () => {
+  const search = (words: string[]) => ({
+    words,
+    from: null,
+    before: null,
+    after: null,
+    inThread: false,
+    limit: 5,
+    cursor: null,
+    viewer: 'bob',
+  });
+
+  it('holds what the writer thread commits and imports, and follows edits (migration 0012: no insert trigger)', async () => {
+    const file = join(dir, 'writer.db');
+    const repo = await openRepository(file);
+    try {
+      const base = {
+        isCommand: false,
+        command: null,
+        commandArgs: [],
+        replyTo: null,
+        origin: 'websocket' as const,
+      };
+      const plain = await repo.appendMessage({
+        ...base,
+        text: 'quarterly roadmap',
+        sender: 'ana',
+        senderKind: 'user',
+        mentions: [],
+      });
+      const { message: reply } = await repo.appendThreadReply({
+        ...base,
+        text: 'roadmap thread reply',
+        sender: 'bob',
+        senderKind: 'user',
+        mentions: [],
+        threadRoot: plain.id,
+      });
+      const found = await repo.search(search(['roadmap']));
+      expect(found.hits.map((h) => h.message.id).sort()).toEqual([plain.id, reply.id].sort());
+
+      await repo.applyChange({
+        kind: 'edit',
+        id: plain.id,
+        by: 'ana',
+        text: 'quarterly budget',
+        mentions: [],
+        isCommand: false,
+        command: null,
+        commandArgs: [],
+      });
+      expect((await repo.search(search(['roadmap']))).hits.map((h) => h.message.id)).toEqual([reply.id]);
+      expect((await repo.search(search(['budget']))).hits.map((h) => h.message.id)).toEqual([plain.id]);
+    } finally {
+      await repo.close();
+    }
+
+    const { sqlite, db } = openSqlite(file);
+    try {
+      await new SqliteImportRepository(db).transaction(true, (session) =>
+        session.insertMessages([
+          {
+            text: 'imported roadmap notes',
+            sender: 'carol',
+            senderKind: 'user',
+            mentions: [],
+            isCommand: false,
+            command: null,
+            commandArgs: [],
+            createdAt: '2025-01-01T00:00:00.000Z',
+            replyTo: null,
+            replyToRow: null,
+            original: { id: '1', at: '2025-01-01T00:00:00.000Z', conversation: null },
+          },
+        ]),
+      );
+    } finally {
+      sqlite.close();
+    }
+    const again = await openRepository(file);
+    try {
+      const hits = (await again.search(search(['imported']))).hits;
+      expect(hits.map((h) => h.message.text)).toEqual(['imported roadmap notes']);
+    } finally {
+      await again.close();
     }
   });
 });

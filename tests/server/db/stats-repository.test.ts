@@ -100,7 +100,13 @@ describe.each(dialects)('stats storage on %s', (_name, databaseUrl) => {
       threadRoot: mention.id,
     });
     expect(await statsRepositoryFor(repo).agentReplies(10)).toEqual([
-      { askId: mention.id, agent: 'ada', mentions: ['ada'], askedAt: mention.createdAt, repliedAt: ack.createdAt },
+      {
+        askId: mention.id,
+        agent: 'ada',
+        mentions: ['ada'],
+        askedAt: mention.createdAt,
+        repliedAt: ack.createdAt,
+      },
     ]);
   });
 });
