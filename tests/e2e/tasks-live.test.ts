@@ -45,10 +45,12 @@ describe('agents and their tasks, live', () => {
     await ask.waitFor();
     const badge = ask.getByTestId('task-badge');
     await expect.poll(() => badge.textContent(), { timeout: 15_000 }).toContain('failed');
-    // The agent's replies to that message (acknowledgement, failure report) carry no second or third badge.
+    // The agent's replies (the acknowledgement in the request's thread, the failure report there and in the main
+    // list) carry no second badge.
+    await ask.getByTestId('thread-summary').waitFor({ timeout: 15_000 });
     await carol
-      .locator('[data-testid="message-item"][data-sender="ada"]')
-      .nth(1)
+      .locator('[data-testid="message-item"][data-sender="ada"]', { hasText: 'Failed:' })
+      .first()
       .waitFor({ timeout: 15_000 });
     expect(await carol.getByTestId('task-badge').count()).toBe(1);
     await agentEntry(carol, 'ada').getByTestId('agent-failed').waitFor();
