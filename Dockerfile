@@ -8,7 +8,9 @@ WORKDIR /app
 RUN apt-get update \
   && apt-get install -y --no-install-recommends python3 make g++ \
   && rm -rf /var/lib/apt/lists/*
+# patches/: fixes to dependencies applied by npm's postinstall (patch-package), before anything runs.
 COPY package.json package-lock.json ./
+COPY patches ./patches
 RUN npm ci --no-audit --no-fund
 
 # 2. The web client into dist/client, then drop the build-only packages.
