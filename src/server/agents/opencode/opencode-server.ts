@@ -52,7 +52,15 @@ export interface OpencodeServerOptions {
   password?: string;
   /** Overrides the binary lookup (tests: a missing one). */
   binary?: string | null;
+  /**
+   * How long opencode keeps its instance for a task's worktree once no followed session works there (default 30 s):
+   * then it is disposed. opencode keeps one per directory it has seen (watchers, LSP, file index: ~45 MB each), so
+   * without this it grew by one per task until restarted. A follow-up in that worktree starts a new one (~1–2 s).
+   */
+  instanceIdleMs?: number;
 }
+
+const DEFAULT_INSTANCE_IDLE_MS = 30_000;
 
 const USERNAME = 'opencode';
 
@@ -67,6 +75,8 @@ export class OpencodeServer {
   private readonly sessions = new Map<string, (event: OpencodeEvent) => void>();
   /** The directory each followed session works in (opencode's calls about a session name its directory). */
   private readonly directories = new Map<string, string>();
+  /** Directories no followed session works in any more, with the timer that will dispose opencode's instance there. */
+  private readonly idleDirectories = new Map<string, NodeJS.Timeout>();
   private readonly downHandlers = new Set<(reason: string) => void>();
   private restartTimer: NodeJS.Timeout | null = null;
   private endpoints = new Map<string, string>();
@@ -109,12 +119,50 @@ export class OpencodeServer {
   /** Routes this session's events to `handler` until the returned function is called. */
   onSession(sessionID: string, handler: (event: OpencodeEvent) => void, directory?: string): () => void {
     this.sessions.set(sessionID, handler);
-    if (directory) this.directories.set(sessionID, resolve(directory));
+    if (directory) {
+      const dir = resolve(directory);
+      this.directories.set(sessionID, dir);
+      this.keepInstance(dir);
+    }
     return () => {
       if (this.sessions.get(sessionID) !== handler) return;
       this.sessions.delete(sessionID);
+      const dir = this.directories.get(sessionID);
       this.directories.delete(sessionID);
+      if (dir) this.releaseWhenIdle(dir);
     };
+  }
+
+  private keepInstance(dir: string): void {
+    const timer = this.idleDirectories.get(dir);
+    if (!timer) return;
+    clearTimeout(timer);
+    this.idleDirectories.delete(dir);
+  }
+
+  /** Once no followed session works in `dir` (a task's worktree, never the project root), its instance goes. */
+  private releaseWhenIdle(dir: string): void {
+    if (dir === resolve(this.o.projectRoot)) return;
+    for (const other of this.directories.values()) if (other === dir) return;
+    this.keepInstance(dir);
+    const timer = setTimeout(() => {
+      this.idleDirectories.delete(dir);
+      void this.disposeInstance(dir);
+    }, this.o.instanceIdleMs ?? DEFAULT_INSTANCE_IDLE_MS);
+    timer.unref();
+    this.idleDirectories.set(dir, timer);
+  }
+
+  private async disposeInstance(dir: string): Promise<void> {
+    const client = this.client;
+    if (!client || this.stopping) return;
+    try {
+      const { error, response } = await client.instance.dispose({ directory: dir });
+      if (error || !response?.ok) throw new Error(`HTTP ${response?.status ?? 'no response'}`);
+      this.o.logger.debug({ directory: dir }, 'opencode instance of an idle worktree disposed');
+    } catch (error) {
+      this.o.logger.warn({ err: error, directory: dir }, 'could not dispose an idle opencode instance');
+    }
   }
 
   /** The directory a followed session works in (the project root when not told otherwise). */
@@ -131,6 +179,8 @@ export class OpencodeServer {
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
+    for (const timer of this.idleDirectories.values()) clearTimeout(timer);
+    this.idleDirectories.clear();
     this.subscription?.abort();
     await this.starting?.catch(() => {});
     this.client = null;
