@@ -10,11 +10,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS_FOLDER, openSqlite } from '../../../src/server/db/client';
 import { SqliteImportRepository } from '../../../src/server/db/sqlite-import-repository';
 import type { Services } from '../../../src/server/services';
+import { newMessage } from '../../helpers/messages';
 import { startPostgres, type TestPostgres } from '../../helpers/postgres';
 import { callerFor, createTestServices } from '../../helpers/services';
 import { openRepository } from '../../helpers/storage';
 
 const dir = mkdtempSync(join(tmpdir(), 'ocs-search-'));
+/** A search as chat.search hands it to a repository: these words, bob looking, no filters. */
+const search = (words: string[]) => ({
+  words,
+  from: null,
+  before: null,
+  after: null,
+  inThread: false,
+  limit: 5,
+  cursor: null,
+  viewer: 'bob',
+});
 let postgres: TestPostgres;
 beforeAll(async () => {
   postgres = await startPostgres();
@@ -51,16 +63,7 @@ describe('the SQLite search migration', () => {
 
     const repo = await openRepository(file);
     try {
-      const page = await repo.search({
-        words: ['roadmap'],
-        from: null,
-        before: null,
-        after: null,
-        inThread: false,
-        limit: 5,
-        cursor: null,
-        viewer: 'bob',
-      });
+      const page = await repo.search(search(['roadmap']));
       expect(page.hits.map((h) => [h.message.text, h.snippet])).toEqual([
         ['the old roadmap', 'the old \u0002roadmap\u0003'],
       ]);
@@ -71,28 +74,11 @@ describe('the SQLite search migration', () => {
 });
 
 describe('the SQLite index of new messages', () => {
-  const search = (words: string[]) => ({
-    words,
-    from: null,
-    before: null,
-    after: null,
-    inThread: false,
-    limit: 5,
-    cursor: null,
-    viewer: 'bob',
-  });
-
   it('holds what the writer thread commits and imports, and follows edits (migration 0012: no insert trigger)', async () => {
     const file = join(dir, 'writer.db');
     const repo = await openRepository(file);
     try {
-      const base = {
-        isCommand: false,
-        command: null,
-        commandArgs: [],
-        replyTo: null,
-        origin: 'websocket' as const,
-      };
+      const base = { ...newMessage(''), origin: 'websocket' as const };
       const plain = await repo.appendMessage({
         ...base,
         text: 'quarterly roadmap',

@@ -2,6 +2,7 @@
 // reopen; agents' replies come joined with the message they answer, newest first.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Repository } from '../../../src/server/db/repository';
+import { newMessage } from '../../helpers/messages';
 import { startPostgres, type TestPostgres } from '../../helpers/postgres';
 import { tempDir } from '../../helpers/server';
 import { openRepository, statsRepositoryFor } from '../../helpers/storage';
@@ -45,13 +46,7 @@ describe.each(dialects)('stats storage on %s', (_name, databaseUrl) => {
 
   it('lists agent replies with the mentions and time of the message they answer, newest first', async () => {
     const repo = await open(await databaseUrl());
-    const base = {
-      isCommand: false,
-      command: null,
-      commandArgs: [],
-      replyTo: null,
-      origin: 'websocket' as const,
-    };
+    const base = { ...newMessage(''), origin: 'websocket' as const };
     const ask = await repo.appendMessage({
       ...base,
       text: '@ada hi',
