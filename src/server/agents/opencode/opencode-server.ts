@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { createOpencodeClient, type OpencodeClient } from '@opencode-ai/sdk/v2';
 import type { Logger } from 'pino';
 import { findOpencode } from './binary';
+import { IdleInstances } from './idle-instances';
 
 export type OpencodeState = 'idle' | 'starting' | 'ready' | 'restarting' | 'unavailable' | 'stopped';
 
@@ -75,8 +76,7 @@ export class OpencodeServer {
   private readonly sessions = new Map<string, (event: OpencodeEvent) => void>();
   /** The directory each followed session works in (opencode's calls about a session name its directory). */
   private readonly directories = new Map<string, string>();
-  /** Directories no followed session works in any more, with the timer that will dispose opencode's instance there. */
-  private readonly idleDirectories = new Map<string, NodeJS.Timeout>();
+  private readonly instances: IdleInstances;
   private readonly downHandlers = new Set<(reason: string) => void>();
   private restartTimer: NodeJS.Timeout | null = null;
   private endpoints = new Map<string, string>();
@@ -95,6 +95,9 @@ export class OpencodeServer {
 
   constructor(private readonly o: OpencodeServerOptions) {
     this.state.attached = Boolean(o.url);
+    this.instances = new IdleInstances(o.instanceIdleMs ?? DEFAULT_INSTANCE_IDLE_MS, (dir) => {
+      void this.disposeInstance(dir);
+    });
   }
 
   info(): OpencodeInfo {
@@ -122,7 +125,7 @@ export class OpencodeServer {
     if (directory) {
       const dir = resolve(directory);
       this.directories.set(sessionID, dir);
-      this.keepInstance(dir);
+      this.instances.keep(dir);
     }
     return () => {
       if (this.sessions.get(sessionID) !== handler) return;
@@ -133,24 +136,11 @@ export class OpencodeServer {
     };
   }
 
-  private keepInstance(dir: string): void {
-    const timer = this.idleDirectories.get(dir);
-    if (!timer) return;
-    clearTimeout(timer);
-    this.idleDirectories.delete(dir);
-  }
-
   /** Once no followed session works in `dir` (a task's worktree, never the project root), its instance goes. */
   private releaseWhenIdle(dir: string): void {
     if (dir === resolve(this.o.projectRoot)) return;
     for (const other of this.directories.values()) if (other === dir) return;
-    this.keepInstance(dir);
-    const timer = setTimeout(() => {
-      this.idleDirectories.delete(dir);
-      void this.disposeInstance(dir);
-    }, this.o.instanceIdleMs ?? DEFAULT_INSTANCE_IDLE_MS);
-    timer.unref();
-    this.idleDirectories.set(dir, timer);
+    this.instances.idle(dir);
   }
 
   private async disposeInstance(dir: string): Promise<void> {
@@ -179,8 +169,7 @@ export class OpencodeServer {
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
-    for (const timer of this.idleDirectories.values()) clearTimeout(timer);
-    this.idleDirectories.clear();
+    this.instances.clear();
     this.subscription?.abort();
     await this.starting?.catch(() => {});
     this.client = null;
